@@ -1,0 +1,27 @@
+"""The library's own exceptions.
+
+Wrong input raises the built-in ``ValueError`` or ``TypeError`` with a
+message that quotes the offending value.  The classes here are for the
+limits of the library and of the physics it implements; the command line
+turns all of them into one ``error:`` line.
+"""
+
+__all__ = ["SymthermoError", "DegenerateGroundError", "CrossCheckError"]
+
+
+class SymthermoError(Exception):
+    """Base class of symthermo's own errors."""
+
+
+class DegenerateGroundError(SymthermoError, ValueError):
+    """No thermal state of H has the requested entropy.
+
+    For a Hamiltonian whose ground level is g0-fold degenerate, the entropy
+    of exp(-beta H)/Z decreases from ln d (beta = 0) to ln g0 (beta -> inf),
+    so a state with entropy below ln g0 has no entropy-matched temperature
+    (Elouard & Latune's reply, SL26 ref. [30]).
+    """
+
+
+class CrossCheckError(SymthermoError):
+    """Two independent routes to the same number disagree."""

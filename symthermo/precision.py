@@ -1,0 +1,297 @@
+"""Precision as a scope, never a global.
+
+Every public function that takes ``dps`` does its work inside
+:func:`working_precision`, which adds guard digits and restores
+``mpmath.mp.dps`` on exit, and rounds what it returns to ``dps`` digits.
+
+>>> import mpmath
+>>> from symthermo.precision import working_precision, decimal_string
+>>> before = mpmath.mp.dps
+>>> with working_precision(50):
+...     x = mpmath.mpf(1) / 3
+>>> mpmath.mp.dps == before
+True
+>>> decimal_string(x, 10)
+'0.3333333333'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+
+import mpmath
+
+from .numbers import _GUARD_DIGITS
+
+__all__ = [
+    "GUARD_DIGITS",
+    "working_precision",
+    "decimal_string",
+    "check_dps",
+    "FLOAT64_DIGITS",
+    "requested_digits",
+]
+
+GUARD_DIGITS = _GUARD_DIGITS
+#: significant digits printed for a float64 result
+FLOAT64_DIGITS = 15
+
+
+def check_dps(dps):
+    """``dps`` as a positive int, or a ValueError quoting it."""
+    if isinstance(dps, bool) or not isinstance(dps, int):
+        try:
+            value = int(str(dps))
+        except ValueError:
+            raise ValueError(f"dps must be a positive integer, got {dps!r}") from None
+        dps = value
+    if dps < 1 or dps > 10000:
+        raise ValueError(f"dps must be between 1 and 10000, got {dps}")
+    return dps
+
+
+#: the digits asked of the innermost working_precision block (see requested_digits)
+_REQUESTED_DIGITS = contextvars.ContextVar("symthermo_requested_digits", default=None)
+
+
+@contextlib.contextmanager
+def working_precision(dps, *, extra=0):
+    """mpmath at ``dps`` digits plus guard digits (plus ``extra``), restored on exit."""
+    dps = check_dps(dps)
+    token = _REQUESTED_DIGITS.set(dps)
+    try:
+        with mpmath.workdps(dps + GUARD_DIGITS + extra):
+            yield
+    finally:
+        _REQUESTED_DIGITS.reset(token)
+
+
+def requested_digits():
+    """The digits asked of the innermost :func:`working_precision` block (None outside one).
+
+    Unlike ``mpmath.mp.dps`` it does not grow when :func:`stable` re-evaluates
+    with extra digits, so a choice that must be the same in every
+    re-evaluation (a series truncated for the requested precision) can rest
+    on it.
+
+    >>> from symthermo.precision import requested_digits, working_precision
+    >>> with working_precision(30, extra=40):
+    ...     requested_digits()
+    30
+    >>> requested_digits() is None
+    True
+    """
+    return _REQUESTED_DIGITS.get()
+
+
+def decimal_string(x, dps):
+    """``x`` as a decimal string with ``dps`` significant digits.
+
+    ``inf``/``-inf`` for infinities; ``nan`` is refused (the contract never
+    prints it); an exact zero prints as ``0``.
+    """
+    if isinstance(x, float):
+        if math.isnan(x):
+            raise ValueError("refusing to print nan")
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        if x == 0:
+            return "0"
+        return f"{x:.{dps}g}" if dps <= 17 else mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False)
+    x = mpmath.mpmathify(x)
+    if isinstance(x, mpmath.mpc):
+        if x.imag != 0:
+            raise ValueError(f"refusing to print a complex value {x} as a real quantity")
+        x = x.real
+    if mpmath.isnan(x):
+        raise ValueError("refusing to print nan")
+    if mpmath.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    return mpmath.nstr(x, dps, strip_zeros=False)
+
+
+@contextlib.contextmanager
+def scope(*objects, dps=None):
+    """Choose the number system for ``objects`` and enter its precision.
+
+    Yields ``(lib, digits)``: ``digits`` is the number of digits the result
+    must carry (``None`` for float64 and exact).  mpmath input with
+    ``dps=None`` keeps the caller's ``mpmath.mp.dps`` as the target.
+    """
+    from .numbers import MPMATH, number_system
+
+    if dps is not None:
+        dps = check_dps(dps)
+    lib = number_system(*objects, dps=dps)
+    if lib is MPMATH:
+        digits = dps if dps is not None else mpmath.mp.dps
+        with working_precision(digits):
+            yield lib, digits
+    else:
+        yield lib, None
+
+
+def rounded(x, digits):
+    """Round an mpmath number (or a dict/list of them) to ``digits``; others pass."""
+    import dataclasses
+
+    if digits is None:
+        return x
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return type(x)(*[rounded(getattr(x, f.name), digits) for f in dataclasses.fields(x)])
+    if isinstance(x, mpmath.matrix):
+        with mpmath.workdps(digits):
+            return x.apply(lambda v: +v)
+    if isinstance(x, dict):
+        return {k: rounded(v, digits) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(rounded(v, digits) for v in x)
+    if isinstance(x, (mpmath.mpf, mpmath.mpc)):
+        with mpmath.workdps(digits):
+            return +x
+    return x
+
+
+__all__ += ["scope", "rounded"]
+
+
+def _flatten(x):
+    """The mpmath numbers inside x (dicts, sequences, dataclasses, matrices)."""
+    import dataclasses
+
+    if isinstance(x, dict):
+        out = []
+        for k in sorted(x, key=str):
+            out += _flatten(x[k])
+        return out
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return _flatten(dataclasses.astuple(x))
+    if isinstance(x, (list, tuple)):
+        out = []
+        for v in x:
+            out += _flatten(v)
+        return out
+    if isinstance(x, mpmath.matrix):
+        return [x[i, j] for i in range(x.rows) for j in range(x.cols)]
+    if isinstance(x, (mpmath.mpf, mpmath.mpc, int, float)):
+        return [mpmath.mpmathify(x)]
+    return []
+
+
+def _zeroed(x, zero_positions, counter=None):
+    """x with the numbers at ``zero_positions`` (flatten order) set to exact 0."""
+    import dataclasses
+
+    if counter is None:
+        counter = [0]
+    if isinstance(x, dict):
+        return {k: _zeroed(x[k], zero_positions, counter) for k in sorted(x, key=str)}
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        values = [_zeroed(getattr(x, f.name), zero_positions, counter) for f in dataclasses.fields(x)]
+        return type(x)(*values)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_zeroed(v, zero_positions, counter) for v in x)
+    if isinstance(x, mpmath.matrix):
+        out = mpmath.matrix(x.rows, x.cols)
+        for i in range(x.rows):
+            for j in range(x.cols):
+                out[i, j] = 0 if counter[0] in zero_positions else x[i, j]
+                counter[0] += 1
+        return out
+    if isinstance(x, (mpmath.mpf, mpmath.mpc, int, float)):
+        k = counter[0]
+        counter[0] += 1
+        return mpmath.mpf(0) if k in zero_positions else x
+    return x
+
+
+def stable(compute, digits, *, max_extra=None):
+    """``compute()`` evaluated until ``digits`` significant digits are certain.
+
+    ``compute`` is called at ``digits`` + guard digits, then with 20, 40,
+    80, ... more, until two successive results agree to ``digits + 2``
+    digits in every number they contain.  A number that shrinks by the added
+    precision at two successive steps is an exact zero lost in rounding and
+    is returned as 0.  This is how a difference of nearly equal quantities
+    (the exergy of a near-pure state) gets all its returned digits right.
+
+    >>> import mpmath
+    >>> from symthermo.precision import stable
+    >>> x = stable(lambda: (1 + mpmath.mpf(10)**-40) - 1, 10)    # needs > 40 digits
+    >>> mpmath.nstr(x, 10)
+    '1.0e-40'
+    >>> stable(lambda: mpmath.sin(mpmath.pi), 10)
+    mpf('0.0')
+    """
+    digits = check_dps(digits)
+    if max_extra is None:
+        max_extra = 4 * digits + 200
+    extra, step = 0, 20
+    with working_precision(digits):
+        previous = compute()
+    shrinking = set()
+    while True:
+        extra += step
+        with working_precision(digits, extra=extra):
+            current = compute()
+        a, b = _flatten(previous), _flatten(current)
+        if len(a) != len(b):
+            raise RuntimeError("stable(): the computation changed shape with precision")
+        settled = True
+        new_shrinking = set()
+        for k, (x, y) in enumerate(zip(a, b)):
+            if x == y:
+                continue
+            if mpmath.isinf(x) or mpmath.isinf(y) or mpmath.isnan(x) or mpmath.isnan(y):
+                settled = False
+                continue
+            with mpmath.workdps(digits + GUARD_DIGITS + extra):
+                if abs(x - y) <= abs(y) * mpmath.mpf(10) ** -(digits + 2):
+                    continue
+                if abs(y) <= abs(x) * mpmath.mpf(10) ** -(step // 2):
+                    new_shrinking.add(k)
+                    if k in shrinking:
+                        continue  # shrank twice: an exact zero
+            settled = False
+        if settled:
+            zeros = new_shrinking & shrinking
+            return rounded(_zeroed(current, zeros) if zeros else current, digits)
+        shrinking = new_shrinking
+        if extra >= max_extra:
+            from .errors import SymthermoError
+
+            raise SymthermoError(
+                f"could not certify {digits} digits with {extra} extra digits of working precision")
+        previous = current
+        step *= 2
+
+
+__all__ += ["stable"]
+
+
+def evaluate(body, *objects, dps=None, certify=False):
+    """Run ``body(lib)`` in the number system chosen for ``objects`` and ``dps``.
+
+    With mpmath, the result is rounded to the requested digits; with
+    ``certify=True`` it is computed by :func:`stable`, so differences of
+    nearly equal numbers keep all their returned digits.
+    """
+    from .numbers import MPMATH, number_system
+
+    if dps is not None:
+        dps = check_dps(dps)
+    lib = number_system(*objects, dps=dps)
+    if lib is not MPMATH:
+        return body(lib)
+    digits = dps if dps is not None else mpmath.mp.dps
+    if certify:
+        return stable(lambda: body(lib), digits)
+    with working_precision(digits):
+        return rounded(body(lib), digits)
+
+
+__all__ += ["evaluate"]
