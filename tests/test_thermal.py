@@ -111,9 +111,9 @@ class TestOscillator:
             expected = mpmath.log(1 + 1 / nm) / mpmath.mpf(sympy.N(omega, 70))
         # a two-level Fock state with that entropy: p ln p + (1-p) ln(1-p) = -S (if S <= ln 2)
         if s_target < mpmath.log(2):
-            p = mpmath.findroot(lambda x: -x * mpmath.log(x) - (1 - x) * mpmath.log(1 - x) - s_target,
-                                (mpmath.mpf("1e-30"), mpmath.mpf("0.5")), solver="anderson")
             with mpmath.workdps(60):
+                p = mpmath.findroot(lambda x: -x * mpmath.log(x) - (1 - x) * mpmath.log(1 - x) - s_target,
+                                    (mpmath.mpf("1e-30"), mpmath.mpf("0.5")), solver="anderson")
                 rho = [[sympy.Float(mpmath.nstr(1 - p, 60), 60), 0], [0, sympy.Float(mpmath.nstr(p, 60), 60)]]
             beta = entropy_matched_beta(sympy.Matrix(rho), Oscillator(omega), dps=40)
             with mpmath.workdps(60):
