@@ -1,0 +1,174 @@
+"""The ``symthermo`` command line (formats fixed in CONTRACT.md).
+
+Errors go to stderr as one line starting ``error:``; exit code 2 for bad
+input or usage, 1 for an internal failure (a cross-check that does not
+agree).  ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import CrossCheckError, SymthermoError
+from .heat_work import CONVENTIONS
+
+__all__ = ["main", "build_parser"]
+
+
+class UsageError(ValueError):
+    """Bad command-line usage."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit code 2, no usage dump
+        raise UsageError(message)
+
+
+def _add_precision(p):
+    p.add_argument("--times", required=True,
+                   help="comma-separated times, SymPy expressions in the parameters "
+                        "(e.g. 'pi/(4*g)'), or START:STOP:COUNT")
+    p.add_argument("--dps", default="30", help="significant digits (default 30)")
+    p.add_argument("--float64", action="store_true",
+                   help="evaluate in float64 instead (15 digits printed)")
+    p.add_argument("--convention", choices=CONVENTIONS, default="received",
+                   help="received (Elouard & Latune, default) or provided (Santos & Latune)")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+
+
+def build_parser():
+    parser = _Parser(prog="symthermo",
+                     description="Thermodynamics of autonomous quantum systems, exactly and at "
+                                 "any precision (Elouard & Latune 2023; Santos & Latune 2026).")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("models", help="list the models, their parameters and extra keys")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("derive", help="closed forms of a model, as SymPy derives them")
+    p.add_argument("model")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--format", choices=("latex", "text", "json"), default="text")
+
+    p = sub.add_parser("reference", help="a model's values at given times")
+    p.add_argument("model")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--method", choices=("closed-form", "propagator"), default="closed-form")
+    _add_precision(p)
+
+    p = sub.add_parser("ledger", help="the same quantities for a system described in JSON")
+    p.add_argument("system", metavar="SYSTEM.json")
+    _add_precision(p)
+
+    p = sub.add_parser("verify", help="check the papers' printed equations against the derivation")
+    p.add_argument("--paper", choices=("EL23", "SL26", "all"), default="all")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("reproduce", help="the main job: everything, written into a directory")
+    p.add_argument("--out", default="symthermo-output")
+
+    p = sub.add_parser("plot", help="draw one figure of the papers")
+    p.add_argument("figure")
+    p.add_argument("--out", default=".")
+    return parser
+
+
+def _dps(args):
+    from .precision import check_dps
+
+    return check_dps(args.dps)
+
+
+def _run(args):
+    out = sys.stdout
+    if args.command == "models":
+        from .catalogue import models_text, models_json
+
+        out.write(models_json() if args.format == "json" else models_text())
+    elif args.command == "derive":
+        from .derive import derive_output
+        from .models import get_model
+
+        out.write(derive_output(get_model(args.model), args.param, args.format))
+    elif args.command == "reference":
+        from .models import get_model
+        from .tables import reference_payload, render
+
+        payload = reference_payload(get_model(args.model), args.param, args.times,
+                                    dps=_dps(args), float64=args.float64,
+                                    convention=args.convention, method=args.method)
+        out.write(render(payload, args.format))
+    elif args.command == "ledger":
+        from .ledger import load_system
+        from .tables import ledger_payload, render
+
+        system = load_system(args.system)
+        payload = ledger_payload(system, args.system, args.times, dps=_dps(args),
+                                 float64=args.float64, convention=args.convention)
+        out.write(render(payload, args.format))
+    elif args.command == "verify":
+        from .verify import verify_output
+
+        text, failed = verify_output(args.paper, args.format)
+        out.write(text)
+        if failed:
+            raise CrossCheckError(f"{failed} of verify's own cross-checks failed")
+    elif args.command == "reproduce":
+        from .reproduce import reproduce
+
+        reproduce(args.out)
+    elif args.command == "plot":
+        from .figures import plot_figure
+
+        for path in plot_figure(args.figure, args.out):
+            out.write(f"{path}\n")
+    else:
+        raise UsageError("a command is required: models, derive, reference, ledger, verify, "
+                         "reproduce or plot (see symthermo --help)")
+
+
+def main(argv=None):
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        args = parser.parse_args(argv)
+        _run(args)
+        return 0
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    except CrossCheckError as exc:
+        if debug:
+            raise
+        _error(str(exc))
+        return 1
+    except (UsageError, ValueError, TypeError, SymthermoError, OSError) as exc:
+        if debug:
+            raise
+        _error(_one_line(exc))
+        return 2
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 1
+    except Exception as exc:  # an internal failure: one line, exit 1
+        if debug:
+            raise
+        _error(f"internal failure ({type(exc).__name__}): {_one_line(exc)}")
+        return 1
+
+
+def _one_line(exc):
+    text = str(exc)
+    return " ".join(text.split()) or type(exc).__name__
+
+
+def _error(message):
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
