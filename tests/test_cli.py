@@ -1,0 +1,170 @@
+"""The command line as other programs see it: formats, digits, errors, exit codes."""
+
+import copy
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import mpmath
+import pytest
+
+from symthermo.cli import main
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "two_qutrits.json"
+
+
+def run(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def significant_digits(text):
+    digits = Decimal(text).as_tuple().digits
+    return len(digits)
+
+
+class TestLedger:
+    def test_json_follows_the_contract(self, capsys):
+        code, out, err = run(["ledger", str(EXAMPLE), "--times", "0,1,pi/2", "--dps", "30"], capsys)
+        assert code == 0 and err == ""
+        payload = json.loads(out)
+        assert payload["convention"] == "received" and payload["units"] == "hbar = k_B = 1"
+        assert payload["dps"] == 30 and payload["method"] == "propagator"
+        keys = list(payload["rows"][0])
+        expected = ["t"]
+        for x in "AB":
+            expected += [f"{k}_{x}" for k in ("E", "S", "beta", "Eth", "Q", "W", "ergotropy", "exergy")]
+        expected += ["E_int", "I_AB", "sigma_A", "sigma_B"]
+        assert keys == expected
+        for row in payload["rows"][1:]:
+            for key, value in row.items():
+                assert value not in ("nan", None)
+                if value not in ("0", "inf"):
+                    assert significant_digits(value) == 30, (key, value)
+
+    def test_values_are_right_to_dps_minus_5_digits(self, capsys):
+        """The dps-30 output against a dps-50 run of the same command."""
+        _, out30, _ = run(["ledger", str(EXAMPLE), "--times", "1/3,2", "--dps", "30"], capsys)
+        _, out50, _ = run(["ledger", str(EXAMPLE), "--times", "1/3,2", "--dps", "50"], capsys)
+        rows30, rows50 = json.loads(out30)["rows"], json.loads(out50)["rows"]
+        with mpmath.workdps(60):
+            for r30, r50 in zip(rows30, rows50):
+                for key in r30:
+                    a, b = mpmath.mpf(r30[key]), mpmath.mpf(r50[key])
+                    assert abs(a - b) <= max(abs(b), mpmath.mpf(10) ** -20) * mpmath.mpf(10) ** -25, key
+
+    def test_csv_has_the_same_keys_and_values(self, capsys):
+        _, out_json, _ = run(["ledger", str(EXAMPLE), "--times", "0.5", "--dps", "20"], capsys)
+        code, out_csv, _ = run(["ledger", str(EXAMPLE), "--times", "0.5", "--dps", "20", "--format", "csv"],
+                               capsys)
+        assert code == 0
+        rows = list(csv.DictReader(io.StringIO(out_csv)))
+        assert rows == json.loads(out_json)["rows"]
+
+    def test_provided_convention_negates_heat_and_work_only(self, capsys):
+        _, a, _ = run(["ledger", str(EXAMPLE), "--times", "1", "--dps", "20"], capsys)
+        _, b, _ = run(["ledger", str(EXAMPLE), "--times", "1", "--dps", "20", "--convention", "provided"],
+                      capsys)
+        ra, rb = json.loads(a)["rows"][0], json.loads(b)["rows"][0]
+        assert json.loads(b)["convention"] == "provided"
+        for key in ra:
+            if key[:2] in ("Q_", "W_"):
+                assert Decimal(ra[key]) == -Decimal(rb[key])
+            else:
+                assert ra[key] == rb[key], key
+
+    def test_float64(self, capsys):
+        code, out, _ = run(["ledger", str(EXAMPLE), "--times", "1", "--float64"], capsys)
+        payload = json.loads(out)
+        assert code == 0 and payload["number_system"] == "float64" and payload["dps"] == 15
+
+
+def _write(tmp_path, data):
+    path = tmp_path / "system.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def _base():
+    return json.loads(EXAMPLE.read_text())
+
+
+BAD_SYSTEMS = [
+    ("non-Hermitian H", lambda d: d["subsystems"]["A"]["H"][0].__setitem__(1, "1"), "not Hermitian"),
+    ("rho not positive", lambda d: d["subsystems"]["A"].__setitem__(
+        "rho0", [["3/2", "0", "0"], ["0", "-1/2", "0"], ["0", "0", "0"]]), "eigenvalue -0.5"),
+    ("trace not one", lambda d: d["subsystems"]["A"].__setitem__(
+        "rho0", [["1/2", "0", "0"], ["0", "1/3", "0"], ["0", "0", "1/3"]]), "unit trace, got 1.16666"),
+    ("rho wrong size", lambda d: d["subsystems"]["A"].__setitem__("rho0", [["1", "0"], ["0", "0"]]),
+     "dimension 2, expected 3"),
+    ("coupling wrong size", lambda d: d.__setitem__("coupling", [["0", "0"], ["0", "0"]]),
+     "coupling has shape 2x2, expected 9x9"),
+    ("malformed number", lambda d: d["subsystems"]["B"]["H"][1].__setitem__(1, "1..0"),
+     "subsystems.B.H\\[1\\]\\[1\\]: not a number: '1..0'"),
+    ("boolean entry", lambda d: d["subsystems"]["B"]["H"][1].__setitem__(1, True),
+     "not a number: true"),
+    ("unknown key", lambda d: d.__setitem__("couplings", []), "unknown key\\(s\\) couplings"),
+    ("ragged matrix", lambda d: d["subsystems"]["A"]["H"].__setitem__(2, ["0", "0"]),
+     "row 2 has 2 entries"),
+    ("negative rate", lambda d: d.__setitem__("lindblad", [{"rate": "-1", "operator": d["coupling"]}]),
+     "non-negative"),
+]
+
+
+@pytest.mark.parametrize("label, mutate, message", BAD_SYSTEMS, ids=[b[0] for b in BAD_SYSTEMS])
+def test_bad_systems_fail_with_one_line_and_exit_2(tmp_path, capsys, label, mutate, message):
+    data = _base()
+    mutate(data)
+    code, out, err = run(["ledger", _write(tmp_path, data), "--times", "1"], capsys)
+    assert code == 2
+    assert out == ""  # nothing half-written
+    assert err.startswith("error: ") and err.count("\n") == 1
+    import re
+
+    assert re.search(message, err), err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ledger", "no-such-file.json", "--times", "1"], "cannot read no-such-file.json"),
+    (["ledger", str(EXAMPLE), "--times", "1", "--dps", "0"], "dps must be between 1 and 10000, got 0"),
+    (["ledger", str(EXAMPLE), "--times", "-1"], "non-negative"),
+    (["ledger", str(EXAMPLE), "--times", "1", "--convention", "sideways"], "invalid choice: 'sideways'"),
+    (["ledger", str(EXAMPLE), "--times", "1", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+    (["derive", "no-such-model"], "unknown model 'no-such-model'"),
+    (["reference", "exchange", "--param", "omega_C=2", "--times", "1"], "unknown parameter 'omega_C'"),
+    ([], "a command is required"),
+])
+def test_usage_errors(capsys, args, message):
+    code, out, err = run(args, capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_lindblad_system_has_no_sigma_keys(tmp_path, capsys):
+    data = {"subsystems": {"A": {"H": [["0", "0"], ["0", "1"]], "rho0": [["0", "0"], ["0", "1"]]},
+                           "B": {"H": [["0", "0"], ["0", "1"]], "rho0": [["1", "0"], ["0", "0"]]}},
+            "coupling": [["0", "0", "0", "0"], ["0", "0", "0.1", "0"], ["0", "0.1", "0", "0"],
+                         ["0", "0", "0", "0"]],
+            "lindblad": [{"rate": "0.01", "operator": [["0", "1", "0", "0"], ["0", "0", "0", "0"],
+                                                       ["0", "0", "0", "1"], ["0", "0", "0", "0"]]}]}
+    code, out, _ = run(["ledger", _write(tmp_path, data), "--times", "1", "--dps", "20"], capsys)
+    assert code == 0
+    row = json.loads(out)["rows"][0]
+    assert "sigma_A" not in row and "E_int" in row and "I_AB" in row
+
+
+def test_python_dash_m_and_no_traceback(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    ok = subprocess.run([sys.executable, "-m", "symthermo", "ledger", str(EXAMPLE), "--times", "1",
+                         "--dps", "16"], capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["dps"] == 16
+    bad = subprocess.run([sys.executable, "-m", "symthermo", "ledger", str(EXAMPLE), "--times", "x"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("error: ")
