@@ -18,6 +18,8 @@ Nothing else changes between the two.
 
 from __future__ import annotations
 
+from .definitions import heat_received, work_received
+
 __all__ = ["CONVENTIONS", "check_convention", "heat", "work", "sign"]
 
 CONVENTIONS = ("received", "provided")
@@ -37,9 +39,9 @@ def sign(convention):
 
 def heat(thermal_energy_0, thermal_energy_t, *, convention="received"):
     """Q = +/- [E^th(t) - E^th(0)]."""
-    return sign(convention) * (thermal_energy_t - thermal_energy_0)
+    return sign(convention) * heat_received(thermal_energy_0, thermal_energy_t)
 
 
 def work(energy_0, energy_t, thermal_energy_0, thermal_energy_t, *, convention="received"):
     """W = +/- ([E(t) - E(0)] - [E^th(t) - E^th(0)])."""
-    return sign(convention) * ((energy_t - energy_0) - (thermal_energy_t - thermal_energy_0))
+    return sign(convention) * work_received(energy_0, energy_t, thermal_energy_0, thermal_energy_t)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import definitions
 from .entropy import entropy_of_spectrum
 from .ergotropy import _energy_above_ground, passive_energy
 from .numbers import EXACT, NumberSystem
@@ -67,8 +68,8 @@ class Subsystem:
             "S": entropy_of_spectrum(lib, spectrum),
             "beta": beta,
             "Eth": ground + thermal_above,
-            "ergotropy": above - passive,
-            "exergy": above - thermal_above,
+            "ergotropy": definitions.ergotropy(above, passive),
+            "exergy": definitions.exergy(above, thermal_above),
             "spectrum": spectrum,
             "passive_above_ground": passive,
             "thermal_above_ground": thermal_above,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy
 
+from .. import definitions
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
 from ..local import LOCAL_KEYS, Subsystem
@@ -339,8 +340,8 @@ def _local_from_data(sub: Subsystem, d, lib):
         "S": entropy_of_spectrum(lib, spectrum),
         "beta": beta,
         "Eth": sub.ground + thermal_above,
-        "ergotropy": above - passive,
-        "exergy": above - thermal_above,
+        "ergotropy": definitions.ergotropy(above, passive),
+        "exergy": definitions.exergy(above, thermal_above),
     }
 
 
