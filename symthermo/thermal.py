@@ -403,6 +403,10 @@ def _solve_beta(lib, levels, target):
         if slope != 0 and not lib.isinf(f):
             step = f / slope
             candidate = beta - step
+            if abs(step) <= 4 * lib.eps * abs(candidate):
+                # converged: without this return a Newton step of rounding size that
+                # lands on the bracket's edge fell back to ~100 bisections
+                return candidate
         else:
             candidate = lo - 1  # force bisection
         if not (lo < candidate < hi):
