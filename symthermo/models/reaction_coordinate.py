@@ -1,0 +1,436 @@
+r"""A qubit and a damped reaction-coordinate mode (SL26 Eq. 42, App. C, Figs. 9, 12, 13).
+
+The qubit A (H_A = (omega/2) sigma_z) exchanges excitations with a bosonic
+mode B (H_B = omega_rc a^dag a) through lam (sigma_+ a + sigma_- a^dag); the
+mode leaks into a zero-temperature Markovian bath at rate kappa (Lindblad
+operator a, SL26 Eq. 42).  The qubit starts excited, the mode in its vacuum.
+
+Derivation (SymPy, :func:`one_excitation_solution`)
+---------------------------------------------------
+Checked on the operators, not assumed: the non-Hermitian effective
+Hamiltonian H_eff = H - (i kappa/2) a^dag a maps span{|e,0>, |g,1>} into
+itself, a maps |e,0> -> 0 and |g,1> -> |g,0>, and |g,0> is an eigenstate of
+H annihilated by a.  Hence from |e,0>
+
+    rho(t) = |psi(t)><psi(t)| + p_0(t) |g,0><g,0|,
+    psi(t) = exp(-i H_eff t) |e,0> = c_e(t) |e,0> + c_g(t) |g,1>,
+    p_0 = 1 - |c_e|^2 - |c_g|^2                     (trace conservation),
+
+with no coherence between |g,0> and the one-excitation block (none at t = 0,
+and the Lindbladian never creates one).  The 2x2 matrix A = -i H_eff is
+exponentiated by Cayley-Hamilton: with mu = Tr A / 2, B = A - mu (traceless,
+B^2 = s^2 1, s^2 = -det B, checked in SymPy),
+
+    exp(A t) = e^{mu t} [cosh(s t) 1 + (sinh(s t)/s) B],
+
+exact in all regimes, including the critical one s = 0 (kappa = 4 lam at
+resonance), where the generator is defective and the bracket is 1 + t B.
+At resonance s^2 = kappa^2/16 - lam^2 (kappa < 4 lam: damped Rabi
+oscillation at Omega = sqrt(lam^2 - kappa^2/16); kappa > 4 lam: overdamped);
+with a detuning s^2 is complex.  Populations are written with the decay
+folded into bounded factors, so float64 neither over- nor underflows.
+
+Reduced states: the qubit is diagonal, P_e = |c_e|^2; the mode is diagonal
+in {|0>, |1>}, <a^dag a> = |c_g|^2 (tracing |e,0><g,1| leaves <1|0> = 0).
+E_int = lam <sigma_+ a + h.c.> = 2 lam Re(c_e^* c_g) (zero at resonance).
+The joint spectrum is {|c_e|^2 + |c_g|^2, p_0, 0, ...}, which gives I_AB.
+``state_A = ground`` (nothing happens) and ``mixed`` (the average of the
+two) follow by linearity; ``plus`` and a coherent mode are refused.
+
+>>> from symthermo.models import get_model
+>>> from symthermo.numbers import FLOAT64
+>>> m = get_model("reaction-coordinate")
+>>> p = m.params({"kappa": "0"})
+>>> row = m.evaluate(p, [25.0], lib=FLOAT64)[0]          # vacuum Rabi: cos^2(lam t)
+>>> import math; abs((row["E_A"] + 0.5) - math.cos(0.25) ** 2) < 1e-14
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+
+import sympy
+from sympy.codegen.cfunctions import expm1
+
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _lambdified
+from ..entropy import entropy_of_spectrum
+from ..thermal import Oscillator
+
+__all__ = ["ReactionCoordinate", "one_excitation_solution", "lorentzian_mapping",
+           "lorentzian_spectral_density", "RCMapping"]
+
+# qubit basis (|e>, |g>); mode basis |0>, |1>, ..., |n_max>; joint index = 3 * qubit + n
+SIGMA_Z = sympy.diag(1, -1)
+SIGMA_MINUS = sympy.Matrix([[0, 0], [1, 0]])
+SIGMA_PLUS = SIGMA_MINUS.T
+#: Fock cutoff of the propagator route: one excitation at most, so n = 2 stays empty
+#: (the leak check of the base verifies it)
+FOCK_CUTOFF = 2
+
+_WEIGHT = {"excited": sympy.Integer(1), "ground": sympy.Integer(0), "mixed": sympy.Rational(1, 2)}
+
+
+def _annihilation(n_max):
+    return sympy.Matrix(n_max + 1, n_max + 1, lambda i, j: sympy.sqrt(j) if i == j - 1 else 0)
+
+
+def _kron(A, B):
+    return sympy.kronecker_product(A, B)
+
+
+def _operators(omega, omega_rc, lam, n_max):
+    a = _annihilation(n_max)
+    one_b = sympy.eye(n_max + 1)
+    HA = omega / 2 * SIGMA_Z
+    HB = omega_rc * a.T * a
+    V = lam * (_kron(SIGMA_PLUS, a) + _kron(SIGMA_MINUS, a.T))
+    H = _kron(HA, one_b) + _kron(sympy.eye(2), HB) + V
+    L = _kron(sympy.eye(2), a)
+    return H, V, L, HA, HB
+
+
+@functools.lru_cache(maxsize=64)
+def one_excitation_solution(omega, omega_rc, lam, kappa):
+    """The generator of psi(t) = exp(-i H_eff t)|e,0> (SymPy), derived and checked.
+
+    Builds H and the Lindblad operator a on the truncated space, checks the
+    block structure (H_eff closes on span{|e,0>, |g,1>}, a maps it onto
+    |g,0>, |g,0> is stationary) and returns ``A`` (= -i H_eff on the block),
+    ``mu`` (= Tr A/2), ``B`` (= A - mu) and ``s2`` (= s^2 = -det B, with
+    B^2 = s^2 1 checked), from which exp(A t) = e^{mu t}[cosh(s t) + sinh(s t)/s B].
+
+    >>> import sympy
+    >>> from symthermo.models.reaction_coordinate import one_excitation_solution
+    >>> lam, kappa = sympy.symbols("lam kappa", positive=True)
+    >>> one_excitation_solution(1, 1, lam, kappa)["s2"]
+    kappa**2/16 - lam**2
+    """
+    H, _, L, _, _ = _operators(omega, omega_rc, lam, 1)
+    heff = H - sympy.I * kappa / 2 * L.H * L
+    e0, g1, g0 = 0, 3, 2  # |e,0>, |g,1>, |g,0> with n_max = 1 (joint index 2 * qubit + n)
+    block = [e0, g1]
+    others = [k for k in range(4) if k not in block]
+    if any(sympy.simplify(heff[i, j]) != 0 for i in others for j in block):
+        raise AssertionError("H_eff leaves the one-excitation block")  # pragma: no cover
+    jump = L * sympy.Matrix([[1, 0], [0, 0], [0, 0], [0, 1]])  # columns |e,0>, |g,1>
+    if list(jump[:, 0]) != [0] * 4 or list(jump[:, 1]) != [0, 0, 1, 0]:
+        raise AssertionError("a should map |e,0> to 0 and |g,1> to |g,0>")  # pragma: no cover
+    g0_vec = sympy.Matrix([0, 0, 1, 0])
+    if (H * g0_vec - (-omega / 2) * g0_vec).applyfunc(sympy.simplify) != sympy.zeros(4, 1) or \
+            L * g0_vec != sympy.zeros(4, 1):
+        raise AssertionError("|g,0> should be stationary")  # pragma: no cover
+    A = -sympy.I * heff.extract(block, block)
+    mu = sympy.expand(A.trace() / 2)
+    B = (A - mu * sympy.eye(2)).applyfunc(sympy.expand)
+    s2 = sympy.expand(-B.det())
+    if (B * B - s2 * sympy.eye(2)).applyfunc(sympy.expand) != sympy.zeros(2):
+        raise AssertionError("Cayley-Hamilton: B^2 should be s^2 1")  # pragma: no cover
+    return {"A": A, "mu": mu, "B": B, "s2": s2}
+
+
+@functools.lru_cache(maxsize=64)
+def _derive(omega, omega_rc, lam, kappa, weight):
+    sol = one_excitation_solution(omega, omega_rc, lam, kappa)
+    B, s2, mu = sol["B"], sol["s2"], sol["mu"]
+    b, b_g = B[0, 0], B[1, 0]
+    decay = sympy.re(mu)  # the amplitude decays as e^{Re(mu) t} = e^{-kappa t/4}
+    regime, (pe, p1, x) = _populations(s2, b, b_g, decay)
+    pe, p1, x = weight * pe, weight * p1, weight * x
+    n_exc = pe + p1
+    pg = 1 - pe
+    return {
+        "regime": regime, "s2": s2, "P_e": pe, "P_g": pg, "n": p1, "N": n_exc,
+        "E_A": omega / 2 * (pe - pg),  # Tr[rho_A H_A], rho_A = diag(P_e, P_g)
+        "E_B": omega_rc * p1,
+        "E_int": 2 * lam * x,
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def _forms(omega, omega_rc, lam, kappa, state_a):
+    d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
+    pe, pg, n, N = d["P_e"], d["P_g"], d["n"], d["N"]
+    lo_a, hi_a = sympy.Min(pe, pg, evaluate=False), sympy.Max(pe, pg, evaluate=False)
+    a = LocalForms(
+        hamiltonian=omega / 2 * SIGMA_Z,
+        energy=d["E_A"],
+        spectrum=[lo_a, hi_a],
+        beta=sympy.log(hi_a / lo_a, evaluate=False) / omega,
+        thermal_energy=-omega / 2 * sympy.Abs(pe - pg, evaluate=False),
+    )
+    b = LocalForms(
+        hamiltonian=Oscillator(omega_rc),
+        energy=d["E_B"],
+        spectrum=[sympy.Min(n, 1 - n, evaluate=False), sympy.Max(n, 1 - n, evaluate=False)],
+    )
+    notes = {
+        "regime": d["regime"] + f"; s^2 = {sympy.sstr(d['s2'])}",
+        "rho": "rho = |psi><psi| + p_0 |g,0><g,0|, psi = exp(-i H_eff t)|e,0> "
+               "(Cayley-Hamilton), p_0 from the trace",
+        "beta_B": "entropy-matched with the analytic oscillator thermal functions "
+                  "(no closed form)",
+        "I_AB": "S_A + S_B - S_AB, joint spectrum {N, 1 - N}, N = P_e + <a^dag a>",
+    }
+    return a, b, d["E_int"], _h(pe) + _h(n) - _h(N), notes
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
+    """The lambdified reduced data (cached: printing the detuned forms takes a while)."""
+    a, b, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
+    d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
+    # the base sorts the spectra, so the unsorted eigenvalues halve what is printed
+    forms = ClosedForms(subsystems={"A": replace(a, beta=None, spectrum=[d["P_e"], d["P_g"]]),
+                                    "B": replace(b, spectrum=[d["n"], 1 - d["n"]])},
+                        interaction_energy=e_int, extras={"_N": d["N"]})
+    return _lambdified(forms, lib)
+
+
+def _populations(s2, b, b_g, decay):
+    """(regime, (|c_e|^2, |c_g|^2, Re(c_e^* c_g))) with c = e^{decay t} (C + S B) e_1."""
+    t = T
+    amp = sympy.exp(decay * t)
+    if s2.is_zero:
+        # defective generator: B^2 = 0, so exp(B t) = 1 + t B exactly
+        ce, cg = amp * (1 + b * t), amp * b_g * t
+        return "critical (s = 0: exp(Bt) = 1 + tB)", _moduli(ce, cg)
+    if s2.free_symbols:
+        if sympy.im(s2) == 0:
+            # real s^2 of unknown sign: cos(Omega t) and t sinc(Omega t) are real and cover
+            # both sides (analytic in Omega^2; sinc(0) = 1 is the critical case)
+            Om = sympy.sqrt(-s2)
+            C, S = sympy.cos(Om * t), t * sympy.sinc(Om * t)
+            br, bi = (sympy.simplify(v) for v in b.as_real_imag())
+            gr, gi = (sympy.simplify(v) for v in b_g.as_real_imag())
+            amp2 = sympy.exp(2 * decay * t)
+            re_e = C + br * S
+            return "symbolic, real s^2 (Omega = sqrt(-s^2))", (
+                amp2 * (re_e**2 + (bi * S)**2),
+                amp2 * (gr**2 + gi**2) * S**2,
+                amp2 * S * (re_e * gr + bi * S * gi))
+        s = sympy.sqrt(s2)
+        C, S = sympy.cosh(s * t), sympy.sinh(s * t) / s
+        return "symbolic, complex s^2", _moduli(amp * (C + b * S), amp * b_g * S)
+    # numeric s^2: s = sigma + i nu with sigma >= 0; e^{decay t} cosh(sigma t) and
+    # e^{decay t} sinh(sigma t) are bounded (sigma <= -decay) and written without overflow
+    x, y = sympy.re(s2), sympy.im(s2)
+    r = sympy.sqrt(x**2 + y**2)
+    sigma = sympy.sqrt((r + x) / 2)
+    nu = sympy.sqrt(-x) if sigma == 0 else sympy.radsimp(y / (2 * sigma))
+    # c_e = cosh + k sinh, c_g = m sinh with the constants k = b/s, m = b_g/s computed
+    # first (s = sigma + i nu, 1/s = conj(s)/|s|^2), so the expressions stay short
+    inv_s = (sigma - sympy.I * nu) / (sigma**2 + nu**2)
+    consts = [sympy.radsimp(sympy.expand(c)) for c in (b * inv_s, b_g * inv_s)]
+    kr, ki, mr, mi = sympy.symbols("k_r k_i m_r m_i", real=True)
+    Ch, Sh, cs, sn = sympy.symbols("Ch Sh cs sn", real=True)
+    cosh_s = Ch * cs + sympy.I * Sh * sn  # e^{decay t} cosh(s t)
+    sinh_s = Sh * cs + sympy.I * Ch * sn  # e^{decay t} sinh(s t)
+    ce, cg = cosh_s + (kr + sympy.I * ki) * sinh_s, (mr + sympy.I * mi) * sinh_s
+    if sigma == 0:
+        values = {Ch: amp, Sh: 0}
+        regime = "underdamped (s = i Omega)"
+    else:
+        grow = sympy.exp((sigma + decay) * t)
+        values = {Ch: grow * (1 + sympy.exp(-2 * sigma * t)) / 2,
+                  Sh: -grow * expm1(-2 * sigma * t) / 2}
+        regime = "overdamped (s real)" if nu == 0 else "detuned (s complex)"
+    values.update({cs: sympy.cos(nu * t), sn: sympy.sin(nu * t)})
+    for (re_sym, im_sym), c in zip(((kr, ki), (mr, mi)), consts):
+        re_c, im_c = c.as_real_imag()
+        values.update({re_sym: sympy.radsimp(re_c), im_sym: sympy.radsimp(im_c)})
+    moduli = _moduli(ce, cg, real_parts=True)
+    return regime, tuple(m.subs(values) for m in moduli)
+
+
+def _moduli(ce, cg, real_parts=False):
+    """(|c_e|^2, |c_g|^2, Re(conj(c_e) c_g)); ``real_parts``: every symbol is real, so
+    the real and imaginary parts are taken explicitly."""
+    if real_parts:
+        re_e, im_e = (sympy.expand(v) for v in ce.as_real_imag())
+        re_g, im_g = (sympy.expand(v) for v in cg.as_real_imag())
+        return re_e**2 + im_e**2, re_g**2 + im_g**2, re_e * re_g + im_e * im_g
+    return (sympy.Abs(ce)**2, sympy.Abs(cg)**2,
+            sympy.re(sympy.conjugate(ce) * cg))
+
+
+def _h(p):
+    """binary entropy -p ln p - (1 - p) ln (1 - p) (SymPy, for the displayed closed form)."""
+    return -p * sympy.log(p, evaluate=False) - (1 - p) * sympy.log(1 - p, evaluate=False)
+
+
+class ReactionCoordinate(Model):
+    """Qubit + reaction-coordinate mode damped at rate kappa (SL26 Eq. 42, App. C)."""
+
+    name = "reaction-coordinate"
+    source = "SL26 Eq. 42, App. C, Figs. 9, 12, 13"
+    description = ("qubit (omega/2) sigma_z + mode omega_rc a^dag a + lam (sigma_+ a + h.c.), "
+                   "the mode damped at rate kappa into a zero-temperature bath (Lindblad a); "
+                   "qubit excited, mode in vacuum")
+    subsystems = ("A", "B")
+    unitary = False
+    parameters = (
+        Parameter("omega", "1", "qubit frequency: H_A = (omega/2) sigma_z", latex=r"\omega"),
+        Parameter("omega_rc", "1", "mode frequency: H_B = omega_rc a^dag a",
+                  latex=r"\omega_{RC}"),
+        Parameter("lam", "0.01", "qubit-mode coupling lam (sigma_+ a + sigma_- a^dag)",
+                  latex=r"\lambda"),
+        Parameter("kappa", "0.008", "damping rate of the mode (Lindblad operator a)",
+                  latex=r"\kappa"),
+        Parameter("state_A", "excited", "initial qubit state (excited, ground or mixed)",
+                  choices=("excited", "ground", "plus", "mixed")),
+        Parameter("state_B", "vacuum", "initial mode state (vacuum only)",
+                  choices=("vacuum", "coherent")),
+    )
+    extra_keys = {}
+    #: quarter, half and full vacuum-Rabi periods: the time scale of Figs. 9, 12, 13
+    #: (their axes are not in the text)
+    paper_times = ("pi/(2*lam)", "pi/lam", "2*pi/lam")
+
+    def check_parameters(self, p):
+        if p["state_A"] == "plus":
+            raise ValueError("state_A=plus is not supported by reaction-coordinate: its coherence "
+                             "between the 0- and 1-excitation sectors is outside the closed form; "
+                             "use excited, ground or mixed")
+        if p["state_B"] != "vacuum":
+            raise ValueError(f"state_B={p['state_B']} is not supported by reaction-coordinate: "
+                             "the mode starts in its vacuum (SL26 App. C)")
+        for name in ("omega", "omega_rc"):
+            v = p[name]
+            if v.is_number and not v.is_positive:
+                raise ValueError(f"{name} must be positive, got {v}")
+
+    def _data(self, p):
+        return _derive(p["omega"], p["omega_rc"], p["lam"], p["kappa"], _WEIGHT[p["state_A"]])
+
+    def closed_forms(self, p):
+        a, b, e_int, i_ab, notes = _forms(p["omega"], p["omega_rc"], p["lam"], p["kappa"],
+                                          p["state_A"])
+        return ClosedForms(subsystems={"A": replace(a), "B": replace(b)},
+                           interaction_energy=e_int, mutual_information=i_ab,
+                           notes=dict(notes))
+
+    def local_hamiltonians(self, p):
+        return {"A": p["omega"] / 2 * SIGMA_Z, "B": Oscillator(p["omega_rc"])}
+
+    def reduced_data(self, p, times, *, lib):
+        # beta_A and I_AB are evaluated from the spectra (the same closed forms, with
+        # 0 ln 0 = 0 and beta = inf for the exactly pure qubit at t = 0)
+        fns = _compiled(p["omega"], p["omega_rc"], p["lam"], p["kappa"], p["state_A"], lib)
+        out = []
+        for t in times:
+            row = fns(t)
+            N = row.pop("_N")
+            joint = entropy_of_spectrum(lib, [N, 1 - N])
+            row["I_AB"] = (entropy_of_spectrum(lib, row["A"]["spectrum"])
+                           + entropy_of_spectrum(lib, row["B"]["spectrum"]) - joint)
+            out.append(row)
+        return out
+
+    def dynamics(self, p, *, lib):
+        H, V, L, HA, _ = _operators(p["omega"], p["omega_rc"], p["lam"], FOCK_CUTOFF)
+        w = _WEIGHT[p["state_A"]]
+        rho_a = sympy.diag(w, 1 - w)
+        vac = sympy.zeros(FOCK_CUTOFF + 1)
+        vac[0, 0] = 1
+        return Dynamics(dims=[2, FOCK_CUTOFF + 1], hamiltonian=H, coupling=V,
+                        initial_state=_kron(rho_a, vac),
+                        local_hamiltonians={"A": HA, "B": Oscillator(p["omega_rc"])},
+                        lindblad=[(p["kappa"], L)])
+
+
+# -- the Lorentzian spectral density of SL26 Eq. C5 and its reaction coordinate ------------
+
+def lorentzian_spectral_density(w, omega_c, gamma, lam):
+    """SL26 Eq. C5, as printed.
+
+    D(w) = w (2/pi) gamma lam^2 omega_c^2 / ((w^2 - omega_c^2)^2 + (w gamma omega_c)^2);
+    works with SymPy expressions and with mpmath/float numbers.
+    """
+    pi = sympy.pi if isinstance(w, sympy.Basic) or isinstance(lam, sympy.Basic) else _mp_pi()
+    return w * 2 / pi * gamma * lam**2 * omega_c**2 / (
+        (w**2 - omega_c**2)**2 + (w * gamma * omega_c)**2)
+
+
+def _mp_pi():
+    import mpmath
+
+    return mpmath.pi
+
+
+@dataclass(frozen=True)
+class RCMapping:
+    """Reaction-coordinate parameters (SymPy expressions) of a Lorentzian bath."""
+
+    omega_rc: sympy.Expr
+    lam: sympy.Expr
+    kappa: sympy.Expr
+    coupling_squared: sympy.Expr  # lam_RC^2 = int_0^oo J(w) dw, exactly
+
+
+def lorentzian_mapping(omega_c, gamma, lam):
+    r"""Map the Lorentzian bath of SL26 Eq. C5 onto the reaction coordinate of Eq. C6.
+
+    Parameters
+    ----------
+    omega_c, gamma, lam : numbers, strings or SymPy expressions
+        Peak frequency, dimensionless width (the peak has full width
+        gamma * omega_c at half maximum for gamma << 1) and coupling of Eq. C5.
+
+    Returns
+    -------
+    RCMapping
+        ``omega_rc``, ``lam`` (the qubit-RC coupling), ``kappa`` (the RC
+        damping rate of Eq. C6) and ``coupling_squared`` = lam_RC^2.
+
+    Notes
+    -----
+    *Reading of Eqs. C4-C5.*  Eq. C5's D(w) has the units of a frequency
+    (lam^2 w omega_c^2 / w^4), those of sum_k Omega_k^2 delta(w - w_k), while
+    the D of Eq. C4 is normalised to int D = 2 pi (units 1/frequency).  As
+    printed the two cannot both hold (int_0^oo D_C5 dw = lam^2 F(gamma), not
+    2 pi); we read Eq. C5 as the bath spectral function
+    J(w) = sum_k Omega_k^2 delta(w - w_k) = (Lambda^2/2 pi) D_C4(w).
+
+    *Coupling (derivation).*  The collective mode E = sum_k Omega_k a_k of
+    Eq. C2 has [E, E^dag] = sum_k Omega_k^2 =: lam_RC^2, so a = E/lam_RC is a
+    bosonic annihilation operator and sigma_+ E + h.c. = lam_RC (sigma_+ a +
+    h.c.): exactly Eq. C6's coupling, with
+
+        lam_RC^2 = int_0^oo J(w) dw = lam^2 F(gamma),
+        F(gamma) = 2 arccos(gamma^2/2 - 1) / (pi sqrt(4 - gamma^2))   (gamma < 2),
+
+    from int_0^oo du/(u^2 + 2u cos(phi) + 1) = phi/sin(phi) with u = w^2/omega_c^2
+    (arccosh and sqrt(gamma^2 - 4) for gamma > 2; F(2) = 2/pi).  F = 1 -
+    gamma/pi + O(gamma^2): Eq. C6's lam is Eq. C5's lam up to O(gamma).
+
+    *Frequency (convention, as printed).*  omega_RC = omega_c (SL26 below
+    Eq. C6); the mean frequency of J is omega_c + O(gamma).
+
+    *Damping (derivation at leading order in gamma).*  The mode damped at
+    rate kappa, seen through sigma_+, has the Lorentzian spectral function
+    lam_RC^2 (kappa/2 pi)/((w - omega_RC)^2 + kappa^2/4) (full width kappa).
+    Near its peak Eq. C5 is (lam^2/2 pi) gamma omega_c/((w - omega_c)^2 +
+    (gamma omega_c)^2/4) (1 + O(gamma)), whose full width at half maximum is
+    gamma omega_c (1 + O(gamma^2)), so kappa = gamma omega_c.  Then the
+    golden-rule decay rate 2 pi J(omega_c) = 4 lam^2/(gamma omega_c) is exactly
+    4 lam^2/kappa, the effective rate of the qubit for kappa >> lam.
+
+    >>> from symthermo.models.reaction_coordinate import lorentzian_mapping
+    >>> m = lorentzian_mapping(1, "0.1", "0.01")
+    >>> m.omega_rc, m.kappa
+    (1, 1/10)
+    >>> round(float(m.lam), 8)
+    0.00984565
+    """
+    wc, g, l = (sympy.sympify(v, rational=True) if isinstance(v, str) else sympy.sympify(v)
+                for v in (omega_c, gamma, lam))
+    F = sympy.Piecewise(
+        (2 * sympy.acos(g**2 / 2 - 1) / (sympy.pi * sympy.sqrt(4 - g**2)), g < 2),
+        (2 / sympy.pi, sympy.Eq(g, 2)),
+        (2 * sympy.acosh(g**2 / 2 - 1) / (sympy.pi * sympy.sqrt(g**2 - 4)), True))
+    F = sympy.piecewise_fold(F)
+    coupling_squared = l**2 * F
+    return RCMapping(omega_rc=wc, lam=sympy.sqrt(coupling_squared), kappa=g * wc,
+                     coupling_squared=coupling_squared)

@@ -1,0 +1,258 @@
+r"""Spontaneous emission of a qubit into a zero-temperature bath (SL26 Eqs. 35-41, Fig. 8).
+
+One subsystem, the qubit A with H_A = (omega/2) sigma_z, evolves under the
+Lindblad master equation (SL26 Eq. 35)
+
+    d rho/dt = -i [H_A, rho] + gamma (sigma_- rho sigma_+ - {sigma_+ sigma_-, rho}/2),
+
+from the excited state.  Everything below is derived in SymPy from that
+equation (:func:`decay_solution`), nothing is copied from the paper:
+
+* P_e(t) solves the linear ODE system of the four matrix elements; the
+  coherences start at zero and stay zero, so rho_A is diagonal.
+* The entropy-matched thermal state (EL23 Eq. 3) of a qubit with populations
+  {P_e, 1 - P_e} has excited population q = min(P_e, 1 - P_e): the binary
+  entropy is symmetric about 1/2, so q is P_e or 1 - P_e, and beta >= 0 picks
+  the one <= 1/2 (:func:`qubit_entropy_matched`).  While P_e > 1/2 the thermal
+  state therefore puts the *larger* population in the ground state.  The
+  branch switches when P_e = 1/2, at tau = ln(2)/gamma (solved, not typed),
+  where beta = 0.  Before tau (received convention)
+
+      Q_A = omega (1 - P_e),   W_A = -2 omega (1 - P_e),
+
+  after tau
+
+      Q_A = omega P_e,         W_A = -omega   (constant: no work after tau).
+
+* ``Q_standard``: the heat of the standard (Spohn/Alicki) framework, SL26
+  Eqs. 17-18 with a time-independent H: W^st = 0 and
+  Q^st(t) = int_0^t Tr[d rho/dt H] dt' = E_A(t) - E_A(0).  Like Q_A and W_A
+  it is given in the convention of the row (received by default: the heat
+  received by the qubit, = omega (P_e - 1); ``provided`` negates it).
+
+Comparison with the printed equations (provided convention there):
+Eqs. 36-37, 39 and 40 agree with the derivation (the differences are
+unchanged by a shift of the zero of energy, so they hold for H = (omega/2)
+sigma_z and for levels {0, omega} alike).  Eq. 41, Q_q = omega (P_e - 1) for
+t > tau, does not: the definition gives Q_q = -omega P_e (provided).  Eq. 41
+is Q_q(tau) plus the *received* increment of the standard heat; only the
+increments of Q and Q^st coincide after tau, not Q and Q^st themselves.
+Eq. 38, Q^st = omega (P_e - 1), is the received standard heat, while the
+text around it uses the provided convention ("the system always provides
+heat").
+
+>>> from symthermo.models import get_model
+>>> from symthermo.numbers import FLOAT64
+>>> m = get_model("spontaneous-emission")
+>>> p = m.params({})
+>>> row = m.evaluate(p, [100 * 0.6931471805599453], lib=FLOAT64, convention="provided")[0]
+>>> round(row["P_e"], 12), round(row["beta_A"], 12), round(row["W_A"], 12)
+(0.5, 0.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sympy
+
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _lambdified
+from ..heat_work import check_convention
+from ..numbers import FLOAT64
+
+__all__ = ["SpontaneousEmission", "decay_solution", "qubit_entropy_matched",
+           "lindblad_rhs"]
+
+# qubit basis (|e>, |g>): sigma_z = diag(1, -1), sigma_- = |g><e|
+SIGMA_Z = sympy.diag(1, -1)
+SIGMA_MINUS = sympy.Matrix([[0, 0], [1, 0]])
+SIGMA_PLUS = SIGMA_MINUS.T
+EXCITED = sympy.diag(1, 0)
+
+
+def lindblad_rhs(H, rho, terms):
+    """-i[H, rho] + sum_k rate_k (L rho L^dag - {L^dag L, rho}/2), in SymPy."""
+    out = -sympy.I * (H * rho - rho * H)
+    for rate, L in terms:
+        Ld = L.H
+        out += rate * (L * rho * Ld - (Ld * L * rho + rho * Ld * L) / 2)
+    return out
+
+
+def decay_solution(omega, gamma):
+    """rho_A(t) solving SL26 Eq. 35 from |e><e| (SymPy ``dsolve`` of the 4 ODEs).
+
+    >>> import sympy
+    >>> from symthermo.models.spontaneous_emission import decay_solution
+    >>> w, g = sympy.symbols("omega gamma", positive=True)
+    >>> decay_solution(w, g)[0, 0]
+    exp(-gamma*t)
+    """
+    names = ("r_ee", "r_eg", "r_ge", "r_gg")
+    funcs = [sympy.Function(n)(T) for n in names]
+    rho = sympy.Matrix(2, 2, funcs)
+    rhs = lindblad_rhs(omega / 2 * SIGMA_Z, rho, [(gamma, SIGMA_MINUS)])
+    eqs = [sympy.Eq(sympy.diff(rho[i, j], T), rhs[i, j]) for i in range(2) for j in range(2)]
+    ics = {f.subs(T, 0): EXCITED[k // 2, k % 2] for k, f in enumerate(funcs)}
+    sol = sympy.dsolve(eqs, funcs, ics=ics)
+    values = {s.lhs: s.rhs for s in sol}
+    return rho.subs(values)
+
+
+def qubit_entropy_matched(p_e, omega):
+    """The two candidate (beta, E^th) of a qubit H = (omega/2) sigma_z with P_e = p_e.
+
+    The thermal excited population q(beta) = 1/(1 + e^{beta omega}) must have
+    the entropy of {p_e, 1 - p_e}; the binary entropy is symmetric about 1/2
+    and injective on [0, 1/2], so q = p_e or q = 1 - p_e.  Solving q(beta) = x
+    (SymPy ``solve`` for e^{beta omega}) gives beta = ln((1 - x)/x)/omega,
+    >= 0 iff x <= 1/2.
+
+    Returns ``{"direct": (beta, Eth), "swapped": (beta, Eth)}``: ``direct``
+    (q = p_e) is the thermal state when p_e <= 1/2, ``swapped`` (q = 1 - p_e,
+    the larger population on the ground state) when p_e >= 1/2.
+
+    >>> import sympy
+    >>> from symthermo.models.spontaneous_emission import qubit_entropy_matched
+    >>> x, w = sympy.symbols("x omega", positive=True)
+    >>> qubit_entropy_matched(x, w)["direct"]
+    (log((1 - x)/x)/omega, omega*(2*x - 1)/2)
+    """
+    boltzmann, x = sympy.symbols("y_q x_q", positive=True)  # y = e^{beta omega}
+    (y,) = sympy.solve(sympy.Eq(1 / (1 + boltzmann), x), boltzmann)
+    solution = sympy.log(y) / omega
+    out = {}
+    for branch, excited in (("direct", p_e), ("swapped", 1 - p_e)):
+        b = sympy.simplify(solution.subs(x, excited))
+        eth = sympy.factor(omega / 2 * (2 * excited - 1))  # Tr[w H] = (omega/2)(q - (1 - q))
+        out[branch] = (b, eth)
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _derive(omega, gamma):
+    rho = decay_solution(omega, gamma)
+    p_e = sympy.simplify(rho[0, 0])
+    if any(sympy.simplify(rho[i, j]) != 0 for i, j in ((0, 1), (1, 0))):
+        raise AssertionError("coherences of the decaying qubit should vanish")  # pragma: no cover
+    p_g = sympy.simplify(rho[1, 1])
+    H = omega / 2 * SIGMA_Z
+    energy = sympy.simplify((rho * H).trace())
+    # the branch switch: P_e(tau) = 1/2, with P_e decreasing (dP_e/dt = -gamma P_e)
+    branches = qubit_entropy_matched(p_e, omega)
+    if gamma == 0:  # the excited state stays pure: the thermal state is the ground state
+        tau, beta, eth = sympy.oo, sympy.oo, -omega / 2
+    else:
+        (tau,) = sympy.solve(sympy.Eq(p_e, sympy.Rational(1, 2)), T)
+        tau = sympy.expand_log(tau, force=True)
+        b_sw, e_sw = branches["swapped"]
+        b_di, e_di = branches["direct"]
+        beta = sympy.Piecewise((b_sw, T <= tau), (b_di, True))
+        eth = sympy.Piecewise((e_sw, T <= tau), (e_di, True))
+    # standard heat: int_0^t Tr[drho/dt' H] dt' (no work: H does not depend on time)
+    s = sympy.Symbol("s", nonnegative=True)
+    q_standard = sympy.integrate((sympy.diff(rho, T) * H).trace().subs(T, s), (s, 0, T))
+    return {
+        "rho": rho, "P_e": p_e, "P_g": p_g, "E": energy, "beta": beta, "Eth": eth,
+        "tau": tau, "Q_standard": sympy.simplify(q_standard),
+    }
+
+
+class SpontaneousEmission(Model):
+    """A qubit decaying into a zero-temperature bath (SL26 Eqs. 35-41, Fig. 8)."""
+
+    name = "spontaneous-emission"
+    source = "SL26 Eqs. 35-41, Fig. 8"
+    description = ("qubit H_A = (omega/2) sigma_z decaying at rate gamma into a zero-temperature "
+                   "bath (Lindblad), from the excited state; subsystem A only")
+    subsystems = ("A",)
+    unitary = False
+    parameters = (
+        Parameter("omega", "1", "qubit frequency: H_A = (omega/2) sigma_z", latex=r"\omega"),
+        Parameter("gamma", "0.01", "decay rate Gamma of SL26 Eq. 35", latex=r"\gamma"),
+    )
+    extra_keys = {
+        "P_e": "excited-state population of the qubit",
+        "Q_standard": ("standard (Spohn/Alicki) heat SL26 Eq. 38, int Tr[drho/dt H_A] dt = "
+                       "Delta E_A (no standard work: H_A is time independent); in the row's "
+                       "convention (received by default)"),
+    }
+    #: tau = ln 2/gamma (P_e = 1/2, the thermal state switches branch: the one time the
+    #: text names) and two points of Fig. 8's decay (its axis is not in the text)
+    paper_times = ("log(2)/gamma", "1/gamma", "3/gamma")
+
+    def check_parameters(self, p):
+        w = p["omega"]
+        if w.is_number and not w.is_positive:
+            raise ValueError(f"omega must be positive, got {w}")
+
+    def closed_forms(self, p):
+        d = _derive(p["omega"], p["gamma"])
+        w = p["omega"]
+        a = LocalForms(
+            hamiltonian=w / 2 * SIGMA_Z,
+            energy=d["E"],
+            spectrum=_ascending(d["P_e"], d["P_g"], d["tau"]),
+            beta=d["beta"],
+            thermal_energy=d["Eth"],
+        )
+        notes = {
+            "P_e": "dsolve of SL26 Eq. 35 (4 linear ODEs) from |e><e|; coherences stay 0",
+            "tau": f"P_e(tau) = 1/2 solved: tau = {sympy.sstr(d['tau'])}; the thermal state "
+                   "puts max(P_e, P_g) on the ground level (beta >= 0), switching branch at tau",
+            "Q_standard": "int_0^t Tr[drho/dt H_A] dt (received convention; provided negates)",
+        }
+        return ClosedForms(subsystems={"A": a},
+                           extras={"P_e": d["P_e"], "Q_standard": d["Q_standard"]},
+                           notes=notes)
+
+    def local_hamiltonians(self, p):
+        return {"A": p["omega"] / 2 * SIGMA_Z}
+
+    def reduced_data(self, p, times, *, lib):
+        # beta is evaluated from the spectrum by the same closed form ln(max/min)/omega
+        # (base._beta_of_spectrum), which gives inf at t = 0, where P_g = 0 exactly
+        forms = self.closed_forms(p)
+        forms.subsystems["A"].beta = None
+        fns = _lambdified(forms, lib)
+        return [fns(t) for t in times]
+
+    def dynamics(self, p, *, lib):
+        w, g = p["omega"], p["gamma"]
+        H = w / 2 * SIGMA_Z
+        return Dynamics(dims=[2], hamiltonian=H, coupling=sympy.zeros(2),
+                        initial_state=EXCITED, local_hamiltonians={"A": H},
+                        lindblad=[(g, SIGMA_MINUS)])
+
+    def evaluate(self, p, times, *, lib, convention="received"):
+        rows = super().evaluate(p, times, lib=lib, convention=convention)
+        return _signed(rows, convention)
+
+    def propagate(self, p, times, *, lib, convention="received"):
+        rows = super().propagate(p, times, lib=lib, convention=convention)
+        return _signed(rows, convention)
+
+    def propagated_extras(self, p, rows, *, lib):
+        w = float(p["omega"]) if lib is FLOAT64 else lib.number(p["omega"])
+        out = []
+        for row in rows:
+            e0 = row["_internal"]["q0"]["A"]["E"]
+            # E_A = (omega/2)(P_e - P_g) = omega P_e - omega/2
+            out.append({"P_e": row["E_A"] / w + lib.one / 2, "Q_standard": row["E_A"] - e0})
+        return out
+
+
+def _ascending(p_e, p_g, tau):
+    if tau is sympy.oo:
+        return [p_g, p_e]
+    return [sympy.Piecewise((p_g, T <= tau), (p_e, True)),
+            sympy.Piecewise((p_e, T <= tau), (p_g, True))]
+
+
+def _signed(rows, convention):
+    """Q_standard is derived as received heat; ``provided`` negates it like Q and W."""
+    if check_convention(convention) == "provided":
+        for row in rows:
+            row["Q_standard"] = -row["Q_standard"]
+    return rows
+
