@@ -393,7 +393,8 @@ def _solve_beta(lib, levels, target):
         if steps > 4000:
             raise ValueError(f"could not bracket beta for excess entropy {target}")
     beta = (lo + hi) / 2
-    max_iter = 400
+    # enough for bisection alone to exhaust the working precision
+    max_iter = 100 + 2 * _precision_bits(lib)
     for _ in range(max_iter):
         f, slope = f_and_slope(beta)
         if f > 0:
@@ -417,6 +418,14 @@ def _solve_beta(lib, levels, target):
             return (lo + hi) / 2
         beta = candidate
     raise ValueError(f"beta did not converge for excess entropy {target}")
+
+
+def _precision_bits(lib):
+    if lib is MPMATH:
+        import mpmath
+
+        return mpmath.mp.prec
+    return 53
 
 
 def _energy_scale(lib, levels):

@@ -271,9 +271,13 @@ class Model:
 
     def _finish(self, locals_, data0, data, t, lib, convention):
         row = {"t": t}
-        q0, qt = {}, {}
+        # the t = 0 quantities are computed once per evaluation and kept in data0
+        q0 = data0.get("_q0")
+        if q0 is None:
+            q0 = data0["_q0"] = {n: _local_from_data(locals_[n], data0[n], lib)
+                                 for n in self.subsystems}
+        qt = {}
         for n in self.subsystems:
-            q0[n] = _local_from_data(locals_[n], data0[n], lib)
             qt[n] = _local_from_data(locals_[n], data[n], lib)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]

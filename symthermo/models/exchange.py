@@ -1,0 +1,301 @@
+r"""Two qubits exchanging an excitation (SL26 Eq. 32, Figs. 5-7).
+
+H = omega_A sigma_ee^A + omega_B sigma_ee^B + g (sigma_+^A sigma_-^B + sigma_-^A sigma_+^B),
+each qubit in the basis {|g>, |e>} (E_g = 0, E_e = omega), sigma_+ = |e><g|,
+joint basis |gg>, |ge>, |eg>, |ee> with A first.  Initial states: ``excited``,
+``ground``, ``plus`` ((|g> + |e>)/sqrt 2) and ``mixed`` (1/2), in any of the 16
+combinations, at any detuning.
+
+Derivation (:func:`derive_case`, SymPy, from H):
+
+- the excitation number N = sigma_ee^A + sigma_ee^B commutes with H, so
+  H = (omega_A + omega_B)/2 N + H' with H' = (delta/2)(sigma_ee^A - sigma_ee^B) + V,
+  delta = omega_A - omega_B; exp(-iHt) = exp(-i(omega_A + omega_B)N t/2) exp(-iH't),
+  the first factor a product of local phase rotations (it changes neither
+  spectra nor energies, and commutes with V, so E_int is unchanged either);
+- H' is 0 on |gg> and |ee> and, on {|ge>, |eg>}, the traceless
+  [[-delta/2, g], [g, delta/2]] of frequency nu = sqrt(delta^2 + 4 g^2):
+  U' = 1 (+) [cos(nu t/2) - (2i/nu) sin(nu t/2) K] (+) 1, so every entry of
+  rho'(t) = U' rho(0) U'^dag, initial coherences included, is a polynomial of
+  degree 2 in C = cos(nu t/2), S = sin(nu t/2);
+- from the reduced states: p_e(t), |<g|rho|e>|^2, det rho = p_g p_e - |c|^2
+  (factored, with (1 - C^2) written S^2 so that nothing cancels near a pure
+  state), the eigenvalues (1 +- r)/2 with r = sqrt((p_e - p_g)^2 + 4|c|^2),
+  the smaller one evaluated as det/[(1 + r)/2]; E_int = 2 g Re rho_{eg,ge}.
+
+At resonance nu = 2g: for A excited and B ground, p_e^A = cos^2(gt) and the
+reduced states stay diagonal; with A in ``plus``, A's coherence is handed
+to B at g t = pi/2 (Fig. 7).  I_AB(t) = Delta S_A + Delta S_B (unitary
+evolution from a product state).
+
+>>> from symthermo.models.exchange import Exchange
+>>> m = Exchange()
+>>> m.closed_forms(m.params()).subsystems["A"].energy    # omega_A = 1, g = 1/100
+cos(t/100)**2
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy
+
+from ..entropy import entropy_of_spectrum
+from ..numbers import EXACT, FLOAT64, MPMATH
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib
+from .refrigerator import _kron, evolve_in_blocks, finish_qubits
+
+__all__ = ["Exchange", "derive_case", "STATES", "hamiltonians"]
+
+STATES = ("excited", "ground", "plus", "mixed")
+
+_PARAMETERS = (
+    Parameter("omega_A", "1", "frequency of qubit A (H_A = omega_A |e><e|)", latex=r"\omega_A"),
+    Parameter("omega_B", "1", "frequency of qubit B", latex=r"\omega_B"),
+    Parameter("g", "0.01", "exchange coupling g (sigma_+ sigma_- + h.c.)", latex="g"),
+    Parameter("state_A", "excited", "initial state of A", choices=STATES),
+    Parameter("state_B", "ground", "initial state of B", choices=STATES),
+)
+_SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS if not prm.choices}
+_C, _S = sympy.symbols("C S", real=True)
+_NU = sympy.Symbol("nu", positive=True)
+_DERIVED = {}
+
+
+def state_matrix(name):
+    """The initial state called ``name``, in the basis {|g>, |e>}."""
+    if name == "excited":
+        return sympy.diag(0, 1)
+    if name == "ground":
+        return sympy.diag(1, 0)
+    if name == "plus":
+        return sympy.ones(2, 2) / 2
+    if name == "mixed":
+        return sympy.eye(2) / 2
+    raise ValueError(f"unknown qubit state {name!r}; expected one of {', '.join(STATES)}")
+
+
+def hamiltonians(wA, wB, g):
+    """(H_A, H_B, V, H) in the basis {|g>, |e>} per qubit, A first."""
+    see = sympy.diag(0, 1)
+    sp = sympy.Matrix([[0, 0], [1, 0]])  # sigma_+ = |e><g|
+    sm = sp.T
+    I2 = sympy.eye(2)
+    V = g * (_kron(sp, sm) + _kron(sm, sp))
+    HA, HB = wA * see, wB * see
+    return HA, HB, V, _kron(HA, I2) + _kron(I2, HB) + V
+
+
+def _canonical(expr, nu2):
+    """Expand with S^2 -> 1 - C^2 and nu^2 -> its value, factor, then write the
+    factor (C - 1)(C + 1) back as -S^2 (accurate near C = 1)."""
+    e = sympy.expand(sympy.expand(expr).subs(_S ** 2, 1 - _C ** 2).subs(_NU ** 2, nu2))
+    e = sympy.factor(e)
+    return e.subs((_C - 1) * (_C + 1), -_S ** 2)
+
+
+def derive_case(state_A, state_B):
+    """Reduced-state data for one pair of initial states (parameters symbolic, cached).
+
+    Returns a dict with, for X in A, B: ``pe_X``, ``pg_X``, ``c_X`` (the
+    frame coherence <g|rho'_X|e>), ``c2_X`` (|c_X|^2), ``det_X``, ``diagonal_X``
+    (True when c_X vanishes identically), and ``E_int``, ``nu2`` (the squared
+    frequency found from H'), ``commutes`` (True: [N, H] = 0); expressions are
+    in the symbols C = cos(nu t/2), S = sin(nu t/2), nu.
+    """
+    key = (state_A, state_B)
+    if key in _DERIVED:
+        return _DERIVED[key]
+    wA, wB, g = _SYMBOLS["omega_A"], _SYMBOLS["omega_B"], _SYMBOLS["g"]
+    _, _, V, H = hamiltonians(wA, wB, g)
+    see, I2 = sympy.diag(0, 1), sympy.eye(2)
+    N = _kron(see, I2) + _kron(I2, see)
+    Hp = H - (wA + wB) / 2 * N
+    rho0 = _kron(state_matrix(state_A), state_matrix(state_B))
+    rho_t, freqs = evolve_in_blocks(Hp, rho0)
+    (nu, nu2, C, S), = freqs
+    rho_t = rho_t.applyfunc(lambda e: e.subs({nu: _NU, C: _C, S: _S}))
+    out = {"nu2": nu2, "commutes": (H * N - N * H).is_zero_matrix}
+    conj = {sympy.I: -sympy.I}
+    for name, red in (("A", [[rho_t[2 * i, 2 * j] + rho_t[2 * i + 1, 2 * j + 1] for j in range(2)]
+                             for i in range(2)]),
+                      ("B", [[rho_t[i, j] + rho_t[2 + i, 2 + j] for j in range(2)] for i in range(2)])):
+        c = _canonical(red[0][1], nu2)
+        c2 = _canonical(red[0][1] * red[0][1].subs(conj), nu2)
+        out[f"pe_{name}"] = _canonical(red[1][1], nu2)
+        out[f"pg_{name}"] = _canonical(red[0][0], nu2)
+        out[f"c_{name}"] = c
+        out[f"c2_{name}"] = c2
+        out[f"det_{name}"] = _canonical(red[0][0] * red[1][1] - red[0][1] * red[0][1].subs(conj), nu2)
+        out[f"diagonal_{name}"] = c == 0
+    out["E_int"] = _canonical(2 * g * sympy.re(sympy.expand(rho_t[2, 1])), nu2)
+    _DERIVED[key] = out
+    return out
+
+
+def _time_subs(p):
+    wA, wB, g = p["omega_A"], p["omega_B"], p["g"]
+    nu = sympy.sqrt((wA - wB) ** 2 + 4 * g ** 2)
+    return nu, {_C: sympy.cos(nu * T / 2), _S: sympy.sin(nu * T / 2), _NU: nu}
+
+
+class Exchange(Model):
+    name = "exchange"
+    source = "SL26 Eq. 32, Figs. 5-7"
+    description = ("two qubits omega_A sigma_ee^A + omega_B sigma_ee^B + g (sigma_+ sigma_- + h.c.); "
+                   "any detuning and initial states excited, ground, plus, mixed (basis {|g>,|e>})")
+    parameters = _PARAMETERS
+    extra_keys = {}
+    unitary = True
+    paper_times = ("pi/(4*g)", "pi/(2*g)")
+
+    def __init__(self):
+        self._cache = {}
+
+    def check_parameters(self, p):
+        for name in ("omega_A", "omega_B", "g"):
+            v = p[name]
+            if isinstance(v, sympy.Basic) and v.is_number and v == 0:
+                raise ValueError(f"{name} must be > 0, got {v}")
+
+    def _numeric_names(self, p):
+        return {k: p[k] for k in _SYMBOLS}
+
+    def _case(self, p):
+        d = derive_case(p["state_A"], p["state_B"])
+        fill = {_SYMBOLS[k]: v for k, v in self._numeric_names(p).items()}
+        return d, fill
+
+    def closed_forms(self, p) -> ClosedForms:
+        key = ("forms",) + tuple(sorted((k, sympy.srepr(sympy.sympify(v))) for k, v in p.items()))
+        if key in self._cache:
+            return self._cache[key]
+        d, fill = self._case(p)
+        nu, to_t = _time_subs(p)
+        HA, HB, V, _ = hamiltonians(p["omega_A"], p["omega_B"], p["g"])
+        subsystems, entropies = {}, {}
+        for n, H, w in (("A", HA, p["omega_A"]), ("B", HB, p["omega_B"])):
+            pe = d[f"pe_{n}"].subs(fill).subs(to_t)
+            pg = d[f"pg_{n}"].subs(fill).subs(to_t)
+            c2 = d[f"c2_{n}"].subs(fill).subs(to_t)
+            r = sympy.sqrt((pe - pg) ** 2 + 4 * c2)
+            lo, hi = (1 - r) / 2, (1 + r) / 2
+            subsystems[n] = LocalForms(hamiltonian=H, energy=w * pe, spectrum=[lo, hi],
+                                       beta=sympy.log(hi / lo) / w, thermal_energy=w * lo)
+            entropies[n] = -lo * sympy.log(lo) - hi * sympy.log(hi)
+        mutual = sum((s - s.subs(T, 0) for s in entropies.values()), sympy.Integer(0))
+        forms = ClosedForms(
+            subsystems=subsystems,
+            interaction_energy=d["E_int"].subs(fill).subs(to_t),
+            mutual_information=mutual,
+            notes={
+                "basis": "each qubit {|g>,|e>}, E_g = 0; joint |gg>,|ge>,|eg>,|ee>",
+                "frame": ("exp(-iHt) = exp(-i(omega_A+omega_B)N t/2) exp(-iH't), N the excitation "
+                          "number; the first factor is local and changes no key"),
+                "frequency": "nu = sqrt((omega_A - omega_B)^2 + 4 g^2) (2g at resonance)",
+                "spectrum": "eigenvalues (1 -+ r)/2, r = sqrt((p_e - p_g)^2 + 4|<g|rho|e>|^2); "
+                            "evaluated as det(rho)/[(1 + r)/2] and (1 + r)/2",
+                "I_AB": "unitary evolution from a product state: I_AB(t) = Delta S_A + Delta S_B",
+            })
+        self._cache[key] = forms
+        return forms
+
+    def reduced_states(self, p):
+        """rho_A(t), rho_B(t) in the lab frame, as SymPy matrices in t."""
+        d, fill = self._case(p)
+        _, to_t = _time_subs(p)
+        phase = sympy.exp(sympy.I * (p["omega_A"] + p["omega_B"]) * T / 2)
+        out = {}
+        for n in ("A", "B"):
+            pe = d[f"pe_{n}"].subs(fill).subs(to_t)
+            pg = d[f"pg_{n}"].subs(fill).subs(to_t)
+            c = d[f"c_{n}"].subs(fill).subs(to_t) * phase
+            out[n] = sympy.Matrix([[pg, c], [sympy.conjugate(c), pe]])
+        return out
+
+    def dynamics(self, p, *, lib) -> Dynamics:
+        HA, HB, V, H = hamiltonians(p["omega_A"], p["omega_B"], p["g"])
+        rho0 = _kron(state_matrix(p["state_A"]), state_matrix(p["state_B"]))
+        return Dynamics(dims=[2, 2], hamiltonian=H, coupling=V, initial_state=rho0,
+                        local_hamiltonians={"A": HA, "B": HB})
+
+    # -- evaluation ------------------------------------------------------------
+    def _compiled(self, p):
+        """Polynomials in (C, S) for each needed quantity, coefficients exact."""
+        key = ("compiled",) + tuple(sorted((k, sympy.srepr(sympy.sympify(v))) for k, v in p.items()))
+        if key not in self._cache:
+            d, fill = self._case(p)
+            nu = sympy.sqrt((p["omega_A"] - p["omega_B"]) ** 2 + 4 * p["g"] ** 2)
+            names = ["pe_A", "pg_A", "c2_A", "det_A", "pe_B", "pg_B", "c2_B", "det_B", "E_int"]
+            polys = []
+            for n in names:
+                e = sympy.expand(d[n].subs(fill).subs(_NU, nu))
+                polys.append([(i, j, c) for (i, j), c in sympy.Poly(e, _C, _S).terms()])
+            self._cache[key] = (names, polys, nu, d["diagonal_A"], d["diagonal_B"])
+        return self._cache[key]
+
+    def reduced_data(self, p, times, *, lib):
+        if lib is EXACT:
+            return super().reduced_data(p, times, lib=lib)
+        names, polys, nu, diag_A, diag_B = self._compiled(p)
+        if lib is FLOAT64:
+            num = lambda x: float(sympy.N(x, 20))  # noqa: E731
+        else:
+            num = lambda x: +_to_lib(lib, x)  # noqa: E731
+        coeffs = [[(i, j, num(c)) for i, j, c in poly] for poly in polys]
+        half = num(nu) / 2
+        w = {"A": num(p["omega_A"]), "B": num(p["omega_B"])}
+        diagonal = {"A": diag_A, "B": diag_B}
+        tiny = lib.tolerance ** 2
+
+        def values(C, S):
+            return {n: sum((c * C ** i * S ** j for i, j, c in poly), lib.zero)
+                    for n, poly in zip(names, coeffs)}
+
+        if lib is FLOAT64:
+            ts = np.asarray([float(t) for t in times])
+            Cs, Ss = np.cos(half * ts), np.sin(half * ts)
+            cs = [(float(a), float(b)) for a, b in zip(Cs, Ss)]
+        else:
+            cs = [(mpmath.cos(half * t), mpmath.sin(half * t)) for t in times]
+        rows = [values(C, S) for C, S in cs]
+        v0 = values(lib.one, lib.zero)
+        s0 = {n: entropy_of_spectrum(lib, _spectrum(lib, v0, n, diagonal[n], tiny)) for n in w}
+        out = []
+        for v in rows:
+            row = {"E_int": v["E_int"]}
+            mutual = lib.zero
+            for n in ("A", "B"):
+                spec = _spectrum(lib, v, n, diagonal[n], tiny)
+                lo, hi = spec
+                mutual += entropy_of_spectrum(lib, spec) - s0[n]
+                beta = lib.inf if lo == 0 else lib.log(hi / lo) / w[n]
+                row[n] = {"E": w[n] * v[f"pe_{n}"], "spectrum": spec, "beta": beta,
+                          "Eth": w[n] * lo}
+            row["I_AB"] = mutual
+            out.append(row)
+        return out
+
+    def _finish(self, locals_, data0, data, t, lib, convention):
+        row = super()._finish(locals_, data0, data, t, lib, convention)
+        return finish_qubits(row, data0, data, self.subsystems, convention)
+
+
+def _spectrum(lib, v, n, diagonal, tiny):
+    """Ascending eigenvalues of a qubit state from p_e, p_g, |c|^2 and det.
+
+    An eigenvalue below tolerance^2 (float64: 1e-24; mpmath: 10^-2(dps)) is an
+    exact 0: a state that is pure at a figure time (g t = pi/2) computed at a
+    rounded time, whose beta would otherwise be a precision-dependent large number
+    instead of inf."""
+    pe, pg = v[f"pe_{n}"], v[f"pg_{n}"]
+    if diagonal:
+        lo, hi = (pe, pg) if pe <= pg else (pg, pe)
+    else:
+        z = pe - pg
+        r = lib.sqrt(z * z + 4 * abs(v[f"c2_{n}"]))
+        hi = (1 + r) / 2
+        lo = v[f"det_{n}"] / hi
+    if lo <= tiny:
+        lo = lib.zero
+    return [lo, hi]

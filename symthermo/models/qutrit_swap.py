@@ -1,0 +1,328 @@
+r"""Two qutrits whose coupling swaps them (EL23 Supplement Eqs. S12-S16).
+
+H_j = omega_1 |1><1| + omega_2 |2><2| (level 0 at energy 0), basis |0>, |1>, |2>
+(ascending energy for omega_1 < omega_2), joint basis |kl> = |k>_A |l>_B with A
+first, and
+
+    V = g sum_{k != l} |kl><lk| = g (S - P),   S = sum_{k,l} |kl><lk| (the swap, S^2 = 1),
+                                              P = sum_k |kk><kk|.
+
+B starts in the passive, non-thermal state p_k ∝ exp(-beta_k omega_k)
+(beta_0 omega_0 = 0); A starts thermal at beta_B(0), the entropy-matched
+inverse temperature of rho_B(0) (no closed form for three levels: solved
+numerically, :func:`symthermo.thermal.beta_for_entropy`).
+
+Derivation (done by :func:`derive_reduced` in SymPy from H and V):
+
+- H_A + H_B is diagonal and V only exchanges |kl> and |lk| (same energy
+  omega_k + omega_l), so H splits into the 1x1 blocks |kk> and the 2x2 blocks
+  {|kl>, |lk>} (k < l), each (omega_k + omega_l) 1 + g tau_x: frequency 2g,
+  U_block = exp(-i(omega_k + omega_l) t) [cos(gt) 1 - i sin(gt) tau_x];
+- the initial state is diagonal, so rho(t) has populations
+  p_kl(t) = cos^2(gt) a_k b_l + sin^2(gt) a_l b_k and, inside each block,
+  purely imaginary coherences; the reduced states are therefore diagonal,
+
+      rho_A(t) = cos^2(gt) rho_A(0) + sin^2(gt) rho_B(0),
+      rho_B(t) = cos^2(gt) rho_B(0) + sin^2(gt) rho_A(0),
+
+  and E_int(t) = Tr[rho V] = 2g sum Re(coherences) = 0 at all times;
+- at g t = pi/2, U = exp(-i(H_A + H_B)t) S D with D = diag(-i on |kl>, k != l;
+  1 on |kk>): not the swap times a local unitary (D is an entangling phase
+  gate), but D commutes with every diagonal state, so rho_AB(pi/(2g)) =
+  rho_B(0) (x) rho_A(0) exactly for this initial state (S15's claim holds).
+
+I_AB(t) = Delta S_A + Delta S_B (unitary evolution from a product state).
+The extra key ``sigma_erg_A`` = Delta S_A + beta_B(0) (Delta E_B - Delta
+ergotropy_B) is EL23's S12 (received convention).
+
+>>> from symthermo.models.qutrit_swap import QutritSwap
+>>> m = QutritSwap()
+>>> forms = m.closed_forms(m.params())
+>>> forms.interaction_energy
+0
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy
+
+from ..entropy import entropy_of_spectrum
+from ..numbers import EXACT, FLOAT64, MPMATH
+from ..thermal import beta_for_entropy, levels_of
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib
+from .refrigerator import _kron, coupled_blocks, evolve_in_blocks
+
+__all__ = ["QutritSwap", "derive_reduced", "coupling", "swap_operator", "BETA_B0"]
+
+_PARAMETERS = (
+    Parameter("omega_1", "1", "energy of level 1 (level 0 at 0)", latex=r"\omega_1"),
+    Parameter("omega_2", "2.3", "energy of level 2", latex=r"\omega_2"),
+    Parameter("beta_1", "0.5", "B's p_1/p_0 = exp(-beta_1 omega_1)", latex=r"\beta_1"),
+    Parameter("beta_2", "1.5", "B's p_2/p_0 = exp(-beta_2 omega_2)", latex=r"\beta_2"),
+    Parameter("g", "1", "swap coupling, V = g sum_{k != l} |kl><lk|", latex="g"),
+)
+
+#: beta_B(0), the entropy-matched inverse temperature of rho_B(0) (implicit)
+BETA_B0 = sympy.Symbol("beta_B0", positive=True)
+_SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS}
+_DERIVED = {}
+
+
+def swap_operator():
+    """S = sum_{k,l} |kl><lk| on C^3 (x) C^3."""
+    S = sympy.zeros(9)
+    for k in range(3):
+        for m in range(3):
+            S[3 * k + m, 3 * m + k] = 1
+    return S
+
+
+def coupling(g):
+    """V = g sum_{k != l} |kl><lk| (EL23 S15), built from its definition."""
+    V = sympy.zeros(9)
+    for k in range(3):
+        for m in range(3):
+            if k != m:
+                V[3 * k + m, 3 * m + k] = g
+    return V
+
+
+def local_hamiltonian(w1, w2):
+    return sympy.diag(0, w1, w2)
+
+
+def derive_reduced():
+    """The reduced populations and E_int in SymPy, from H and V (cached).
+
+    Returns ``rho_A``, ``rho_B`` (lists of the diagonal entries, as
+    cos^2(gt) a_k + sin^2(gt) b_k and the converse, with a_k, b_k the initial
+    populations of A and B as symbols ``a_k``, ``b_k``), ``E_int`` (0),
+    ``coherences`` (the reduced states' off-diagonal entries, all 0),
+    ``blocks`` and ``frequencies``, and ``V_is_S_minus_P`` (True).
+    """
+    if _DERIVED:
+        return _DERIVED
+    w1, w2, g = _SYMBOLS["omega_1"], _SYMBOLS["omega_2"], _SYMBOLS["g"]
+    h = local_hamiltonian(w1, w2)
+    I3 = sympy.eye(3)
+    V = coupling(g)
+    H = _kron(h, I3) + _kron(I3, h) + V
+    P = sympy.diag(*[1 if k == m else 0 for k in range(3) for m in range(3)])
+    a = sympy.symbols("a_0:3", positive=True)
+    b = sympy.symbols("b_0:3", positive=True)
+    rho0 = _kron(sympy.diag(*a), sympy.diag(*b))
+    rho_t, freqs = evolve_in_blocks(H, rho0)
+    c, s = sympy.cos(g * T), sympy.sin(g * T)
+    to_time = {}
+    for nu, nu2, C, S in freqs:
+        if sympy.expand(nu2 - 4 * g ** 2) != 0:  # pragma: no cover - fixed Hamiltonian
+            raise AssertionError(f"block frequency^2 {nu2}, expected 4 g^2")
+        to_time.update({nu: 2 * g, C: c, S: s})
+    rho_t = rho_t.applyfunc(lambda e: e.subs(to_time))
+    normalised = {a[0]: 1 - a[1] - a[2], b[0]: 1 - b[1] - b[2], s: sympy.sqrt(1 - c ** 2)}
+
+    def same(x, y):
+        return sympy.expand((x - y).subs(normalised)) == 0
+
+    red_A = [sum((rho_t[3 * k + m, 3 * k + m] for m in range(3)), sympy.Integer(0)) for k in range(3)]
+    red_B = [sum((rho_t[3 * m + k, 3 * m + k] for m in range(3)), sympy.Integer(0)) for k in range(3)]
+    compact_A = [c ** 2 * a[k] + s ** 2 * b[k] for k in range(3)]
+    compact_B = [c ** 2 * b[k] + s ** 2 * a[k] for k in range(3)]
+    if not all(same(x, y) for x, y in zip(red_A + red_B, compact_A + compact_B)):
+        raise AssertionError("reduced populations differ from the compact form")  # pragma: no cover
+    coherences = []
+    for k in range(3):
+        for k2 in range(3):
+            if k != k2:
+                coherences.append(sympy.expand(sum(rho_t[3 * k + m, 3 * k2 + m] for m in range(3))))
+                coherences.append(sympy.expand(sum(rho_t[3 * m + k, 3 * m + k2] for m in range(3))))
+    _DERIVED.update({
+        "rho_A": compact_A, "rho_B": compact_B,
+        "E_int": sympy.simplify((rho_t * V).trace()),
+        "coherences": coherences,
+        "blocks": coupled_blocks(H),
+        "frequencies": [nu2 for _, nu2, _, _ in freqs],
+        "V_is_S_minus_P": (V - g * (swap_operator() - P)).is_zero_matrix,
+        "populations": (a, b),
+        "rho_t": rho_t,
+    })
+    return _DERIVED
+
+
+def _entropy_expr(ps):
+    return -sum((x * sympy.log(x) for x in ps), sympy.Integer(0))
+
+
+class QutritSwap(Model):
+    name = "qutrit-swap"
+    source = "EL23 Supplement Eqs. S12-S16"
+    description = ("two qutrits H_j = omega_1 P_1 + omega_2 P_2 swapped by V = g sum_{k!=l} |kl><lk|; "
+                   "B passive non-thermal, A thermal at beta_B(0): sigma_erg_A < 0 at g t = pi/2")
+    parameters = _PARAMETERS
+    extra_keys = {
+        "sigma_erg_A": "Delta S_A + beta_B(0) (Delta E_B - Delta ergotropy_B) (EL23 S12, received "
+                       "convention): negative at the swap, where sigma_A = 0",
+    }
+    unitary = True
+    paper_times = ("pi/(4*g)", "pi/(2*g)")
+
+    def __init__(self):
+        self._cache = {}
+
+    def check_parameters(self, p):
+        v = p["g"]
+        if isinstance(v, sympy.Basic) and v.is_number and v == 0:
+            raise ValueError(f"g must be > 0, got {v}")
+        w1, w2 = p["omega_1"], p["omega_2"]
+        for name, w in (("omega_1", w1), ("omega_2", w2)):
+            if isinstance(w, sympy.Basic) and w.is_number and w == 0:
+                raise ValueError(f"{name} must be > 0 (level 0 is the ground level), got {w}")
+
+    # -- closed forms -------------------------------------------------------
+    def _populations_B(self, p):
+        w = [sympy.Integer(0), p["omega_1"], p["omega_2"]]
+        weights = [sympy.Integer(1), sympy.exp(-p["beta_1"] * p["omega_1"]),
+                   sympy.exp(-p["beta_2"] * p["omega_2"])]
+        z = sum(weights, sympy.Integer(0))
+        return w, [x / z for x in weights]
+
+    def closed_forms(self, p) -> ClosedForms:
+        key = ("forms",) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
+        if key in self._cache:
+            return self._cache[key]
+        d = derive_reduced()
+        energies, pb = self._populations_B(p)
+        boltz = [sympy.exp(-BETA_B0 * e) for e in energies]
+        za = sum(boltz, sympy.Integer(0))
+        pa = [x / za for x in boltz]
+        a, b = d["populations"]
+        fill = {**dict(zip(a, pa)), **dict(zip(b, pb)), _SYMBOLS["g"]: p["g"]}
+        rho_A = [x.subs(fill) for x in d["rho_A"]]
+        rho_B = [x.subs(fill) for x in d["rho_B"]]
+        h = local_hamiltonian(p["omega_1"], p["omega_2"])
+        E_A = sum((e * x for e, x in zip(energies, rho_A)), sympy.Integer(0))
+        E_B = sum((e * x for e, x in zip(energies, rho_B)), sympy.Integer(0))
+        S_A, S_B = _entropy_expr(rho_A), _entropy_expr(rho_B)
+        mutual = S_A - S_A.subs(T, 0) + S_B - S_B.subs(T, 0)
+        # B's populations stay in decreasing order when both initial states are
+        # passive (the paper's case), so B stays passive: ergotropy_B(t) = 0
+        sigma_erg = S_A - S_A.subs(T, 0) + BETA_B0 * (E_B - E_B.subs(T, 0))
+        forms = ClosedForms(
+            subsystems={
+                "A": LocalForms(hamiltonian=h, energy=E_A, spectrum=list(reversed(rho_A))),
+                "B": LocalForms(hamiltonian=h, energy=E_B, spectrum=list(reversed(rho_B))),
+            },
+            interaction_energy=d["E_int"],
+            mutual_information=mutual,
+            extras={"sigma_erg_A": sigma_erg},
+            notes={
+                "beta_B0": ("beta_B(0): S[w(beta_B0)] = S[rho_B(0)] (three levels: no closed "
+                            "form, solved numerically); A starts in w(beta_B0)"),
+                "basis": "|0>, |1>, |2> per qutrit, joint |kl> with A first",
+                "V": "V = g (S - P): S the swap, P = sum_k |kk><kk|",
+                "blocks": "|kk> alone; {|kl>, |lk>} (k < l) rotate at frequency 2g",
+                "reduced": "rho_A(t) = cos^2(gt) rho_A(0) + sin^2(gt) rho_B(0), and A <-> B; "
+                           "E_int(t) = 0 (the block coherences are imaginary)",
+                "swap": ("at g t = pi/2, U = exp(-i(H_A+H_B)t) S D, D = diag(-i on k != l, 1 on kk) "
+                         "an entangling phase; D commutes with diagonal states, so "
+                         "rho_AB(pi/2g) = rho_B(0) (x) rho_A(0) exactly"),
+                "spectrum": "listed for passive populations (beta_1 omega_1 <= beta_2 omega_2, "
+                            "omega_1 <= omega_2); evaluation sorts numerically",
+                "sigma_erg_A": "with ergotropy_B(t) = 0 (B stays passive in the paper's case); "
+                               "evaluation computes the ergotropy",
+            })
+        self._cache[key] = forms
+        return forms
+
+    def _beta_star(self, p, lib):
+        """beta_B(0) in lib, from S[rho_B(0)]."""
+        energies, pb = self._populations_B(p)
+        levels = levels_of(_numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib), lib)
+        if lib is EXACT:
+            raise ValueError("beta_B(0) has no closed form for three levels; evaluate with dps=N")
+        # unary + rounds to the working precision (_to_lib carries extra digits)
+        probs = [+_to_lib(lib, x) for x in pb]
+        return beta_for_entropy(lib, levels, entropy_of_spectrum(lib, probs)), levels, probs
+
+    def dynamics(self, p, *, lib) -> Dynamics:
+        beta, levels, pb = self._beta_star(p, lib)
+        h = local_hamiltonian(p["omega_1"], p["omega_2"])
+        hl = _numeric_matrix(h, lib)
+        w = [lib.exp(-beta * lib.real(hl[k, k])) for k in range(3)]
+        z = sum(w[1:], w[0])
+        rho_A0 = lib.diag([x / z for x in w])
+        rho_B0 = lib.diag(pb)
+        I3 = sympy.eye(3)
+        H = _kron(h, I3) + _kron(I3, h) + coupling(p["g"])
+        return Dynamics(dims=[3, 3], hamiltonian=H, coupling=coupling(p["g"]),
+                        initial_state=lib.kron(rho_A0, rho_B0),
+                        local_hamiltonians={"A": h, "B": h})
+
+    # -- evaluation -----------------------------------------------------------
+    def reduced_data(self, p, times, *, lib):
+        if lib is EXACT:
+            return super().reduced_data(p, times, lib=lib)
+        beta, levels, pb = self._beta_star(p, lib)
+        h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
+        energies = [lib.real(h[k, k]) for k in range(3)]
+        w = [lib.exp(-beta * e) for e in energies]
+        z = sum(w[1:], w[0])
+        pa = [x / z for x in w]
+        g = +_to_lib(lib, p["g"])
+        order = sorted(range(3), key=lambda k: energies[k])
+        a_spec = sorted(pa)
+        s_a0, s_b0 = entropy_of_spectrum(lib, a_spec), entropy_of_spectrum(lib, sorted(pb))
+        if lib is FLOAT64:
+            ts = np.asarray([float(t) for t in times])
+            c2s, s2s = np.cos(g * ts) ** 2, np.sin(g * ts) ** 2
+            pairs = [(float(c2), float(s2)) for c2, s2 in zip(c2s, s2s)]
+        else:
+            pairs = [(mpmath.cos(g * t) ** 2, mpmath.sin(g * t) ** 2) for t in times]
+        out = []
+        for t, (c2, s2) in zip(times, pairs):
+            rA = [c2 * x + s2 * y for x, y in zip(pa, pb)]
+            rB = [c2 * y + s2 * x for x, y in zip(pa, pb)]
+            row = {"E_int": lib.zero}
+            mutual = lib.zero
+            for n, pops, s0 in (("A", rA, s_a0), ("B", rB, s_b0)):
+                spec = sorted(pops)
+                mutual += entropy_of_spectrum(lib, spec) - s0
+                row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec}
+            if t == 0:
+                # A is w(beta_B(0)) exactly: give its beta and E^th, not a re-solved beta
+                row["A"]["beta"] = beta
+                row["A"]["Eth"] = row["A"]["E"]
+            row["I_AB"] = mutual
+            out.append(row)
+        return out
+
+    def extra_from_finished(self, key, row, q0, qt, lib):
+        if key == "sigma_erg_A":
+            return _sigma_erg(lib, q0, qt)
+        return super().extra_from_finished(key, row, q0, qt, lib)
+
+    def extras_from_row(self, p, row, *, lib):
+        internal = row["_internal"]
+        return {"sigma_erg_A": _sigma_erg(lib, internal["q0"], internal["qt"])}
+
+
+def _energy(lib, pops, energies, order):
+    """sum_k p_k E_k accumulated in ascending energy, like the passive energy, so that
+    a passive state's ergotropy E - Tr[pi H] is an exact 0."""
+    total = lib.zero
+    for k in order:
+        total += pops[k] * energies[k]
+    return total
+
+
+def _sigma_erg(lib, q0, qt):
+    beta = q0["B"]["beta"]
+    d_erg = qt["B"]["ergotropy"] - q0["B"]["ergotropy"]
+    d_e = qt["B"]["E"] - q0["B"]["E"]
+    return qt["A"]["S"] - q0["A"]["S"] + beta * (d_e - d_erg)
+
+
+def _numeric_matrix(M, lib):
+    return lib.as_matrix(M)

@@ -1,0 +1,566 @@
+r"""Two-qubit autonomous refrigerator (EL23 Fig. 2; Supplement Eqs. S20-S26).
+
+H = (omega_A/2) sigma_z^A + (omega_B/2) sigma_z^B + (g/2) sigma_x^A sigma_x^B,
+no rotating-wave approximation.  Qubit A starts thermal at beta_A; qubit B
+starts in the population inversion sigma_x w_B(beta_B) sigma_x of a thermal
+state, whose entropy-matched inverse temperature beta_B(0) is beta_B itself
+(sigma_x keeps the spectrum).
+
+Basis and signs: each qubit in the order {|g>, |e>}, sigma_z = diag(-1, +1)
+(sigma_z|e> = +|e>, so E_e = +omega/2), joint basis |gg>, |ge>, |eg>, |ee>
+with A first.  z_j = Tr[sigma_z rho_j] = p_e - p_g.
+
+Derivation (done by :func:`derive_reduced`, in SymPy, from the Hamiltonian):
+
+- H couples only |gg> <-> |ee> and |ge> <-> |eg>: two 2x2 blocks with
+  eigenfrequencies lambda = sqrt(g^2 + (omega_A + omega_B)^2) and
+  Omega = sqrt(g^2 + (omega_A - omega_B)^2) (read off the blocks, not assumed);
+- the initial state is diagonal, hence block-diagonal, so rho(t) stays
+  block-diagonal; every coherence of a reduced state, <g|rho_A|e> =
+  rho_{gg,eg} + rho_{ge,ee}, is a cross-block element and vanishes at all
+  times: the reduced states are diagonal, r_j = |z_j| (checked symbolically);
+- each block evolves as a spin in a static field: its population difference
+  is D(0) [n_z^2 + n_x^2 cos(nu t)], so z_A, z_B and E_int = Tr[rho V] are
+  short sums of a constant, cos(lambda t) and cos(Omega t).
+
+With tau_j = tanh(beta_j omega_j / 2):
+
+    z_A(t) = -tau_A + g^2 (tau_A - tau_B)/(2 lambda^2) (1 - cos lambda t)
+                    + g^2 (tau_A + tau_B)/(2 Omega^2) (1 - cos Omega t)
+    z_B(t) =  tau_B + g^2 (tau_A - tau_B)/(2 lambda^2) (1 - cos lambda t)
+                    - g^2 (tau_A + tau_B)/(2 Omega^2) (1 - cos Omega t)
+    E_int(t) = -g^2 (omega_A + omega_B)(tau_A - tau_B)/(4 lambda^2) (1 - cos lambda t)
+               - g^2 (omega_A - omega_B)(tau_A + tau_B)/(4 Omega^2) (1 - cos Omega t)
+
+(the code derives these and the tests compare them with the propagator).
+Then E_j = omega_j z_j / 2, E^th_j = -omega_j r_j / 2, beta_j =
+ln[(1 + r_j)/(1 - r_j)]/omega_j, and, for a unitary evolution from a product
+state, I_AB(t) = Delta S_A(t) + Delta S_B(t) (the joint entropy is constant).
+
+>>> from symthermo.models.refrigerator import Refrigerator
+>>> m = Refrigerator()
+>>> forms = m.closed_forms(m.params())
+>>> sorted(forms.extras)
+['carnot', 'cop', 'r_A', 'r_B', 'z_A', 'z_B']
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy
+
+from ..entropy import entropy_of_spectrum
+from ..heat_work import heat, work
+from ..numbers import EXACT, FLOAT64, MPMATH
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib
+
+__all__ = ["Refrigerator", "derive_reduced", "coupled_blocks", "evolve_in_blocks",
+           "half_angle_to_full"]
+
+_PARAMETERS = (
+    Parameter("omega_A", "1", "frequency of qubit A (H_A = (omega_A/2) sigma_z)",
+              latex=r"\omega_A"),
+    Parameter("omega_B", "1.63", "frequency of qubit B (H_B = (omega_B/2) sigma_z)",
+              latex=r"\omega_B"),
+    Parameter("g", "1", "coupling, V = (g/2) sigma_x (x) sigma_x", latex="g"),
+    Parameter("beta_A", "2", "inverse temperature of A's initial thermal state "
+              "(= beta_A(0); EL23's beta_A(0) hbar omega_A = 2 at omega_A = 1)",
+              latex=r"\beta_A"),
+    Parameter("beta_B", "1.8", "B starts in sigma_x w_B(beta_B) sigma_x, the population "
+              "inversion of a thermal state at beta_B; beta_B = beta_B(0), the entropy-matched "
+              "inverse temperature of rho_B(0). An absolute inverse temperature (in units of "
+              "1/omega_A only because omega_A = 1): EL23's caption gives beta_B hbar omega_A = 1.8",
+              latex=r"\beta_B"),
+)
+
+
+# -- block propagation, shared with the other finite models -------------------
+
+def coupled_blocks(H):
+    """Index blocks of H: the connected components of its off-diagonal pattern.
+
+    >>> import sympy
+    >>> coupled_blocks(sympy.Matrix([[1, 0, 0, 2], [0, 3, 1, 0], [0, 1, 4, 0], [2, 0, 0, 5]]))
+    [[0, 3], [1, 2]]
+    """
+    n = H.rows
+    seen, blocks = set(), []
+    for i in range(n):
+        if i in seen:
+            continue
+        comp, stack = set(), [i]
+        while stack:
+            k = stack.pop()
+            if k in comp:
+                continue
+            comp.add(k)
+            stack += [j for j in range(n) if j != k and H[k, j] != 0]
+        seen |= comp
+        blocks.append(sorted(comp))
+    return blocks
+
+
+def evolve_in_blocks(H, rho0, *, name="nu"):
+    """rho(t) = U rho0 U^dag for H made of 1x1 and 2x2 blocks, exactly.
+
+    Each 2x2 block h = (tr h/2) 1 + K with K^2 = (nu/2)^2 1 propagates as
+    U = exp(-i tr(h) t/2) [cos(nu t/2) 1 - (2i/nu) sin(nu t/2) K].  The
+    half-angle cosine and sine of block k are the symbols ``C_k``, ``S_k``
+    and its frequency the symbol ``nu_k`` (positive), so rho(t) comes out as
+    a polynomial in them: cheap to simplify.  Coherences between different
+    blocks of rho0 are allowed only when every block has zero trace (no
+    relative phases); callers pass a Hamiltonian in a suitable frame.  H's
+    entries and the symbols in rho0 must be real (U^dag conjugates i only).
+
+    Returns ``(rho_t, frequencies)`` with ``frequencies`` a list of
+    ``(nu_k, nu_k**2 as an expression of H's entries, C_k, S_k)``.
+    """
+    if any(e.has(sympy.I) for e in H):
+        raise NotImplementedError("H must be real (U^dag is formed by conjugating i)")
+    blocks = coupled_blocks(H)
+    where = {}
+    for b, idx in enumerate(blocks):
+        for i in idx:
+            where[i] = b
+    n = H.rows
+    cross = any(rho0[i, j] != 0 for i in range(n) for j in range(n) if where[i] != where[j])
+    if cross and any(sympy.simplify(H.extract(b, b).trace()) != 0 for b in blocks):
+        raise NotImplementedError("coherences between blocks need traceless blocks (use a frame)")
+    # The block phases exp(-i tr(h) t/2) cancel in U rho0 U^dag when rho0 is
+    # block-diagonal, and are 1 when every block is traceless: leave them out.
+    U = sympy.zeros(n)
+    freqs = []
+    for idx in blocks:
+        h = H.extract(idx, idx)
+        if len(idx) == 1:
+            U[idx[0], idx[0]] = 1
+            continue
+        if len(idx) != 2:
+            raise NotImplementedError(f"block {idx} of size {len(idx)}: only 1x1 and 2x2 blocks")
+        k = len(freqs)
+        nu = sympy.Symbol(f"{name}_{k}", positive=True)
+        C, S = sympy.Symbol(f"C_{k}", real=True), sympy.Symbol(f"S_{k}", real=True)
+        K = h - h.trace() / 2 * sympy.eye(2)
+        nu2 = sympy.factor(sympy.expand(4 * (K * K)[0, 0]))
+        Ub = C * sympy.eye(2) - 2 * sympy.I * S / nu * K
+        for a, i in enumerate(idx):
+            for c, j in enumerate(idx):
+                U[i, j] = Ub[a, c]
+        freqs.append((nu, nu2, C, S))
+    Ud = U.T.applyfunc(lambda e: e.subs(sympy.I, -sympy.I))
+    rho_t = (U * rho0 * Ud).applyfunc(sympy.expand)
+    return rho_t, freqs
+
+
+def half_angle_to_full(expr, freqs):
+    """Replace C_k^2, S_k^2, C_k S_k by (1 + cos nu_k t)/2, (1 - cos nu_k t)/2,
+    sin(nu_k t)/2, for an expression of degree <= 2 in each block's (C_k, S_k)."""
+    expr = sympy.expand(expr)
+    for nu, _, C, S in freqs:
+        if not (expr.has(C) or expr.has(S)):
+            continue
+        c, s = sympy.cos(nu * T), sympy.sin(nu * T)
+        full = {(0, 0): 1, (2, 0): (1 + c) / 2, (0, 2): (1 - c) / 2, (1, 1): s / 2}
+        total = sympy.Integer(0)
+        for (i, j), coeff in sympy.Poly(expr, C, S).terms():
+            if (i, j) not in full:
+                raise ValueError(f"C^{i} S^{j}: not a product of two half-angle factors")
+            total += coeff * full[(i, j)]
+        expr = sympy.expand(total)
+    return expr
+
+
+# -- the derivation ---------------------------------------------------------------
+
+_SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS}
+_TAU_A, _TAU_B = sympy.symbols("tau_A tau_B", real=True)
+_LAM, _OM = sympy.symbols("lambda Omega", positive=True)
+_DERIVED = {}
+
+
+def _qubit_ops():
+    sz = sympy.diag(-1, 1)  # basis {|g>, |e>}
+    sx = sympy.Matrix([[0, 1], [1, 0]])
+    return sz, sx
+
+
+def _kron(A, B):
+    """Kronecker product of two SymPy matrices (A's index first)."""
+    return sympy.Matrix(A.rows * B.rows, A.cols * B.cols,
+                        lambda i, j: A[i // B.rows, j // B.cols] * B[i % B.rows, j % B.cols])
+
+
+def hamiltonians(wA, wB, g):
+    """(H_A, H_B, V, H) in the basis {|g>, |e>} per qubit, A first."""
+    sz, sx = _qubit_ops()
+    HA, HB = wA / 2 * sz, wB / 2 * sz
+    V = g / 2 * _kron(sx, sx)
+    I2 = sympy.eye(2)
+    return HA, HB, V, _kron(HA, I2) + _kron(I2, HB) + V
+
+
+def initial_states(tA, tB):
+    """rho_A(0) = w_A(beta_A) and rho_B(0) = sigma_x w_B(beta_B) sigma_x, with
+    tau = tanh(beta omega / 2): exp(-beta H)/Z = diag((1 + tau)/2, (1 - tau)/2)."""
+    return sympy.diag((1 + tA) / 2, (1 - tA) / 2), sympy.diag((1 - tB) / 2, (1 + tB) / 2)
+
+
+def derive_reduced():
+    """z_A, z_B, E_int as SymPy expressions in t, tau_A, tau_B, lambda, Omega and
+    the parameter symbols, derived from the Hamiltonian (cached).
+
+    Returns a dict with ``z_A``, ``z_B``, ``E_int`` (each the value at 0 plus a
+    combination of (1 - cos lambda t) and (1 - cos Omega t)), ``lambda2`` and
+    ``Omega2`` (the squared block frequencies as found from H) and
+    ``coherences`` (the reduced states' off-diagonal elements, all 0).
+    """
+    if _DERIVED:
+        return _DERIVED
+    wA, wB, g = _SYMBOLS["omega_A"], _SYMBOLS["omega_B"], _SYMBOLS["g"]
+    HA, HB, V, H = hamiltonians(wA, wB, g)
+    # propagate a generic diagonal state (populations p_k, linear algebra stays
+    # small), then insert the product of the initial states
+    pops = sympy.symbols("p_0:4", real=True)
+    rA0, rB0 = initial_states(_TAU_A, _TAU_B)
+    product = _kron(rA0, rB0)
+    fill = {pk: sympy.expand(product[k, k]) for k, pk in enumerate(pops)}
+    rho_t, freqs = evolve_in_blocks(H, sympy.diag(*pops))
+    # name the block frequencies: lambda for the block whose nu^2 contains (wA + wB)^2
+    rename = {}
+    out = {}
+    for nu, nu2, C, S in freqs:
+        if sympy.expand(nu2 - g ** 2 - (wA + wB) ** 2) == 0:
+            rename[nu] = _LAM
+            out["lambda2"] = nu2
+        elif sympy.expand(nu2 - g ** 2 - (wA - wB) ** 2) == 0:
+            rename[nu] = _OM
+            out["Omega2"] = nu2
+        else:  # pragma: no cover - the Hamiltonian is fixed
+            raise AssertionError(f"unexpected block frequency^2 {nu2}")
+    sz, _ = _qubit_ops()
+    I2 = sympy.eye(2)
+    rho_A = _partial_trace_2x2(rho_t, keep=0)
+    rho_B = _partial_trace_2x2(rho_t, keep=1)
+    out["coherences"] = [half_angle_to_full(x, freqs).subs(fill) for x in (rho_A[0, 1], rho_B[0, 1])]
+    nu_sq = {nu: nu2 for nu, nu2, _, _ in freqs}
+
+    def tidy(expr):
+        """value at 0 + sum_k c_k (1 - cos nu_k t), each c_k factored."""
+        expr = half_angle_to_full(expr, freqs)
+        squares = {nu ** 2: v for nu, v in nu_sq.items()}
+        at0 = sympy.cancel(expr.subs(T, 0).subs(squares))
+        total = sympy.factor(sympy.expand(at0.subs(fill)))
+        for nu in nu_sq:
+            coeff = sympy.collect(expr.coeff(sympy.cos(nu * T)), pops, evaluate=False)
+            coeff = sum((sympy.cancel(sympy.expand(c).subs(squares)) * fill[pk]
+                         for pk, c in coeff.items()), sympy.Integer(0))
+            num, den = sympy.fraction(sympy.cancel(coeff))
+            den = sympy.factor(den).subs({v: m ** 2 for m, v in nu_sq.items()})
+            coeff = sympy.factor(num) / den
+            total += -coeff * (1 - sympy.cos(nu * T))
+        return total.subs(rename)
+
+    out["z_A"] = tidy((rho_A * sz).trace())
+    out["z_B"] = tidy((rho_B * sz).trace())
+    out["E_int"] = tidy((rho_t * V).trace())
+    if any(sympy.simplify(c) != 0 for c in out["coherences"]):
+        raise AssertionError("reduced states are not diagonal")  # pragma: no cover
+    _DERIVED.update(out)
+    return _DERIVED
+
+
+def _partial_trace_2x2(rho, keep):
+    out = sympy.zeros(2)
+    for a in range(2):
+        for b in range(2):
+            if keep == 0:
+                out[a, b] = rho[2 * a, 2 * b] + rho[2 * a + 1, 2 * b + 1]
+            else:
+                out[a, b] = rho[a, b] + rho[2 + a, 2 + b]
+    return out
+
+
+def _qubit_entropy(r):
+    lo, hi = (1 - r) / 2, (1 + r) / 2
+    return -lo * sympy.log(lo) - hi * sympy.log(hi)
+
+
+class Refrigerator(Model):
+    name = "refrigerator"
+    source = "EL23 Fig. 2; Supplement Eqs. S20-S26"
+    description = ("two qubits, (omega_j/2) sigma_z^j + (g/2) sigma_x sigma_x (no RWA); A thermal, "
+                   "B a population-inverted thermal state: B cools A (basis {|g>,|e>}, "
+                   "sigma_z|e> = +|e>)")
+    parameters = _PARAMETERS
+    extra_keys = {
+        "z_A": "Tr[sigma_z rho_A] = p_e - p_g of qubit A",
+        "z_B": "Tr[sigma_z rho_B] = p_e - p_g of qubit B",
+        "r_A": "Bloch-vector length of rho_A (= |z_A|: the reduced states stay diagonal)",
+        "r_B": "Bloch-vector length of rho_B (= |z_B|)",
+        "cop": "coefficient of performance eta = -Q_A/(-W_A - W_B - Delta E_int), received "
+               "convention whatever the output convention; at t = 0 its limit "
+               "-Eth_A(0)/(Eth_A(0) + Eth_B(0)) (both heats grow as t^2)",
+        "carnot": "Carnot bound beta_B(0)/(beta_A(0) - beta_B(0)), beta_j(0) entropy-matched",
+    }
+    unitary = True
+    paper_times = ("pi/sqrt(g**2 + (omega_A - omega_B)**2)",
+                   "2*pi/sqrt(g**2 + (omega_A - omega_B)**2)",
+                   "3*pi/sqrt(g**2 + (omega_A - omega_B)**2)")
+
+    def __init__(self):
+        self._cache = {}
+
+    # -- hooks -----------------------------------------------------------
+    def check_parameters(self, p):
+        for name in ("omega_A", "omega_B", "g"):
+            v = p[name]
+            if isinstance(v, sympy.Basic) and v.is_number and v == 0:
+                raise ValueError(f"{name} must be > 0, got {v}")
+
+    def closed_forms(self, p) -> ClosedForms:
+        key = ("forms",) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
+        if key in self._cache:
+            return self._cache[key]
+        d = derive_reduced()
+        wA, wB, g, bA, bB = (p[n] for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B"))
+        subs = {_SYMBOLS[n]: p[n] for n in _SYMBOLS}
+        lam = sympy.sqrt(g ** 2 + (wA + wB) ** 2)
+        Om = sympy.sqrt(g ** 2 + (wA - wB) ** 2)
+        full = {_TAU_A: sympy.tanh(bA * wA / 2), _TAU_B: sympy.tanh(bB * wB / 2), _LAM: lam, _OM: Om}
+        zA = d["z_A"].subs(subs).subs(full)
+        zB = d["z_B"].subs(subs).subs(full)
+        Eint = d["E_int"].subs(subs).subs(full)
+        HA, HB, _, _ = hamiltonians(wA, wB, g)
+        rA, rB = sympy.Abs(zA), sympy.Abs(zB)
+        subsystems = {}
+        for n, H, w, z, r in (("A", HA, wA, zA, rA), ("B", HB, wB, zB, rB)):
+            subsystems[n] = LocalForms(
+                hamiltonian=H, energy=w * z / 2, spectrum=[(1 - r) / 2, (1 + r) / 2],
+                beta=sympy.log((1 + r) / (1 - r)) / w, thermal_energy=-w * r / 2)
+        rA0, rB0 = rA.subs(T, 0), rB.subs(T, 0)
+        mutual = (_qubit_entropy(rA) - _qubit_entropy(rA0)
+                  + _qubit_entropy(rB) - _qubit_entropy(rB0))
+        QA = -wA * (rA - rA0) / 2
+        QB = -wB * (rB - rB0) / 2
+        WA = wA * (zA - zA.subs(T, 0)) / 2 - QA
+        WB = wB * (zB - zB.subs(T, 0)) / 2 - QB
+        betaA0, betaB0 = subsystems["A"].beta.subs(T, 0), subsystems["B"].beta.subs(T, 0)
+        extras = {
+            "z_A": zA, "z_B": zB, "r_A": rA, "r_B": rB,
+            "cop": -QA / (-WA - WB - Eint),
+            "carnot": betaB0 / (betaA0 - betaB0),
+        }
+        notes = {
+            "basis": "each qubit {|g>,|e>}, sigma_z = diag(-1, 1); joint |gg>,|ge>,|eg>,|ee>",
+            "blocks": ("H couples |gg>-|ee> (frequency lambda = sqrt(g^2 + (omega_A + omega_B)^2)) "
+                       "and |ge>-|eg> (Omega = sqrt(g^2 + (omega_A - omega_B)^2))"),
+            "diagonal": ("rho(t) stays block-diagonal, so the reduced states stay diagonal "
+                         "(their coherences are cross-block elements): r_j = |z_j|"),
+            "I_AB": "unitary evolution from a product state: I_AB(t) = Delta S_A + Delta S_B",
+            "beta_B": "rho_B(0) = sigma_x w_B(beta_B) sigma_x has the spectrum of w_B(beta_B): "
+                      "beta_B(0) = beta_B",
+            "E_int(0)": "0 (diagonal initial state, off-diagonal V): Delta E_int = E_int",
+        }
+        forms = ClosedForms(subsystems=subsystems, interaction_energy=Eint,
+                            mutual_information=mutual, extras=extras, notes=notes)
+        self._cache[key] = forms
+        return forms
+
+    def dynamics(self, p, *, lib) -> Dynamics:
+        wA, wB, g, bA, bB = (p[n] for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B"))
+        HA, HB, V, H = hamiltonians(wA, wB, g)
+        # rho_A(0) = exp(-beta_A H_A)/Z and rho_B(0) = sigma_x exp(-beta_B H_B)/Z sigma_x,
+        # written from the definitions (not through tanh)
+        wA_th = sympy.diag(*[sympy.exp(-bA * HA[i, i]) for i in range(2)])
+        wB_th = sympy.diag(*[sympy.exp(-bB * HB[i, i]) for i in range(2)])
+        _, sx = _qubit_ops()
+        rA0 = wA_th / wA_th.trace()
+        rB0 = sx * wB_th * sx / wB_th.trace()
+        return Dynamics(dims=[2, 2], hamiltonian=H, coupling=V, initial_state=_kron(rA0, rB0),
+                        local_hamiltonians={"A": HA, "B": HB})
+
+    # -- evaluation ----------------------------------------------------------
+    def _compiled(self, p, lib):
+        """(frequencies, constants, cosine coefficients) of z_A, z_B, E_int as a
+        function of nothing, returning numbers of ``lib`` at the current precision
+        (the closed forms are c_0 + sum_k c_k cos(nu_k t); evaluating the constants
+        once per call, not once per time, is what makes 1000 times cheap)."""
+        key = ("compiled", lib.name) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
+        if key not in self._cache:
+            forms = self.closed_forms(p)
+            exprs = [forms.extras["z_A"], forms.extras["z_B"], forms.interaction_energy]
+            freqs, table = cosine_series(exprs)
+            flat = list(freqs) + [c for row in table for c in row]
+            # a dozen constants: evaluated by SymPy at the working precision of each
+            # call (no lambdify, whose first use costs more than the whole evaluation)
+            if lib is EXACT:
+                fn = lambda: flat  # noqa: E731
+            elif lib is FLOAT64:
+                fn = lambda: [float(sympy.N(v, 20)) for v in flat]  # noqa: E731
+            else:
+                fn = lambda: [_to_lib(lib, v) for v in flat]  # noqa: E731
+            self._cache[key] = (len(freqs), fn)
+        return self._cache[key]
+
+    def reduced_data(self, p, times, *, lib):
+        nfreq, fn = self._compiled(p, lib)
+        flat = fn()
+        freqs = flat[:nfreq]
+        table = [flat[nfreq + k * (nfreq + 1): nfreq + (k + 1) * (nfreq + 1)] for k in range(3)]
+
+        def series(cosines):
+            # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0
+            return [row[0] + sum((c * (x - 1) for c, x in zip(row[1:], cosines)), lib.zero)
+                    for row in table]
+
+        if lib is FLOAT64:
+            ts = np.asarray([float(t) for t in times], dtype=float)
+            cos = [np.cos(nu * ts) for nu in freqs]
+            cols = series(cos)
+            values = [[float(c[k]) for c in cols] for k in range(len(ts))]
+            zero = series([1.0] * nfreq)
+        elif lib is MPMATH:
+            values = [series([mpmath.cos(nu * t) for nu in freqs]) for t in times]
+            zero = series([mpmath.mpf(1)] * nfreq)
+        else:
+            values = [series([sympy.cos(nu * t) for nu in freqs]) for t in times]
+            zero = series([sympy.Integer(1)] * nfreq)
+        omegas = [_to_lib(lib, p["omega_A"]), _to_lib(lib, p["omega_B"])]
+        specs0 = [_spectrum(lib, z) for z in zero[:2]]
+        s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
+        out = []
+        for zA, zB, Eint in values:
+            row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB)}
+            mutual = lib.zero
+            for k, (n, z) in enumerate((("A", zA), ("B", zB))):
+                w = omegas[k]
+                spec = _spectrum(lib, z)
+                mutual += entropy_of_spectrum(lib, spec) - s0[k]
+                # E and the closed-form E^th = -omega |z|/2 from the same z: for a
+                # passive state (z <= 0) E - E^th is an exact 0, not a rounding residue
+                row[n] = {"E": w * z / 2, "spectrum": spec, "beta": _qubit_beta(lib, spec, w),
+                          "Eth": -(w * abs(z)) / 2}
+            row["I_AB"] = mutual
+            out.append(row)
+        return out
+
+    def _finish(self, locals_, data0, data, t, lib, convention):
+        row = super()._finish(locals_, data0, data, t, lib, convention)
+        return finish_qubits(row, data0, data, self.subsystems, convention)
+
+    def extra_from_finished(self, key, row, q0, qt, lib):
+        if key == "cop":
+            return _cop(lib, row["t"], q0, qt, row["E_int"])
+        if key == "carnot":
+            return _carnot(lib, q0)
+        return super().extra_from_finished(key, row, q0, qt, lib)
+
+    def extras_from_row(self, p, row, *, lib):
+        """The extra keys from a propagated row: z_j = 2 E_j/omega_j and r_j from the
+        spectrum of the propagated reduced state (an independent check of r_j = |z_j|)."""
+        internal = row["_internal"]
+        q0, qt = internal["q0"], internal["qt"]
+        out = {}
+        for n in ("A", "B"):
+            w = _to_lib(lib, p[f"omega_{n}"])
+            out[f"z_{n}"] = 2 * qt[n]["E"] / w
+            spec = qt[n]["spectrum"]
+            out[f"r_{n}"] = spec[-1] - spec[0]
+        out["cop"] = _cop(lib, row["t"], q0, qt, row["E_int"])
+        out["carnot"] = _carnot(lib, q0)
+        return out
+
+
+def finish_qubits(row, data0, data, names, convention):
+    """Q, W, E^th, exergy and ergotropy of qubits straight from closed-form E and E^th.
+
+    The shared finishing rebuilds E^th as ground + (E^th - ground) and the
+    ergotropy as (E - ground) - Tr[pi H]: rounding residues where the exact
+    value is 0 (a passive qubit has E = E^th), which are not exact zeros at
+    every precision and so defeat the certification of digits.  For a qubit the
+    passive state with rho's spectrum is the thermal state with rho's entropy,
+    so ergotropy = exergy = E - E^th exactly; with E and E^th computed from the
+    same z, a passive state gives an exact 0.
+    """
+    for n in names:
+        e0, eth0 = data0[n]["E"], data0[n]["Eth"]
+        e, eth = data[n]["E"], data[n]["Eth"]
+        row[f"Eth_{n}"] = eth
+        row[f"Q_{n}"] = heat(eth0, eth, convention=convention)
+        row[f"W_{n}"] = work(e0, e, eth0, eth, convention=convention)
+        row[f"exergy_{n}"] = row[f"ergotropy_{n}"] = e - eth
+    return row
+
+
+def cosine_series(exprs):
+    """Write each expression as c_0 + sum_k c_k cos(nu_k t) over shared frequencies.
+
+    Returns ``(frequencies, rows)`` with one row ``[e(0), c_1, c_2, ...]`` per
+    expression (so e(t) = e(0) + sum_k c_k (cos(nu_k t) - 1), exact at t = 0);
+    raises ValueError when an expression is not of that form.
+    """
+    cosines = sorted({c for e in exprs for c in sympy.sympify(e).atoms(sympy.cos) if c.has(T)},
+                     key=sympy.default_sort_key)
+    freqs = []
+    for c in cosines:
+        nu = sympy.cancel(c.args[0] / T)
+        if nu.has(T):
+            raise ValueError(f"{c} is not cos(nu t)")
+        freqs.append(nu)
+    rows = []
+    for e in exprs:
+        e = sympy.expand(sympy.sympify(e))
+        coeffs = [e.coeff(c) for c in cosines]
+        const = e.subs({c: 0 for c in cosines})
+        rest = sympy.expand(e - const - sum((k * c for k, c in zip(coeffs, cosines)), sympy.Integer(0)))
+        if rest != 0 or any(x.has(T) for x in [const] + coeffs):
+            raise ValueError(f"not a cosine series in t: {e}")
+        rows.append([sympy.expand(const + sum(coeffs, sympy.Integer(0)))] + coeffs)
+    return freqs, rows
+
+
+def _spectrum(lib, z):
+    r = abs(z)
+    half = lib.one / 2 if lib is not EXACT else sympy.Rational(1, 2)
+    return [(1 - r) * half, (1 + r) * half]
+
+
+def _qubit_beta(lib, spectrum, omega):
+    lo, hi = spectrum
+    if lib is EXACT:
+        return sympy.log(hi / lo) / omega
+    if lo == 0:
+        return lib.inf
+    return lib.log(hi / lo) / omega
+
+
+def _cop(lib, t, q0, qt, e_int):
+    """-Q_A/(-W_A - W_B - Delta E_int), received convention (E_int(0) = 0)."""
+    QA = qt["A"]["Eth"] - q0["A"]["Eth"]
+    WA = qt["A"]["E"] - q0["A"]["E"] - QA
+    QB = qt["B"]["Eth"] - q0["B"]["Eth"]
+    WB = qt["B"]["E"] - q0["B"]["E"] - QB
+    num, den = -QA, -WA - WB - e_int
+    if t == 0:
+        # both heats start as (g t)^2/4 * omega_j r_j(0)/2 = -(g t)^2/4 * Eth_j(0)
+        num, den = q0["A"]["Eth"], -q0["A"]["Eth"] - q0["B"]["Eth"]
+    scale = max(abs(QA), abs(QB), abs(WA), abs(WB), abs(e_int))
+    if abs(den) <= lib.tolerance * scale:
+        # a denominator that cancels to rounding level is an exact 0 (at resonance
+        # Q_A + Q_B = 0 whenever only one block has moved): cop is infinite there
+        den = 0
+    if den == 0:
+        if num == 0:
+            return lib.zero
+        return lib.inf if num > 0 else -lib.inf
+    return num / den
+
+
+def _carnot(lib, q0):
+    bA, bB = q0["A"]["beta"], q0["B"]["beta"]
+    if lib is not EXACT and lib.isinf(bA):
+        return lib.zero
+    if bA == bB:
+        return lib.inf
+    return bB / (bA - bB)
