@@ -252,7 +252,8 @@ def stable(compute, digits, *, max_extra=None):
             with mpmath.workdps(digits + GUARD_DIGITS + extra):
                 if abs(x - y) <= abs(y) * mpmath.mpf(10) ** -(digits + 2):
                     continue
-                if abs(y) <= abs(x) * mpmath.mpf(10) ** -(step // 2):
+                # an exact 0 after a shrink is the same zero, rounded the other way
+                if abs(y) <= abs(x) * mpmath.mpf(10) ** -(step // 2) or (x == 0 and k in shrinking):
                     new_shrinking.add(k)
                     if k in shrinking:
                         continue  # shrank twice: an exact zero
