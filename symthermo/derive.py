@@ -18,7 +18,7 @@ import json
 
 import sympy
 
-from .models.base import T
+from .models.base import T, entropy_expression
 from .thermal import Oscillator
 
 __all__ = ["derived_forms", "derive_output", "key_latex"]
@@ -50,16 +50,6 @@ def key_latex(key):
     return r"\mathrm{%s}" % key
 
 
-def _entropy(spectrum):
-    total = sympy.Integer(0)
-    for lam in spectrum:
-        lam = sympy.sympify(lam)
-        if lam.is_zero:
-            continue
-        total -= lam * sympy.log(lam)
-    return total
-
-
 def _levels(h):
     if isinstance(h, Oscillator):
         return None
@@ -89,7 +79,7 @@ def derived_forms(model, given=()):
     """(params, ordered dict key -> SymPy expression, notes) for a model."""
     p = model.params(given)
     forms = model.closed_forms(p)
-    out, notes = {}, dict(forms.notes)
+    out, notes, at_zero = {}, dict(forms.notes), {}
     for name in model.subsystems:
         lf = forms.subsystems[name]
         h = lf.hamiltonian
@@ -97,24 +87,31 @@ def derived_forms(model, given=()):
         ground = h.offset if isinstance(h, Oscillator) else min(
             levels, key=lambda e: sympy.N(e.subs({s: 1 for s in e.free_symbols}), 30))
         spectrum = list(lf.spectrum)
-        entropy = _entropy(spectrum)
+        spectrum0 = [sympy.simplify(x.subs(T, 0)) for x in spectrum]
         beta = lf.beta
         if beta is None:
             beta = sympy.Function(f"beta_{name}")(T)
             notes[f"beta_{name}"] = (f"implicit: S[w(beta_{name}(t))] = S_{name}(t); "
                                      "solved numerically by `reference`")
+            beta0 = sympy.Symbol(f"beta_{name}0", positive=True)
+        else:
+            beta0 = _at_zero(beta, pure=any(x.is_zero for x in spectrum0))
         eth = lf.thermal_energy
         if eth is None:
             eth = _thermal_energy(h, beta, levels)
+            eth0 = _thermal_energy(h, beta0, levels) if beta0 != sympy.oo else ground
+        else:
+            eth0 = _at_zero(eth)
         out[f"E_{name}"] = lf.energy
-        out[f"S_{name}"] = entropy
+        out[f"S_{name}"] = entropy_expression(spectrum)
         out[f"beta_{name}"] = beta
         out[f"Eth_{name}"] = eth
-        q = eth - eth.subs(T, 0)
+        q = eth - eth0
         out[f"Q_{name}"] = q
         out[f"W_{name}"] = lf.energy - lf.energy.subs(T, 0) - q
         out[f"ergotropy_{name}"] = lf.energy - ground - _passive_above_ground(h, spectrum, levels)
         out[f"exergy_{name}"] = lf.energy - eth
+        at_zero[name] = (entropy_expression(spectrum0), beta0)
     if len(model.subsystems) > 1:
         if forms.interaction_energy is not None:
             out["E_int"] = forms.interaction_energy
@@ -122,14 +119,29 @@ def derived_forms(model, given=()):
             out["I_AB"] = forms.mutual_information
         if model.unitary:
             for name in model.subsystems:
-                total = out[f"S_{name}"] - out[f"S_{name}"].subs(T, 0)
+                total = out[f"S_{name}"] - at_zero[name][0]
                 for other in model.subsystems:
                     if other != name:
-                        total += out[f"beta_{other}"].subs(T, 0) * out[f"Q_{other}"]
+                        total += _beta_times_heat(at_zero[other][1], out[f"Q_{other}"])
                 out[f"sigma_{name}"] = total
     for key, expr in forms.extras.items():
         out[key] = expr
     return p, out, notes
+
+
+def _at_zero(expr, *, pure=False):
+    """expr at t = 0; a beta that meets ln(1/0) there belongs to a pure state: oo."""
+    value = expr.subs(T, 0)
+    if value.has(sympy.nan, sympy.zoo):
+        value = sympy.oo if pure else sympy.limit(expr, T, 0, "+")
+    return value
+
+
+def _beta_times_heat(beta0, heat):
+    """beta(0) Q, with a pure initial state (beta(0) = oo) giving oo where Q > 0 and 0 where Q = 0."""
+    if beta0 == sympy.oo:
+        return sympy.Piecewise((0, sympy.Eq(heat, 0)), (sympy.oo, True))
+    return beta0 * heat
 
 
 def _symbol_names(model):

@@ -15,8 +15,8 @@ convention, EL23 Eqs. 5 and 14).
 >>> V = 0.1 * np.array([[0, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0]])
 >>> rows = ledger({"A": (H, np.diag([0.0, 1.0])), "B": (H, np.diag([1.0, 0.0]))},
 ...               [0.0, np.pi / 0.4], coupling=V)
->>> [round(rows[-1][k], 12) for k in ("E_A", "E_B", "I_AB")]
-[0.5, 0.5, 1.386294361120]
+>>> print(", ".join(f"{rows[-1][k]:.12f}" for k in ("E_A", "E_B", "I_AB")))   # I_AB = 2 ln 2
+0.500000000000, 0.500000000000, 1.386294361120
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def parse_times(text):
             if n < 1:
                 raise ValueError(f"the count of a time range must be >= 1, got {n}")
             a, b = _expr(start, {}), _expr(stop, {})
-            out += [str(a)] if n == 1 else [str(sympy.nsimplify(a + (b - a) * sympy.Rational(k, n - 1)))
+            out += [str(a)] if n == 1 else [str(a + (b - a) * sympy.Rational(k, n - 1))
                                            for k in range(n)]
         else:
             out.append(part)

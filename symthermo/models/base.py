@@ -43,6 +43,7 @@ __all__ = [
     "Dynamics",
     "Model",
     "parse_parameters",
+    "entropy_expression",
 ]
 
 #: the time symbol of every closed form
@@ -95,6 +96,17 @@ class Dynamics:
     initial_state: object  # joint rho(0)
     local_hamiltonians: dict  # name -> matrix or Oscillator (then rho_X is in the Fock basis)
     lindblad: list = field(default_factory=list)  # (rate, operator) pairs
+
+
+def entropy_expression(spectrum):
+    """-sum lambda ln lambda over SymPy eigenvalues, an exact 0 contributing 0 (not nan)."""
+    total = sympy.Integer(0)
+    for lam in spectrum:
+        lam = sympy.sympify(lam)
+        if lam.is_zero:
+            continue
+        total -= lam * sympy.log(lam)
+    return total
 
 
 def parse_parameters(model, given):

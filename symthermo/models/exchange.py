@@ -42,7 +42,8 @@ import sympy
 
 from ..entropy import entropy_of_spectrum
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
+                   entropy_expression)
 from .refrigerator import _kron, evolve_in_blocks, finish_qubits
 
 __all__ = ["Exchange", "derive_case", "STATES", "hamiltonians"]
@@ -183,7 +184,10 @@ class Exchange(Model):
             subsystems[n] = LocalForms(hamiltonian=H, energy=w * pe, spectrum=[lo, hi],
                                        beta=sympy.log(hi / lo) / w, thermal_energy=w * lo)
             entropies[n] = -lo * sympy.log(lo) - hi * sympy.log(hi)
-        mutual = sum((s - s.subs(T, 0) for s in entropies.values()), sympy.Integer(0))
+        # I_AB = Delta S_A + Delta S_B (unitary from a product state); S(0) from the
+        # spectrum at t = 0 with 0 ln 0 = 0, never by substituting into p ln p
+        mutual = sum((entropies[n] - entropy_expression([x.subs(T, 0) for x in subsystems[n].spectrum])
+                      for n in entropies), sympy.Integer(0))
         forms = ClosedForms(
             subsystems=subsystems,
             interaction_energy=d["E_int"].subs(fill).subs(to_t),
