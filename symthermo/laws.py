@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .local import Subsystem, relative_entropy_to_thermal, thermal_relative_entropy
+from .local import Subsystem, beta_times_heat, relative_entropy_to_thermal, thermal_relative_entropy
 from .numbers import FLOAT64, NumberSystem, number_system
 
 __all__ = [
@@ -79,14 +79,6 @@ def snapshot(rho, H, *, lib=None, system=None):
     return Snapshot(system, M, system.quantities(M))
 
 
-def _beta_heat(lib, beta0, q):
-    if lib.isinf(beta0):
-        if abs(q) <= lib.tolerance * 100:
-            return lib.zero
-        return lib.inf if q > 0 else -lib.inf
-    return beta0 * q
-
-
 def _heat(s0: Snapshot, st: Snapshot):
     return st["Eth"] - s0["Eth"]
 
@@ -103,7 +95,7 @@ def entropy_production(j0: Snapshot, jt: Snapshot, others, *, mutual_information
     lhs = jt["S"] - j0["S"]
     rhs = mutual_information
     for i0, it in others:
-        lhs += _beta_heat(lib, i0["beta"], _heat(i0, it))
+        lhs += beta_times_heat(lib, i0["beta"], _heat(i0, it))
         rhs += _distance(i0, it)
     return Balance("sigma", lhs, rhs)
 
@@ -113,7 +105,7 @@ def clausius(pairs, *, mutual_information):
     lib = pairs[0][0].lib
     lhs, rhs = lib.zero, mutual_information
     for s0, st in pairs:
-        lhs += _beta_heat(lib, s0["beta"], _heat(s0, st))
+        lhs += beta_times_heat(lib, s0["beta"], _heat(s0, st))
         rhs += _distance(s0, st)
     return Balance("clausius", lhs, rhs)
 
@@ -122,7 +114,7 @@ def entropy_heat_identity(s0: Snapshot, st: Snapshot):
     """Delta S = -D(w(t)||w(0)) + beta(0) Q, valid for any system (EL23 S19)."""
     lib = s0.lib
     return Balance("S19", st["S"] - s0["S"],
-                   _beta_heat(lib, s0["beta"], _heat(s0, st)) - _distance(s0, st))
+                   beta_times_heat(lib, s0["beta"], _heat(s0, st)) - _distance(s0, st))
 
 
 def correlated_clausius(pairs, *, mutual_information_0, mutual_information_t):
@@ -171,7 +163,7 @@ def ergotropy_entropy_production(a0: Snapshot, at: Snapshot, b0: Snapshot, bt: S
     lib = a0.lib
     beta0 = b0["beta"]
     passive_change = (bt["E"] - bt["ergotropy"]) - (b0["E"] - b0["ergotropy"])
-    lhs = at["S"] - a0["S"] + _beta_heat(lib, beta0, passive_change)
+    lhs = at["S"] - a0["S"] + beta_times_heat(lib, beta0, passive_change)
 
     def d_passive(s):
         return relative_entropy_to_thermal(s.system, s["S"], s["passive_above_ground"], beta0)

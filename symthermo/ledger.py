@@ -28,7 +28,7 @@ import mpmath
 
 from .entropy import entropy_of_spectrum
 from .heat_work import check_convention, heat, work
-from .local import LOCAL_KEYS, Subsystem, thermal_relative_entropy
+from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, stable
 from .states import check_density_matrix, density_spectrum
@@ -138,15 +138,6 @@ def _times(lib, times):
     return out
 
 
-def _beta_times_heat(lib, beta, q):
-    """beta(0) Q with 0 * inf = 0 (a pure initial state that received no heat)."""
-    if lib.isinf(beta):
-        if abs(q) <= lib.tolerance * 100:
-            return lib.zero
-        return lib.inf if q > 0 else -lib.inf
-    return beta * q
-
-
 def ledger_rows(system: System, times, *, lib, convention="received"):
     """Rows of raw numbers (no rounding) in ``lib``; the working precision is the caller's."""
     check_convention(convention)
@@ -198,7 +189,7 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             if unitary:
                 for n in names:
                     row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (_beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in names if m != n), lib.zero)
         row["_internal"] = {"q0": q0, "qt": qt, "subsystems": subs, "I_tot0": i_tot0}
         rows.append(row)
@@ -218,7 +209,7 @@ def identity_sides(row):
     lib = next(iter(subs.values())).lib
     mutual = row.get("I_AB", row.get("I_tot", lib.zero)) - internal["I_tot0"]
     distances = {n: thermal_relative_entropy(subs[n], qt[n]["beta"], q0[n]["beta"]) for n in names}
-    bq = {n: _beta_times_heat(lib, q0[n]["beta"], qt[n]["Eth"] - q0[n]["Eth"]) for n in names}
+    bq = {n: beta_times_heat(lib, q0[n]["beta"], qt[n]["Eth"] - q0[n]["Eth"]) for n in names}
     out = {}
     for n in names:
         lhs = qt[n]["S"] - q0[n]["S"] + sum((bq[m] for m in names if m != n), lib.zero)

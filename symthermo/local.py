@@ -26,7 +26,8 @@ from .numbers import EXACT, NumberSystem
 from .states import check_density_matrix, density_spectrum
 from .thermal import Levels, Oscillator, _beta_of_spectrum, _thermal_moments, levels_of
 
-__all__ = ["Subsystem", "LOCAL_KEYS", "thermal_relative_entropy", "relative_entropy_to_thermal"]
+__all__ = ["Subsystem", "LOCAL_KEYS", "thermal_relative_entropy", "relative_entropy_to_thermal",
+           "beta_times_heat"]
 
 #: per-subsystem keys, in the contract's order
 LOCAL_KEYS = ("E", "S", "beta", "Eth", "ergotropy", "exergy")
@@ -112,3 +113,13 @@ def thermal_relative_entropy(system: Subsystem, beta_a, beta_b):
         log_g0 = lib.log(system.levels.ground_degeneracy)
     entropy_a = excess_a + log_g0
     return relative_entropy_to_thermal(system, entropy_a, mean_a, beta_b)
+
+
+def beta_times_heat(lib, beta, heat):
+    """beta(0) Q, with 0 * inf = 0: a subsystem that starts pure (beta(0) = inf) and has
+    received no heat contributes nothing; one that has received heat contributes inf."""
+    if lib is not EXACT and lib.isinf(beta):
+        if abs(heat) <= lib.tolerance * 100:
+            return lib.zero
+        return lib.inf if heat > 0 else -lib.inf
+    return beta * heat

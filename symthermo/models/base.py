@@ -30,7 +30,7 @@ import sympy
 from .. import definitions
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
-from ..local import LOCAL_KEYS, Subsystem
+from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import Oscillator, _beta_of_spectrum, _thermal_moments
 from ..ergotropy import passive_energy
@@ -300,11 +300,9 @@ class Model:
             row["E_int"] = data["E_int"]
             row["I_AB"] = data["I_AB"]
             if self.unitary:
-                from ..ledger import _beta_times_heat
-
                 for n in self.subsystems:
                     row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (_beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
