@@ -18,7 +18,12 @@ import latexify
 
 from .definitions import DEFINITIONS
 
-__all__ = ["definitions_latex", "formulas_document", "compile_pdf", "tex_escape"]
+__all__ = ["definitions_latex", "formulas_document", "compile_pdf", "tex_escape", "symbolic_forms",
+           "SHOWN_KEYS"]
+
+#: the keys whose closed forms the document prints; S, Q, W, ergotropy, exergy and
+#: sigma follow from them by the definitions of the first section
+SHOWN_KEYS = ("E", "beta", "Eth", "E_int", "I_AB")
 
 _PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage[margin=1.8cm]{geometry}
@@ -40,6 +45,12 @@ def tex_escape(text):
     for ch in str(text):
         if ch in "&%$#_{}":
             out.append("\\" + ch)
+        elif ch == "<":
+            out.append(r"\textless{}")
+        elif ch == ">":
+            out.append(r"\textgreater{}")
+        elif ch == "|":
+            out.append(r"\textbar{}")
         elif ch == "~":
             out.append(r"\textasciitilde{}")
         elif ch == "^":
@@ -54,6 +65,14 @@ def tex_escape(text):
 def definitions_latex():
     """(description, LaTeX) of each definition, rendered from its Python code by latexify."""
     return [(text, latexify.get_latex(fn, use_math_symbols=True)) for fn, text in DEFINITIONS]
+
+
+def symbolic_forms(model):
+    """(model, params, forms, notes) with every numeric parameter left as a symbol."""
+    from .derive import derived_forms
+
+    given = {p.name: "symbol" for p in model.parameters if not p.choices}
+    return (model, *derived_forms(model, given))
 
 
 def formulas_document(models_forms, checks):
@@ -80,12 +99,19 @@ def formulas_document(models_forms, checks):
     parts.append(r"\section*{Definitions (the code that runs, rendered by latexify-py)}" "\n")
     for text, tex in definitions_latex():
         parts.append(f"{tex_escape(text)}:\n" r"\begin{dmath*}" f"\n{tex}\n" r"\end{dmath*}" "\n")
-    parts.append(r"\section*{Closed forms of the models}" "\n")
+    parts.append(r"\section*{Closed forms of the models}" "\n"
+                 r"Parameters are left as symbols; $\beta_X(0)$ etc.\ are the initial values. "
+                 r"Shown: energies, entropy-matched temperatures, thermal energies, the "
+                 r"interaction energy and the model's own keys; entropies, heat, work, "
+                 r"ergotropy, exergy and $\sigma$ follow by the definitions above "
+                 r"(\texttt{symthermo derive MODEL} prints them all)." "\n")
     for model, params, forms, notes in models_forms:
         names = _symbol_names(model)
         parts.append(r"\subsection*{" + tex_escape(f"{model.name} ({model.source})") + "}\n")
         parts.append(tex_escape(model.description) + "\n\n")
         for key, expr in forms.items():
+            if key.split("_")[0] not in SHOWN_KEYS and key not in model.extra_keys:
+                continue
             tex = sympy.latex(expr, symbol_names=names)
             parts.append(r"\begin{dmath*}" f"\n{key_latex(key)} = {tex}\n" r"\end{dmath*}" "\n")
         for key, note in notes.items():

@@ -30,8 +30,7 @@ def _progress(message):
 
 def reproduce(out_dir, *, progress=_progress, figures=True):
     """Run the main job into ``out_dir``; returns the list of files written."""
-    from .derive import derived_forms
-    from .formulas import compile_pdf, formulas_document
+    from .formulas import compile_pdf, formulas_document, symbolic_forms
     from .models import get_model, model_names
     from .tables import reference_payload, render
     from .verify import run_checks, verify_markdown
@@ -72,7 +71,7 @@ def reproduce(out_dir, *, progress=_progress, figures=True):
             payload = reference_payload(model, {}, times, dps=30, convention=convention)
             (tables / f"{name}{suffix}.json").write_text(render(payload, "json"))
             (tables / f"{name}{suffix}.csv").write_text(render(payload, "csv"))
-        models_forms.append((model, *derived_forms(model, {})))
+        models_forms.append(symbolic_forms(model))
     done("reference tables", t0)
 
     t0 = step(3, "formulas.tex (latexify-py definitions, SymPy closed forms, verify table)")
