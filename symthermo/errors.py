@@ -6,7 +6,7 @@ limits of the library and of the physics it implements; the command line
 turns all of them into one ``error:`` line.
 """
 
-__all__ = ["SymthermoError", "DegenerateGroundError", "CrossCheckError"]
+__all__ = ["SymthermoError", "DegenerateGroundError", "CrossCheckError", "PrecisionError"]
 
 
 class SymthermoError(Exception):
@@ -25,3 +25,7 @@ class DegenerateGroundError(SymthermoError, ValueError):
 
 class CrossCheckError(SymthermoError):
     """Two independent routes to the same number disagree."""
+
+
+class PrecisionError(CrossCheckError):
+    """The requested digits could not be certified: two working precisions keep disagreeing."""

@@ -99,7 +99,8 @@ def decimal_string(x, dps):
             return "inf" if x > 0 else "-inf"
         if x == 0:
             return "0"
-        return f"{x:.{dps}g}" if dps <= 17 else mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False)
+        with mpmath.workdps(max(dps, 17) + 5):
+            return mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False)
     x = mpmath.mpmathify(x)
     if isinstance(x, mpmath.mpc):
         if x.imag != 0:
@@ -214,10 +215,16 @@ def stable(compute, digits, *, max_extra=None):
 
     ``compute`` is called at ``digits`` + guard digits, then with 20, 40,
     80, ... more, until two successive results agree to ``digits + 2``
-    digits in every number they contain.  A number that shrinks by the added
-    precision at two successive steps is an exact zero lost in rounding and
-    is returned as 0.  This is how a difference of nearly equal quantities
-    (the exergy of a near-pure state) gets all its returned digits right.
+    digits in every number they contain.  A number that keeps disagreeing
+    while it lies within each precision's rounding floor (10 digits above
+    the working precision, relative to the largest number of the result or
+    1) at two successive steps is an exact zero lost in rounding, and so is
+    one that shrinks by the added precision at two successive steps; both are
+    returned as 0.  This is how a difference of nearly equal quantities (the
+    exergy of a near-pure state) gets all its returned digits right.
+
+    Raises :class:`~symthermo.errors.PrecisionError` if the digits cannot be
+    certified within ``max_extra`` extra digits.
 
     >>> import mpmath
     >>> from symthermo.precision import stable
@@ -233,41 +240,53 @@ def stable(compute, digits, *, max_extra=None):
     extra, step = 0, 20
     with working_precision(digits):
         previous = compute()
-    shrinking = set()
+    previous_digits = digits + GUARD_DIGITS
+    shrinking, noisy = set(), set()
     while True:
         extra += step
+        current_digits = digits + GUARD_DIGITS + extra
         with working_precision(digits, extra=extra):
             current = compute()
         a, b = _flatten(previous), _flatten(current)
         if len(a) != len(b):
             raise RuntimeError("stable(): the computation changed shape with precision")
+        with mpmath.workdps(current_digits):
+            finite = [abs(v) for v in b if not (mpmath.isinf(v) or mpmath.isnan(v))]
+            scale = max([mpmath.mpf(1)] + finite)
+            floor_previous = scale * mpmath.mpf(10) ** -(previous_digits - 10)
+            floor_current = scale * mpmath.mpf(10) ** -(current_digits - 10)
         settled = True
-        new_shrinking = set()
+        zeros, new_shrinking, new_noisy = set(), set(), set()
         for k, (x, y) in enumerate(zip(a, b)):
             if x == y:
                 continue
             if mpmath.isinf(x) or mpmath.isinf(y) or mpmath.isnan(x) or mpmath.isnan(y):
                 settled = False
                 continue
-            with mpmath.workdps(digits + GUARD_DIGITS + extra):
+            with mpmath.workdps(current_digits):
                 if abs(x - y) <= abs(y) * mpmath.mpf(10) ** -(digits + 2):
                     continue
+                if abs(x) <= floor_previous and abs(y) <= floor_current:
+                    new_noisy.add(k)
+                    if k in noisy:
+                        zeros.add(k)  # rounding noise about an exact 0, three times over
+                        continue
                 # an exact 0 after a shrink is the same zero, rounded the other way
                 if abs(y) <= abs(x) * mpmath.mpf(10) ** -(step // 2) or (x == 0 and k in shrinking):
                     new_shrinking.add(k)
                     if k in shrinking:
-                        continue  # shrank twice: an exact zero
+                        zeros.add(k)  # shrank twice: an exact zero
+                        continue
             settled = False
         if settled:
-            zeros = new_shrinking & shrinking
             return rounded(_zeroed(current, zeros) if zeros else current, digits)
-        shrinking = new_shrinking
+        shrinking, noisy = new_shrinking, new_noisy
         if extra >= max_extra:
-            from .errors import SymthermoError
+            from .errors import PrecisionError
 
-            raise SymthermoError(
+            raise PrecisionError(
                 f"could not certify {digits} digits with {extra} extra digits of working precision")
-        previous = current
+        previous, previous_digits = current, current_digits
         step *= 2
 
 
