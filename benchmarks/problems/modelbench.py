@@ -1,0 +1,224 @@
+"""The symthermo side of problems 1-3, and the QuTiP/qthermo post-processing they share.
+
+For a model of :mod:`symthermo.models` at given parameters and times:
+
+- ``symthermo float64``: ``Model.evaluate(p, times, lib=FLOAT64)``, timed warm
+  (after a first call, timed alone as ``symthermo float64, first call``,
+  which includes the SymPy derivation);
+- ``symthermo dps 30``: the same inside ``working_precision(30)`` with
+  ``lib=MPMATH`` (one evaluation at 30 + 10 guard digits, not certified);
+  optionally also ``certified``: ``precision.stable``, as ``symthermo
+  reference`` does;
+- the reference: the closed form at dps 50, evaluated with 30 and with 60
+  extra working digits (their agreement bounds its own error), cross-checked
+  against ``Model.propagate`` (the propagator route) at dps 50 at a few
+  times; the digits of every tool are capped at the smaller agreement.
+  ``precision.stable`` is not used for the reference: it fails to certify
+  the exact zeros (ergotropy and exergy of a passive qubit) of the open
+  models at many times, see the ``certified`` rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import warnings
+
+import mpmath
+import numpy as np
+
+from .common import result, score, timed
+
+__all__ = ["load_model", "contract_keys", "symthermo_side", "qutip_bipartite", "qutip_single",
+           "qthermo_side", "cols_of"]
+
+
+def load_model(name):
+    """(model, None) or (None, reason) when the model module is not there yet."""
+    try:
+        from symthermo.models import get_model
+
+        return get_model(name), None
+    except (ImportError, AttributeError, ValueError) as exc:
+        return None, f"model {name!r} not available ({type(exc).__name__}: {exc})"
+
+
+def contract_keys(model):
+    return [k for k in model.keys() if k != "t" and k not in model.extra_keys]
+
+
+def cols_of(rows, keys):
+    return {k: [r[k] for r in rows] for k in keys}
+
+
+def symthermo_side(ctx, problem, model, p, ts, *, check_idx, certified=False, propagate_kwargs=None,
+                   labels=None):
+    """Rows of the symthermo tools, the reference columns, and the cap.
+
+    Returns ``(rows, ref_cols, cap, crosscheck_text, scorer)``; ``scorer(cols,
+    keys)`` scores a tool against the reference.
+    """
+    from symthermo.numbers import FLOAT64, MPMATH
+    from symthermo.precision import stable, working_precision
+
+    keys = contract_keys(model)
+    labels = labels or [f"t={t:.6g}" for t in ts]
+
+    def mp_times():
+        return [mpmath.mpf(t) for t in ts]
+
+    # the reference: the closed form at ref_dps (two working precisions)
+    ctx.log(f"{problem}: reference (closed form, dps {ctx.ref_dps})")
+    # the first float64 call of this process: SymPy derivation and compilation included
+    start = time.perf_counter()
+    model.evaluate(p, ts, lib=FLOAT64)
+    first_s = time.perf_counter() - start
+    t0 = time.perf_counter()
+
+    def at(extra):
+        with working_precision(ctx.ref_dps, extra=extra):
+            return [{k: r[k] for k in keys} for r in model.evaluate(p, mp_times(), lib=MPMATH)]
+
+    # two evaluations, 30 and 60 digits above the reference's 50 (+ guard digits): their
+    # agreement bounds the reference's own error (precision.stable is not used: see README)
+    lower, ref_rows = at(30), at(60)
+    ref_s = time.perf_counter() - t0
+    ref_cols = cols_of(ref_rows, keys)
+    self_digits = score(cols_of(lower, keys), ref_cols, keys, cap=ctx.ref_dps)["digits"]
+    ctx.log(f"{problem}: reference in {ref_s:.1f} s; cross-check by the propagator at "
+            f"{len(check_idx)} times")
+    with working_precision(ctx.ref_dps):
+        prop = model.propagate(p, [mpmath.mpf(ts[i]) for i in check_idx], lib=MPMATH,
+                               **(propagate_kwargs or {}))
+    agree = score(cols_of(prop, keys), {k: [ref_cols[k][i] for i in check_idx] for k in keys}, keys,
+                  cap=ctx.ref_dps)  # the same metric as the tools' digits
+    cap = min(agree["digits"], self_digits)
+    crosscheck = (f"closed form at {ctx.ref_dps} + 40 and + 70 working digits agree to "
+                  f"{self_digits:.1f} digits; vs the propagator route (dps {ctx.ref_dps}) at "
+                  f"{len(check_idx)} times: {agree['digits']:.1f} digits on every key"
+                  + (f" (worst {agree['worst']['key']})" if agree["digits"] < ctx.ref_dps else ""))
+
+    def scorer(cols, use_keys):
+        return score(cols, ref_cols, use_keys, cap=cap, labels=labels)
+
+    rows = []
+    t64, r64 = timed(lambda: model.evaluate(p, ts, lib=FLOAT64), ctx)
+    rows.append(result(problem, "symthermo float64", time_s=t64, scored=scorer(cols_of(r64, keys), keys),
+                       keys=keys, note="Model.evaluate(lib=FLOAT64), every contract key; timed warm",
+                       first_call_s=first_s))
+    rows.append(result(problem, "symthermo float64, first call", time_s=first_s,
+                       keys=keys, status="ok",
+                       note="the first evaluation in a fresh process: SymPy derivation and "
+                            "compilation of the closed forms included"))
+
+    def mp_eval():
+        with working_precision(ctx.dps):
+            return model.evaluate(p, mp_times(), lib=MPMATH)
+
+    tmp, rmp = timed(mp_eval, ctx, budget=10.0)
+    rows.append(result(problem, f"symthermo dps {ctx.dps}", time_s=tmp,
+                       scored=scorer(cols_of(rmp, keys), keys), keys=keys,
+                       note=f"Model.evaluate(lib=MPMATH) inside working_precision({ctx.dps}): "
+                            "one evaluation at 30 + 10 guard digits"))
+    if certified:
+        from symthermo.errors import SymthermoError
+
+        tool = f"symthermo dps {ctx.dps}, certified"
+        note = ("precision.stable (re-evaluation at higher precision until every digit is "
+                "certified), as `symthermo reference` does")
+        try:
+            tc, rc = timed(lambda: stable(lambda: model.evaluate(p, mp_times(), lib=MPMATH),
+                                          ctx.dps), ctx, repeat=1)
+            rows.append(result(problem, tool, time_s=tc, scored=scorer(cols_of(rc, keys), keys),
+                               keys=keys, note=note))
+        except SymthermoError as exc:
+            rows.append(result(problem, tool, status="error", keys=keys,
+                               note=f"{type(exc).__name__}: {exc} (what `symthermo reference` "
+                                    "prints for these times)"))
+    return rows, ref_cols, cap, crosscheck, scorer
+
+
+# -- QuTiP post-processing: what a QuTiP user writes with QuTiP's own functions ----------
+
+def qutip_bipartite(qt, states, HA, HB, V):
+    """E_A, E_B, S_A, S_B, E_int, I_AB from joint density matrices (ptrace, expect, entropy_vn)."""
+    out = {k: [] for k in ("E_A", "E_B", "S_A", "S_B", "E_int", "I_AB")}
+    for rho in states:
+        a, b = rho.ptrace(0), rho.ptrace(1)
+        s_a, s_b = qt.entropy_vn(a), qt.entropy_vn(b)
+        out["E_A"].append(qt.expect(HA, a))
+        out["E_B"].append(qt.expect(HB, b))
+        out["S_A"].append(s_a)
+        out["S_B"].append(s_b)
+        out["E_int"].append(qt.expect(V, rho))
+        out["I_AB"].append(s_a + s_b - qt.entropy_vn(rho))
+    return out
+
+
+def qutip_single(qt, states, HA):
+    out = {"E_A": [], "S_A": []}
+    for rho in states:
+        out["E_A"].append(qt.expect(HA, rho))
+        out["S_A"].append(qt.entropy_vn(rho))
+    return out
+
+
+# -- qthermo post-processing on QuTiP's states --------------------------------------------
+
+def qthermo_side(qth, states, local_H, dims, *, pad=None, initial_beta=None, mutual=True):
+    """qthermo's quantities for each subsystem from joint density matrices (numpy or Qobj).
+
+    ``local_H``: name -> numpy matrix (for an oscillator, on ``pad[name]``
+    levels: the reduced state is padded with zeros so that qthermo's
+    thermal state of equal entropy is that of the untruncated oscillator).
+    ``initial_beta``: name -> the known initial inverse temperature, used for
+    sigma_X = entropy_production(rho_X(0), rho_X(t), heat=-Q_Y, T=1/beta_Y(0)).
+    Keys: S, ergotropy, exergy (asymptotic_ergotropy), Eth = E - exergy, Q, W,
+    sigma (when initial_beta is given), I_AB (mutual_information).
+    """
+    from qthermo.batteries import asymptotic_ergotropy
+
+    names = list(local_H)
+    pad = pad or {}
+    out = {}
+    first, first_red = None, None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for rho in states:
+            full = rho.full() if hasattr(rho, "full") else np.asarray(rho)
+            eth, red = {}, {}
+            for k, n in enumerate(names):
+                r = qth.partial_trace(full, k, dims) if len(names) > 1 else full
+                if n in pad:
+                    big = np.zeros((pad[n], pad[n]), dtype=complex)
+                    big[:r.shape[0], :r.shape[1]] = r
+                    r = big
+                red[n] = r
+                H = local_H[n]
+                E = qth.internal_energy(r, H)
+                X = asymptotic_ergotropy(r, H)
+                _add(out, f"S_{n}", qth.von_neumann_entropy(r))
+                _add(out, f"ergotropy_{n}", qth.ergotropy(r, H))
+                _add(out, f"exergy_{n}", X)
+                _add(out, f"Eth_{n}", E - X)
+                eth[n] = (E, E - X)
+            if first is None:
+                first, first_red = eth, red
+            q = {}
+            for n in names:
+                q[n] = eth[n][1] - first[n][1]
+                _add(out, f"Q_{n}", q[n])
+                _add(out, f"W_{n}", eth[n][0] - first[n][0] - q[n])
+            if initial_beta and len(names) == 2:
+                a, b = names
+                _add(out, f"sigma_{a}", qth.entropy_production(first_red[a], red[a], -q[b],
+                                                               1 / initial_beta[b]))
+                _add(out, f"sigma_{b}", qth.entropy_production(first_red[b], red[b], -q[a],
+                                                               1 / initial_beta[a]))
+            if mutual and len(names) == 2:
+                _add(out, "I_AB", qth.mutual_information(full, 0, 1, dims))
+    return out
+
+
+def _add(d, k, v):
+    d.setdefault(k, []).append(float(np.real(v)))
