@@ -1,0 +1,118 @@
+r"""The three renderings of ``symthermo verify``: a text table, JSON, Markdown.
+
+A check is the contract's dict: ``id``, ``paper``, ``equation``, ``status``
+(``holds`` | ``differs`` | ``not-checked``), ``detail``, ``published_latex``,
+``derived_latex`` and, for ``differs`` only, ``witness`` = {``params``,
+``t``, ``published``, ``derived``}.
+
+>>> from symthermo.verify.report import render_text, summary
+>>> checks = [{"id": "EL23:5", "paper": "EL23", "equation": "5", "status": "holds",
+...            "detail": "Holds at 6 points.", "published_latex": "x", "derived_latex": "x"}]
+>>> summary(checks)
+{'EL23': {'holds': 1, 'differs': 0, 'not-checked': 0}}
+>>> print(render_text(checks).splitlines()[1])
+EL23:5  holds         Holds at 6 points.
+"""
+
+from __future__ import annotations
+
+import json
+
+__all__ = ["FIELDS", "STATUSES", "summary", "render_text", "render_json", "render_markdown",
+           "one_line"]
+
+#: the contract's fields of a check, in order
+FIELDS = ("id", "paper", "equation", "status", "detail", "published_latex", "derived_latex")
+#: the statuses, in the order they are counted
+STATUSES = ("holds", "differs", "not-checked")
+
+
+def summary(checks):
+    """Counts of each status per paper."""
+    out = {}
+    for c in checks:
+        counts = out.setdefault(c["paper"], {s: 0 for s in STATUSES})
+        counts[c["status"]] += 1
+    return out
+
+
+#: words after which a full stop does not end a sentence
+_ABBREVIATIONS = ("Eq", "Eqs", "al", "Fig", "Figs", "e.g", "i.e", "cf", "vs", "Ref", "App")
+
+
+def one_line(text, width=110):
+    """The first sentence of ``text`` (not cut at "Eq." or "et al."), at most ``width`` characters.
+
+    >>> one_line("From Eq. (1) and energy conservation. Holds at 4 points.")
+    'From Eq. (1) and energy conservation.'
+    """
+    text = " ".join(text.split())
+    first = text
+    start = 0
+    while True:
+        cut = text.find(". ", start)
+        if cut < 0:
+            break
+        word = text[:cut].split(" ")[-1].lstrip("([")
+        if word not in _ABBREVIATIONS:
+            first = text[:cut + 1]
+            break
+        start = cut + 2
+    if len(first) > width:
+        first = first[:width - 3].rstrip() + "..."
+    return first
+
+
+def render_text(checks, *, failures=(), seconds=None):
+    """A table: id, status, one-line detail; then the counts per paper."""
+    width = max([len(c["id"]) for c in checks] + [2]) + 2
+    lines = [f"{'id':<{width}}{'status':<14}detail"]
+    for c in checks:
+        lines.append(f"{c['id']:<{width}}{c['status']:<14}{one_line(c['detail'])}")
+    lines.append("")
+    for paper, counts in summary(checks).items():
+        lines.append(f"{paper}: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES))
+    if failures:
+        lines.append(f"verify's own cross-checks: {len(failures)} FAILED")
+        lines += [f"  {f}" for f in failures]
+    else:
+        lines.append("verify's own cross-checks: all agree")
+    if seconds is not None:
+        lines.append(f"time: {seconds:.1f} s")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(checks):
+    """The contract's JSON: a list of checks."""
+    return json.dumps(list(checks), indent=1, ensure_ascii=False) + "\n"
+
+
+def _escape(text):
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(checks):
+    """Markdown for the reproduce job: a table per paper, then every difference."""
+    out = ["# Printed equations checked against the derivation", ""]
+    counts = summary(checks)
+    for paper, c in counts.items():
+        out.append(f"- **{paper}**: " + ", ".join(f"{c[s]} {s}" for s in STATUSES))
+    out.append("")
+    for paper in counts:
+        out += [f"## {paper}", "", "| equation | status | detail |", "| --- | --- | --- |"]
+        for c in checks:
+            if c["paper"] == paper:
+                out.append(f"| {c['equation']} | {c['status']} | {_escape(c['detail'])} |")
+        out.append("")
+    differs = [c for c in checks if c["status"] == "differs"]
+    if differs:
+        out += ["## Differences", ""]
+        for c in differs:
+            w = c["witness"]
+            params = ", ".join(f"{k} = {v}" for k, v in w["params"].items())
+            out += [f"### {c['id']}", "", c["detail"], "",
+                    "Printed:", "", "$$", c["published_latex"], "$$", "",
+                    "Derived:", "", "$$", c["derived_latex"], "$$", "",
+                    f"Witness ({params}; t = {w['t']}): printed {w['published']}, "
+                    f"derived {w['derived']}.", ""]
+    return "\n".join(out)
