@@ -126,8 +126,9 @@ def formulas_document(models_forms, checks):
         parts.append(tex_escape(c.get("detail", "")) + "\n")
         if c["status"] == "differs":
             if c.get("published_latex"):
-                parts.append("\nAs printed:\n" r"\begin{dmath*}" + "\n" + _safe_math(c["published_latex"])
-                             + "\n" r"\end{dmath*}" "\n")
+                # the paper's own LaTeX is shown as text: its markup is not always compilable
+                parts.append("\nAs printed: \\texttt{" + tex_escape(" ".join(c["published_latex"].split()))
+                             + "}\n\n")
             if c.get("derived_latex"):
                 parts.append("Derived:\n" r"\begin{dmath*}" + "\n" + _safe_math(c["derived_latex"])
                              + "\n" r"\end{dmath*}" "\n")

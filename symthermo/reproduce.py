@@ -85,7 +85,8 @@ def reproduce(out_dir, *, progress=_progress, figures=True):
         from .figures import plot_all
 
         t0 = step(4, "figures (EL23 Fig. 2, SL26 Figs. 1-13)")
-        plot_all(partial / "figures", progress=lambda m: progress(f"      {m}"))
+        plot_all(partial / "figures",
+                 progress=lambda name, paths, seconds: progress(f"      {name}: {seconds:.1f} s"))
         done("figures", t0)
 
     counts = {}
