@@ -18,21 +18,32 @@ shared, so the two routes differ exactly where they should: in how the
 reduced states are obtained.  A model whose reduced states are not finite
 SymPy expressions (Jaynes-Cummings with a coherent field) overrides
 :meth:`Model.reduced_data` with its own arbitrary-precision evaluation.
+
+In float64 a model may also supply :meth:`Model.reduced_arrays`, the same
+reduced data for all times at once as numpy arrays; :meth:`Model.evaluate`
+then finishes every time in one go with numpy (the same formulas, 0 ln 0 = 0,
+beta solved by :func:`~symthermo.thermal.beta_for_entropy_array`, 0 * inf = 0
+in sigma) and returns :class:`ColumnRows`, which behaves as the list of row
+dicts.  Compiled closed forms and constants are cached per parameter set.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import mpmath
+import numpy as np
 import sympy
 
 from .. import definitions
 from ..entropy import entropy_of_spectrum
-from ..heat_work import check_convention, heat, work
+from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
-from ..thermal import Oscillator, _beta_of_spectrum, _thermal_moments
+from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
+                       _thermal_mean_array, _thermal_moments)
 from ..ergotropy import passive_energy
 
 __all__ = [
@@ -42,8 +53,13 @@ __all__ = [
     "ClosedForms",
     "Dynamics",
     "Model",
+    "ColumnRows",
     "parse_parameters",
     "entropy_expression",
+    "entropy_columns",
+    "xlogx_columns",
+    "column_of",
+    "params_key",
 ]
 
 #: the time symbol of every closed form
@@ -187,6 +203,9 @@ class Model:
     unitary: bool = True
     #: times of the paper's figures, as SymPy strings in the parameters
     paper_times: tuple = ()
+    #: evaluate(lib=FLOAT64) uses reduced_arrays (all times at once) when the model has it;
+    #: False forces the per-row route (the tests compare the two)
+    vectorised: bool = True
 
     # -- hooks -------------------------------------------------------------
     def closed_forms(self, p) -> ClosedForms:
@@ -230,9 +249,35 @@ class Model:
         fns = _lambdified(forms, lib)
         return [fns(t) for t in times]
 
+    def reduced_arrays(self, p, times):
+        """Optional hook: the reduced data at every time at once, float64 (numpy).
+
+        ``times`` is a float64 array (the base puts t = 0 first).  Returns what
+        :meth:`reduced_data` returns, with every value a numpy array over the
+        times (or a number constant in time) and each spectrum a list of such
+        arrays (one per eigenvalue, multiplicities kept, any order), so that
+        :meth:`evaluate` with ``lib=FLOAT64`` finishes all times in one go
+        with numpy.  A subsystem's entry may add ``"S"`` (its entropy, from the
+        same spectrum with 0 ln 0 = 0) and ``"ascending": True`` (spectrum
+        already sorted); ``"I_AB"`` may be a function of the finished local
+        columns.  ``None`` (the default): not available, the per-row route is
+        used.
+        """
+        return None
+
     def evaluate(self, p, times, *, lib, convention="received"):
-        """Rows of the closed-form route (raw numbers in ``lib``)."""
+        """Rows of the closed-form route (raw numbers in ``lib``).
+
+        In float64, a model with :meth:`reduced_arrays` is finished with
+        numpy for all times at once and the rows come as :class:`ColumnRows`
+        (a sequence of the same row dicts, built on first access); set the
+        attribute ``vectorised = False`` for the per-row route.
+        """
         check_convention(convention)
+        if lib is FLOAT64 and self.vectorised:
+            rows = self._evaluate_columns(p, times, convention)
+            if rows is not None:
+                return rows
         self.numeric_params(p)
         data0 = self.reduced_data(p, [_zero(lib)], lib=lib)[0]
         data = self.reduced_data(p, times, lib=lib)
@@ -310,6 +355,338 @@ class Model:
 
     def extra_from_finished(self, key, row, q0, qt, lib):
         raise KeyError(f"model {self.name} does not provide extra key {key}")
+
+    # -- vectorised float64 finishing ---------------------------------------------
+    def _evaluate_columns(self, p, times, convention):
+        """ColumnRows of the float64 closed-form route, or None without reduced_arrays."""
+        if type(self).reduced_arrays is Model.reduced_arrays:
+            return None
+        key = params_key(p)
+        cache = self.__dict__.get("_vectorised_cache")
+        if cache is None or ("numeric",) + key not in cache:
+            self.numeric_params(p)
+            self._cached(("numeric",) + key, lambda: True)
+        n = len(times)
+        ts = np.empty(n + 1)
+        ts[0] = 0.0
+        ts[1:] = times if isinstance(times, np.ndarray) else np.fromiter(times, float, n)
+        self.__dict__["_current_params"] = (p, key)
+        try:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+                data = self.reduced_arrays(p, ts)
+                if data is None:
+                    return None
+                cols = self._finish_columns(p, data, ts, convention)
+        finally:
+            self.__dict__.pop("_current_params", None)
+        keys = self._keys_cached()
+        cols["t"] = list(times)
+        # every array still holds t = 0 at index 0: ColumnRows skips it
+        return ColumnRows(keys, cols, n, start=1)
+
+    def _params_cached(self, tag, p, make):
+        """``make()`` once per parameter set (and ``tag``): compiled closed forms,
+        constants, local Hamiltonians."""
+        current = self.__dict__.get("_current_params")
+        key = current[1] if current is not None and current[0] is p else params_key(p)
+        return self._cached((tag,) + key, make)
+
+    def _cached(self, key, make):
+        """A per-instance cache of things that depend on the parameters only."""
+        cache = self.__dict__.get("_vectorised_cache")
+        if cache is None:
+            cache = self.__dict__["_vectorised_cache"] = {}
+        if key not in cache:
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = make()
+        return cache[key]
+
+    def _keys_cached(self):
+        """The keys in the order :meth:`_finish` writes them (that of the per-row dicts)."""
+        keys = self.__dict__.get("_row_keys")
+        if keys is None:
+            keys = ["t"]
+            for n in self.subsystems:
+                keys += [f"{k}_{n}" for k in LOCAL_KEYS] + [f"Q_{n}", f"W_{n}"]
+            if len(self.subsystems) > 1:
+                keys += ["E_int", "I_AB"]
+                if self.unitary:
+                    keys += [f"sigma_{n}" for n in self.subsystems]
+            keys += list(self.extra_keys)
+            if sorted(keys) != sorted(self.keys()):  # pragma: no cover - a model's own keys()
+                raise AssertionError(f"{self.name}: row keys {keys} differ from {self.keys()}")
+            self.__dict__["_row_keys"] = keys
+        return keys
+
+    def _finish_columns(self, p, d, ts, convention):
+        """:meth:`_finish` for all times at once (index 0 is t = 0); numpy arrays."""
+        locals_ = self._params_cached("locals", p, lambda: {
+            n: _LocalInfo.of(sub) for n, sub in self._local_systems(p, FLOAT64).items()})
+        s = sign(convention)
+        cols = {}
+        q = {}
+        for n in self.subsystems:
+            qn = q[n] = _local_columns(locals_[n], d[n], len(ts))
+            for key in LOCAL_KEYS:
+                cols[f"{key}_{n}"] = qn[key]
+            d_eth = qn["Eth"] - qn["Eth"][0]
+            w = (qn["E"] - qn["E"][0]) - d_eth
+            cols[f"Q_{n}"] = d_eth if s == 1 else -d_eth
+            cols[f"W_{n}"] = w if s == 1 else -w
+        if len(self.subsystems) > 1:
+            cols["E_int"] = _column(d["E_int"], len(ts))
+            mutual = d["I_AB"]
+            cols["I_AB"] = _column(mutual(q) if callable(mutual) else mutual, len(ts))
+            if self.unitary:
+                for n in self.subsystems:
+                    total = 0.0
+                    for m in self.subsystems:
+                        if m != n:
+                            total = total + beta_times_heat_columns(
+                                q[m]["beta"][0], q[m]["Eth"] - q[m]["Eth"][0])
+                    cols[f"sigma_{n}"] = (q[n]["S"] - q[n]["S"][0]) + total
+        for key in self.extra_keys:
+            if key in d:
+                v = d[key]
+                cols[key] = _column(v, len(ts)) if isinstance(v, (np.ndarray, float)) else v
+            else:
+                cols[key] = self.extra_columns(key, cols, q, ts)
+        return cols
+
+    def extra_columns(self, key, cols, q, ts):
+        """An extra key for all times from the finished columns (vectorised
+        :meth:`extra_from_finished`); ``q[name]`` holds the local columns."""
+        raise KeyError(f"model {self.name} does not provide extra key {key} in columns")
+
+
+def params_key(p):
+    """A hashable key of exact parameter values (1.0 is not 1: Rationals by
+    numerator and denominator, other SymPy values with their type)."""
+    out = []
+    for k, v in p.items():
+        if isinstance(v, sympy.Rational):
+            out.append((k, v.p, v.q))
+        elif isinstance(v, str):
+            out.append((k, v))
+        else:
+            out.append((k, type(v), v))
+    return tuple(out)
+
+
+class ColumnRows(Sequence):
+    """The rows of a vectorised float64 evaluation, held as columns.
+
+    Behaves as the list of row dicts the per-row route returns (indexing,
+    iteration, ``len``, ``==``): the dicts of Python floats are built on
+    first access, all at once, and kept, so a change to a row sticks.
+    :meth:`column` gives one key's values as a numpy array without building
+    any row.
+    """
+
+    __slots__ = ("keys", "_columns", "_n", "_start", "_rows")
+
+    def __init__(self, keys, columns, n, *, start=0):
+        """``columns``: key -> numpy array (its entries from ``start`` on are the
+        rows'), list (the rows' values) or a number (the same in every row)."""
+        self.keys = list(keys)
+        self._columns = columns
+        self._n = n
+        self._start = start
+        self._rows = None
+
+    def __len__(self):
+        return self._n
+
+    def __getitem__(self, index):
+        return self._materialise()[index]
+
+    def __iter__(self):
+        return iter(self._materialise())
+
+    def __eq__(self, other):
+        if isinstance(other, ColumnRows):
+            other = other._materialise()
+        if isinstance(other, (list, tuple)):
+            return self._materialise() == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        return repr(self._materialise())
+
+    def column(self, key):
+        """The values of ``key`` at every time (a numpy array; ints stay ints)."""
+        if self._rows is not None:
+            return np.array([row[key] for row in self._rows])
+        v = self._columns[key]
+        if isinstance(v, np.ndarray):
+            return v[self._start:]
+        if isinstance(v, list):
+            return np.array(v)
+        return np.full(self._n, v)
+
+    def negate(self, keys):
+        """Change the sign of ``keys`` in every row (a switch of convention)."""
+        if self._rows is not None:
+            for row in self._rows:
+                for k in keys:
+                    row[k] = -row[k]
+        else:
+            for k in keys:
+                v = self._columns[k]
+                self._columns[k] = [-x for x in v] if isinstance(v, list) else -v
+
+    def _materialise(self):
+        if self._rows is None:
+            n = self._n
+            lists = []
+            for k in self.keys:
+                v = self._columns[k]
+                if isinstance(v, np.ndarray):
+                    lists.append(v[self._start:].tolist())
+                elif isinstance(v, list):
+                    lists.append(v)
+                else:
+                    lists.append(itertools.repeat(v, n))
+            keys = self.keys
+            self._rows = [dict(zip(keys, values)) for values in zip(*lists)]
+            self._columns = None
+        return self._rows
+
+
+def column_of(v, n):
+    """``v`` as a float64 array of length n (a number constant in time is repeated)."""
+    if type(v) is np.ndarray and v.dtype == _F64 and v.shape == (n,):
+        return v
+    v = np.asarray(v, dtype=float)
+    if v.shape == (n,):
+        return v
+    return np.full(n, v)
+
+
+_column = column_of
+
+
+def _array(v, n):
+    return v if type(v) is np.ndarray else column_of(v, n)
+_F64 = np.dtype(float)
+_lowest = np.minimum.reduce  # x.min() without the Python-level wrapper
+
+
+def xlogx_columns(x):
+    """x ln x elementwise with 0 ln 0 = 0 (numpy); an x in [-tolerance, 0] (rounding
+    noise about an exact 0) counts as 0, a more negative one is an error."""
+    lowest = _lowest(x)
+    if lowest > 0:
+        return x * np.log(x)
+    if lowest < -FLOAT64.tolerance:
+        raise ValueError(f"math domain error: x ln x of a negative probability {lowest}")
+    return x * np.log(np.where(x > 0, x, 1.0))
+
+
+def entropy_columns(spectrum):
+    """-sum_k lambda_k ln lambda_k over a list of arrays, in the order given
+    (entropy_of_spectrum's order of operations)."""
+    total = 0.0
+    for lam in spectrum:
+        total = total - xlogx_columns(lam)
+    return total
+
+
+def beta_times_heat_columns(beta0, heat):
+    """:func:`symthermo.local.beta_times_heat` for a number beta(0) and an array of heats."""
+    if np.isinf(beta0):
+        return np.where(np.abs(heat) <= FLOAT64.tolerance * 100, 0.0,
+                        np.where(heat > 0, np.inf, -np.inf))
+    return beta0 * heat
+
+
+@dataclass(frozen=True)
+class _LocalInfo:
+    """A subsystem with its ground energy and level gaps as floats (found once)."""
+
+    sub: Subsystem
+    levels: object
+    ground: float
+    gaps: tuple  # finite levels: all gaps; oscillator: None (k omega)
+    two_level: bool
+
+    @classmethod
+    def of(cls, sub):
+        levels = sub.levels
+        if isinstance(levels, Oscillator):
+            return cls(sub, levels, float(levels.offset), None, False)
+        gaps = tuple(float(g) for g in levels.gaps)
+        return cls(sub, levels, float(sub.ground), gaps,
+                   len(levels.energies) == 2 and levels.ground_degeneracy == 1)
+
+    def gaps_for(self, count):
+        if self.gaps is None:
+            w = float(self.levels.omega)
+            return [w * k for k in range(count)]
+        return self.gaps[:count]
+
+
+def _local_columns(info: _LocalInfo, d, n):
+    """:func:`_local_from_data` for all times at once (numpy arrays; called inside
+    the np.errstate of :meth:`Model._evaluate_columns`).
+
+    Terms that are exact zeros in the per-row sums (p * 0 for a ground-level
+    gap, x - 0 for a ground energy 0) are left out: the sums are the same."""
+    spectrum = [x if type(x) is np.ndarray else column_of(x, n) for x in d["spectrum"]]
+    if not d.get("ascending"):
+        if len(spectrum) == 2:
+            a, b = spectrum
+            spectrum = [np.minimum(a, b), np.maximum(a, b)]
+        elif len(spectrum) > 2:
+            spectrum = list(np.sort(np.stack(spectrum), axis=0))
+    lowest = _lowest(spectrum[0])
+    if lowest < 0:
+        raise ValueError("math domain error: a negative eigenvalue in a spectrum")
+    levels = info.levels
+    ground = info.ground
+    E = _array(d["E"], n)
+    above = E - ground if ground != 0 else E
+    S = d.get("S")
+    if S is None:
+        # ascending and >= 0: only eigenvalues that can be 0 need the 0 ln 0 = 0 rule
+        S = 0.0
+        for lam in spectrum:
+            S = S - (lam * np.log(lam) if lowest > 0 else xlogx_columns(lam))
+    else:
+        S = _array(S, n)
+    beta = d.get("beta")
+    if beta is None:
+        if info.two_level:
+            # ln(hi/lo)/gap; hi >= 1/2 > 0, so lo = 0 gives hi/0 = inf and beta = inf
+            beta = np.log(spectrum[1] / spectrum[0]) / info.gaps[1]
+        else:
+            beta = _beta_for_entropy_array(levels, S)
+    else:
+        beta = _array(beta, n)
+    eth = d.get("Eth")
+    if eth is None:
+        thermal_above = _thermal_mean_array(levels, beta)
+    else:
+        eth = _array(eth, n)
+        thermal_above = eth - ground if ground != 0 else eth
+    passive = None
+    for lam, gap in zip(reversed(spectrum), info.gaps_for(len(spectrum))):
+        if gap != 0:
+            passive = lam * gap if passive is None else passive + lam * gap
+    if passive is None:
+        passive = 0.0
+    return {
+        "E": E,
+        "S": S,
+        "beta": beta,
+        "Eth": ground + thermal_above if ground != 0 else thermal_above,
+        "ergotropy": above - passive,
+        "exergy": above - thermal_above,
+        "spectrum": spectrum,
+    }
 
 
 def _zero(lib):

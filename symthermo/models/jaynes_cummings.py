@@ -113,7 +113,8 @@ import mpmath
 import numpy as np
 import sympy
 
-from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T
+from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, T,
+                   column_of, entropy_columns, xlogx_columns)
 from .jc_manifolds import (
     COS,
     SIN,
@@ -125,11 +126,13 @@ from .jc_manifolds import (
     manifold_block,
     manifold_sums,
     poisson_window,
+    pure_sums_arrays,
+    PureSumsSetup,
 )
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
 from ..numbers import EXACT, FLOAT64, MPMATH
-from ..thermal import Oscillator, beta_for_entropy
+from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
 
 __all__ = ["JaynesCummings", "vacuum_forms", "semiclassical_forms", "coherent_forms",
            "SIGMA_Z", "SIGMA_PLUS", "SIGMA_MINUS"]
@@ -618,6 +621,9 @@ class JaynesCummings(Model):
         s = sign(check_convention(convention))
         if s == 1:
             return rows
+        if isinstance(rows, ColumnRows):
+            rows.negate(self._work_extras)
+            return rows
         for row in rows:
             for key in self._work_extras:
                 row[key] = -row[key]
@@ -675,8 +681,115 @@ class JaynesCummings(Model):
 
     def _window(self, p, lib):
         digits = _requested_window_digits(lib)
+        if lib is FLOAT64:
+            # the float64 window does not depend on the working precision, its
+            # neglected weight (evaluated by mpmath) only through the last bits
+            return self._params_cached(("window", digits, mpmath.mp.prec), p,
+                                       lambda: poisson_window(p["alpha"], digits))
         window = poisson_window(p["alpha"], digits)
         return window
+
+    def _float64_amplitudes(self, p, window):
+        """fock_amplitudes(alpha, window) as floats, computed once (mpmath) per window."""
+        return self._params_cached(("amplitudes", window), p, lambda: [
+            float(a) for a in fock_amplitudes(p["alpha"], window)])
+
+    # -- vectorised float64 ----------------------------------------------------
+    def reduced_arrays(self, p, times):
+        """:meth:`reduced_data` in float64 for all times at once (numpy)."""
+        n = len(times)
+        if p["state_B"] == "vacuum":
+            out = self._vacuum_arrays(p, times)
+            out.update({"manifolds": 2, "neglected_weight": 0.0})
+        else:
+            out = self._coherent_arrays(p, times)
+        fn = self._params_cached("semiclassical", p, lambda: _semiclassical_arrays_fn(
+            p["omega_A"], p["omega_B"], p["g"], self._alpha_eff(p), p["state_A"]))
+        for key, v in zip(_SEMICLASSICAL_KEYS, fn(times)):
+            out[key] = column_of(v, n)
+        return out
+
+    def _vacuum_arrays(self, p, times):
+        fn = self._params_cached("vacuum", p, lambda: _vacuum_arrays_fn(
+            p["omega_A"], p["omega_B"], p["g"], p["state_A"]))
+        n = len(times)
+        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b = (column_of(v, n)
+                                                               for v in fn(times))
+        pure = p["state_A"] != "mixed"
+        lam_a = _two_level_columns(z_a, c2_a, det_a)
+        lam_b = lam_a if pure else _two_level_columns(z_b, c2_b, det_b)
+        return _assemble_columns(_num(FLOAT64, p["omega_B"]), e_a, e_b, e_int, lam_a, lam_b,
+                                 pure=pure)
+
+    def _coherent_arrays(self, p, times):
+        lib = FLOAT64
+
+        def constants():
+            wA, wB, g = (_num(lib, p[k]) for k in ("omega_A", "omega_B", "g"))
+            exact = runs_of(p["state_A"])
+            runs = [Run(_num(lib, w), _num(lib, ce), _num(lib, cg)) for w, ce, cg in exact]
+            # t = 0 exactly: |q> (x) |alpha>, as _coherent_initial
+            pe0 = _num(lib, sum(w * ce * ce for w, ce, _ in exact))
+            cc0 = _num(lib, sum(w * ce * cg for w, ce, cg in exact))
+            return wA, wB, g, _num(lib, p["alpha"]), runs, pe0, cc0
+
+        wA, wB, g, alpha, runs, pe0, cc0 = self._params_cached("coherent constants", p,
+                                                               constants)
+        delta = (wA - wB) / 2
+        mixed = len(runs) > 1
+        window = self._window(p, lib)
+        info = {"manifolds": window.manifolds, "neglected_weight": float(window.neglected)}
+        n = len(times)
+        nonzero = np.flatnonzero(times != 0)
+        e_a = np.full(n, wA * (pe0 - 0.5))
+        e_b = np.full(n, wB * alpha * alpha)
+        e_int = np.full(n, 2 * g * alpha * cc0)
+        lo_a = np.full(n, 0.5 if mixed else 0.0)
+        hi_a = np.full(n, 0.5 if mixed else 1.0)
+        if mixed:
+            lam_b = [np.zeros(n), np.zeros(n), np.zeros(n), np.ones(n)]
+        if nonzero.size:
+            ts = times[nonzero]
+            amps = self._float64_amplitudes(p, window)
+            if mixed:
+                sums = manifold_sums(lib, runs, window, amps, delta, g, ts.tolist(), gram=True)
+
+                def total(parts):
+                    out = 0.0
+                    for r, run in enumerate(runs):
+                        out = out + run.weight * np.asarray(parts[r])
+                    return out
+
+                pe, pg, spa = total(sums.pe), total(sums.pg), total(sums.sigma_plus_a)
+                reg = total(sums.rho_eg)
+                c2 = np.abs(reg) ** 2
+                det = pe * pg - c2
+            else:
+                setup = self._params_cached(("pure sums", window), p, lambda: PureSumsSetup.of(
+                    runs[0], window, amps, delta, g,
+                    exact=((p["omega_A"] - p["omega_B"]) / 2, p["g"])))
+                pe, pg, re, im, det, spa = pure_sums_arrays(setup, ts)
+                w0 = runs[0].weight
+                pe, pg, spa = 0.0 + w0 * pe, 0.0 + w0 * pg, 0.0 + w0 * spa
+                c2 = np.hypot(w0 * re, w0 * im) ** 2
+            norm = pe + pg
+            lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2)
+            lo_a[nonzero], hi_a[nonzero] = lo, hi
+            ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), 0.0)
+            e_a[nonzero] = wA * (pe / norm - 0.5)
+            e_b[nonzero] = wB * (ce2 + alpha * alpha - pe / norm)
+            e_int[nonzero] = 2 * g * spa / norm
+            if mixed:
+                G = np.asarray(sums.gram)
+                ev = np.linalg.eigvalsh(0.5 * G / norm[:, None, None])
+                ev = np.sort(np.where(ev > 0, ev, 0.0), axis=1)
+                for j in range(4):
+                    lam_b[j][nonzero] = ev[:, j]
+        lam_a = (lo_a, hi_a)
+        out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
+                                pure=not mixed)
+        out.update(info)
+        return out
 
     def _coherent_core(self, p, times, lib):
         wA, wB, g = (_num(lib, p[k]) for k in ("omega_A", "omega_B", "g"))
@@ -692,7 +805,8 @@ class JaynesCummings(Model):
         nonzero = [k for k, t in enumerate(times) if t != 0]
         computed = {}
         if nonzero:
-            amps = fock_amplitudes(p["alpha"], window)
+            amps = (self._float64_amplitudes(p, window) if lib is FLOAT64
+                    else fock_amplitudes(p["alpha"], window))
             sums = manifold_sums(lib, runs, window, amps, delta, g,
                                  [times[k] for k in nonzero], gram=mixed)
             for j, k in enumerate(nonzero):
@@ -825,6 +939,69 @@ class JaynesCummings(Model):
                               else +window.neglected})
             out.append(extra)
         return out
+
+
+_SEMICLASSICAL_KEYS = ("W_A_semiclassical", "W_st", "E_int_semiclassical")
+
+
+@functools.lru_cache(maxsize=64)
+def _semiclassical_arrays_fn(omega_A, omega_B, g, alpha, state_A):
+    """numpy t -> (W_A_semiclassical, W_st, E_int_semiclassical), the expressions of
+    _semiclassical_compiled lambdified together."""
+    sc = semiclassical_forms(omega_A, omega_B, g, alpha, state_A)
+    return _lambdify_arrays([sc["U_A"] - sc["U_A"].subs(T, 0), sc["W_st"], sc["E_int"]])
+
+
+@functools.lru_cache(maxsize=64)
+def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
+    """numpy t -> the vacuum closed forms of _vacuum_compiled, lambdified together."""
+    f = vacuum_forms(omega_A, omega_B, g, state_A)
+    return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
+                                            "z_B", "c2_B", "det_B")])
+
+
+def _lambdify_arrays(exprs):
+    exprs = [sympy.sympify(e) for e in exprs]
+    for e in exprs:
+        if e.free_symbols - {T}:
+            raise ValueError(f"{e} still depends on {sorted(map(str, e.free_symbols - {T}))}; "
+                             "give numeric values")
+    fn = sympy.lambdify(T, exprs, modules="numpy", cse=True)
+
+    def at(ts):
+        return [np.real(v) if np.iscomplexobj(v) else v for v in fn(ts)]
+
+    return at
+
+
+def _two_level_columns(z, c2, det):
+    """:func:`_two_level` in float64 for arrays: (lam_-, lam_+)."""
+    s = np.sqrt(np.maximum(z * z + 4 * c2, 0.0))
+    lm = 2 * np.maximum(det, 0.0) / (1 + s)
+    lm = np.where(lm <= np.finfo(float).eps ** 1.5, 0.0, lm)
+    return lm, 1.0 - lm
+
+
+def _binary_entropy_columns(lm):
+    """:func:`_binary_entropy` for arrays."""
+    return np.where(lm == 0, 0.0, -xlogx_columns(lm) - (1 - lm) * np.log1p(-lm))
+
+
+def _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b, *, pure):
+    """JaynesCummings._assemble for arrays; ``lam_b`` a pair (two-valued spectrum)
+    or a list of four arrays (ascending)."""
+    s_a = _binary_entropy_columns(lam_a[0])
+    d_b = {"E": e_b}
+    if isinstance(lam_b, tuple):
+        s_b = _binary_entropy_columns(lam_b[0])
+        d_b["spectrum"] = list(lam_b)
+        d_b["beta"] = beta_for_entropy_array(Oscillator(wB), s_b)
+    else:
+        d_b["spectrum"] = list(lam_b)
+        s_b = entropy_columns(lam_b)
+    i_ab = 2 * s_a if pure else s_a + s_b - math.log(2.0)
+    return {"A": {"E": e_a, "spectrum": list(lam_a)}, "B": d_b, "E_int": e_int,
+            "I_AB": i_ab}
 
 
 def _real(lib, x):

@@ -84,6 +84,8 @@ __all__ = [
     "Run",
     "ManifoldSums",
     "manifold_sums",
+    "pure_sums_arrays",
+    "PureSumsSetup",
 ]
 
 #: placeholders of the Cayley-Hamilton form: COS = cos(Omega t), SIN = sin(Omega t)/Omega
@@ -459,6 +461,307 @@ def _sums_float64(runs, window, amplitudes, delta, g, times, want_gram):
         V = np.stack(xs + ys, axis=2)  # (time, m, column)
         out.gram = np.einsum("tmi,tmj->tij", np.conj(V), V)
     return out
+
+
+@dataclass(frozen=True)
+class PureSumsSetup:
+    """The block data of one pure evolution for :func:`pure_sums_arrays` (float64)."""
+
+    om: np.ndarray  # Omega_k
+    k0: int  # the first block
+    a: np.ndarray  # c_e f_k
+    b: np.ndarray  # c_g f_{k+1}
+    u: np.ndarray  # delta a + g sqrt(k+1) b
+    v: np.ndarray  # delta b - g sqrt(k+1) a
+    weights: np.ndarray  # rows: a^2, u^2, b^2, v^2, sqrt(k+1) a b, sqrt(k+1) u v
+    neighbours: np.ndarray  # rows: a_m b_{m-1}, u_m v_{m-1}, u_m b_{m-1}, a_m v_{m-1}
+    first: float  # c_g f_0: |B_{-1}| (the singlet, phase e^{i delta t})
+    delta: float
+    has_singlet: bool
+    om_hi: np.ndarray = None  # Omega_k = om_hi + om_lo to ~32 digits (exact parameters)
+    om_lo: np.ndarray = None
+
+    @classmethod
+    def of(cls, run, window, amplitudes, delta, g, *, exact=None):
+        """``exact``: (delta, g) as exact SymPy numbers, for Omega_k to ~32 digits
+        (the angles Omega_k t of :func:`pure_sums_arrays`' grid route)."""
+        blocks = _block_inputs(window, amplitudes)
+        k = np.array([x[0] for x in blocks], dtype=float)
+        fk = np.array([float(x[1]) for x in blocks])
+        fk1 = np.array([float(x[2]) for x in blocks])
+        delta, g = float(delta), float(g)
+        kk = g * np.sqrt(k + 1)
+        om = np.sqrt(delta * delta + kk * kk)
+        sq = np.sqrt(k + 1)
+        ce, cg = float(run.c_e), float(run.c_g)
+        a, b = ce * fk, cg * fk1
+        u, v = delta * a + kk * b, delta * b - kk * a
+        weights = np.array([a * a, u * u, b * b, v * v, sq * a * b, sq * u * v]).T.copy()
+        neighbours = np.array([a[1:] * b[:-1], u[1:] * v[:-1], u[1:] * b[:-1],
+                               a[1:] * v[:-1]]).T.copy()
+        f0 = float(amplitudes[0]) if window.has_singlet else 0.0
+        om_hi = om_lo = None
+        if exact is not None:
+            om_hi, om_lo = _accurate_frequencies(exact[0], exact[1], [x[0] for x in blocks])
+        return cls(om, int(k[0]), a, b, u, v, weights, neighbours, cg * f0, delta,
+                   window.has_singlet, om_hi, om_lo)
+
+
+def _accurate_frequencies(delta, g, ks):
+    """Omega_k = sqrt(delta^2 + g^2 (k + 1)) as float pairs hi + lo (mpmath, 40 digits)."""
+    with mpmath.workdps(40):
+        d2 = mpmath.mpf(_mp_number(delta)) ** 2
+        g2 = mpmath.mpf(_mp_number(g)) ** 2
+        hi, lo = [], []
+        for k in ks:
+            om = mpmath.sqrt(d2 + g2 * (k + 1))
+            h = float(om)
+            hi.append(h)
+            lo.append(float(om - h))
+    return np.array(hi), np.array(lo)
+
+def pure_sums_arrays(setup, times, *, chunk=8192):
+    """The sums of :func:`manifold_sums` for one pure evolution in float64, as numpy
+    arrays over the (non-zero) ``times``: ``(pe, pg, re, im, det, spa)``.
+
+    Real arithmetic: with C = cos(Omega t), S = sin(Omega t)/Omega,
+    A = a C - i u S and B = b C + i v S, so |A|^2 = a^2 C^2 + u^2 S^2,
+    |B|^2 = b^2 C^2 + v^2 S^2, Re conj(A) B = a b C^2 - u v S^2, and
+    A_m conj(B_{m-1}) from products of neighbouring blocks.  Equally spaced
+    times (16 or more, with ``setup.om_hi``) go by :func:`_grid_sums`; others
+    directly, in chunks of about ``chunk`` (time, block) entries (small arrays:
+    no fresh memory per call), summed pairwise like :func:`manifold_sums`.
+    The Gram determinant pe pg - |rho_eg|^2 is taken as it stands where it is at
+    least 3% of pe pg and pe, pg are at least 3% of pe + pg (little cancellation);
+    the other times are computed from the amplitudes as :func:`manifold_sums`
+    does (Gram-Schmidt for the determinant).
+    """
+    t = np.asarray(times, dtype=float)
+    n = len(t)
+    om, first, delta = setup.om, setup.first, setup.delta
+    grid = _grid_sums(setup, t) if setup.om_hi is not None else None
+    if grid is not None:
+        pe, pg, spa, re, im = grid
+        if first != 0:
+            pg = first * first + pg
+        return _finish_pure_sums(setup, t, pe, pg, re, im, spa)
+    K = len(om)
+    sums = np.empty((n, 3))
+    pair = np.empty((n, 2))
+    rows = max(1, chunk // max(K, 1))
+    for start in range(0, n, rows):
+        tc = t[start:start + rows]
+        theta = np.multiply.outer(tc, om)
+        C = np.cos(theta)
+        S = np.sin(theta)
+        S /= om
+        C2, S2 = C * C, S * S
+        w = setup.weights
+        rs = slice(start, start + rows)
+        # a^2 C^2 + u^2 S^2 and the like, summed over the blocks (pairwise)
+        sums[rs, 0] = (C2 * w[:, 0] + S2 * w[:, 1]).sum(axis=1)
+        sums[rs, 1] = (C2 * w[:, 2] + S2 * w[:, 3]).sum(axis=1)
+        sums[rs, 2] = (C2 * w[:, 4] - S2 * w[:, 5]).sum(axis=1)
+        # rho_eg = sum_m A_m conj(B_{m-1}): Re = a_m b_{m-1} C_m C_{m-1} - u_m v_{m-1} S_m S_{m-1},
+        # Im = -(u_m b_{m-1} S_m C_{m-1} + a_m v_{m-1} C_m S_{m-1})
+        nb = setup.neighbours
+        Cm, Cp, Sm, Sp = C[:, 1:], C[:, :-1], S[:, 1:], S[:, :-1]
+        pair[rs, 0] = ((Cm * Cp) * nb[:, 0] - (Sm * Sp) * nb[:, 1]).sum(axis=1)
+        pair[rs, 1] = -((Sm * Cp) * nb[:, 2] + (Cm * Sp) * nb[:, 3]).sum(axis=1)
+    pe, pg, spa = sums[:, 0], sums[:, 1], sums[:, 2]
+    if first != 0:
+        pg = first * first + pg
+    return _finish_pure_sums(setup, t, pe, pg, pair[:, 0], pair[:, 1], spa)
+
+
+def _finish_pure_sums(setup, t, pe, pg, re, im, spa):
+    """Add the singlet's term to rho_eg; the Gram determinant (Gram-Schmidt where
+    pe pg - |rho_eg|^2 would cancel, or where pe or pg is small)."""
+    om, first, delta = setup.om, setup.first, setup.delta
+    if first != 0:
+        # A_0 conj(B_{-1}), B_{-1} = first e^{i delta t}: (x + i y) first (c - i s)
+        c, s_ = np.cos(delta * t), np.sin(delta * t)
+        th0 = t * om[0]
+        x0, y0 = setup.a[0] * np.cos(th0), -(setup.u[0] * (np.sin(th0) / om[0]))
+        re = first * (x0 * c + y0 * s_) + re
+        im = first * (y0 * c - x0 * s_) + im
+    det = pe * pg - (re * re + im * im)
+    safe = (det >= 0.03 * (pe * pg)) & (np.minimum(pe, pg) >= 0.03 * (pe + pg))
+    careful = np.flatnonzero(~safe)
+    if careful.size:
+        ts = t[careful]
+        theta = np.multiply.outer(ts, om)
+        Cs, Ss = np.cos(theta), np.sin(theta) / om
+        A = setup.a * Cs - 1j * (setup.u * Ss)
+        B = setup.b * Cs + 1j * (setup.v * Ss)
+        zero = np.zeros((len(ts), 1), dtype=complex)
+        X = np.concatenate([A, zero], axis=1)
+        head = (first * np.exp(1j * delta * ts))[:, None] if setup.has_singlet else zero
+        Y = np.concatenate([head, B], axis=1)
+        pe_c, pg_c = np.sum(np.abs(X) ** 2, axis=1), np.sum(np.abs(Y) ** 2, axis=1)
+        det[careful] = _gram_det_float64(X, Y, pe_c, pg_c)
+        # these rows' sums directly from the amplitudes (full relative precision of a
+        # small p_e or p_g), as manifold_sums
+        pe, pg, re, im, spa = pe.copy(), pg.copy(), re.copy(), im.copy(), spa.copy()
+        pe[careful], pg[careful] = pe_c, pg_c
+        reg = np.sum(X * np.conj(Y), axis=1)
+        re[careful], im[careful] = reg.real, reg.imag
+        spa[careful] = np.sum(np.sqrt(np.arange(len(om)) + _first_block(setup) + 1.0)
+                              * (np.conj(A) * B).real, axis=1)
+    return pe, pg, re, im, det, spa
+
+
+def _first_block(setup):
+    return setup.k0
+
+
+def _split(x):
+    """Veltkamp: x = hi + lo with hi, lo of 26 bits (products of halves are exact)."""
+    xs = 134217729.0 * x
+    hi = xs - (xs - x)
+    return hi, x - hi
+
+
+def _two_product(x, y, x_split=None, y_split=None):
+    """x y = p + e exactly (Dekker, without FMA); halves may be given precomputed."""
+    p = x * y
+    xh, xl = _split(x) if x_split is None else x_split
+    yh, yl = _split(y) if y_split is None else y_split
+    return p, ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
+
+
+def _two_sum(a, b):
+    """a + b = s + e exactly."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _cos_sin_dd(hi, lo):
+    """cos and sin of the angle hi + lo (|lo| tiny: first order in lo)."""
+    c, s = np.cos(hi), np.sin(hi)
+    return c - lo * s, s + lo * c
+
+
+def _grid_sums(setup, t):
+    """(pe - singlet, pg - singlet, spa, Re, Im of rho_eg without the singlet term) at
+    equally spaced times, or None when the times are too few or not equally spaced.
+
+    Every sum over the blocks is sum_k w_k F(phi_k(t)) with F = cos or sin of an
+    angle phi_k = 2 theta_k, theta_k + theta_{k-1} or theta_k - theta_{k-1}
+    (theta_k = Omega_k t; C^2, S^2 and the neighbour products are written with
+    them).  The times t_j = t_0 + (q m + r) h (+ e_j, a residual of rounding
+    size) split every angle into a_r + b_q (+ Omega e_j): cos and sin are needed
+    only at the m + n/m values a_r and b_q, in double-float arithmetic (Omega_k
+    to 32 digits: no rounding of Omega t at all), and each sum is a matrix
+    product over k; the residuals enter to first order (their square is below
+    1e-16).  Accuracy: a few units in the last place of each term, better than
+    cos(fl(Omega t)) with Omega t up to ~1e2.
+    """
+    n = len(t)
+    if n < 16:
+        return None
+    t0 = t[0]
+    h = (t[-1] - t0) / (n - 1)
+    if not h > 0:
+        return None
+    om_hi, om_lo, om = setup.om_hi, setup.om_lo, setup.om
+    j = np.arange(n, dtype=float)
+    jh, jh_lo = _two_product(j, h)
+    g_hi, g_lo = _two_sum(t0, jh)
+    g_lo = g_lo + jh_lo
+    resid = (t - g_hi) - g_lo
+    if not np.abs(resid).max() * om.max() <= 1e-8:
+        return None
+    m = int(math.ceil(math.sqrt(n)))
+    p = -(-n // m)
+    r = np.arange(m, dtype=float)
+    a_hi, a_lo = _two_product(r, h)
+    a_hi, e = _two_sum(t0, a_hi)
+    a_lo = a_lo + e
+    b_hi, b_lo = _two_product(np.arange(p, dtype=float) * m, h)
+
+    om_split = _split(om_hi)
+
+    def angles(x_hi, x_lo):
+        xh, xl = _split(x_hi)
+        ph, pl = _two_product(x_hi[:, None], om_hi, (xh[:, None], xl[:, None]), om_split)
+        return _cos_sin_dd(ph, pl + (x_hi[:, None] * om_lo + x_lo[:, None] * om_hi))
+
+    cA, sA = angles(a_hi, a_lo)
+    cB, sB = angles(b_hi, b_lo)
+    # residual of each time, laid out as (r, q)
+    e_rq = np.zeros(m * p)
+    e_rq[:n] = resid
+    e_rq = e_rq.reshape(p, m).T
+    inv = 1.0 / om
+
+    def family(ca, sa, cb, sb, freq, specs):
+        """sum_k w_k F(alpha_rk + beta_qk + freq_k e_rq) for each (w, F) in ``specs``
+        (F = "cos" or "sin"), as (m, p) arrays: the sum at e = 0 by two matrix
+        products over k for all weights together, plus e times its derivative
+        (first order; that term is of rounding size, so single precision does)."""
+        nw = len(specs)
+        K = ca.shape[1]
+        L1, L2 = np.empty((nw * m, K)), np.empty((nw * m, K))
+        M1, M2 = np.empty((nw * m, K), np.float32), np.empty((nw * m, K), np.float32)
+        ca32, sa32 = ca.astype(np.float32), sa.astype(np.float32)
+        for i, (w, kind) in enumerate(specs):
+            rows = slice(i * m, (i + 1) * m)
+            wf = (w * freq).astype(np.float32)
+            # cos(a + b) = ca cb - sa sb, d/de: -freq (sa cb + ca sb)
+            # sin(a + b) = sa cb + ca sb, d/de: +freq (ca cb - sa sb)
+            first, second = (ca, sa) if kind == "cos" else (sa, ca)
+            np.multiply(w, first, out=L1[rows])
+            np.multiply(w, second, out=L2[rows])
+            np.multiply(wf, sa32 if kind == "cos" else ca32, out=M1[rows])
+            np.multiply(wf, ca32 if kind == "cos" else sa32, out=M2[rows])
+        P1, P2 = L1 @ cb.T, L2 @ sb.T
+        D1, D2 = M1 @ cb.T.astype(np.float32), M2 @ sb.T.astype(np.float32)
+        out = []
+        for i, (w, kind) in enumerate(specs):
+            rows = slice(i * m, (i + 1) * m)
+            if kind == "cos":
+                out.append((P1[rows] - P2[rows]) - e_rq * (D1[rows] + D2[rows]))
+            else:
+                out.append((P1[rows] + P2[rows]) + e_rq * (D1[rows] - D2[rows]))
+        return out
+
+    def flat(x):
+        return x.T.reshape(-1)[:n]
+
+    a2, u2, b2, v2, sab, suv = setup.weights.T
+    # 2 theta: C^2 = (1 + cos 2 theta)/2, S^2 = (1 - cos 2 theta)/(2 Omega^2)
+    c2A, s2A = (cA - sA) * (cA + sA), 2 * sA * cA
+    c2B, s2B = (cB - sB) * (cB + sB), 2 * sB * cB
+    inv2 = inv * inv
+    f_pe, f_pg, f_spa = family(c2A, s2A, c2B, s2B, 2 * om, [
+        (a2 - u2 * inv2, "cos"), (b2 - v2 * inv2, "cos"), (sab + suv * inv2, "cos")])
+    pe = 0.5 * np.sum(a2 + u2 * inv2) + 0.5 * flat(f_pe)
+    pg = 0.5 * np.sum(b2 + v2 * inv2) + 0.5 * flat(f_pg)
+    spa = 0.5 * np.sum(sab - suv * inv2) + 0.5 * flat(f_spa)
+    # neighbours: theta_k +- theta_{k-1}, k >= 1
+    ab, uv, ub, av = setup.neighbours.T
+    inv_k, inv_p = inv[1:], inv[:-1]
+    cc_a, ss_a = cA[:, 1:] * cA[:, :-1], sA[:, 1:] * sA[:, :-1]
+    sc_a, cs_a = sA[:, 1:] * cA[:, :-1], cA[:, 1:] * sA[:, :-1]
+    cc_b, ss_b = cB[:, 1:] * cB[:, :-1], sB[:, 1:] * sB[:, :-1]
+    sc_b, cs_b = sB[:, 1:] * cB[:, :-1], cB[:, 1:] * sB[:, :-1]
+    uv_n = uv * inv_k * inv_p
+    # C_k C_{k-1} = [cos(-) + cos(+)]/2, S_k S_{k-1} = [cos(-) - cos(+)]/(2 Omega_k Omega_{k-1}),
+    # S_k C_{k-1} = [sin(+) + sin(-)]/(2 Omega_k), C_k S_{k-1} = [sin(+) - sin(-)]/(2 Omega_{k-1})
+    re_p, im_p = family(cc_a - ss_a, sc_a + cs_a, cc_b - ss_b, sc_b + cs_b, om[1:] + om[:-1],
+                        [(ab + uv_n, "cos"), (ub * inv_k + av * inv_p, "sin")])
+    re_m, im_m = family(cc_a + ss_a, sc_a - cs_a, cc_b + ss_b, sc_b - cs_b, om[1:] - om[:-1],
+                        [(ab - uv_n, "cos"), (ub * inv_k - av * inv_p, "sin")])
+    re = 0.5 * (flat(re_m) + flat(re_p))
+    im = -0.5 * (flat(im_p) + flat(im_m))
+    return pe, pg, spa, re, im
+
+
+def _rowsum(M):
+    """Sum along the rows (numpy's pairwise summation)."""
+    return M.sum(axis=1)
 
 
 def _gram_det_float64(X, Y, pe, pg):

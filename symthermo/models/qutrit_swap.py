@@ -50,8 +50,9 @@ import sympy
 
 from ..entropy import entropy_of_spectrum
 from ..numbers import EXACT, FLOAT64, MPMATH
-from ..thermal import beta_for_entropy, levels_of
-from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib
+from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
+                   entropy_columns)
 from .refrigerator import _kron, coupled_blocks, evolve_in_blocks
 
 __all__ = ["QutritSwap", "derive_reduced", "coupling", "swap_operator", "BETA_B0"]
@@ -297,6 +298,51 @@ class QutritSwap(Model):
             row["I_AB"] = mutual
             out.append(row)
         return out
+
+    def reduced_arrays(self, p, times):
+        """:meth:`reduced_data` in float64 for all times at once (numpy); beta_A(t) is
+        solved here (beta_B(0) itself at t = 0, where A is w(beta_B(0)) exactly)."""
+        def constants():
+            lib = FLOAT64
+            beta, levels, pb = self._beta_star(p, lib)
+            h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
+            energies = [lib.real(h[k, k]) for k in range(3)]
+            w = [lib.exp(-beta * e) for e in energies]
+            z = sum(w[1:], w[0])
+            pa = [x / z for x in w]
+            order = sorted(range(3), key=lambda k: energies[k])
+            return beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"])
+
+        beta, levels, pa, pb, energies, order, g = self._params_cached("arrays", p, constants)
+        c2, s2 = np.cos(g * times) ** 2, np.sin(g * times) ** 2
+        out = {"E_int": np.zeros(times.shape)}
+        entropies = {}
+        for n, ours, theirs in (("A", pa, pb), ("B", pb, pa)):
+            pops = [c2 * x + s2 * y for x, y in zip(ours, theirs)]
+            spectrum = list(np.sort(np.stack(pops), axis=0))
+            E = 0.0
+            for k in order:
+                E = E + pops[k] * energies[k]
+            S = entropy_columns(spectrum)
+            entropies[n] = S
+            out[n] = {"E": E, "spectrum": spectrum, "ascending": True, "S": S}
+        start = times == 0
+        beta_a = beta_for_entropy_array(levels, entropies["A"])
+        beta_a[start] = beta
+        eth_a = levels.ground + thermal_mean_array(levels, beta_a)
+        # A is w(beta_B(0)) exactly at t = 0: its E^th is its E
+        eth_a[start] = out["A"]["E"][start]
+        out["A"]["beta"], out["A"]["Eth"] = beta_a, eth_a
+        out["I_AB"] = (entropies["A"] - entropies["A"][0]) + (entropies["B"] - entropies["B"][0])
+        return out
+
+    def extra_columns(self, key, cols, q, ts):
+        if key == "sigma_erg_A":
+            A, B = q["A"], q["B"]
+            d_erg = B["ergotropy"] - B["ergotropy"][0]
+            d_e = B["E"] - B["E"][0]
+            return (A["S"] - A["S"][0]) + B["beta"][0] * (d_e - d_erg)
+        return super().extra_columns(key, cols, q, ts)
 
     def extra_from_finished(self, key, row, q0, qt, lib):
         if key == "sigma_erg_A":

@@ -51,9 +51,10 @@ import numpy as np
 import sympy
 
 from ..entropy import entropy_of_spectrum
-from ..heat_work import heat, work
+from ..heat_work import check_convention, heat, work
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
+                   beta_times_heat_columns)
 
 __all__ = ["Refrigerator", "derive_reduced", "coupled_blocks", "evolve_in_blocks",
            "half_angle_to_full"]
@@ -449,6 +450,57 @@ class Refrigerator(Model):
         row = super()._finish(locals_, data0, data, t, lib, convention)
         return finish_qubits(row, data0, data, self.subsystems, convention)
 
+    # -- vectorised float64 ----------------------------------------------------
+    def reduced_arrays(self, p, times):
+        """:meth:`reduced_data` in float64 for all times at once (numpy; the two
+        qubits stacked as rows of (2, n) arrays)."""
+        def constants():
+            nfreq, fn = self._compiled(p, FLOAT64)
+            flat = fn()
+            table = np.array([flat[nfreq + k * (nfreq + 1): nfreq + (k + 1) * (nfreq + 1)]
+                              for k in range(3)])
+            w = np.array([[_to_lib(FLOAT64, p["omega_A"])], [_to_lib(FLOAT64, p["omega_B"])]])
+            # |Q_j| <= omega_j/2, |W_j| <= 3 omega_j/2, |E_int| <= ||V|| = g/2: a bound on the
+            # scale of cop's test of a vanishing denominator
+            bound = 2 * (w.sum() + _to_lib(FLOAT64, p["g"]))
+            return np.array(flat[:nfreq]), table[:, :1], table[:, 1:], w, bound
+
+        freqs, at0, coeffs, w, bound = self._params_cached("arrays", p, constants)
+        # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data
+        shifted = np.cos(np.multiply.outer(freqs, times)) - 1
+        terms = coeffs[:, :1] * shifted[0]
+        for k in range(1, len(freqs)):
+            terms = terms + coeffs[:, k:k + 1] * shifted[k]
+        series = at0 + terms
+        z = series[:2]
+        r = np.abs(z)
+        # (1 - r)/2 = 1/2 - r/2 and (1 + r)/2 = 1/2 + r/2 exactly (halving is exact)
+        half = 0.5 * r
+        lo, hi = 0.5 - half, 0.5 + half
+        S, beta = qubit_entropy_beta(lo, hi, w)
+        dS = S - S[:, :1]
+        # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
+        qubits = {"E": (w / 2) * z, "Eth": (-w / 2) * r, "S": S, "beta": beta, "dS": dS,
+                  "lo": lo, "hi": hi}
+        # the two qubits stacked (row 0: A), for finish_qubit_columns
+        return {"E_int": series[2], "z_A": z[0], "z_B": z[1], "r_A": r[0], "r_B": r[1],
+                "I_AB": dS[0] + dS[1],  # I_AB = Delta S_A + Delta S_B
+                "qubits": qubits, "cop_bound": bound}
+
+    def _finish_columns(self, p, d, ts, convention):
+        return finish_qubit_columns(self, d, ts, convention)
+
+    def extra_columns(self, key, cols, d, ts):
+        if key == "cop":
+            # |Q_j| <= omega_j/2, |W_j| <= 3 omega_j/2, |E_int| <= ||V|| = g/2: a bound on
+            # the scale of _cop's test of a vanishing denominator
+            return _cop_columns(ts, d, cols["E_int"], d["cop_bound"])
+        if key == "carnot":
+            beta0 = d["qubits"]["beta"][:, 0]
+            return _carnot(FLOAT64, {"A": {"beta": float(beta0[0])},
+                                     "B": {"beta": float(beta0[1])}})
+        return super().extra_columns(key, cols, d, ts)
+
     def extra_from_finished(self, key, row, q0, qt, lib):
         if key == "cop":
             return _cop(lib, row["t"], q0, qt, row["E_int"])
@@ -491,6 +543,81 @@ def finish_qubits(row, data0, data, names, convention):
         row[f"W_{n}"] = work(e0, e, eth0, eth, convention=convention)
         row[f"exergy_{n}"] = row[f"ergotropy_{n}"] = e - eth
     return row
+
+
+def qubit_entropy_beta(lo, hi, omega):
+    """(S, beta) of qubit spectra {lo, hi} (numpy arrays, lo <= hi, lo + hi = 1):
+    S with 0 ln 0 = 0 and beta = ln(hi/lo)/omega (inf where lo = 0), from one
+    logarithm of each eigenvalue.  Call under np.errstate(divide="ignore")."""
+    l_lo, l_hi = np.log(lo), np.log(hi)
+    x_lo = lo * l_lo
+    if np.minimum.reduce(lo, axis=None) <= 0:
+        x_lo = np.where(lo > 0, x_lo, 0.0)
+    return -x_lo - hi * l_hi, (l_hi - l_lo) / omega
+
+
+def finish_qubit_columns(model, d, ts, convention):
+    """The finished columns of two qubits (vectorised :meth:`Model._finish`
+    followed by :func:`finish_qubits`) from ``d["qubits"]``: (2, n) arrays of
+    the closed-form E, E^th, S, beta and S - S(0) (row 0 is A, column 0 is t = 0).
+    E^th, Q and W come from the closed-form E^th, ergotropy = exergy = E - E^th,
+    sigma_X = Delta S_X + beta_Y(0) Q_Y (0 * inf = 0).  Leaves the received heats
+    and works in ``d["qubits"]`` (``"Q"``, ``"W"``) for the extra keys."""
+    provided = check_convention(convention) == "provided"
+    q = d["qubits"]
+    e, eth, S, beta, dS = q["E"], q["Eth"], q["S"], q["beta"], q["dS"]
+    de = q["Q"] = eth - eth[:, :1]
+    w = q["W"] = (e - e[:, :1]) - de
+    erg = e - eth
+    if provided:
+        de, w = -de, -w
+    cols = {"E_int": d["E_int"], "I_AB": d["I_AB"]}
+    for k, n in enumerate(model.subsystems):
+        cols[f"E_{n}"] = e[k]
+        cols[f"S_{n}"] = S[k]
+        cols[f"beta_{n}"] = beta[k]
+        cols[f"Eth_{n}"] = eth[k]
+        cols[f"ergotropy_{n}"] = cols[f"exergy_{n}"] = erg[k]
+        cols[f"Q_{n}"] = de[k]
+        cols[f"W_{n}"] = w[k]
+    if model.unitary:
+        received = q["Q"]
+        cols["sigma_A"] = dS[0] + beta_times_heat_columns(beta[1, 0], received[1])
+        cols["sigma_B"] = dS[1] + beta_times_heat_columns(beta[0, 0], received[0])
+    for key in model.extra_keys:
+        cols[key] = d[key] if key in d else model.extra_columns(key, cols, d, ts)
+    return cols
+
+
+def _cop_columns(ts, d, e_int, bound):
+    """:func:`_cop` for all times at once, from the received heats and works that
+    :func:`finish_qubit_columns` left in ``d["qubits"]``: -Q_A/(-W_A - W_B - E_int)
+    is exactly Q_A/(W_A + W_B + E_int) (negation is exact).  ``bound`` >= every
+    |Q_j|, |W_j|, |E_int|: only denominators below 1e-12 bound (t = 0 among them)
+    are looked at one by one."""
+    q = d["qubits"]
+    Q, W = q["Q"], q["W"]
+    den = (W[0] + W[1]) + e_int
+    out = Q[0] / den
+    small = np.flatnonzero(np.abs(den) <= 1e-12 * bound)
+    if small.size:
+        eth_a, eth_b = q["Eth"][0, 0], q["Eth"][1, 0]
+        for i in small.tolist():
+            if ts[i] == 0:
+                # both heats start as (g t)^2/4 * omega_j r_j(0)/2 = -(g t)^2/4 * Eth_j(0)
+                out[i] = _cop_value(eth_a, -eth_a - eth_b, 0.0)
+            else:
+                scale = max(abs(Q[0, i]), abs(Q[1, i]), abs(W[0, i]), abs(W[1, i]), abs(e_int[i]))
+                out[i] = _cop_value(-Q[0, i], -W[0, i] - W[1, i] - e_int[i], scale)
+    return out
+
+
+def _cop_value(num, den, scale):
+    if abs(den) <= 1e-12 * scale:
+        den = 0
+    if den == 0:
+        return 0.0 if num == 0 else (np.inf if num > 0 else -np.inf)
+    return num / den
 
 
 def cosine_series(exprs):
