@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import threading
 
 import mpmath
 
@@ -32,6 +33,7 @@ __all__ = [
     "check_dps",
     "FLOAT64_DIGITS",
     "requested_digits",
+    "PRECISION_LOCK",
 ]
 
 GUARD_DIGITS = _GUARD_DIGITS
@@ -52,6 +54,10 @@ def check_dps(dps):
     return dps
 
 
+#: held while a thread works at a precision of its own: mpmath's ``mp`` and python-flint's
+#: ``ctx`` are process-wide, so two threads at different precisions must take turns
+PRECISION_LOCK = threading.RLock()
+
 #: the digits asked of the innermost working_precision block (see requested_digits)
 _REQUESTED_DIGITS = contextvars.ContextVar("symthermo_requested_digits", default=None)
 
@@ -60,12 +66,13 @@ _REQUESTED_DIGITS = contextvars.ContextVar("symthermo_requested_digits", default
 def working_precision(dps, *, extra=0):
     """mpmath at ``dps`` digits plus guard digits (plus ``extra``), restored on exit."""
     dps = check_dps(dps)
-    token = _REQUESTED_DIGITS.set(dps)
-    try:
-        with mpmath.workdps(dps + GUARD_DIGITS + extra):
-            yield
-    finally:
-        _REQUESTED_DIGITS.reset(token)
+    with PRECISION_LOCK:
+        token = _REQUESTED_DIGITS.set(dps)
+        try:
+            with mpmath.workdps(dps + GUARD_DIGITS + extra):
+                yield
+        finally:
+            _REQUESTED_DIGITS.reset(token)
 
 
 def requested_digits():
