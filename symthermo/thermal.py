@@ -335,6 +335,8 @@ def beta_for_entropy(lib: NumberSystem, levels, entropy):
     with f' = -beta Var(H) / [S(beta) - ln g0], which is smooth from
     beta = 0 to the exponentially small entropies of near-pure states.
     """
+    if hasattr(lib, "beta_for_entropy"):  # balls: a proven bracket (symthermo.balls)
+        return lib.beta_for_entropy(levels, entropy)
     if lib is EXACT:
         if entropy == _max_entropy(lib, levels):
             return lib.zero

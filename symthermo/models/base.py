@@ -91,6 +91,9 @@ class LocalForms:
     spectrum: list  # eigenvalues of rho_X(t), ascending, multiplicities kept
     beta: sympy.Expr = None  # closed form, if any
     thermal_energy: sympy.Expr = None  # closed form, if any
+    #: rho_X(t) is diagonal in H_X's eigenbasis at every t (structure the ball route uses
+    #: to return exact zeros: a passive diagonal qubit has ergotropy and exergy exactly 0)
+    diagonal: bool = False
 
 
 @dataclass
@@ -334,20 +337,36 @@ class Model:
             q0 = data0["_q0"] = {n: _local_from_data(locals_[n], data0[n], lib)
                                  for n in self.subsystems}
         qt = {}
+        # balls: the increments at t = 0 are exact zeros (structure, not a cancellation)
+        balls = lib not in (MPMATH, FLOAT64, EXACT)
+        at_start = balls and lib.is_exact_zero(t)
         for n in self.subsystems:
-            qt[n] = _local_from_data(locals_[n], data[n], lib)
+            qt[n] = q0[n] if at_start else _local_from_data(locals_[n], data[n], lib)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
+            if at_start:
+                row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
+                continue
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
-            row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
-                                 convention=convention)
+            if balls:
+                from ..balls import ball_work
+
+                row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
+            else:
+                row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
+                                     convention=convention)
         if len(self.subsystems) > 1:
             row["E_int"] = data["E_int"]
-            row["I_AB"] = data["I_AB"]
+            # every model starts in a product state: I_AB(0) = 0 exactly
+            row["I_AB"] = lib.zero if at_start else data["I_AB"]
             if self.unitary:
+                if balls:
+                    from ..balls import ball_beta_times_heat as times_heat
+                else:
+                    times_heat = beta_times_heat
                 for n in self.subsystems:
-                    row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                    row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
+                        (times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
@@ -711,10 +730,16 @@ def _to_lib(lib, x):
         return float(x)
     if lib is MPMATH:
         return mpmath.mpmathify(sympy.N(x, mpmath.mp.dps + 5))
+    if lib is not EXACT:
+        return lib.number(x)
     return x
 
 
 def _local_from_data(sub: Subsystem, d, lib):
+    if lib is not EXACT and hasattr(lib, "sort"):
+        from ..balls import ball_local_from_data
+
+        return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])
     above = d["E"] - sub.ground
     beta = d.get("beta")
@@ -749,7 +774,9 @@ def _leak_check(sub, reduced, lib, name):
 def _lambdified(forms: ClosedForms, lib):
     """A function t -> reduced data, from the closed forms, in ``lib``."""
     modules = "mpmath" if lib is MPMATH else ("numpy" if lib is FLOAT64 else "sympy")
+    balls = lib not in (MPMATH, FLOAT64, EXACT)
     entries = []
+    diagonal = [n for n, lf in forms.subsystems.items() if lf.diagonal]
     for n, lf in forms.subsystems.items():
         entries.append((n, "E", lf.energy))
         for k, lam in enumerate(lf.spectrum):
@@ -772,6 +799,10 @@ def _lambdified(forms: ClosedForms, lib):
             raise ValueError(f"{key} still depends on {sorted(map(str, extra))}; give numeric values")
         if lib is EXACT:
             compiled.append((owner, key, lambda t, e=expr: e.subs(T, t)))
+        elif balls:
+            from ..balls import ball_lambdify
+
+            compiled.append((owner, key, ball_lambdify(T, expr)))
         else:
             compiled.append((owner, key, sympy.lambdify(T, expr, modules=modules)))
 
@@ -785,12 +816,16 @@ def _lambdified(forms: ClosedForms, lib):
                     value = value.real
             elif lib is FLOAT64:
                 value = complex(value) if isinstance(value, complex) else float(value)
+            elif balls:
+                value = lib.real_value(value)
             if owner is None:
                 out[key] = value
             elif key.startswith("spectrum"):
                 out[owner]["spectrum"].append(value)
             else:
                 out[owner][key] = value
+        for n in diagonal:
+            out[n]["diagonal"] = True
         return out
 
     return at
