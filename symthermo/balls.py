@@ -46,6 +46,7 @@ __all__ = [
     "ball_lambdify",
     "ball_to_mpf",
     "is_ball",
+    "infinite_sign",
     "enclose_monotone_root",
 ]
 
@@ -70,6 +71,17 @@ def ball_precision(bits):
 def _UNBOUNDED():
     """The ball of all reals, [+/- inf]: a value with no finite bound."""
     return arb(0).union(arb.pos_inf())
+
+
+def infinite_sign(x):
+    """+1 or -1 for a ball that is +inf or -inf (an infinite midpoint with a finite
+    radius: ``arb(1) + inf``), 0 otherwise (finite, or unbounded like ``[+/- inf]``)."""
+    if not isinstance(x, arb) or x.is_finite() or x.is_nan():
+        return 0
+    m = x.mid()
+    if m.is_finite() or m.is_nan() or not x.rad().is_finite():
+        return 0
+    return 1 if m > 0 else -1
 
 
 def is_ball(x):
@@ -168,6 +180,8 @@ def _real_if_real(value, expr):
 
 def ball_to_mpf(x):
     """The midpoint of a real ball as an exact ``mpmath.mpf`` (inf kept)."""
+    if isinstance(x, (mpmath.mpf, int)):
+        return mpmath.mpf(x)
     if isinstance(x, acb):
         x = x.real
     m = x.mid()
@@ -178,7 +192,9 @@ def ball_to_mpf(x):
     if m.is_zero():
         return mpmath.mpf(0)
     man, exp = m.man_exp()
-    return mpmath.mpf((int(man), int(exp)))
+    man, exp = int(man), int(exp)
+    with mpmath.workprec(max(man.bit_length(), 2)):  # exact: mpf() rounds to mp.prec
+        return mpmath.mpf((man, exp))
 
 
 # -- lambdify: SymPy closed forms evaluated in balls ---------------------------------
@@ -558,9 +574,7 @@ class _Balls(NumberSystem):
         return is_ball(x) and x.is_zero() if is_ball(x) else x == 0
 
     def isinf(self, x):
-        if isinstance(x, arb):
-            return x.is_exact() and not x.is_finite() and not x.is_nan()
-        return False
+        return infinite_sign(x) != 0
 
     def xlogx(self, x):
         """x ln x, 0 ln 0 = 0 exactly for an exact 0; a ball [0, u] (u < 1/e) that may
@@ -693,9 +707,11 @@ class _Balls(NumberSystem):
             return arb.pos_inf()
         with mpmath.workprec(flint.ctx.prec + 20):
             guess = beta_for_entropy(MPMATH, lv_mp, ball_to_mpf(entropy))
-        if mpmath.isinf(guess):
+            # the ball of the guess, made inside the block (mpf() outside would round it)
+            guess = guess if mpmath.isinf(guess) or guess == 0 else to_ball(guess).mid()
+        if guess is not None and not is_ball(guess) and mpmath.isinf(guess):
             guess = None
-        elif guess == 0:
+        elif not is_ball(guess) and guess == 0:
             if isinstance(levels, Levels) and (entropy - arb(len(levels.energies)).log()).is_zero():
                 return arb(0)
             guess = None
@@ -735,7 +751,7 @@ def enclose_monotone_root(f, target, guess, *, decreasing):
         return d > 0
 
     if guess is not None:
-        g = to_ball(mpmath.mpf(guess)).mid()
+        g = guess.mid() if is_ball(guess) else to_ball(mpmath.mpf(guess)).mid()
         rel = max(target.rad() / abs(target) if target != 0 else arb(0), arb(2) ** (20 - flint.ctx.prec))
         delta = rel
         for _ in range(flint.ctx.prec):
@@ -747,7 +763,7 @@ def enclose_monotone_root(f, target, guess, *, decreasing):
                 break
     # no proven bracket about the guess: widen towards 0 and infinity
     lo = arb(0)
-    hi = to_ball(mpmath.mpf(guess)).mid() if guess is not None else arb(1)
+    hi = g if guess is not None else arb(1)
     for _ in range(64):
         if above(hi):
             break

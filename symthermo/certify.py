@@ -34,7 +34,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Context, Decimal
 import flint
 from flint import acb, arb
 
-from .balls import BALLS, ball_precision, is_ball
+from .balls import BALLS, ball_precision, infinite_sign, is_ball
 from .precision import check_dps
 
 __all__ = ["Certified", "certified", "decimal_digits", "format_ball", "error_bound",
@@ -78,8 +78,8 @@ def is_certified(x, digits):
         if not x.imag.is_zero():
             return False
         x = x.real
-    if x.is_exact() and (x.is_zero() or not x.is_finite()):
-        return not x.is_nan()
+    if (x.is_exact() and x.is_zero()) or infinite_sign(x):
+        return True
     return decimal_digits(x, digits) is not None
 
 
@@ -143,7 +143,8 @@ def decimal_digits(x, digits):
     x = _real(x)
     if not x.is_finite() or x.is_zero() or x.contains(0):
         return None
-    text = x.str(digits + 2, radius=False)
+    # extra digits against double rounding (a wrong candidate fails the check below)
+    text = x.str(digits + 24, radius=False)
     if text.startswith("["):
         return None
     try:
@@ -243,11 +244,10 @@ def format_ball(x, digits):
 def _format_ball(x, digits):
     if x.is_nan():
         raise ValueError("refusing to print nan")
-    if x.is_exact():
-        if x.is_zero():
-            return "0", "0"
-        if not x.is_finite():
-            return ("inf" if x > 0 else "-inf"), "0"
+    if x.is_exact() and x.is_zero():
+        return "0", "0"
+    if infinite_sign(x):
+        return ("inf" if infinite_sign(x) > 0 else "-inf"), "0"
     if not x.is_finite():
         return "0 +/- inf", "inf"
     found = decimal_digits(x, digits)

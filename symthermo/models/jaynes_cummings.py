@@ -635,6 +635,9 @@ class JaynesCummings(Model):
                 raise ValueError("jaynes-cummings with a coherent field has no finite closed "
                                  "form to evaluate exactly; evaluate with dps=N or float64")
             return super().reduced_data(p, times, lib=lib)
+        if lib not in (FLOAT64, MPMATH):
+            # balls: the manifold sums have no ball version yet (tables falls back to mpmath)
+            raise NotImplementedError("jaynes-cummings: no ball-arithmetic route yet")
         times = [_time(lib, t) for t in times]
         if p["state_B"] == "vacuum":
             core = self._vacuum_core(p, times, lib)

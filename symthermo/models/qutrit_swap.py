@@ -279,8 +279,10 @@ class QutritSwap(Model):
             ts = np.asarray([float(t) for t in times])
             c2s, s2s = np.cos(g * ts) ** 2, np.sin(g * ts) ** 2
             pairs = [(float(c2), float(s2)) for c2, s2 in zip(c2s, s2s)]
-        else:
+        elif lib is MPMATH:
             pairs = [(mpmath.cos(g * t) ** 2, mpmath.sin(g * t) ** 2) for t in times]
+        else:  # balls (symthermo.balls)
+            pairs = [(lib.cos(g * t) ** 2, lib.sin(g * t) ** 2) for t in times]
         out = []
         for t, (c2, s2) in zip(times, pairs):
             rA = [c2 * x + s2 * y for x, y in zip(pa, pb)]

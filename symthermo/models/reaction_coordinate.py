@@ -185,7 +185,9 @@ def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
     a, b, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
     # the base sorts the spectra, so the unsorted eigenvalues halve what is printed
-    forms = ClosedForms(subsystems={"A": replace(a, beta=None, spectrum=[d["P_e"], d["P_g"]]),
+    # A is diagonal: the coupling conserves the excitation number and state_A has no coherence
+    forms = ClosedForms(subsystems={"A": replace(a, beta=None, spectrum=[d["P_e"], d["P_g"]],
+                                                 diagonal=True),
                                     "B": replace(b, spectrum=[d["n"], 1 - d["n"]])},
                         interaction_energy=e_int, extras={"_N": d["N"]})
     return _lambdified(forms, lib)
