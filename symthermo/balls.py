@@ -797,7 +797,7 @@ def ball_local_from_data(sub, d, lib):
     from . import definitions
     from .entropy import entropy_of_spectrum
     from .ergotropy import passive_energy
-    from .thermal import _beta_of_spectrum, _thermal_moments
+    from .thermal import Oscillator, _beta_of_spectrum, _thermal_moments
 
     levels = sub.levels
     spectrum = lib.sort(d["spectrum"])
@@ -806,9 +806,12 @@ def ball_local_from_data(sub, d, lib):
     if beta is None:
         beta = _beta_of_spectrum(lib, levels, spectrum)
     entropy = entropy_of_spectrum(lib, spectrum)
-    if d.get("diagonal") and _is_qubit(levels):
-        gap = levels.gaps[1]
-        if above < gap / 2:  # p_e = above/gap < 1/2 proven: passive and thermal
+    passive_proven = False
+    if d.get("diagonal") and len(spectrum) == 2:
+        # diagonal on the two lowest levels: p_1 = above/gap < 1/2 proven means passive
+        gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
+        passive_proven = bool(above < gap / 2)
+        if passive_proven and _is_qubit(levels):  # a passive qubit is also thermal
             return {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
                     "ergotropy": lib.zero, "exergy": lib.zero}
     thermal_above = d.get("Eth")
@@ -822,7 +825,7 @@ def ball_local_from_data(sub, d, lib):
         "S": entropy,
         "beta": beta,
         "Eth": sub.ground + thermal_above,
-        "ergotropy": definitions.ergotropy(above, passive),
+        "ergotropy": lib.zero if passive_proven else definitions.ergotropy(above, passive),
         "exergy": definitions.exergy(above, thermal_above),
     }
 
