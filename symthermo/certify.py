@@ -43,7 +43,6 @@ __all__ = ["Certified", "certified", "decimal_digits", "format_ball", "error_bou
 #: bits added to digits * log2(10) for the first evaluation
 GUARD_BITS = 24
 _LOG2_10 = math.log2(10)
-_WIDE = Context(prec=60)
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ def decimal_digits(x, digits):
     for _ in range(2):
         e = d.adjusted()
         quantum = Decimal(1).scaleb(e - digits + 1)
-        q = d.quantize(quantum, rounding=ROUND_HALF_EVEN, context=_WIDE)
+        q = d.quantize(quantum, rounding=ROUND_HALF_EVEN, context=Context(prec=digits + 40))
         if q.adjusted() == e:
             break
         d = q  # rounded up to the next power of ten: one more pass
