@@ -27,6 +27,7 @@ evaluations that agree.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Context, Decimal
@@ -48,11 +49,20 @@ _LOG2_10 = math.log2(10)
 @dataclass(frozen=True)
 class Certified:
     """The balls of the last evaluation, its precision in bits, and whether every
-    ball was certified (rounds to the digits, or is an exact 0 or infinity)."""
+    ball was certified (rounds to the digits, or is an exact 0 or infinity).
+    ``texts`` maps ``id(ball)`` of the balls in ``value`` to their
+    :func:`format_ball` result, found while checking them (use :meth:`format`)."""
 
     value: object
     bits: int
     complete: bool
+    digits: int = None
+    texts: dict = None
+
+    def format(self, x):
+        """``format_ball(x, digits)``, from the check's cache when x is in ``value``."""
+        found = self.texts.get(id(x)) if self.texts else None
+        return found if found is not None else format_ball(x, self.digits)
 
 
 def _balls(x, out):
@@ -104,17 +114,24 @@ def certified(compute, digits, *, max_bits=None):
         with ball_precision(bits):
             value = compute(BALLS)
             flat = _balls(value, [])
-            open_ = [k for k, x in enumerate(flat) if not is_certified(x, digits)]
+            texts = {}
+            open_ = []
+            for k, x in enumerate(flat):
+                key = id(x)
+                if key not in texts:
+                    texts[key] = format_ball(x, digits)
+                if " +/- " in texts[key][0]:
+                    open_.append(k)
             if not open_:
-                return Certified(value, bits, True)
+                return Certified(value, bits, True, digits, texts)
             if bits * 2 > max_bits:
-                return Certified(value, bits, False)
+                return Certified(value, bits, False, digits, texts)
             if previous is not None and len(previous) == len(flat):
                 # a doubling that narrows no open ball: truncation-limited, stop here
                 narrowed = any(_radius(flat[k]) < _radius(previous[k]) * arb(2) ** -(bits // 4)
                                for k in open_)
                 if not narrowed:
-                    return Certified(value, bits, False)
+                    return Certified(value, bits, False, digits, texts)
             previous = flat
         bits *= 2
 
@@ -129,6 +146,11 @@ def _real(x):
     if isinstance(x, acb):
         return x.real
     return x
+
+
+@functools.lru_cache(maxsize=64)
+def _context(digits):
+    return Context(prec=digits + 40)
 
 
 def decimal_digits(x, digits):
@@ -155,20 +177,44 @@ def decimal_digits(x, digits):
     for _ in range(2):
         e = d.adjusted()
         quantum = Decimal(1).scaleb(e - digits + 1)
-        q = d.quantize(quantum, rounding=ROUND_HALF_EVEN, context=Context(prec=digits + 40))
+        q = d.quantize(quantum, rounding=ROUND_HALF_EVEN, context=_context(digits))
         if q.adjusted() == e:
             break
         d = q  # rounded up to the next power of ten: one more pass
     else:  # pragma: no cover
         return None
-    half = arb(str(quantum)) / 2
-    if not (abs(x - arb(str(q))) < half):
+    k = q.as_tuple()[2]
+    n = int(q.scaleb(-k, context=_context(digits)))  # exact: q = n 10^k, `digits` digits
+    if not _within_half_unit(x, n, k):
         return None
-    sign, dig, _ = q.as_tuple()
-    text_digits = "".join(map(str, dig))
+    sign = n < 0
+    text_digits = str(abs(n))
     if len(text_digits) != digits:  # pragma: no cover - quantize gives exactly `digits`
         return None
     return ("-" if sign else ""), text_digits, q.adjusted()
+
+
+def _dyadic(x):
+    """(a, e) with x = a 2^e exactly, for an exact finite arb."""
+    if x.is_zero():
+        return 0, 0
+    a, e = x.man_exp()
+    return int(a), int(e)
+
+
+def _compare(a, e, c, k):
+    """sign of a 2^e - c 10^k / 2 (all integers), in exact integer arithmetic."""
+    e2, k10 = max(0, -e), max(0, -k)
+    lhs = a * 2 ** (e + 1 + e2) * 10 ** k10
+    rhs = c * 10 ** (k + k10) * 2 ** e2
+    return (lhs > rhs) - (lhs < rhs)
+
+
+def _within_half_unit(x, n, k):
+    """The ball x lies strictly inside ((n - 1/2) 10^k, (n + 1/2) 10^k), checked exactly."""
+    a, e = _dyadic(x.lower())
+    b, f = _dyadic(x.upper())
+    return _compare(a, e, 2 * n - 1, k) > 0 and _compare(b, f, 2 * n + 1, k) < 0
 
 
 def _layout(sign, dig, exponent, dps):
@@ -205,7 +251,17 @@ def error_bound(x, center=None):
 
 
 def _ceil2(r):
-    """An exact non-negative arb as a 2-significant-digit decimal rounded up."""
+    """A non-negative arb's upper end as a 2-significant-digit decimal rounded up."""
+    f = float(r.upper().mid()) if not r.is_exact() else float(r)
+    if 1e-300 < f < 1e300:
+        # float() rounds to nearest: 1e-12 relative makes every step an upper bound
+        f *= 1 + 1e-12
+        e = math.floor(math.log10(f))
+        m = math.ceil(f / 10.0 ** (e - 1) * (1 + 1e-12))
+        if m >= 100:
+            m, e = math.ceil(m / 10), e + 1
+        d = f"{m:02d}"
+        return f"{d[0]}.{d[1]}e{e:+d}" if e != 0 else f"{d[0]}.{d[1]}"
     man, exp = r.upper().mid().man_exp() if not r.is_exact() else r.man_exp()
     up = Context(prec=40, rounding=ROUND_CEILING)
     value = up.multiply(Decimal(int(man)), up.power(Decimal(2), int(exp)))

@@ -16,13 +16,14 @@ significant digits.
 from __future__ import annotations
 
 import csv
+from fractions import Fraction
 import io
 import json
 
 import mpmath
 import sympy
 
-from .numbers import FLOAT64, MPMATH
+from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, stable
 
 __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", "render"]
@@ -70,6 +71,10 @@ def parse_times(text):
 
 
 def _expr(text, symbols):
+    try:  # a plain number ("10/999", "2.5e-3", the range parts): exact, without the parser
+        return sympy.Rational(Fraction(text.strip()))
+    except (ValueError, ZeroDivisionError, AttributeError):
+        pass
     try:
         value = sympy.sympify(text, locals=dict(symbols), rational=True)
     except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
@@ -141,14 +146,13 @@ def _evaluate_balls(compute, digits):
         return None
 
 
-def _ball_rows_out(rows, keys, digits, errors):
+def _ball_rows_out(result, keys, digits, errors):
     """Rows of strings from balls (certify.format_ball); ``err`` per row: the bound of
     |printed - exact| of each value (contract: "Certified values and their errors")."""
     from .balls import is_ball
-    from .certify import format_ball
 
     out = []
-    for row in rows:
+    for row in result.value:
         missing = [k for k in keys if k not in row]
         if missing:
             raise RuntimeError(f"row lacks keys {missing}")
@@ -156,7 +160,7 @@ def _ball_rows_out(rows, keys, digits, errors):
         for k in keys:
             v = row[k]
             if is_ball(v):
-                text[k], err[k] = format_ball(v, digits)
+                text[k], err[k] = result.format(v)
             else:
                 text[k], err[k] = _format(v, digits), "0"
         if errors:
@@ -184,8 +188,15 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
     time_texts = parse_times(times)
 
+    exact_times = []
+
     def compute(lib):
-        ts = time_values(time_texts, p, lib=lib)
+        if lib in (FLOAT64, MPMATH):
+            ts = time_values(time_texts, p, lib=lib)
+        else:  # balls: parsed once (SymPy), enclosed at each precision of Ziv's loop
+            if not exact_times:
+                exact_times.extend(time_values(time_texts, p, lib=EXACT))
+            ts = [lib.number(t) for t in exact_times]
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
@@ -196,7 +207,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         result = _evaluate_balls(compute, digits)
     if result is not None:
         system = "balls"
-        rows_out = _ball_rows_out(result.value, keys, digits, errors)
+        rows_out = _ball_rows_out(result, keys, digits, errors)
     else:
         system = "float64" if float64 else "mpmath"
         rows, digits = _evaluate(compute, dps, float64)

@@ -38,6 +38,7 @@ import numpy as np
 import sympy
 
 from .. import definitions
+from ..balls import ball_beta_times_heat, ball_lambdify, ball_local_from_data, ball_work
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
@@ -349,8 +350,6 @@ class Model:
                 continue
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
             if balls:
-                from ..balls import ball_work
-
                 row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
             else:
                 row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
@@ -361,7 +360,7 @@ class Model:
             row["I_AB"] = lib.zero if at_start else data["I_AB"]
             if self.unitary:
                 if balls:
-                    from ..balls import ball_beta_times_heat as times_heat
+                    times_heat = ball_beta_times_heat
                 else:
                     times_heat = beta_times_heat
                 for n in self.subsystems:
@@ -737,8 +736,6 @@ def _to_lib(lib, x):
 
 def _local_from_data(sub: Subsystem, d, lib):
     if lib is not EXACT and hasattr(lib, "sort"):
-        from ..balls import ball_local_from_data
-
         return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])
     above = d["E"] - sub.ground
@@ -800,8 +797,6 @@ def _lambdified(forms: ClosedForms, lib):
         if lib is EXACT:
             compiled.append((owner, key, lambda t, e=expr: e.subs(T, t)))
         elif balls:
-            from ..balls import ball_lambdify
-
             compiled.append((owner, key, ball_lambdify(T, expr)))
         else:
             compiled.append((owner, key, sympy.lambdify(T, expr, modules=modules)))
