@@ -118,8 +118,8 @@ def certified(compute, digits, *, max_bits=None):
             open_ = []
             for k, x in enumerate(flat):
                 key = id(x)
-                if key not in texts:
-                    texts[key] = format_ball(x, digits)
+                if key not in texts:  # already inside a precision scope
+                    texts[key] = _format_ball(_real_checked(x), digits)
                 if " +/- " in texts[key][0]:
                     open_.append(k)
             if not open_:
@@ -134,6 +134,14 @@ def certified(compute, digits, *, max_bits=None):
                     return Certified(value, bits, False, digits, texts)
             previous = flat
         bits *= 2
+
+
+def _real_checked(x):
+    if isinstance(x, acb):
+        if not x.imag.contains(0):
+            raise ValueError(f"refusing to print a complex value {x} as a real quantity")
+        return x.real
+    return x
 
 
 def _radius(x):
@@ -288,10 +296,7 @@ def format_ball(x, digits):
     ...     format_ball(arb(2) / 3, 5)
     ('0.66667', '3.4e-6')
     """
-    if isinstance(x, acb):
-        if not x.imag.contains(0):
-            raise ValueError(f"refusing to print a complex value {x} as a real quantity")
-        x = x.real
+    x = _real_checked(x)
     with ball_precision(max(flint.ctx.prec, int(digits * _LOG2_10) + 64)):
         return _format_ball(x, digits)
 

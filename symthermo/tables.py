@@ -90,7 +90,12 @@ def time_values(times, params, *, lib):
     subs = {symbols[k]: v for k, v in params.items() if isinstance(v, sympy.Basic)}
     out = []
     for text in times:
-        expr = _expr(text, symbols).subs(subs)
+        expr = _expr(text, symbols)
+        if isinstance(expr, sympy.Rational) and expr >= 0:  # a plain number: no subs
+            out.append(float(expr) if lib is FLOAT64 else lib.number(expr) if lib is not MPMATH
+                       else mpmath.mpf(expr.p) / expr.q)
+            continue
+        expr = expr.subs(subs)
         free = {str(s) for s in expr.free_symbols}
         if free:
             raise ValueError(f"time {text!r} depends on unknown or symbolic {', '.join(sorted(free))}")
