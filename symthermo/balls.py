@@ -47,6 +47,9 @@ __all__ = [
     "ball_to_mpf",
     "is_ball",
     "infinite_sign",
+    "nonnegative",
+    "ipow",
+    "sqrt_nonneg",
     "enclose_monotone_root",
 ]
 
@@ -82,6 +85,58 @@ def infinite_sign(x):
     if m.is_finite() or m.is_nan() or not x.rad().is_finite():
         return 0
     return 1 if m > 0 else -1
+
+
+def ipow(x, n):
+    """x**n for an integer n, tight for balls (flint's ``**`` goes through exp/log: nan
+    for a ball that holds 0, and loose for a negative one); other numbers use ``**``.
+
+    >>> from flint import arb
+    >>> from symthermo.balls import ipow
+    >>> ipow(arb(0, 1e-20), 2).upper() < 2e-40, ipow(arb(-2, 0.5), 3) < 0
+    (True, True)
+    """
+    if not isinstance(x, arb):
+        if isinstance(x, acb) and n >= 0:
+            out = acb(1)
+            for _ in range(n):
+                out = out * x
+            return out
+        return x ** n
+    if n < 0:
+        return 1 / ipow(x, -n)
+    if n == 0:
+        return arb(1)
+    out = x
+    for _ in range(n - 1):
+        out = out * x
+    # an even power is >= 0 (midpoint-radius products of a ball holding 0 are not)
+    return nonnegative(out) if n % 2 == 0 else out
+
+
+def sqrt_nonneg(x):
+    """sqrt of a quantity known to be >= 0 (its ball may reach below 0 by rounding):
+    ``[0, sqrt(upper)]`` when the ball holds 0, never nan."""
+    x = to_ball(x)
+    if isinstance(x, acb):
+        return x.sqrt()
+    if x > 0 or x.is_zero():
+        return x.sqrt()
+    upper = x.upper()
+    if upper < 0:
+        raise ValueError(f"square root of a negative number {x}")
+    return arb(0).union(upper.sqrt())
+
+
+def nonnegative(x):
+    """A ball for a quantity known to be >= 0: ``x`` intersected with [0, inf)
+    (flint's ``nonnegative_part`` can return nan here)."""
+    if x >= 0:
+        return x
+    upper = x.upper()
+    if upper < 0:
+        raise ValueError(f"a quantity that must be >= 0 is negative: {x}")
+    return arb(0).union(upper)
 
 
 def is_ball(x):
@@ -230,6 +285,16 @@ class _BallPrinter(MpmathPrinter):
 
     def _print_NegativeInfinity(self, e):
         return "(-_inf())"
+
+    def _print_Pow(self, expr, rational=False):
+        b, e = expr.as_base_exp()
+        if e.is_Integer:
+            return f"_ipow({self._print(b)}, {int(e)})"
+        if e == sympy.S.Half:
+            return f"sqrt({self._print(b)})"
+        if e == -sympy.S.Half:
+            return f"(1/sqrt({self._print(b)}))"
+        return f"_pow({self._print(b)}, {self._print(e)})"
 
     def _print_Piecewise(self, expr):
         # rigorous branch choice: _piecewise evaluates a condition, and a condition
@@ -404,7 +469,8 @@ def _namespace():
     ns = {
         "_dyadic": _exact_dyadic, "_rational": _rational, "_integer": lambda n: arb(flint.fmpz(n)),
         "_pi": arb.pi, "_e": lambda: arb(1).exp(), "_i": lambda: acb(0, 1),
-        "_inf": arb.pos_inf, "_piecewise": _piecewise,
+        "_inf": arb.pos_inf, "_piecewise": _piecewise, "_ipow": lambda x, n: ipow(to_ball(x), n),
+        "_pow": lambda x, y: to_ball(x) ** to_ball(y),
         "_lt": _lt, "_le": _le, "_gt": _gt, "_ge": _ge, "_eq": _eq, "_ne": _ne,
         "_and": _and, "_or": _or,
         "mpf": to_ball, "log": _log, "atan2": _atan2, "sign": _sign,
@@ -413,7 +479,8 @@ def _namespace():
         "fabs": lambda x: abs(to_ball(x)),
         "ln": _log,
     }
-    for name in ("exp", "sqrt", "cos", "sin", "tan", "cosh", "sinh", "tanh", "atan", "acos",
+    ns["sqrt"] = sqrt_nonneg
+    for name in ("exp", "cos", "sin", "tan", "cosh", "sinh", "tanh", "atan", "acos",
                  "asin", "log1p", "expm1", "cot", "coth", "sec", "csc", "asinh", "acosh",
                  "atanh", "gamma", "erf", "erfc"):
         ns[name] = _real_fn(name)
@@ -556,7 +623,7 @@ class _Balls(NumberSystem):
         return to_ball(x).expm1()
 
     def sqrt(self, x):
-        return to_ball(x).sqrt()
+        return sqrt_nonneg(x)
 
     def cos(self, x):
         return to_ball(x).cos()
@@ -762,8 +829,15 @@ def enclose_monotone_root(f, target, guess, *, decreasing):
             if delta > 1:
                 break
     # no proven bracket about the guess: widen towards 0 and infinity
-    lo = arb(0)
-    hi = g if guess is not None else arb(1)
+    start = g if guess is not None else arb(1)
+    lo = start
+    for _ in range(64):
+        if below(lo):
+            break
+        lo = lo / 16
+    else:
+        lo = arb(0)
+    hi = start
     for _ in range(64):
         if above(hi):
             break
@@ -815,7 +889,9 @@ def ball_local_from_data(sub, d, lib):
             return {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
                     "ergotropy": lib.zero, "exergy": lib.zero}
     thermal_above = d.get("Eth")
-    if thermal_above is None:
+    if thermal_above is None and not beta.is_finite() and not lib.isinf(beta):
+        thermal_above = _thermal_above_unbounded_beta(lib, levels, entropy)
+    elif thermal_above is None:
         thermal_above, _, _ = _thermal_moments(lib, levels, beta)
     else:
         thermal_above = thermal_above - sub.ground
@@ -828,6 +904,20 @@ def ball_local_from_data(sub, d, lib):
         "ergotropy": lib.zero if passive_proven else definitions.ergotropy(above, passive),
         "exergy": definitions.exergy(above, thermal_above),
     }
+
+
+def _thermal_above_unbounded_beta(lib, levels, entropy):
+    """E^th - E_0 when beta has no finite bound (the entropy ball reaches its minimum):
+    E^th grows with the entropy, so it lies in [0, E^th(S_upper)]."""
+    from .thermal import _thermal_moments
+
+    s_up = entropy.upper()
+    if s_up.is_finite() and s_up > 0:
+        b = lib.beta_for_entropy(levels, s_up)
+        if b.is_finite():
+            top, _, _ = _thermal_moments(lib, levels, b.lower())
+            return arb(0).union(top.upper())
+    return _UNBOUNDED()
 
 
 def ball_work(lib, q0, qt, convention):

@@ -119,16 +119,21 @@ def certified(compute, digits, *, max_bits=None):
             for k, x in enumerate(flat):
                 key = id(x)
                 if key not in texts:  # already inside a precision scope
-                    texts[key] = _format_ball(_real_checked(x), digits)
-                if " +/- " in texts[key][0]:
+                    x = _real_checked(x)
+                    # nan (an operation outside its domain on a wide ball): more precision
+                    texts[key] = ("nan", "inf") if x.is_nan() else _format_ball(x, digits)
+                if texts[key][0] == "nan" or " +/- " in texts[key][0]:
                     open_.append(k)
             if not open_:
                 return Certified(value, bits, True, digits, texts)
             if bits * 2 > max_bits:
+                if any(texts[id(flat[k])][0] == "nan" for k in open_):
+                    raise ValueError(f"a value is nan at {bits} bits of working precision")
                 return Certified(value, bits, False, digits, texts)
             if previous is not None and len(previous) == len(flat):
                 # a doubling that narrows no open ball: truncation-limited, stop here
-                narrowed = any(_radius(flat[k]) < _radius(previous[k]) * arb(2) ** -(bits // 4)
+                narrowed = any(_radius(flat[k]).is_nan() or _radius(previous[k]).is_nan()
+                               or _radius(flat[k]) < _radius(previous[k]) * arb(2) ** -(bits // 4)
                                for k in open_)
                 if not narrowed:
                     return Certified(value, bits, False, digits, texts)

@@ -41,6 +41,7 @@ import numpy as np
 import sympy
 
 from ..entropy import entropy_of_spectrum
+from ..balls import ipow
 from ..numbers import EXACT, FLOAT64, MPMATH
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
                    column_of, entropy_expression)
@@ -254,7 +255,7 @@ class Exchange(Model):
         tiny = lib.tolerance ** 2
 
         def values(C, S):
-            return {n: sum((c * C ** i * S ** j for i, j, c in poly), lib.zero)
+            return {n: sum((c * ipow(C, i) * ipow(S, j) for i, j, c in poly), lib.zero)
                     for n, poly in zip(names, coeffs)}
 
         if lib is FLOAT64:

@@ -128,9 +128,11 @@ from .jc_manifolds import (
     poisson_window,
     pure_sums_arrays,
     PureSumsSetup,
+    ball_pure_sums,
 )
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
+from ..balls import BALLS, ball_lambdify, ipow, nonnegative, sqrt_nonneg
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
 
@@ -442,6 +444,8 @@ def _num(lib, x):
     x = sympy.sympify(x)
     if lib is FLOAT64:
         return float(x)
+    if lib is BALLS:
+        return lib.number(x)
     return mpmath.mpmathify(sympy.N(x, mpmath.mp.dps + 10))
 
 
@@ -464,6 +468,10 @@ def _two_level(lib, z, c2, det):
         if lm <= _eps(lib) ** 1.5:
             lm = 0.0
         return lm, 1.0 - lm
+    if lib is BALLS:  # det >= 0 and z^2 + 4|c|^2 >= 0 exactly: intersect the balls with [0, inf)
+        s = sqrt_nonneg(z * z + 4 * c2)
+        lm = 2 * nonnegative(det) / (1 + s)
+        return lm, 1 - lm
     s = mpmath.sqrt(max(z * z + 4 * c2, 0))
     lm = 2 * max(det, 0) / (1 + s)
     if lm <= mpmath.eps ** 1.5:
@@ -635,13 +643,12 @@ class JaynesCummings(Model):
                 raise ValueError("jaynes-cummings with a coherent field has no finite closed "
                                  "form to evaluate exactly; evaluate with dps=N or float64")
             return super().reduced_data(p, times, lib=lib)
-        if lib not in (FLOAT64, MPMATH):
-            # balls: the manifold sums have no ball version yet (tables falls back to mpmath)
-            raise NotImplementedError("jaynes-cummings: no ball-arithmetic route yet")
         times = [_time(lib, t) for t in times]
         if p["state_B"] == "vacuum":
             core = self._vacuum_core(p, times, lib)
             window = {"manifolds": 2, "neglected_weight": lib.zero}
+        elif lib is BALLS:
+            core, window = self._coherent_core_balls(p, times, lib)
         else:
             core, window = self._coherent_core(p, times, lib)
         sc = self._semiclassical_values(p, times, lib)
@@ -663,8 +670,13 @@ class JaynesCummings(Model):
             v = {k: values[k][i] for k in values}
             lam_a = _two_level(lib, v["z_A"], v["c2_A"], v["det_A"])
             lam_b = lam_a if pure else _two_level(lib, v["z_B"], v["c2_B"], v["det_B"])
-            out.append(self._assemble(lib, wB, v["E_A"], v["E_B"], v["E_int"], lam_a, lam_b,
-                                      pure=pure, s_ab=None if pure else lib.log(2 * lib.one)))
+            d = self._assemble(lib, wB, v["E_A"], v["E_B"], v["E_int"], lam_a, lam_b,
+                               pure=pure, s_ab=None if pure else lib.log(2 * lib.one))
+            if p["state_A"] != "plus":
+                # no coherence to start from: rho_A is diagonal, rho_B diagonal on Fock 0, 1
+                # (structure the ball route uses for exact zeros, symthermo.balls)
+                d["A"]["diagonal"] = d["B"]["diagonal"] = True
+            out.append(d)
         return out
 
     def _assemble(self, lib, wB, e_a, e_b, e_int, lam_a, lam_b, *, pure, s_ab):
@@ -819,6 +831,49 @@ class JaynesCummings(Model):
             out.append(computed[k] if k in computed else
                        self._coherent_initial(lib, runs_of(p["state_A"]), wA, wB, g, alpha,
                                               mixed))
+        return out, info
+
+    def _coherent_core_balls(self, p, times, lib):
+        """The coherent-field reduced data in balls, with the proven bound of the dropped
+        manifolds in every radius (:func:`~symthermo.models.jc_manifolds.ball_pure_sums`).
+
+        The Fock window follows the working precision (10^-(bits/3.3 + 10) of Poisson
+        weight), so each step of Ziv's loop widens it: a value that the truncation
+        bound keeps from being certified is reported as ``m +/- bound``, never with
+        digits the dropped manifolds could change.  A mixed qubit (two runs) has no ball
+        version yet (NotImplementedError: the caller falls back to mpmath)."""
+        import flint
+
+        runs = runs_of(p["state_A"])
+        if len(runs) > 1:
+            raise NotImplementedError("jaynes-cummings: state_A=mixed with a coherent field "
+                                      "has no ball route yet")
+        wA, wB, g = (_num(lib, p[k]) for k in ("omega_A", "omega_B", "g"))
+        alpha = _num(lib, p["alpha"])
+        delta = (wA - wB) / 2
+        weight, ce, cg = runs[0]
+        run = Run(_num(lib, weight), _num(lib, ce), _num(lib, cg))
+        window = poisson_window(p["alpha"], int(flint.ctx.prec * 0.30103) + 10)
+        nonzero = [t for t in times if not lib.is_exact_zero(t)]
+        sums, dropped = ball_pure_sums(lib, run, alpha, delta, g, nonzero, window)
+        info = {"manifolds": window.manifolds,
+                "neglected_weight": lib.zero.union(dropped.upper())}
+        ce2 = run.c_e * run.c_e
+        out, j = [], 0
+        for t in times:
+            if lib.is_exact_zero(t):
+                out.append(self._coherent_initial(lib, runs, wA, wB, g, alpha, False))
+                continue
+            v = sums[j]
+            j += 1
+            pe, pg = v["pe"], v["pg"]
+            c2 = nonnegative(ipow(v["reg_re"], 2) + ipow(v["reg_im"], 2))
+            lam_a = _two_level(lib, pe - pg, c2, pe * pg - c2)
+            e_a = wA * (pe - lib.one / 2)
+            e_b = wB * (ce2 + alpha * alpha - pe)
+            e_int = 2 * g * v["spa"]
+            out.append(self._assemble(lib, wB, e_a, e_b, e_int, lam_a, lam_a, pure=True,
+                                      s_ab=None))
         return out, info
 
     def _coherent_initial(self, lib, runs, wA, wB, g, alpha, mixed):
@@ -1010,12 +1065,16 @@ def _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b, *, pure):
 def _real(lib, x):
     if lib is FLOAT64:
         return float(np.real(x))
+    if lib is BALLS:
+        return lib.real_value(x)
     return mpmath.re(x)
 
 
 def _time(lib, t):
     if lib is FLOAT64:
         return float(t)
+    if lib is BALLS:
+        return lib.number(t)
     if isinstance(t, sympy.Basic):
         return mpmath.mpmathify(sympy.N(t, mpmath.mp.dps + 5))
     return mpmath.mpf(t) if not isinstance(t, mpmath.mpf) else t
@@ -1085,6 +1144,9 @@ def _compile(expr, lib):
             return [float(v) for v in values]
 
         return vec
+    if lib is BALLS:
+        fb = ball_lambdify(T, expr)
+        return lambda ts: [lib.real_value(fb(t)) for t in ts]
     fn = sympy.lambdify(T, expr, modules="mpmath")
 
     def each(ts):
@@ -1095,7 +1157,7 @@ def _compile(expr, lib):
 
 @functools.lru_cache(maxsize=128)
 def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
-    lib = FLOAT64 if libname == FLOAT64.name else MPMATH
+    lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     keys = ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A", "z_B", "c2_B", "det_B")
     return {k: _compile(f[k], lib) for k in keys}
@@ -1108,7 +1170,7 @@ def _vacuum_compiled(omega_A, omega_B, g, state_A, lib):
 
 @functools.lru_cache(maxsize=128)
 def _semiclassical_compiled_cached(key, omega_A, omega_B, g, alpha, state_A, libname):
-    lib = FLOAT64 if libname == FLOAT64.name else MPMATH
+    lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     sc = semiclassical_forms(omega_A, omega_B, g, alpha, state_A)
     return {"W_A_semiclassical": _compile(sc["U_A"] - sc["U_A"].subs(T, 0), lib),
             "W_st": _compile(sc["W_st"], lib),

@@ -282,7 +282,8 @@ class QutritSwap(Model):
         elif lib is MPMATH:
             pairs = [(mpmath.cos(g * t) ** 2, mpmath.sin(g * t) ** 2) for t in times]
         else:  # balls (symthermo.balls)
-            pairs = [(lib.cos(g * t) ** 2, lib.sin(g * t) ** 2) for t in times]
+            pairs = [(abs(lib.cos(g * t)) * abs(lib.cos(g * t)),
+                      abs(lib.sin(g * t)) * abs(lib.sin(g * t))) for t in times]
         out = []
         for t, (c2, s2) in zip(times, pairs):
             rA = [c2 * x + s2 * y for x, y in zip(pa, pb)]
