@@ -218,3 +218,47 @@ def test_mpmath_number_system_still_available():
     assert payload["number_system"] == "mpmath" and "err" not in payload["rows"][1]
     for key in get_model("refrigerator").keys():
         assert consistent(payload["rows"][1][key], balls["rows"][1][key])
+
+
+def _jc_excited_energy(alpha, g, t, window_digits=250):
+    """E_A of the resonant JC model from |e>|alpha>, independently: p_e(t) =
+    sum_n P_n cos^2(g sqrt(n+1) t) over a window far wider than the ball route's
+    (mpmath at 300 digits, the Poisson weights in log space)."""
+    from symthermo.models.jc_manifolds import poisson_window
+
+    with mpmath.workdps(300):
+        w = poisson_window(alpha, window_digits)
+        mu = mpmath.mpf(alpha) ** 2
+        g, t = mpmath.mpf(g), mpmath.mpf(t)
+        pe = mpmath.fsum(mpmath.exp(-mu + n * mpmath.log(mu) - mpmath.loggamma(n + 1))
+                         * mpmath.cos(g * mpmath.sqrt(n + 1) * t) ** 2
+                         for n in range(w.n_lo, w.n_hi + 1))
+        return pe - mpmath.mpf(1) / 2
+
+
+@pytest.mark.parametrize("alpha, t", [(3, "2000"), (3, "10000"), (30, "300"), (30, "10000")])
+def test_jaynes_cummings_coherent_against_a_wider_window(alpha, t):
+    payload = reference_payload(get_model("jaynes-cummings"),
+                                ["state_B=coherent", f"alpha={alpha}"], t, dps=20)
+    assert payload["number_system"] == "balls"
+    row = payload["rows"][0]
+    reference = _jc_excited_energy(alpha, "0.01", t)
+    with mpmath.workdps(60):
+        ref_text = mpmath.nstr(reference, 40)
+    assert consistent(row["E_A"], ref_text), (row["E_A"], ref_text)
+    assert int(row["manifolds"]) > 2 and row["neglected_weight"].startswith("0 +/- ")
+
+
+def test_jaynes_cummings_collapse_is_a_bound_not_digits():
+    # issue 9: the true E_A at g t = 60 is below 1e-199; digits printed before were
+    # the truncation error and changed with --dps
+    # (ball route: a bound at dps 20, and at dps 30, where Ziv's loop reaches a window wide
+    # enough, proven digits of about -1.4e-264); the two must agree
+    values = []
+    for dps in (20, 30):
+        row = reference_payload(get_model("jaynes-cummings"), ["state_B=coherent"], "6000",
+                                dps=dps)["rows"][0]
+        low, high = interval(row["E_A"])
+        assert -Decimal("1e-199") < low <= high < Decimal("1e-199"), row["E_A"]
+        values.append(row["E_A"])
+    assert consistent(*values), values
