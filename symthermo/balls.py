@@ -28,6 +28,7 @@ True True
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from fractions import Fraction
 
@@ -221,10 +222,16 @@ def to_ball(x):
             return arb.pos_inf() if x == sympy.oo else arb.neg_inf()
         if not x.is_number:
             raise ValueError(f"symbolic value {x} cannot be evaluated in balls")
-        return _real_if_real(ball_lambdify([], x)(), x)
+        return _real_if_real(_constant(x)(), x)
     if hasattr(x, "item"):  # numpy scalar
         return to_ball(x.item())
     raise TypeError(f"cannot convert {x!r} ({type(x).__name__}) to a ball")
+
+
+@functools.lru_cache(maxsize=512)
+def _constant(expr):
+    """A compiled SymPy constant (pi, sqrt(2), tanh(1)...), evaluated at each call's precision."""
+    return ball_lambdify([], expr)
 
 
 def _real_if_real(value, expr):
