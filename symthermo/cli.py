@@ -46,7 +46,8 @@ def build_parser():
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"symthermo {__version__}",
                         help="print symthermo's version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                help="one of the commands below ('symthermo COMMAND --help')")
 
     p = sub.add_parser("models", help="list the models, their parameters and extra keys")
     p.add_argument("--format", choices=("text", "json"), default="text",
