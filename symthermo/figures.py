@@ -217,9 +217,9 @@ def _registry():
                       style="--"),
                 Curve("E_int", r"$E_{\rm int}$", color="tab:green", style="-.")),
         y_label=r"energy ($\hbar\omega_A$)", energy_unit="omega_A",
-        markers=(("2*pi", r"$\Omega t = 2\pi$"),), ylim=(-1.3, 1.62),
+        markers=(("2*pi", r"$\Omega t = 2\pi$"),), ylim=(-1.35, 1.62),
         # below the curves, between the two minima of -Q_A: it hides no curve
-        inset=("5.8", "6.8", ("Q_A",), (0.37, 0.05, 0.26, 0.24)),
+        inset=("5.8", "6.8", ("Q_A",), (0.37, 0.07, 0.26, 0.2)),
         notes=("Inset: the refrigeration window (-Q_A > 0) near Omega t = 2 pi.",)))
     specs.append(FigureSpec(
         name="EL23-2b", paper="EL23", number="2b",
@@ -281,9 +281,10 @@ def _registry():
         notes=("For Gamma t > ln 2, Q_A = -omega P_e from the definition Q = -Delta E^th "
                "(SL26 Eq. 41 prints omega (P_e - 1), which would not keep W constant).",)))
     rc = "SL26 Eq. 42, qubit + reaction coordinate damped at rate kappa, zero temperature"
-    # lam t <= 10: the oscillations are damped out by then, and the work rise of the qubit
-    # (lam t < 0.85, while P_e > 1/2) spans a readable part of the axis
-    specs += _rc_pair("9", "0.8", "10", 800, rc + ", kappa = 0.8 lam (intermediate coupling)")
+    # lam t <= 12: the oscillations are damped out by then (amplitude ~ e^{-kappa t/2}), and
+    # the work rise of the qubit (lam t < 0.85, while P_e > 1/2) spans a readable part of
+    # the axis (at lam t <= 20 it was a vertical line)
+    specs += _rc_pair("9", "0.8", "12", 900, rc + ", kappa = 0.8 lam (intermediate coupling)")
     specs += _sl26_pair("10", "jaynes-cummings", {"state_A": "excited", "state_B": "vacuum"},
                         "excited", "vacuum", "pi",
                         sl26_jc + "; full period 0 <= gt <= pi of Fig. 2",
