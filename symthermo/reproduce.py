@@ -220,9 +220,10 @@ def reproduce(out_dir, *, progress=_write_line, figures=True, force=False, quiet
     if not figures:
         steps = [s for s in steps if s.name != "figures"]
     say = (lambda message: None) if (quiet or progress is None) else progress
+    stage = StagedDirectory(out_dir, force=force)  # a refused DIR is reported first
     _check_needs(steps)
     start_all = time.perf_counter()
-    with _signals_unwind(), StagedDirectory(out_dir, force=force) as stage:
+    with _signals_unwind(), stage:
         for path in stage.removed_stale:
             say(f"removed {path} (left by an interrupted run)")
         run = Run(dir=stage.path, progress=say, quiet=quiet)

@@ -160,6 +160,32 @@ class TestRefusals:
         assert captured.err.startswith("error: --out ") and captured.err.count("\n") == 1
 
 
+def test_cli_without_matplotlib_says_so_before_any_work(tmp_path, monkeypatch, capsys):
+    import dataclasses
+
+    import symthermo.reproduce as rep
+
+    steps = tuple(dataclasses.replace(s, run=None, needs=("symthermo_fake_matplotlib",))
+                  if s.name == "figures" else dataclasses.replace(s, run=None)
+                  for s in rep.STEPS)  # run=None: any step that ran would fail loudly
+    monkeypatch.setattr(rep, "STEPS", steps)
+    out = tmp_path / "out"
+    code = main(["reproduce", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "" and captured.err.count("\n") == 1
+    assert "needs symthermo_fake_matplotlib" in captured.err and "--no-figures" in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_step_messages_unless_quiet(tmp_path):
+    said = []
+    reproduce(tmp_path / "a", steps=FAST, progress=said.append)
+    assert said[0].startswith("[1/1] two small files") and said[-1].startswith("done: 4 files")
+    said.clear()
+    reproduce(tmp_path / "b", steps=FAST, progress=said.append, quiet=True)
+    assert said == []
+
+
 class TestFailuresLeaveNothingBehind:
     def test_a_failing_step_keeps_the_previous_output(self, tmp_path):
         out = tmp_path / "out"
