@@ -4,9 +4,12 @@ Every figure of Elouard & Latune 2023 (EL23, Fig. 2) and Santos & Latune
 2026 (SL26, Figs. 1-13) that shows the thermodynamic ledger is registered
 in :data:`FIGURES` under a name such as ``"EL23-2a"`` or ``"SL26-6"``, with
 the model it comes from, the paper's parameters, the time axis and the
-curves.  :func:`plot_figure` draws one of them to PNG and PDF,
-:func:`plot_all` draws them all (the main job), :func:`make_figure` returns
-the matplotlib figure without writing it (for inspection and tests).
+curves (names are matched in any letter case).  :func:`plot_figure` draws
+one of them to PNG and PDF (or SVG; ``dpi``, ``convention``) and writes the
+plotted numbers as CSV (:func:`figure_csv`), :func:`plot_all` draws them all
+(the main job), :func:`make_figure` returns the matplotlib figure without
+writing it (for inspection and tests).  Only drawing needs matplotlib:
+:func:`figure_data` and :func:`figure_csv` do not.
 
 The curves come from the models' closed forms (``Model.evaluate``) in
 float64 on a few hundred times; a figure whose model has no closed form
