@@ -129,7 +129,12 @@ def _sha256(path):
 def _entries(root):
     """Every entry under ``root`` as (relative posix path, kind): 'dir', 'file' or 'other'."""
     out = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unreadable(exc):  # a directory we cannot list may hold anything: never replace it
+        raise OutputDirError(f"cannot read {exc.filename} ({exc.strerror}); symthermo replaces "
+                             "only directories it can check completely (nothing was deleted)")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         rel = Path(dirpath).relative_to(root)
         for d in dirnames:
             p = Path(dirpath, d)

@@ -320,3 +320,37 @@ class TestStaleAndConcurrentRuns:
             assert code == 0 or "another symthermo run is writing" in err, err
         assert (out / "x.txt").read_text() in ("0", "1")  # never an empty DIR
         assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory")
+def test_an_unreadable_subdirectory_is_never_replaced(tmp_path):
+    out = tmp_path / "out"
+    _go(out)
+    (out / "sub").chmod(0)
+    try:
+        with pytest.raises(OutputDirError, match="cannot read"):
+            _go(out, force=True)
+    finally:
+        (out / "sub").chmod(0o755)
+    assert (out / "sub" / "b.csv").exists()
+
+
+def test_unreadable_directories_are_refused(tmp_path, monkeypatch):
+    """The same rule without relying on permissions (the suite may run as root)."""
+    import symthermo.safe_output as so
+
+    out = tmp_path / "out"
+    _go(out)
+    real_walk = os.walk
+
+    def walk(top, onerror=None, followlinks=False):
+        err = PermissionError(13, "Permission denied")
+        err.filename = str(out / "sub")
+        onerror(err)
+        yield from real_walk(top, followlinks=followlinks)
+
+    monkeypatch.setattr(so.os, "walk", walk)
+    with pytest.raises(OutputDirError, match="cannot read .*sub"):
+        _go(out, force=True)
+    monkeypatch.undo()
+    assert (out / "sub" / "b.csv").exists()
