@@ -147,8 +147,8 @@ def _run(args):
         total = (len(EL23) if args.paper != "SL26" else 0) + (len(SL26) if args.paper != "EL23"
                                                              else 0)
         with progress_bar(total, "verify", quiet=args.quiet, unit="check") as bar:
-            text, failed = verify_output(args.paper, args.format,
-                                         on_check=lambda check: bar.update())
+            hook = {} if bar.disable else {"on_check": lambda check: bar.update()}
+            text, failed = verify_output(args.paper, args.format, **hook)
         out.write(text)
         if failed:
             raise CrossCheckError(f"{failed} of verify's own cross-checks failed")
