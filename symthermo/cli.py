@@ -139,10 +139,9 @@ def _run(args):
                                  float64=args.float64, convention=args.convention)
         out.write(render(payload, args.format))
     elif args.command == "verify":
-        from .verify import verify_output
-
         from .papers import EL23, SL26
         from .progress import progress_bar
+        from .verify import verify_output
 
         total = (len(EL23) if args.paper != "SL26" else 0) + (len(SL26) if args.paper != "EL23"
                                                              else 0)
@@ -157,9 +156,7 @@ def _run(args):
 
         reproduce(args.out, figures=not args.no_figures, force=args.force, quiet=args.quiet)
     elif args.command == "plot":
-        from .figures import plot_figure
-
-        from .figures import parse_dpi
+        from .figures import parse_dpi, plot_figure
 
         for path in plot_figure(args.figure, args.out, dpi=parse_dpi(args.dpi),
                                 convention=args.convention, formats=args.formats, csv=True):
