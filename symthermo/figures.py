@@ -591,7 +591,9 @@ def plot_figure(name, out_dir, *, n_points=None, dpi=150, convention=None, forma
     paths = []
     try:
         title = f"{spec.paper} Fig. {spec.number} (symthermo)"
-        source = (fig.texts[-1].get_text().split("\n")[0] if fig is not None else spec.source)
+        from dataclasses import replace
+
+        source = replace(spec, convention=convention).source
         meta = {
             "png": {"Title": title, "Description": spec.description, "Source": source,
                     "Software": f"symthermo {__version__}"},

@@ -400,9 +400,14 @@ def test_other_convention_labels_and_files(tmp_path, plt):
     assert labels == {"$-Q_A$", "$-W_B$", r"$E_{\rm int}$"}
     assert "[provided convention]" in title and "convention: provided" in texts
     paths = plot_figure("el23-2a", tmp_path, n_points=24, convention="provided",
-                        formats=["svg"], csv=True)
-    assert [os.path.basename(p) for p in paths] == ["EL23-2a.provided.svg", "EL23-2a.provided.csv"]
+                        formats=["svg", "png"], csv=True, dpi=40)
+    assert [os.path.basename(p) for p in paths] == [
+        "EL23-2a.provided.svg", "EL23-2a.provided.png", "EL23-2a.provided.csv"]
     assert b"<svg" in (tmp_path / "EL23-2a.provided.svg").read_bytes()[:500]
+    from PIL import Image
+
+    with Image.open(tmp_path / "EL23-2a.provided.png") as im:
+        assert "convention: provided" in im.text["Source"]
 
 
 @pytest.mark.matplotlib
