@@ -72,6 +72,30 @@ class TestFormatting:
                     assert format_ball(x, digits)[0] == mpmath.nstr(mpmath.mpf(value), digits,
                                                                     strip_zeros=False)
 
+    def test_correct_rounding_of_exact_values_against_decimal(self):
+        import random
+        from decimal import ROUND_HALF_EVEN, Context
+
+        rng = random.Random(9)
+        wide = Context(prec=400)
+        with ball_precision(600):
+            for _ in range(400):
+                man = rng.randrange(1, 2 ** rng.randrange(2, 200)) * rng.choice((1, -1))
+                exp = rng.randrange(-300, 200)
+                x = arb(man) * arb(2) ** exp  # exact
+                exact = wide.multiply(Decimal(man), wide.power(Decimal(2), exp))
+                digits = rng.choice((1, 2, 5, 15, 30))
+                found = decimal_digits(x, digits)
+                q = exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1),
+                                   rounding=ROUND_HALF_EVEN, context=wide)
+                if q.adjusted() != exact.adjusted():  # rounded up to a power of ten
+                    q = q.quantize(Decimal(1).scaleb(q.adjusted() - digits + 1), context=wide)
+                if found is None:  # only an exact tie may stay undecided
+                    assert abs(exact - q) == Decimal(1).scaleb(q.adjusted() - digits + 1) / 2
+                    continue
+                sign, dig, e = found
+                assert Decimal(f"{sign}{dig[0]}.{dig[1:]}e{e}") == q, (x, digits, found, q)
+
     def test_undecidable_rounding_is_not_printed(self):
         with ball_precision(200):
             # the exact value 0.125 +/- tiny straddles the rounding boundary of 2 digits
