@@ -1011,7 +1011,7 @@ def poisson_tail_bounds(mu, n_lo, n_hi):
     return lower, upper, upper_mean
 
 
-def ball_pure_sums(lib, run, alpha, delta, g, times, window):
+def ball_pure_sums(lib, run, alpha, delta, g, times, window, *, vectors=False):
     """p_e, p_g, rho_eg (real, imaginary), sigma_plus_a, per time, for one pure run, in
     balls: the exact Poisson amplitudes (no renormalisation) over the kept blocks, plus
     the proven bound of the dropped blocks added to each radius.
@@ -1021,7 +1021,10 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
     per-block terms: a dropped block changes p_e or p_g by at most w_k, <sigma_+ a>
     by at most sqrt(k+1) w_k / 2, and rho_eg (which pairs block m with block m-1) by
     at most w_k in total.  The dropped weight is bounded by
-    :func:`poisson_tail_bounds`.
+    :func:`poisson_tail_bounds`.  With ``vectors``, each time also carries ``"X"`` and
+    ``"Y"``: psi(e, m) ~ A_m and psi(g, m) ~ B_{m-1} as (re, im) pairs over
+    m = k_lo .. k_hi + 1 (zeros where the block is dropped), and ``"pad"``, a bound of
+    what the dropped blocks change in any sum_m conj(V_m) W_m of these vectors.
     """
     from flint import arb
 
@@ -1065,6 +1068,9 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
     edge = (ce * ce * amp(k_hi) * amp(k_hi) + cg * cg * amp(k_hi + 1) * amp(k_hi + 1)) / 2
     if not singlet:
         edge += (ce * ce * amp(k_lo) * amp(k_lo) + cg * cg * amp(k_lo + 1) * amp(k_lo + 1)) / 2
+    # at resonance a run without coherence (c_e c_g = 0) has every block's
+    # Re conj(A_k) B_k = -u_k v_k S^2 = 0 exactly (u or v vanishes): <sigma_+ a> = 0
+    spa_zero = (ce * cg).is_zero() and delta.is_zero()
     roots = [arb(k + 1).sqrt() for k in blocks]
     kk = [g * r for r in roots]
     om = [(delta * delta + x * x).sqrt() for x in kk]
@@ -1081,6 +1087,7 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
             first = cg * amp(0)
             prev = (first * c, first * s)
             pg = first * first
+        xs, ys = [], [prev if prev is not None else (zero, zero)]
         for j, k in enumerate(blocks):
             if om[j].is_zero():
                 C, S = arb(1), t
@@ -1097,8 +1104,14 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
                 reg_im += ai * prev[0] - ar * prev[1]
             spa += roots[j] * (ar * br + ai * bi)
             prev = (br, bi)
+            if vectors:
+                xs.append((ar, ai))
+                ys.append(prev)
         pad = _pad(dropped)
         rpad = _pad(dropped + edge)
         out.append({"pe": pe + pad, "pg": pg + pad, "reg_re": reg_re + rpad,
-                    "reg_im": reg_im + rpad, "spa": spa + _pad(spa_bound)})
+                    "reg_im": reg_im + rpad, "spa": spa if spa_zero else spa + _pad(spa_bound)})
+        if vectors:
+            xs.append((zero, zero))  # A_{k_hi + 1}: dropped
+            out[-1].update(X=xs, Y=ys, pad=dropped + edge)
     return out, dropped
