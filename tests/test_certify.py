@@ -270,7 +270,7 @@ def test_jaynes_cummings_coherent_against_a_wider_window(alpha, t):
     with mpmath.workdps(60):
         ref_text = mpmath.nstr(reference, 40)
     assert consistent(row["E_A"], ref_text), (row["E_A"], ref_text)
-    assert int(row["manifolds"]) > 2 and row["neglected_weight"].startswith("0 +/- ")
+    assert int(row["manifolds"]) > 2 and 0 < float(row["neglected_weight"]) < 1e-25
 
 
 def test_jaynes_cummings_collapse_is_a_bound_not_digits():

@@ -129,6 +129,7 @@ from .jc_manifolds import (
     pure_sums_arrays,
     PureSumsSetup,
     ball_pure_sums,
+    poisson_outside_weight,
 )
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
@@ -451,6 +452,12 @@ def _num(lib, x):
 
 def _eps(lib):
     return np.finfo(float).eps if lib is FLOAT64 else mpmath.eps
+
+
+def _ball_neglected_weight(mu, window):
+    """The Poisson(mu) weight outside the Fock window, P(N < n_lo) + P(N > n_hi), in
+    balls (poisson_window gives the same in mpmath)."""
+    return poisson_outside_weight(mu, window.n_lo, window.n_hi)
 
 
 def _ball_gram_spectrum(lib, vs, weights):
@@ -897,7 +904,7 @@ class JaynesCummings(Model):
                                            vectors=mixed)
             per_run.append(sums)
         info = {"manifolds": window.manifolds,
-                "neglected_weight": lib.zero.union(dropped.upper())}
+                "neglected_weight": _ball_neglected_weight(alpha * alpha, window)}
         ce2 = sum((r.weight * r.c_e * r.c_e for r in balls_runs), lib.zero)
         out, j = [], 0
         for t in times:
