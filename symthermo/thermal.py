@@ -33,7 +33,7 @@ from .entropy import entropy_of_spectrum
 from .errors import DegenerateGroundError
 from .numbers import EXACT, FLOAT64, MPMATH, NumberSystem
 from .precision import rounded, scope
-from .states import check_density_matrix, check_hamiltonian, density_spectrum
+from .states import check_hamiltonian, checked_state
 
 __all__ = [
     "Oscillator",
@@ -160,7 +160,7 @@ def _thermal_moments(lib, levels, beta):
         if lib is not EXACT and lib.isinf(beta):
             return lib.zero, lib.zero, lib.zero
         n = oscillator_occupation(lib, w, beta)
-        excess = beta * w * n - lib.log1p(-lib.exp(-beta * w))
+        excess = beta * w * n - _log1mexp(lib, beta * w)
         return w * n, w * w * n * (n + 1), excess
     p = thermal_populations(lib, levels, beta)
     gaps = levels.gaps
@@ -174,6 +174,18 @@ def _thermal_moments(lib, levels, beta):
     return mean, var, excess
 
 
+def _log1mexp(lib, x):
+    """ln(1 - e^{-x}) for x > 0 without cancellation: ln(-expm1(-x)) for small x
+    (1 - e^{-x} is computed, not subtracted), log1p(-e^{-x}) for large x."""
+    if lib is EXACT:
+        import sympy
+
+        return sympy.log(1 - sympy.exp(-x))
+    if x <= 0.6931471805599453:
+        return lib.log(-lib.expm1(-x))
+    return lib.log1p(-lib.exp(-x))
+
+
 def oscillator_occupation(lib, omega, beta):
     """n(beta) = 1/(exp(beta omega) - 1)."""
     if lib is not EXACT and lib.isinf(beta):
@@ -182,8 +194,22 @@ def oscillator_occupation(lib, omega, beta):
 
 
 def oscillator_entropy(lib, n):
-    """S(n) = (n + 1) ln(n + 1) - n ln n (0 at n = 0)."""
-    return lib.xlogx(n + 1) - lib.xlogx(n)
+    """S(n) = (n + 1) ln(n + 1) - n ln n (0 at n = 0), ln(n + 1) as log1p(n).
+
+    For n below the float64 epsilon n + 1 rounds to 1, and (n + 1) ln(n + 1)
+    computed from it would drop the term n of S = n (1 - ln n) + O(n^2):
+
+    >>> import math
+    >>> from symthermo.numbers import FLOAT64
+    >>> from symthermo.thermal import oscillator_entropy
+    >>> n = 1e-20
+    >>> s = n * (1 - math.log(n))              # + O(n^2), far below the rounding of s
+    >>> abs(oscillator_entropy(FLOAT64, n) - s) <= 4e-16 * s
+    True
+    """
+    if lib is EXACT:
+        return lib.xlogx(n + 1) - lib.xlogx(n)
+    return (n + 1) * lib.log1p(n) - lib.xlogx(n)
 
 
 def _max_entropy(lib, levels):
@@ -307,8 +333,7 @@ def entropy_matched_beta(rho, H, *, dps=None):
     with scope(rho, H, dps=dps) as (lib, digits):
         levels = levels_of(H, lib)
         dim = None if isinstance(levels, Oscillator) else len(levels.energies)
-        M = check_density_matrix(rho, lib=lib, dim=dim)
-        spectrum = density_spectrum(M, lib=lib)
+        _, spectrum = checked_state(rho, lib=lib, dim=dim)
         return rounded(_beta_of_spectrum(lib, levels, spectrum), digits)
 
 
@@ -323,9 +348,33 @@ def _beta_of_spectrum(lib, levels, spectrum):
             return sympy.log(hi / lo) / levels.gaps[1]
         if lib.is_exact_zero(lo):
             return lib.inf
-        return lib.log(hi / lo) / levels.gaps[1]
+        if lib is EXACT:
+            return lib.log(hi / lo) / levels.gaps[1]
+        # ln(hi/lo) = log1p((hi - lo)/lo): hi - lo is exact when hi and lo are close
+        # (Sterbenz), so beta near 0 keeps its relative precision; for tiny lo
+        # (beta of a near-pure state, up to e^-745) hi/lo is as accurate as log
+        return lib.log1p((hi - lo) / lo) / levels.gaps[1]
     entropy = entropy_of_spectrum(lib, spectrum)
     return beta_for_entropy(lib, levels, entropy)
+
+
+def _thermal_mean_of_spectrum(lib, levels, spectrum, beta):
+    """<H - E0> of the thermal state with the spectrum's entropy, at its beta.
+
+    For two non-degenerate levels that thermal state has the spectrum's own
+    populations, so its energy is gap * lo / (lo + hi): no round trip through
+    exp(-beta gap) (whose rounding, beta gap ulps, would leave a Gibbs qubit at
+    beta = 700 a relative exergy of 1e-13 instead of 0).  Exact SymPy keeps the
+    closed form in beta.
+    """
+    if (lib is not EXACT and isinstance(levels, Levels) and len(levels.energies) == 2
+            and levels.ground_degeneracy == 1):
+        lo, hi = spectrum[0], spectrum[-1]
+        if lib.is_exact_zero(lo):
+            return lib.zero
+        return levels.gaps[1] * (lo / (lo + hi))
+    mean, _, _ = _thermal_moments(lib, levels, beta)
+    return mean
 
 
 def beta_for_entropy(lib: NumberSystem, levels, entropy):
