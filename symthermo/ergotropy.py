@@ -129,16 +129,22 @@ def ergotropy(rho, H, *, dps=None):
 
     def body(lib):
         M, levels, spectrum = _prepare(lib, rho, H)
-        above, _ = _energy_above_ground(lib, M, H, levels)
+        above, ground = _energy_above_ground(lib, M, H, levels)
         passive = passive_energy(lib, levels, spectrum)
         value = _tidy(lib, above - passive)
         if lib is FLOAT64:
             bound = ergotropy_rounding_bound(len(spectrum), above, passive,
-                                             _eigenvalue_error(M, levels, len(spectrum)))
+                                             _eigenvalue_error(M, levels, len(spectrum)), ground)
             value = clip_rounding(value, bound)
         return value
 
     return evaluate(body, rho, H, dps=dps, certify=True)
+
+
+def _exergy_bound(lib, M, levels, spectrum, above, thermal, beta, ground):
+    return exergy_rounding_bound(
+        len(spectrum), above, thermal, beta, entropy_of_spectrum(lib, spectrum),
+        _spread(levels, thermal), _eigenvalue_error(M, levels, len(spectrum)), ground)
 
 
 def _gap_sum(levels, count):
@@ -156,23 +162,28 @@ def _eigenvalue_error(M, levels, count):
     return 2 * count * eps * max(1.0, FLOAT64.norm(M)) * _gap_sum(levels, count)
 
 
-def ergotropy_rounding_bound(d, above, passive, eigen_error=0.0):
+def ergotropy_rounding_bound(d, above, passive, eigen_error=0.0, offset=0.0):
     """A bound on the float64 rounding of ergotropy = above - passive (d levels):
-    8 d eps (|above| + |passive|), plus what the eigenvalues' rounding moves.
-    Works elementwise on numpy arrays."""
+    8 d eps (|above| + |passive| + |offset|), plus what the eigenvalues' rounding
+    moves.  ``offset`` is the ground energy the energies were measured from (an
+    energy near -0.5 rounded to 5.6e-17 leaves that much in E - E0).  Works
+    elementwise on numpy arrays."""
     import numpy as np
 
-    return 8 * d * FLOAT64.eps * (np.abs(above) + np.abs(passive)) + eigen_error
+    return 8 * d * FLOAT64.eps * (np.abs(above) + np.abs(passive) + np.abs(offset)) + eigen_error
 
 
-def exergy_rounding_bound(d, above, thermal, beta, entropy, spread, eigen_error=0.0):
+def exergy_rounding_bound(d, above, thermal, beta, entropy, spread, eigen_error=0.0,
+                          offset=0.0):
     """A bound on the float64 rounding of exergy = above - thermal (d levels).
 
     Besides the rounding of the two energies, E^th(beta) moves by Var(H) dbeta
     when beta moves by dbeta: by beta Var(H) eps for a solve converged to a few
     ulps of beta, and by dS / beta for an entropy rounded by dS ~ d eps S.
     ``spread`` bounds Var(H) / E^th (the largest gap; E^th + omega for an
-    oscillator).  Elementwise on numpy arrays; beta may be 0 or inf.
+    oscillator), ``offset`` is the ground energy (as for
+    :func:`ergotropy_rounding_bound`).  Elementwise on numpy arrays; beta may
+    be 0 or inf.
     """
     import numpy as np
 
@@ -182,7 +193,8 @@ def exergy_rounding_bound(d, above, thermal, beta, entropy, spread, eigen_error=
         b = np.where(finite, beta, 0.0)
         s_over_b = np.where(finite, np.abs(entropy) / np.where(finite, beta, 1.0), 0.0)
         t = np.abs(thermal)
-        out = 8 * d * FLOAT64.eps * (np.abs(above) + t + b * spread * t + s_over_b)
+        out = 8 * d * FLOAT64.eps * (np.abs(above) + t + b * spread * t + s_over_b
+                                     + np.abs(offset))
         out = out + eigen_error * (1 + np.where(finite, 40 * d / np.where(finite, beta, 1.0), 0.0))
     return out if out.ndim else float(out)
 
@@ -240,15 +252,13 @@ def exergy(rho, H, *, dps=None):
 
     def body(lib):
         M, levels, spectrum = _prepare(lib, rho, H)
-        above, _ = _energy_above_ground(lib, M, H, levels)
+        above, ground = _energy_above_ground(lib, M, H, levels)
         beta = _beta_of_spectrum(lib, levels, spectrum)
         thermal = _thermal_energy_above_ground(lib, levels, beta, spectrum)
         value = _tidy(lib, above - thermal)
         if lib is FLOAT64:
-            bound = exergy_rounding_bound(
-                len(spectrum), above, thermal, beta, entropy_of_spectrum(lib, spectrum),
-                _spread(levels, thermal), _eigenvalue_error(M, levels, len(spectrum)))
-            value = clip_rounding(value, bound)
+            value = clip_rounding(value, _exergy_bound(
+                lib, M, levels, spectrum, above, thermal, beta, ground))
         return value
 
     return evaluate(body, rho, H, dps=dps, certify=True)
@@ -282,7 +292,7 @@ def exergy_decomposition(rho, H, *, dps=None):
 
     def body(lib):
         M, levels, spectrum = _prepare(lib, rho, H)
-        above, _ = _energy_above_ground(lib, M, H, levels)
+        above, ground = _energy_above_ground(lib, M, H, levels)
         beta = _beta_of_spectrum(lib, levels, spectrum)
         passive = passive_energy(lib, levels, spectrum)
         thermal = _thermal_energy_above_ground(lib, levels, beta, spectrum)
@@ -296,6 +306,14 @@ def exergy_decomposition(rho, H, *, dps=None):
             d = -s_pi + beta * passive + log_z
             passive_term = d / beta
         parts = ExergyParts(above - thermal, above - passive, passive_term, beta, d)
+        if lib is FLOAT64:
+            eigen_error = _eigenvalue_error(M, levels, len(spectrum))
+            parts = ExergyParts(
+                clip_rounding(parts.exergy, _exergy_bound(
+                    lib, M, levels, spectrum, above, thermal, beta, ground)),
+                clip_rounding(parts.ergotropy, ergotropy_rounding_bound(
+                    len(spectrum), above, passive, eigen_error, ground)),
+                passive_term, beta, d)
         if lib is EXACT:
             import sympy
 

@@ -83,10 +83,10 @@ class Subsystem:
             d = len(spectrum)
             eigen_error = _eigenvalue_error(M, self.levels, d)
             ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
-                d, above, passive, eigen_error))
+                d, above, passive, eigen_error, ground))
             exergy = clip_rounding(exergy, exergy_rounding_bound(
                 d, above, thermal_above, beta, entropy, _spread(self.levels, thermal_above),
-                eigen_error))
+                eigen_error, ground))
         return {
             "E": ground + above,
             "S": entropy,

@@ -187,10 +187,15 @@ def _log1mexp(lib, x):
 
 
 def oscillator_occupation(lib, omega, beta):
-    """n(beta) = 1/(exp(beta omega) - 1)."""
-    if lib is not EXACT and lib.isinf(beta):
+    """n(beta) = 1/(exp(beta omega) - 1), numerically e^{-x}/(1 - e^{-x}) with
+    1 - e^{-x} = -expm1(-x): accurate from x = beta omega -> 0 to x far beyond
+    the overflow of e^x (n then underflows to 0 instead of raising)."""
+    if lib is EXACT:
+        return 1 / lib.expm1(beta * omega)
+    if lib.isinf(beta):
         return lib.zero
-    return 1 / lib.expm1(beta * omega)
+    x = beta * omega
+    return lib.exp(-x) / -lib.expm1(-x)
 
 
 def oscillator_entropy(lib, n):
@@ -209,6 +214,10 @@ def oscillator_entropy(lib, n):
     """
     if lib is EXACT:
         return lib.xlogx(n + 1) - lib.xlogx(n)
+    if n >= 1:
+        # n ln(1 + 1/n) + ln(1 + n): two positive terms (the form above cancels
+        # (n + 1) ln(n + 1) against n ln n, losing n eps)
+        return n * lib.log1p(1 / n) + lib.log1p(n)
     return (n + 1) * lib.log1p(n) - lib.xlogx(n)
 
 
@@ -350,12 +359,19 @@ def _beta_of_spectrum(lib, levels, spectrum):
             return lib.inf
         if lib is EXACT:
             return lib.log(hi / lo) / levels.gaps[1]
-        # ln(hi/lo) = log1p((hi - lo)/lo): hi - lo is exact when hi and lo are close
-        # (Sterbenz), so beta near 0 keeps its relative precision; for tiny lo
-        # (beta of a near-pure state, up to e^-745) hi/lo is as accurate as log
-        return lib.log1p((hi - lo) / lo) / levels.gaps[1]
+        return _log_ratio(lib, hi, lo) / levels.gaps[1]
     entropy = entropy_of_spectrum(lib, spectrum)
     return beta_for_entropy(lib, levels, entropy)
+
+
+def _log_ratio(lib, hi, lo):
+    """ln(hi/lo) for 0 < lo <= hi without loss: log1p((hi - lo)/lo) when hi <= 2 lo
+    (hi - lo is then exact, Sterbenz, so beta near 0 keeps its relative precision),
+    ln hi - ln lo otherwise (hi/lo would overflow for a subnormal lo: a Gibbs qubit
+    at beta = 740 has lo = e^-740 = 4e-322)."""
+    if hi <= 2 * lo:
+        return lib.log1p((hi - lo) / lo)
+    return lib.log(hi) - lib.log(lo)
 
 
 def _thermal_mean_of_spectrum(lib, levels, spectrum, beta):
@@ -447,7 +463,7 @@ def _solve_beta(lib, levels, target):
     beta = (lo + hi) / 2
     # enough for bisection alone to exhaust the working precision
     max_iter = 100 + 2 * _precision_bits(lib)
-    for _ in range(max_iter):
+    for iteration in range(max_iter):
         f, slope = f_and_slope(beta)
         if f > 0:
             lo = beta
@@ -462,7 +478,9 @@ def _solve_beta(lib, levels, target):
                 return candidate
         else:
             candidate = lo - 1  # force bisection
-        if not (lo < candidate < hi):
+        if not (lo < candidate < hi) or iteration >= 50:
+            # Newton has had its chance: an entropy with few bits (a subnormal one,
+            # 1e-321) rounds f so coarsely that its steps wander; bisection does not
             candidate = (lo + hi) / 2
         if abs(candidate - beta) <= 4 * lib.eps * abs(candidate):
             return candidate

@@ -665,10 +665,11 @@ def _local_columns(info: _LocalInfo, d, n):
     beta = d.get("beta")
     if beta is None:
         if info.two_level:
-            # ln(hi/lo)/gap as log1p((hi - lo)/lo)/gap (_beta_of_spectrum); hi >= 1/2 > 0,
-            # so lo = 0 gives hi/0 = inf and beta = inf
+            # ln(hi/lo)/gap as thermal._log_ratio computes it; hi >= 1/2 > 0, so lo = 0
+            # gives ln hi - ln 0 = inf and beta = inf
             lo, hi = spectrum
-            beta = np.log1p((hi - lo) / lo) / info.gaps[1]
+            beta = np.where(hi <= 2 * lo, np.log1p((hi - lo) / lo),
+                            np.log(hi) - np.log(lo)) / info.gaps[1]
         else:
             beta = _beta_for_entropy_array(levels, S)
     else:
@@ -697,10 +698,10 @@ def _local_columns(info: _LocalInfo, d, n):
         "S": S,
         "beta": beta,
         "Eth": ground + thermal_above if ground != 0 else thermal_above,
-        "ergotropy": clip_rounding(above - passive,
-                                   ergotropy_rounding_bound(count, above, passive)),
+        "ergotropy": clip_rounding(above - passive, ergotropy_rounding_bound(
+            count, above, passive, 0.0, ground)),
         "exergy": clip_rounding(above - thermal_above, exergy_rounding_bound(
-            count, above, thermal_above, beta, S, spread)),
+            count, above, thermal_above, beta, S, spread, 0.0, ground)),
         "spectrum": spectrum,
     }
 
@@ -758,9 +759,12 @@ def _local_from_data(sub: Subsystem, d, lib):
     exergy = definitions.exergy(above, thermal_above)
     if lib is FLOAT64:
         count = len(spectrum)
-        ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(count, above, passive))
+        ground = float(sub.ground)
+        ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
+            count, above, passive, 0.0, ground))
         exergy = clip_rounding(exergy, exergy_rounding_bound(
-            count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above)))
+            count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
+            0.0, ground))
     return {
         "E": d["E"],
         "S": entropy,
