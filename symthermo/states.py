@@ -40,6 +40,7 @@ __all__ = [
 #: an entry's own rounding counts only when finer than this (the float64 tolerance):
 #: "0.5" or "0.333" are exact as typed; "0.33333333333333331" is a printed rounding
 _ROUNDING_FLOOR = 1e-12
+_ROUNDING_FLOOR_POWER = -12
 #: tolerances are this many units of the input's rounding, per dimension
 _ROUNDING_UNITS = 8
 
@@ -70,69 +71,70 @@ def _show_deviation(x):
 # -- the precision of what was given ---------------------------------------------
 
 def _string_unit(text):
-    """The power of ten of the last typed digit of the coarsest long decimal in
-    ``text``: -50 for 50 decimals of a number; 0 when every decimal in it has a
-    single significant digit ("0.5", "1e-14": exact as typed)."""
-    worst = 0
+    """The unit of the last typed digit of the coarsest rounded decimal in ``text``
+    (an mpmath number; None when there is none).
+
+    A decimal is a rounding when it has at least two significant digits and its
+    last digit is finer than the float64 tolerance (1e-12): 50 digits of a
+    number, a float printed by another program.  "0.5", "0.333" or "1e-14"
+    are exact as typed.
+    """
+    import mpmath
+
+    worst = None
     for m in re.finditer(r"(?<![A-Za-z_])(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?", text):
         whole, _, frac = m.group(1).partition(".")
-        digits = (whole + frac).lstrip("0")
-        if len(digits) < 2:
+        if len((whole + frac).lstrip("0")) < 2:
             continue
         power = int(m.group(2) or 0) - len(frac)  # the unit of the last digit: 10^power
-        if worst == 0 or power > worst:
+        if power < _ROUNDING_FLOOR_POWER and (worst is None or power > worst):
             worst = power
-    return worst
+    return None if worst is None else mpmath.mpf(10) ** worst
 
 
 def _entry_unit(x):
-    """(kind, size): the rounding of one entry as given.
-
-    kind is "float" for binary floats (their precision is float64's),
-    "unit" with an absolute unit of the last digit (a mpmath number or a
-    long decimal string), or "exact".
-    """
+    """The rounding of one entry as given: ``"float"`` for a binary float (its
+    precision is float64's), an mpmath unit of its last digit (a long decimal
+    string) or bit (an mpmath or SymPy Float number finer than 1e-12), or None
+    (exact)."""
     import numbers
 
     import numpy as np
 
     if isinstance(x, str):
-        power = _string_unit(x)
-        return ("unit", power) if power else ("exact", None)
+        return _string_unit(x)
     if isinstance(x, (bool, np.bool_)) or x is None:
-        return ("exact", None)
+        return None
     if isinstance(x, (float, complex, np.floating, np.complexfloating)):
-        return ("float", None)
+        return "float"
     if isinstance(x, numbers.Rational):
-        return ("exact", None)
+        return None
     import mpmath
 
     if isinstance(x, (mpmath.mpf, mpmath.mpc)):
         parts = (x.real, x.imag) if isinstance(x, mpmath.mpc) else (x,)
         units = [mpmath.ldexp(1, p._mpf_[2]) for p in parts if p != 0 and mpmath.isfinite(p)]
-        return ("mp", max(units)) if units else ("exact", None)
+        units = [u for u in units if u <= _ROUNDING_FLOOR]
+        return max(units) if units else None
     if type(x).__module__.startswith("sympy"):
         import sympy
 
-        if isinstance(x, sympy.Float):
-            return _entry_unit(mpmath.mpf(x._mpf_)) if x != 0 else ("exact", None)
-        floats = list(x.atoms(sympy.Float)) if hasattr(x, "atoms") else []
-        if floats:
-            return max((_entry_unit(f) for f in floats), key=lambda u: _order(u))
-    return ("exact", None)
+        floats = [x] if isinstance(x, sympy.Float) else (
+            list(x.atoms(sympy.Float)) if hasattr(x, "atoms") else [])
+        return _coarsest(_entry_unit(mpmath.mpf(f._mpf_)) for f in floats if f != 0)
+    return None
 
 
-def _order(u):
-    kind, size = u
-    if kind == "float":
-        return 10**6
-    if kind == "unit":
-        return size
-    if kind == "mp":
-        import mpmath
-
-        return int(mpmath.floor(mpmath.log10(size))) if size else -(10**9)
-    return -(10**9)
+def _coarsest(units):
+    worst = None
+    for u in units:
+        if u is None:
+            continue
+        if u == "float":
+            return "float"
+        if worst is None or u > worst:
+            worst = u
+    return worst
 
 
 def _entries(M):
@@ -183,7 +185,6 @@ def input_tolerance(M, lib: NumberSystem):
     ...     print(mpmath.nstr(input_tolerance(typed, MPMATH), 3))
     8.0e-50
     """
-    import mpmath
     import numpy as np
 
     if lib is EXACT:
@@ -196,29 +197,17 @@ def input_tolerance(M, lib: NumberSystem):
         if entries.dtype.kind in "iub":
             return work
         entries = entries.tolist()
-    worst = ("exact", None)
     try:
-        rows = list(entries)
-        flat = [x for row in rows for x in (row if hasattr(row, "__iter__") and not isinstance(
-            row, str) else [row])]
+        flat = [x for row in entries for x in (
+            row if hasattr(row, "__iter__") and not isinstance(row, str) else [row])]
     except TypeError:
         return work
-    for x in flat:
-        u = _entry_unit(x)
-        if _order(u) > _order(worst):
-            worst = u
-    kind, size = worst
-    if kind == "float":
+    worst = _coarsest(_entry_unit(x) for x in flat)
+    if worst is None:
+        return work
+    if worst == "float":
         return _larger(lib, work, FLOAT64.tolerance)
-    if kind == "exact":
-        return work
-    if kind == "unit":
-        unit = mpmath.mpf(10) ** size
-    else:
-        unit = size
-    if unit > _ROUNDING_FLOOR:
-        return work
-    return _larger(lib, work, _ROUNDING_UNITS * unit)
+    return _larger(lib, work, _ROUNDING_UNITS * worst)
 
 
 def _larger(lib, a, b):

@@ -11,7 +11,6 @@ it is evaluated at; the code's own states are never rejected as bad input.
 """
 
 import json
-import math
 
 import mpmath
 import numpy as np
@@ -200,6 +199,8 @@ class TestInputTolerance:
         ([["0.33333333333333331", "0"], ["0", "0.66666666666666663"]], 8e-17),
         ([["0." + "3" * 40, "0"], ["0", "0." + "6" * 40]], 8e-40),
         ([["1.2345678901234567e-05", "0"], ["0", "1"]], 8e-21),
+        # a short decimal beside 40-digit ones does not hide their rounding
+        ([["0." + "3" * 40, "1.5e-3"], ["1.5e-3", "0." + "6" * 40]], 8e-40),
     ])
     def test_decimal_strings(self, entries, expected):
         with working_precision(60):
