@@ -345,8 +345,11 @@ def density_spectrum(M, *, name="rho", lib: NumberSystem = FLOAT64, tolerance=No
     than the eigensolver's rounding are they rounded: for a float64 matrix
     that is not diagonal, eigenvalues within 2 d eps max(1, |M|) of 0 or 1
     (indistinguishable from them: a pure state in a rotated basis comes out
-    with eigenvalues of +-1e-17) are returned as exact 0 or 1; in mpmath the
-    same with 10 d eps |M| (eps of the working precision), and the digits
+    with eigenvalues of +-1e-17) are returned as exact 0 or 1, and so are
+    those of a state the code computed (``computed=True``: propagated,
+    reduced), whose entries carry the computation's rounding even when
+    diagonal; in mpmath the same within 10 d eps |M| (eps of the working
+    precision), and the digits
     are certified by re-evaluating at a higher precision, where a true small
     eigenvalue comes out of the noise.
 
@@ -371,7 +374,8 @@ def density_spectrum(M, *, name="rho", lib: NumberSystem = FLOAT64, tolerance=No
     if lib is not FLOAT64:
         # the rounding noise of the eigensolver: |lambda| below it is an exact zero
         noise = 10 * len(vals) * lib.eps * max(lib.one, lib.norm(M))
-    elif not _is_diagonal_array(M):
+    elif computed or not _is_diagonal_array(M):
+        # a computed state's entries carry the computation's rounding, diagonal or not
         noise = 2 * len(vals) * lib.eps * max(lib.one, lib.norm(M))
     out = []
     for v in vals:

@@ -145,6 +145,17 @@ class TestGibbsQubit:
         assert 0.0 <= q["exergy"] <= 4 * EPS * 0.7 * rho[1, 1]
         assert q["ergotropy"] == 0.0
 
+    def test_in_the_ledger(self):
+        """The propagator route: a Gibbs qubit at beta = 34 beside a ground-state qubit,
+        uncoupled, keeps its beta (and exergy 0) at every time."""
+        from symthermo.ledger import ledger
+
+        rows = ledger({"A": (QUBIT, gibbs_qubit(34.0)), "B": (QUBIT, np.diag([1.0, 0.0]))},
+                      [0.0, 1.0, 5.0])
+        for row in rows:
+            assert abs(row["beta_A"] - 34.0) <= 1e-12 * 34.0
+            assert row["exergy_A"] == 0.0 and row["beta_B"] == math.inf
+
     def test_rotated_basis(self):
         """In a rotated basis p_e = e^-34 = 1.7e-15 is 8 times the eigensolver's
         rounding: it is kept, and beta comes back to what that rounding allows."""
