@@ -122,35 +122,44 @@ def _relative_entropy(lib, R, Sg, spectrum=None):
     if spectrum is None:
         spectrum = density_spectrum(R, lib=lib)
     minus_s = -entropy_of_spectrum(lib, spectrum)
-    vals, vecs = lib.eigh(Sg)
-    n = len(vals)
+    n = lib.size(Sg)
+    if lib is not EXACT and _diagonal(lib, Sg):
+        # sigma's eigenvalues are its diagonal, exactly, and its eigenvectors the basis:
+        # only an eigenvalue that is not positive is a kernel direction
+        pairs = [(lib.real(Sg[k, k]), lib.real(R[k, k])) for k in range(n)]
+        noise = lib.zero
+    else:
+        vals, vecs = lib.eigh(Sg)
+        pairs = [(vals[k], lib.real(lib.sandwich(lib.column(vecs, k), R))) for k in range(n)]
+        # eigenvalues within the eigensolver's rounding of 0 are 0 (density_spectrum's rule)
+        noise = None if lib is EXACT else (2 if lib is FLOAT64 else 10) * n * lib.eps * max(
+            lib.one, lib.norm(Sg))
     cross = lib.zero
-    for k in range(n):
-        v = lib.column(vecs, k)
-        weight = lib.real(lib.sandwich(v, R))
-        s = vals[k]
+    for s, weight in pairs:
         if lib is EXACT:
             weight = weight.simplify() if hasattr(weight, "simplify") else weight
             if s == 0:
                 if weight != 0:
                     return lib.inf
                 continue
-        elif lib is FLOAT64:
-            # only an eigenvalue that is not positive is a kernel direction; a tiny
-            # positive one is a population like any other (its log is finite)
-            if s <= 0:
+        else:
+            if s <= noise:
                 if weight > lib.tolerance:
                     return lib.inf
                 continue
             if weight <= 0:
-                continue  # 0 ln s = 0 (the weight's rounding below 0 included)
-        else:
-            if s <= lib.tolerance:
-                if weight > lib.tolerance:
-                    return lib.inf
-                continue
+                continue  # 0 ln s = 0 (a weight rounded below 0 included)
         cross += weight * lib.log(s)
     return minus_s - cross
+
+
+def _diagonal(lib, M):
+    if lib is FLOAT64:
+        from .states import _is_diagonal_array
+
+        return _is_diagonal_array(M)
+    n = lib.size(M)
+    return all(M[i, j] == 0 for i in range(n) for j in range(n) if i != j)
 
 
 def mutual_information(rho, dims, *, parties=None, dps=None):

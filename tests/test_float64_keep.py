@@ -438,3 +438,22 @@ class TestVectorisedAgrees:
         for k, s in enumerate(S):
             scalar = beta_for_entropy(FLOAT64, levels, float(s))
             assert abs(vec[k] - scalar) <= 1e-13 * scalar
+
+
+class TestRelativeEntropyMpmath:
+    """The same at dps 30: an eigenvalue of sigma of 1e-40 (below the working
+    precision's eps) is a population, not a kernel direction."""
+
+    @pytest.mark.parametrize("s", ["1e-20", "1e-40", "1e-100"])
+    def test_tiny_sigma_eigenvalue(self, s):
+        rho = [["1/2", 0], [0, "1/2"]]
+        sigma = [[f"1 - {s}", 0], [0, s]]
+        got = relative_entropy(rho, sigma, dps=30)
+        assert mpmath.isfinite(got)
+        with mpmath.workdps(150):
+            x = mpmath.mpf(s)
+            exact = -mpmath.log(2) - (mpmath.log1p(-x) + mpmath.log(x)) / 2
+            assert abs(got - exact) <= abs(exact) * mpmath.mpf(10) ** -29
+
+    def test_kernel_is_inf(self):
+        assert relative_entropy([["1/2", 0], [0, "1/2"]], [[1, 0], [0, 0]], dps=30) == mpmath.inf
