@@ -21,12 +21,12 @@ near-pure state's small exergy is not the difference of two large numbers.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .entropy import entropy_of_spectrum
-from .numbers import EXACT, NumberSystem
+from .numbers import EXACT, FLOAT64, NumberSystem
 from .precision import evaluate, rounded, scope
-from .numbers import FLOAT64
 from .states import _is_diagonal_array, checked_state
 from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
                       _thermal_moments, levels_of)
@@ -168,9 +168,7 @@ def ergotropy_rounding_bound(d, above, passive, eigen_error=0.0, offset=0.0):
     moves.  ``offset`` is the ground energy the energies were measured from (an
     energy near -0.5 rounded to 5.6e-17 leaves that much in E - E0).  Works
     elementwise on numpy arrays."""
-    import numpy as np
-
-    return 8 * d * FLOAT64.eps * (np.abs(above) + np.abs(passive) + np.abs(offset)) + eigen_error
+    return 8 * d * FLOAT64.eps * (abs(above) + abs(passive) + abs(offset)) + eigen_error
 
 
 def exergy_rounding_bound(d, above, thermal, beta, entropy, spread, eigen_error=0.0,
@@ -187,6 +185,15 @@ def exergy_rounding_bound(d, above, thermal, beta, entropy, spread, eigen_error=
     """
     import numpy as np
 
+    if not any(isinstance(x, np.ndarray) for x in (above, thermal, beta, entropy, spread)):
+        # one row: plain floats (no numpy overhead on the per-row route)
+        scale = 8 * d * FLOAT64.eps
+        t = abs(float(thermal))
+        b = float(beta)
+        finite = 0 < b < math.inf
+        out = scale * (abs(float(above)) + t + (b * float(spread) * t + abs(float(entropy)) / b
+                                                 if finite else 0.0) + abs(float(offset)))
+        return out + eigen_error * (1 + (40 * d / b if finite else 0.0))
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         beta = np.asarray(beta, dtype=float)
         finite = np.isfinite(beta) & (beta > 0)
