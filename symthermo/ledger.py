@@ -162,13 +162,14 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     dps = None if lib is FLOAT64 else mpmath.mp.dps
     # rho0 was checked when it was read (or built by a model): what is computed from it
     # is checked against its own error bound, never as input
-    bound = computed_tolerance(rho0, lib)
+    eigenvalues0 = lib.eigvalsh(rho0)
+    bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
     states = evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
     q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
           for n, r in zip(names, reduced0)}
-    s_joint0 = entropy_of_spectrum(lib, density_spectrum(rho0, name="rho(0)", lib=lib,
-                                                         tolerance=bound, computed=True))
+    s_joint0 = entropy_of_spectrum(lib, density_spectrum(
+        rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
     i_tot0 = sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
     unitary = not lindblad
     rows = []

@@ -230,18 +230,19 @@ def _work_tolerance(lib):
     return lib.tolerance
 
 
-def computed_tolerance(M, lib: NumberSystem):
+def computed_tolerance(M, lib: NumberSystem, *, eigenvalues=None):
     """The error bound of states computed from ``M`` (a state already checked).
 
     Partial traces, unitary and Lindblad evolutions are trace-preserving and
     positive, so what they make of ``M`` is as far from a density matrix as
     ``M`` itself (its trace deviation, the weight of its negative
     eigenvalues, its asymmetry), plus the rounding of the computation
-    (``lib.tolerance``, at the digits asked for in mpmath).
+    (``lib.tolerance``, at the digits asked for in mpmath).  ``eigenvalues``:
+    those of ``M`` if the caller has them already.
     """
     if lib is EXACT:
         return lib.zero
-    vals = lib.eigvalsh(M)
+    vals = lib.eigvalsh(M) if eigenvalues is None else eigenvalues
     negative = lib.zero
     for v in vals:
         if v < 0:
@@ -321,7 +322,8 @@ def checked_state(rho, *, name="rho", dim=None, lib: NumberSystem = FLOAT64, tol
         import sympy
 
         if tr.is_number and sympy.simplify(tr - 1) != 0:
-            raise ValueError(f"{name} must have unit trace, got {sympy.simplify(tr)}")
+            raise ValueError(f"{name} must have unit trace, got {sympy.simplify(tr)} "
+                             f"(trace - 1 = {sympy.simplify(tr - 1)})")
     elif abs(tr - 1) > tolerance * n:
         raise ValueError(f"{name} must have unit trace, got {_show(tr)} "
                          f"(trace - 1 = {_show_deviation(tr - 1)})")
@@ -329,14 +331,15 @@ def checked_state(rho, *, name="rho", dim=None, lib: NumberSystem = FLOAT64, tol
 
 
 def density_spectrum(M, *, name="rho", lib: NumberSystem = FLOAT64, tolerance=None,
-                     computed=False):
+                     computed=False, eigenvalues=None):
     """Eigenvalues of a density matrix, ascending, multiplicities kept.
 
     An eigenvalue below -tolerance (default ``lib.tolerance``) is an error,
     never clamped: a ``ValueError`` for a matrix as given, an
     :class:`~symthermo.errors.InternalStateError` for one the code computed
     (``computed=True``).  Eigenvalues in [-tolerance, 0) are rounding noise
-    about an exact 0 and are returned as 0.
+    about an exact 0 and are returned as 0.  ``eigenvalues``: M's own
+    (ascending, as ``lib.eigvalsh`` gives them) if the caller has them.
 
     Positive eigenvalues are kept as they are, however small, wherever the
     eigensolver computed them exactly: a diagonal float64 matrix has its
@@ -362,7 +365,7 @@ def density_spectrum(M, *, name="rho", lib: NumberSystem = FLOAT64, tolerance=No
     >>> density_spectrum(np.full((2, 2), 0.5) + 1e-17 * np.array([[1, 1], [1, 1]]))
     [0.0, 1.0]
     """
-    vals = lib.eigvalsh(M)
+    vals = lib.eigvalsh(M) if eigenvalues is None else eigenvalues
     if lib is EXACT:
         for v in vals:
             if v.is_number and v.is_negative:
