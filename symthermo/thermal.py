@@ -419,7 +419,7 @@ def beta_for_entropy(lib: NumberSystem, levels, entropy):
     tol = lib.tolerance * 10
     if entropy > s_max + tol:
         raise ValueError(f"entropy {entropy} exceeds the maximum ln d = {s_max}")
-    if not lib.isinf(s_max) and s_max - entropy <= tol:
+    if not lib.isinf(s_max) and s_max - entropy <= _zero_tolerance(lib, levels, s_max, tol):
         return lib.zero
     target = entropy - s_min
     if target < -tol:
@@ -430,6 +430,20 @@ def beta_for_entropy(lib: NumberSystem, levels, entropy):
     if target <= 0:
         return lib.inf
     return _solve_beta(lib, levels, target)
+
+
+def _zero_tolerance(lib, levels, s_max, tol):
+    """How close to ln d an entropy is the maximally mixed state's.
+
+    In float64 the rounding of S itself (8 d eps ln d): beta near 0 is
+    ill-conditioned (ln d - S ~ beta^2 Var/2) but still has digits there, a
+    Gibbs qutrit at beta = 1e-6 gets beta to ~1e-2 instead of 0.  Entropies
+    up to ``tol`` above ln d (a state with its trace off by the input
+    tolerance) are still 0, not an error.
+    """
+    if lib is FLOAT64:
+        return 8 * len(levels.energies) * lib.eps * max(1.0, float(s_max))
+    return tol
 
 
 def _fmt(x):
@@ -561,8 +575,9 @@ def _beta_for_entropy_array(levels, S):
     if math.isnan(lo) or math.isnan(hi):
         raise ValueError("entropy is nan")
     flat = not oscillator and len(set(levels.gaps)) == 1
-    if not flat and lo > s_min and hi < s_max - tol:
-        # the common case: every entropy strictly inside (ln g0, ln d - tol)
+    ztol = tol if oscillator else _zero_tolerance(lib, levels, s_max, tol)
+    if not flat and lo > s_min and hi < s_max - ztol:
+        # the common case: every entropy strictly inside (ln g0, ln d - ztol)
         return _solve_beta_array(levels, S - s_min if s_min else S, lo - s_min)
     if flat:
         bad = ~(np.abs(S - s_max) <= tol)
@@ -572,7 +587,7 @@ def _beta_for_entropy_array(levels, S):
     if hi > s_max + tol:
         beta_for_entropy(lib, levels, float(S[S > s_max + tol][0]))  # raises the scalar's error
     target = S - s_min if s_min else S
-    zero = None if oscillator or hi < s_max - tol else s_max - S <= tol
+    zero = None if oscillator or hi < s_max - ztol else s_max - S <= ztol
     if lo < s_min - tol:
         below = target < -tol if zero is None else ~zero & (target < -tol)
         if below.any():

@@ -457,3 +457,29 @@ class TestRelativeEntropyMpmath:
 
     def test_kernel_is_inf(self):
         assert relative_entropy([["1/2", 0], [0, "1/2"]], [[1, 0], [0, 0]], dps=30) == mpmath.inf
+
+
+class TestNearInfiniteTemperature:
+    """beta -> 0 from the entropy (more than two levels): ln d - S ~ beta^2 Var/2, so
+    beta is ill-conditioned there but keeps digits down to where ln d - S is the
+    rounding of S; below that it is 0 (the maximally mixed state)."""
+
+    H = np.diag([0.0, 1.0, 2.5])
+
+    @pytest.mark.parametrize("beta", [1e-6, 1e-5, 1e-4, 1e-2, 0.5])
+    def test_gibbs_qutrit(self, beta):
+        energies = np.diag(self.H)
+        w = np.exp(-beta * energies)
+        p = w / w.sum()
+        var = float(p @ energies**2 - (p @ energies) ** 2)
+        got = entropy_matched_beta(np.diag(p), self.H)
+        # dS ~ 8 d eps ln d moves beta by dS / (beta Var)
+        assert abs(got - beta) <= 2e-14 / (beta * var) + 1e-12 * beta
+        s = von_neumann_entropy(np.diag(p))
+        vec = beta_for_entropy_array(levels_of(self.H, FLOAT64), np.array([s]))[0]
+        assert abs(vec - beta) <= 2e-14 / (beta * var) + 1e-12 * beta
+
+    def test_indistinguishable_from_maximally_mixed(self):
+        p = np.exp(-1e-9 * np.diag(self.H))
+        assert entropy_matched_beta(np.diag(p / p.sum()), self.H) == 0.0
+        assert entropy_matched_beta(np.eye(3) / 3, self.H) == 0.0
