@@ -30,7 +30,7 @@ from .entropy import entropy_of_spectrum
 from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
-from .precision import check_dps, stable
+from .precision import check_dps, precision_held, stable
 from .states import check_density_matrix, density_spectrum
 
 __all__ = ["System", "load_system", "ledger", "ledger_keys", "ledger_rows", "trajectory_rows",
@@ -223,6 +223,7 @@ def identity_sides(row):
     return out
 
 
+@precision_held()
 def ledger(subsystems, times, *, coupling=None, lindblad=(), initial_state=None, dps=None,
            convention="received"):
     """The ledger rows of a system at the given times.

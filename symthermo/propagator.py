@@ -44,6 +44,8 @@ import numpy as np
 import scipy.linalg
 from scipy.sparse.csgraph import connected_components
 
+from .precision import precision_held
+
 __all__ = ["evolve", "unitary_evolution", "lindblad_evolution", "lindblad_generator"]
 
 #: guard digits added to ``dps`` inside ``mpmath.workdps`` (at least 10)
@@ -367,6 +369,7 @@ def _extra_digits(scale):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def unitary_evolution(H, rho0, times, *, dps=None):
     """Density matrices U(t) rho0 U(t)^dag with U(t) = exp(-i H t).
 
@@ -454,6 +457,7 @@ def unitary_evolution(H, rho0, times, *, dps=None):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def lindblad_generator(H, lindblad, *, dps=None):
     """The Lindblad superoperator as a d^2 x d^2 matrix, column-stacking convention.
 
@@ -551,6 +555,7 @@ def _generator_mp(H, terms):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def lindblad_evolution(H, rho0, times, *, lindblad, dps=None):
     """Density matrices exp(G t) rho0 under the Lindblad master equation.
 
@@ -976,6 +981,7 @@ def _refine(Gx, X, clusters, target, t_max):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def evolve(H, rho0, times, *, lindblad=(), dps=None):
     """Density matrices rho(t) for each t in times under the master equation.
 

@@ -42,6 +42,7 @@ from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
+from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_moments)
 from ..ergotropy import passive_energy
@@ -265,6 +266,7 @@ class Model:
         """
         return None
 
+    @precision_held()  # thread safety: mpmath's precision is process-wide
     def evaluate(self, p, times, *, lib, convention="received"):
         """Rows of the closed-form route (raw numbers in ``lib``).
 
@@ -284,6 +286,7 @@ class Model:
         locals_ = self._local_systems(p, lib)
         return [self._finish(locals_, data0, d, t, lib, convention) for t, d in zip(times, data)]
 
+    @precision_held()
     def propagate(self, p, times, *, lib, convention="received"):
         """Rows of the propagator route (raw numbers in ``lib``)."""
         from ..ledger import trajectory_rows
