@@ -208,20 +208,37 @@ def scope(*objects, dps=None):
 
 @precision_held()
 def rounded(x, digits):
-    """Round an mpmath number (or a dict/list of them) to ``digits``; others pass."""
-    import dataclasses
+    """Round an mpmath number (or a dict/list of them) to ``digits``; others pass.
+
+    The numbers come back as :mod:`symthermo.values` numbers that carry
+    ``digits`` and print with them, whatever ``mpmath.mp.dps`` is.
+
+    >>> import mpmath
+    >>> from symthermo.precision import rounded, working_precision
+    >>> with working_precision(30):
+    ...     x = rounded(mpmath.mpf(2) / 3, 30)
+    >>> x, x.dps
+    (mpf('0.666666666666666666666666666667'), 30)
+    """
+    from .values import with_digits
 
     if digits is None:
         return x
+    return with_digits(_rounded(x, digits), digits)
+
+
+def _rounded(x, digits):
+    import dataclasses
+
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return type(x)(*[rounded(getattr(x, f.name), digits) for f in dataclasses.fields(x)])
+        return type(x)(*[_rounded(getattr(x, f.name), digits) for f in dataclasses.fields(x)])
     if isinstance(x, mpmath.matrix):
         with mpmath.workdps(digits):
             return x.apply(lambda v: +v)
     if isinstance(x, dict):
-        return {k: rounded(v, digits) for k, v in x.items()}
+        return {k: _rounded(v, digits) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return type(x)(rounded(v, digits) for v in x)
+        return type(x)(_rounded(v, digits) for v in x)
     if isinstance(x, (mpmath.mpf, mpmath.mpc)):
         with mpmath.workdps(digits):
             return +x
