@@ -518,9 +518,13 @@ def load_system(source):
         raise ValueError(f"{where}: 'subsystems' must be a non-empty object of name -> {{H, rho0}}")
     parsed = {}
     for name, entry in subs.items():
+        if isinstance(entry, dict) and set(entry) == {"oscillator", "rho0"}:
+            parsed[name] = _oscillator_entry(entry, f"subsystems.{name}")
+            continue
         if not isinstance(entry, dict) or set(entry) != {"H", "rho0"}:
             got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise ValueError(f"subsystems.{name}: expected exactly the keys H and rho0, got {got}")
+            raise ValueError(f"subsystems.{name}: expected exactly the keys H and rho0 "
+                             f"(or oscillator and rho0), got {got}")
         parsed[name] = (_matrix(entry["H"], f"subsystems.{name}.H"),
                         _matrix(entry["rho0"], f"subsystems.{name}.rho0"))
     coupling = _matrix(data["coupling"], "coupling") if data.get("coupling") is not None else None
@@ -531,6 +535,38 @@ def load_system(source):
         rate = _entry(term["rate"], f"lindblad[{k}].rate")
         lindblad.append((rate, _matrix(term["operator"], f"lindblad[{k}].operator")))
     return System(parsed, coupling, tuple(lindblad))
+
+
+#: the most Fock levels an oscillator of SYSTEM.json may declare
+MAX_OSCILLATOR_LEVELS = 2000
+
+
+def _oscillator_entry(entry, where):
+    """(Oscillator(omega), rho0 padded with zeros to ``levels``) from a SYSTEM.json entry."""
+    spec = entry["oscillator"]
+    if not isinstance(spec, dict) or set(spec) != {"omega", "levels"}:
+        got = sorted(spec) if isinstance(spec, dict) else type(spec).__name__
+        raise ValueError(f"{where}.oscillator: expected exactly the keys omega and levels, got {got}")
+    omega = _entry(spec["omega"], f"{where}.oscillator.omega")
+    try:
+        value = complex(parse_number(omega))
+    except (TypeError, ValueError):
+        value = -1
+    if value.imag != 0 or value.real <= 0:
+        raise ValueError(f"{where}.oscillator.omega must be a positive real number, got {omega!r}")
+    levels = spec["levels"]
+    if isinstance(levels, bool) or not isinstance(levels, int) or not (
+            2 <= levels <= MAX_OSCILLATOR_LEVELS):
+        raise ValueError(f"{where}.oscillator.levels must be an integer from 2 to "
+                         f"{MAX_OSCILLATOR_LEVELS}, got {json.dumps(levels)}")
+    rho = _matrix(entry["rho0"], f"{where}.rho0")
+    if len(rho) > levels:
+        raise ValueError(f"{where}.rho0 is {len(rho)}x{len(rho)}, more than the oscillator's "
+                         f"{levels} levels")
+    # Fock levels above the given block start empty
+    padded = [row + ["0"] * (levels - len(rho)) for row in rho]
+    padded += [["0"] * levels for _ in range(levels - len(rho))]
+    return Oscillator(omega), padded
 
 
 def _entry(value, where):
