@@ -94,23 +94,43 @@ class Complex(mpmath.mpc):
         out.dps = int(dps)
         return out
 
+    # mpmath's ``mpf op mpc`` builds its result as ``type(other)``, without digits:
+    # such a Complex behaves as a plain mpc (``_digits()`` is None)
+    def _digits(self):
+        return getattr(self, "dps", None)
+
+    def _plain(self):
+        out = object.__new__(mpmath.mpc)
+        out._mpc_ = self._mpc_
+        return out
+
     def __repr__(self):
+        if self._digits() is None:
+            return repr(self._plain())
         return (f"mpc(real='{_digits_text(self.real, self.dps)}', "
                 f"imag='{_digits_text(self.imag, self.dps)}')")
 
     def __str__(self):
+        if self._digits() is None:
+            return str(self._plain())
         return f"({_digits_text(self.real, self.dps)} + {_digits_text(self.imag, self.dps)}j)"
 
     def __reduce__(self):
         re, im = self._mpc_
+        if self._digits() is None:
+            return (mpmath.mpc, (mpmath.mpf(re), mpmath.mpf(im)))
         return (_complex_from, (to_pickable(re), to_pickable(im), self.dps))
 
     @property
     def real(self):
+        if self._digits() is None:
+            return self._plain().real
         return Real._raw(self._mpc_[0], self.dps)
 
     @property
     def imag(self):
+        if self._digits() is None:
+            return self._plain().imag
         return Real._raw(self._mpc_[1], self.dps)
 
 
@@ -128,15 +148,20 @@ def _complex_from(re, im, dps):
 class Matrix(mpmath.matrix):
     """An ``mpmath.matrix`` whose entries were computed to ``dps`` digits.
 
-    Indexing returns :class:`Real`/:class:`Complex` entries; printing shows
-    ``dps`` digits; arithmetic gives plain ``mpmath.matrix``.
+    Printing shows ``dps`` digits; entries and arithmetic are plain mpmath
+    (mpmath's own routines test ``type(x) is mpc``, so entries stay exactly
+    mpmath's types and the matrix can be passed to any of them).
 
     >>> import mpmath
     >>> from symthermo.values import with_digits
     >>> with mpmath.workdps(25):
     ...     m = with_digits(mpmath.matrix([[mpmath.mpf(1) / 3, 0], [0, mpmath.mpf(2) / 3]]), 25)
-    >>> m[0, 0]
-    mpf('0.3333333333333333333333333')
+    >>> m
+    matrix(
+    [[mpf('0.3333333333333333333333333'), mpf('0.0')],
+     [mpf('0.0'), mpf('0.6666666666666666666666667')]])
+    >>> type(m[0, 0]) is mpmath.mpf
+    True
     >>> print(m)
     [0.3333333333333333333333333                          0.0]
     [                        0.0  0.6666666666666666666666667]
@@ -145,14 +170,6 @@ class Matrix(mpmath.matrix):
     def __init__(self, *args, dps=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.dps = int(dps) if dps is not None else mpmath.mp.dps
-
-    def __getitem__(self, key):
-        value = super().__getitem__(key)
-        if isinstance(value, mpmath.mpf):
-            return Real(value, self.dps)
-        if isinstance(value, mpmath.mpc):
-            return Complex(value, self.dps)
-        return value
 
     def __str__(self):
         return self.__nstr__(self.dps)
@@ -164,7 +181,7 @@ class Matrix(mpmath.matrix):
 
     def __repr__(self):
         rows = ",\n ".join(
-            "[" + ", ".join(repr(self[i, j]) for j in range(self.cols)) + "]"
+            "[" + ", ".join(repr(with_digits(self[i, j], self.dps)) for j in range(self.cols)) + "]"
             for i in range(self.rows))
         return f"matrix(\n[{rows}])"
 

@@ -75,7 +75,13 @@ def test_ledger_rows_print_their_digits():
 def test_matrices_carry_dps():
     m = thermal_state([[0, 0], [0, 1]], 2, dps=25)
     assert isinstance(m, mpmath.matrix) and isinstance(m, Matrix) and m.dps == 25
-    assert m[0, 0].dps == 25 and _significant_digits(str(m[0, 0])) == 25
+    assert type(m[0, 0]) is mpmath.mpf     # entries stay mpmath's own (mpmath.eigh tests types)
+    with mpmath.workdps(40):
+        ground = mpmath.nstr(1 / (1 + mpmath.exp(-2)), 25)
+    assert f"mpf('{ground}')" in repr(m)   # the ground population, 25 digits
+    assert _significant_digits(str(m).split()[0].strip("[")) == 25
+    vals, _ = mpmath.eigh(with_digits(mpmath.matrix([[1, 1j], [-1j, 1]]), 20))
+    assert abs(vals[0]) < 1e-14 and abs(vals[1] - 2) < 1e-14
     with mpmath.workdps(40):
         assert abs(m[1, 1] - 1 / (1 + mpmath.exp(2))) <= mpmath.mpf(10) ** -25
     p = passive_state([["1/4", 0], [0, "3/4"]], [[0, 0], [0, 1]], dps=25)
@@ -99,6 +105,10 @@ def test_behaves_as_mpmath_numbers():
     with mpmath.workdps(30):
         z = with_digits(mpmath.mpc(1, 2) / 3, 30)
     assert isinstance(z, Complex) and z.real.dps == 30
+    with mpmath.workdps(30):
+        plain_z = mpmath.mpc(1, 2) / 3
+    mixed = third + z                    # mpmath builds mpf + mpc as type(z), without digits
+    assert mixed == exact + plain_z and repr(mixed) == repr(exact + plain_z)
     assert pickle.loads(pickle.dumps(z)) == z
     m = with_digits(mpmath.matrix([[1, 2], [3, 4]]), 20)
     assert pickle.loads(pickle.dumps(m)).dps == 20 and pickle.loads(pickle.dumps(m)) == m
