@@ -80,9 +80,13 @@ def _vector_data(data):
         if (data.shape[0] == 1) != (data.shape[1] == 1):
             return list(data)
         return None
-    if isinstance(data, (list, tuple)) and data and not any(
-            isinstance(v, (list, tuple, np.ndarray)) for v in data):
-        return list(data)
+    if isinstance(data, (list, tuple)) and data:
+        if not any(isinstance(v, (list, tuple, np.ndarray)) for v in data):
+            return list(data)
+        if len(data) > 1 and all(isinstance(v, (list, tuple)) and len(v) == 1 for v in data):
+            return [v[0] for v in data]  # a column [[a], [b], ...]
+        if len(data) == 1 and isinstance(data[0], (list, tuple)) and len(data[0]) > 1:
+            return list(data[0])  # a row [[a, b, ...]]
     return None
 
 

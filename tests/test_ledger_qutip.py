@@ -95,6 +95,11 @@ def test_kets_are_pure_states():
     vec = np.array([1.0, 1.0]) / np.sqrt(2)
     as_numpy = ledger({"A": (H.full(), vec), "B": (H.full(), [1, 0])}, [0.0, 1.5], coupling=V.full())
     np.testing.assert_allclose(as_numpy.E_A, as_kets.E_A, atol=1e-14)
+    as_columns = ledger({"A": (H.full(), [[vec[0]], [vec[1]]]), "B": (H.full(), [[1, 0]])},
+                        [0.0, 1.5], coupling=V.full())
+    np.testing.assert_allclose(as_columns.E_B, as_kets.E_B, atol=1e-14)
+    as_bra = ledger({"A": (H, plus.dag()), "B": (H, qutip.basis(2, 0))}, [0.0, 1.5], coupling=V)
+    np.testing.assert_allclose(as_bra.S_A, as_kets.S_A, atol=1e-14)
     exact = ledger({"A": ([[0, 0], [0, 1]], [["1/2", "1/2"], ["1/2", "1/2"]]),
                     "B": ([[0, 0], [0, 1]], ["1", "0"])}, ["0", "1.5"], coupling=V.full(), dps=25)
     assert exact.S_A[0] == 0 and exact.beta_A[0] == mpmath.inf   # a pure state at t = 0
