@@ -150,7 +150,6 @@ def requested_digits():
     return _REQUESTED_DIGITS.get()
 
 
-@precision_held()
 def decimal_string(x, dps):
     """``x`` as a decimal string with ``dps`` significant digits.
 
@@ -165,11 +164,11 @@ def decimal_string(x, dps):
             return "inf" if x > 0 else "-inf"
         if x == 0:
             return "0"
-        with mpmath.workdps(max(dps, 17) + 5):
-            return mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False)
+        # exact (53 bits), and nstr works at an explicit precision: no global state involved
+        return mpmath.nstr(mpmath.mpf(x, prec=53), dps, strip_zeros=False)
     if not isinstance(x, (mpmath.mpf, mpmath.mpc)):
         # an int, Fraction or SymPy number: converted exactly enough for dps digits
-        with mpmath.workdps(max(dps, 17) + 5):
+        with precision_held(), mpmath.workdps(max(dps, 17) + 5):
             x = mpmath.mpmathify(x)
     if isinstance(x, mpmath.mpc):
         if x.imag != 0:
