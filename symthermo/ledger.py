@@ -32,7 +32,7 @@ from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, precision_held, stable
-from .states import check_density_matrix, density_spectrum
+from .states import check_density_matrix, computed_tolerance, density_spectrum, input_tolerance
 from .thermal import Oscillator
 
 __all__ = ["System", "load_system", "ledger", "ledger_keys", "ledger_rows", "trajectory_rows",
@@ -94,10 +94,14 @@ def _state_matrix(obj, lib, *, name, dim=None):
     """A density matrix from a density matrix or a ket (as the pure state |psi><psi|)."""
     data = _as_matrix_data(obj)
     vector = _vector_data(data)
-    if vector is not None:
-        column = lib.as_matrix([[v] for v in vector])
-        data = lib.projector(lib.column(column, 0))
-    return check_density_matrix(data, name=name, lib=lib, dim=dim)
+    if vector is None:
+        return check_density_matrix(data, name=name, lib=lib, dim=dim)
+    raw = data.reshape(-1, 1) if isinstance(data, np.ndarray) else [[v] for v in vector]
+    # checked at the precision the ket was given in; |psi><psi| doubles its rounding
+    tolerance = 2 * input_tolerance(raw, lib)
+    column = lib.as_matrix(raw)
+    return check_density_matrix(lib.projector(lib.column(column, 0)), name=name, lib=lib, dim=dim,
+                                tolerance=tolerance)
 
 
 def _state_size(obj):
@@ -262,17 +266,24 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
 
     ``subs`` maps names to :class:`~symthermo.local.Subsystem` (in tensor
     order, dimensions ``dims``); ``V`` is the coupling whose mean is E_int.
-    ``leak_check(name, reduced_state, t)`` may raise when a truncated Fock space holds population at its edge.
+    ``leak_check(name, reduced_state, t)`` may raise when a truncated Fock space
+    holds population at its edge.
     """
     from .propagator import evolve
 
     names = list(subs)
     ts = _times(lib, times)
     dps = None if lib is FLOAT64 else mpmath.mp.dps
-    states = evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps)
+    # rho0 was checked when it was read (or built by a model): what is computed from it
+    # is checked against its own error bound, never as input
+    eigenvalues0 = lib.eigvalsh(rho0)
+    bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
+    states = evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
-    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)") for n, r in zip(names, reduced0)}
-    s_joint0 = entropy_of_spectrum(lib, density_spectrum(rho0, name="rho(0)", lib=lib))
+    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
+          for n, r in zip(names, reduced0)}
+    s_joint0 = entropy_of_spectrum(lib, density_spectrum(
+        rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
     i_tot0 = sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
     unitary = not lindblad
     rows = []
@@ -285,7 +296,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             if leak_check is not None:
                 leak_check(n, reduced, t)
             reduced_states[n] = reduced
-            qt[n] = subs[n].quantities(reduced, name=f"rho_{n}(t={t})", check=False)
+            qt[n] = subs[n].quantities(reduced, name=f"rho_{n}(t={t})", check=False,
+                                       tolerance=bound)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
@@ -293,7 +305,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                                  convention=convention)
         if len(names) > 1:
             row["E_int"] = lib.expectation(rho, V)
-            s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})", lib=lib))
+            s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})", lib=lib,
+                                                                tolerance=bound, computed=True))
             mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual
             if unitary:

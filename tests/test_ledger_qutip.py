@@ -104,6 +104,9 @@ def test_kets_are_pure_states():
                     "B": ([[0, 0], [0, 1]], ["1", "0"])}, ["0", "1.5"], coupling=V.full(), dps=25)
     assert exact.S_A[0] == 0 and exact.beta_A[0] == mpmath.inf   # a pure state at t = 0
     assert float(exact.E_A[1]) == pytest.approx(as_kets.E_A[1], abs=1e-13)
+    # a ket of binary floats is checked at float64's tolerance, whatever dps
+    floats = ledger({"A": (H, plus), "B": (H, qutip.basis(2, 0))}, ["0", "1.5"], coupling=V, dps=20)
+    assert float(floats.E_A[1]) == pytest.approx(as_kets.E_A[1], abs=1e-13)
     # a joint ket as the initial state: a Bell state has I_AB = 2 ln 2 and stays so without coupling
     bell = (qutip.tensor(qutip.basis(2, 0), qutip.basis(2, 1))
             + qutip.tensor(qutip.basis(2, 1), qutip.basis(2, 0))).unit()
