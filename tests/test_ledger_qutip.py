@@ -137,6 +137,10 @@ def test_result_object_api():
     assert result[0:2] == result.rows[0:2]
     assert result == result.rows
     assert result.states is None and result.fock_leak == {}
+    import pickle
+
+    again = pickle.loads(pickle.dumps(result))      # results travel between processes (dask)
+    assert again == result and list(again.E_B) == list(result.E_B)
     assert "LedgerResult of A, B: 3 times, float64, received" in repr(result)
     with pytest.raises(AttributeError, match="E_C"):
         result.E_C
