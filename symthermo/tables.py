@@ -27,7 +27,7 @@ import mpmath
 import sympy
 
 from .numbers import EXACT, FLOAT64, MPMATH
-from .precision import FLOAT64_DIGITS, check_dps, decimal_string, stable
+from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
 
 __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", "render"]
 
@@ -177,6 +177,7 @@ def _ball_rows_out(result, keys, digits, errors):
     return out
 
 
+@precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
 def reference_payload(model, given_params, times, *, dps=30, float64=False,
                       convention="received", method="closed-form", number_system="balls",
                       errors=True):
@@ -232,6 +233,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     }
 
 
+@precision_held()
 def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received"):
     """The JSON-ready payload of ``symthermo ledger``."""
     from .ledger import ledger_keys, ledger_rows
