@@ -72,6 +72,10 @@ def build_parser():
     p = sub.add_parser("plot", help="draw one figure of the papers")
     p.add_argument("figure")
     p.add_argument("--out", default=".")
+
+    from .sweep_cli import add_sweep_parsers  # sweep, plot-sweep
+
+    add_sweep_parsers(sub)
     return parser
 
 
@@ -124,6 +128,10 @@ def _run(args):
 
         for path in plot_figure(args.figure, args.out):
             out.write(f"{path}\n")
+    elif args.command in ("sweep", "plot-sweep"):
+        from .sweep_cli import run_sweep_command
+
+        run_sweep_command(args, out)
     else:
         raise UsageError("a command is required: models, derive, reference, ledger, verify, "
                          "reproduce or plot (see symthermo --help)")

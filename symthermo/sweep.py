@@ -22,7 +22,7 @@ column and the sweep goes on.
 >>> from symthermo.sweep import sweep
 >>> result = sweep("exchange", {"g": [0.01, 0.02]}, "0,pi/(2*g)", keys=["Q_A", "W_A"],
 ...                float64=True, workers=1)
->>> [(r["g"], r["t"], r["Q_A"]) for r in result.rows]  # doctest: +NORMALIZE_WHITESPACE
+>>> [(r["param.g"], r["t"], r["Q_A"]) for r in result.rows]  # doctest: +NORMALIZE_WHITESPACE
 [('0.01', '0', '0'), ('0.01', '157.079632679490', '0'),
  ('0.02', '0', '0'), ('0.02', '78.5398163397448', '0')]
 >>> result.done, result.failed, result.skipped
@@ -44,7 +44,8 @@ from .sweep_grid import Grid
 from .sweep_reduce import parse_reduction, reduce_rows, reduction_keys
 from .sweep_store import Store
 
-__all__ = ["sweep", "SweepResult", "SweepIncomplete", "point_rows", "default_chunksize"]
+__all__ = ["sweep", "SweepResult", "SweepIncomplete", "point_rows", "default_chunksize",
+           "param_column"]
 
 
 class SweepIncomplete(SymthermoError, RuntimeError):
@@ -58,7 +59,7 @@ class SweepResult:
 
     ``rows``: one dict per parameter set and time (per parameter set with
     reductions), in task order, each holding ``task``, the swept parameter
-    values, the contract's keys (or the reductions) as strings and ``error``
+    values (columns ``param.NAME``), the contract's keys (or the reductions) as strings and ``error``
     (None, or the task's one-line error).  ``done``, ``failed``: tasks
     computed by this call (``failed`` of them recorded an error); ``skipped``:
     tasks already complete in the output file; ``lost``: tasks not finished
@@ -307,10 +308,7 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     computed = reduction_keys(reductions) if reductions else wanted
     computed = [k for k in all_keys if k in computed]
     outputs = names if reductions else wanted
-    clash = sorted(set(grid.names) & (set(outputs) | {"task", "error"}))
-    if clash:
-        raise ValueError(f"parameter name(s) {', '.join(clash)} clash with output columns")
-    columns = ["task"] + list(grid.names) + list(outputs) + ["error"]
+    columns = ["task"] + [param_column(n) for n in grid.names] + list(outputs) + ["error"]
     worker_model = model_obj.name if _registered(model_obj) else model_obj
     spec = _Spec(model=worker_model, params=tuple(sorted(fixed.items())),
                  times=tuple(time_texts), dps=digits, float64=bool(float64),
@@ -358,10 +356,12 @@ def _run(spec, todo, executor, workers, chunksize, store, results, bar, columns)
 
     def record(index, point, rows, error):
         if error is not None:
-            rows = [dict({c: None for c in columns}, task=index, **point, error=error)]
+            rows = [dict({c: None for c in columns}, task=index, **_param_columns(point),
+                         error=error)]
             counts["failed"] += 1
         else:
-            rows = [dict({c: None for c in columns}, task=index, **point, **r) for r in rows]
+            rows = [dict({c: None for c in columns}, task=index, **_param_columns(point), **r)
+                    for r in rows]
         if store is not None:
             store.append(index, rows)
         results[index] = rows
@@ -445,6 +445,20 @@ def _drive(pool, spec, chunks, window, record, points, counts):
         raise
 
 
+def param_column(name):
+    """The column of a swept parameter: ``param.NAME`` (a model's keys may reuse a
+    parameter's name: the refrigerator's ``beta_B`` is both).
+
+    >>> param_column("beta_B")
+    'param.beta_B'
+    """
+    return f"param.{name}"
+
+
+def _param_columns(point):
+    return {param_column(k): v for k, v in point.items()}
+
+
 def _registered(model):
     from .models import get_model, model_names
 
@@ -506,6 +520,7 @@ def _check_resumed(grid, task, rows, path):
         raise ValueError(f"{str(path)!r} holds task {task}, the grid has {len(grid)} points")
     point = grid[task]
     for row in rows:
-        if any(row.get(k) != v for k, v in point.items()):
+        if any(row.get(param_column(k)) != v for k, v in point.items()):
             raise ValueError(f"{str(path)!r}: the row of task {task} has parameters "
-                             f"{ {k: row.get(k) for k in point} }, the grid {point}")
+                             f"{ {k: row.get(param_column(k)) for k in point} }, the grid "
+                             f"{point}")
