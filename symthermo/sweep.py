@@ -154,14 +154,14 @@ def point_rows(model, given, times, *, keys=None, dps=30, float64=False, convent
 
     keys = list(model.keys() if keys is None else keys)
     if not float64:
-        payload = reference_payload(model, given, list(times), dps=dps,
+        payload = reference_payload(model, given, parse_times(times), dps=dps,
                                     convention=convention)
         return [{k: row[k] for k in keys} for row in payload["rows"]]
     from .numbers import FLOAT64
 
     p = model.params(given)
     model.numeric_params(p)
-    ts = _float64_times(parse_times(list(times)), p)
+    ts = _float64_times(parse_times(times), p)
     rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
     return _rows_out(rows, keys, FLOAT64_DIGITS)
 
@@ -317,7 +317,11 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     # the first point is checked here, so that a typo stops the sweep before it starts
     first = dict(fixed)
     first.update(grid[0])
-    model_obj.numeric_params(model_obj.params(first))
+    p_first = model_obj.numeric_params(model_obj.params(first))
+    from .numbers import FLOAT64
+    from .tables import time_values
+
+    time_values(time_texts, p_first, lib=FLOAT64)
 
     settings = {"model": model_obj.name, "params": dict(spec.params), "grid": grid.describe(),
                 "times": list(time_texts), "number_system": "float64" if float64 else "mpmath",
@@ -334,8 +338,8 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
                 _check_resumed(grid, task, rows, out)
                 results[task] = [_typed(row, columns) for row in rows]
         skipped = len(results)
-        todo = [(i, grid[i]) for i in range(len(grid)) if i not in results]
-        counts = _run(spec, todo, executor, workers, chunksize, store, results,
+        todo = [i for i in range(len(grid)) if i not in results]
+        counts = _run(spec, grid, todo, executor, workers, chunksize, store, results,
                       _progress_bar(progress, len(grid), skipped), columns)
     finally:
         if store is not None:
@@ -351,7 +355,7 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     return result
 
 
-def _run(spec, todo, executor, workers, chunksize, store, results, bar, columns):
+def _run(spec, grid, todo, executor, workers, chunksize, store, results, bar, columns):
     counts = {"done": 0, "failed": 0, "lost": 0, "reason": None}
 
     def record(index, point, rows, error):
@@ -368,14 +372,14 @@ def _run(spec, todo, executor, workers, chunksize, store, results, bar, columns)
         counts["done"] += 1
         bar.update(1)
 
-    points = dict(todo)
     try:
         if not todo:
             return counts
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         if executor is None and (n_workers <= 1 or len(todo) == 1):
             model = _worker_model(spec.model)
-            for index, point in todo:
+            for index in todo:
+                point = grid[index]
                 rows, error = _run_task(model, spec, point)
                 record(index, point, rows, error)
             return counts
@@ -384,12 +388,13 @@ def _run(spec, todo, executor, workers, chunksize, store, results, bar, columns)
         size = chunksize or default_chunksize(len(todo), n_workers, float64=spec.float64)
         if size < 1:
             raise ValueError(f"chunksize must be >= 1, got {size}")
-        chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+        chunks = ([(i, grid[i]) for i in todo[k:k + size]] for k in range(0, len(todo), size))
+        n_chunks = -(-len(todo) // size)
         owned = executor is None
-        pool = _process_pool(min(n_workers, len(chunks))) if owned else executor
+        pool = _process_pool(min(n_workers, n_chunks)) if owned else executor
         window = 2 * getattr(pool, "_max_workers", 0) or 64
         try:
-            _drive(pool, spec, chunks, window, record, points, counts)
+            _drive(pool, spec, chunks, window, record, grid, counts)
         finally:
             if owned:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -398,7 +403,7 @@ def _run(spec, todo, executor, workers, chunksize, store, results, bar, columns)
         bar.close()
 
 
-def _drive(pool, spec, chunks, window, record, points, counts):
+def _drive(pool, spec, chunks, window, record, grid, counts):
     """Submit chunks (at most ``window`` in flight), record each as it finishes."""
     queue = iter(chunks)
     futures = {}
@@ -435,7 +440,7 @@ def _drive(pool, spec, chunks, window, record, points, counts):
                         broken = True
                     continue
                 for index, rows, error in out:
-                    record(index, points[index], rows, error)
+                    record(index, grid[index], rows, error)
             submit()
         for chunk in queue:  # never submitted (the executor broke)
             counts["lost"] += len(chunk)

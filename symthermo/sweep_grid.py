@@ -41,9 +41,9 @@ __all__ = ["parse_number", "number_text", "parse_axis", "axis_values", "Grid",
            "MAX_POINTS", "MAX_AXIS"]
 
 #: the most points a grid may hold (a sweep's input is untrusted)
-MAX_POINTS = 10_000_000
+MAX_POINTS = 1_000_000
 #: the most values one axis may hold
-MAX_AXIS = 1_000_000
+MAX_AXIS = 100_000
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _DECIMAL = re.compile(r"[+-]?(\d{1,60}(\.\d{0,60})?|\.\d{1,60})([eE][+-]?\d{1,3})?\Z")
@@ -248,6 +248,12 @@ class Grid:
                 known(name)
             return grid
         if isinstance(grid, dict):
+            total = 1
+            for name, values in grid.items():  # the size, before any value is made
+                total *= _count_of(values)
+                if total > MAX_POINTS:
+                    raise ValueError(f"a sweep holds at most {MAX_POINTS} points, the grid "
+                                     "has more")
             axes = []
             for name, values in grid.items():
                 c = known(name)
@@ -289,6 +295,17 @@ class Grid:
         if self.points is not None:
             return {"points": [dict(p) for p in self.points]}
         return {"axes": [[name, list(values)] for name, values in self.axes]}
+
+
+def _count_of(values):
+    """The number of values of an axis, from its text without making them."""
+    if not isinstance(values, str):
+        return len(values)
+    text = values.strip()
+    if ":" in text:
+        count = text.rsplit(":", 1)[1].strip()
+        return int(count) if _COUNT.match(count) else 1  # a bad COUNT is reported later
+    return text.count(",") + 1
 
 
 def _check_names(names):

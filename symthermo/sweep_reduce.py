@@ -93,8 +93,11 @@ def parse_reduction(text):
     ...
     ValueError: not a reduction: "max:__import__('os')" (OP:EXPR with OP one of max, min, argmax, argmin, first, last; e.g. max:-Q_A, cop@max:-Q_A, first:-Q_A>0)
     """
-    s = "".join(str(text).split())
-    m = _GRAMMAR.match(s) if len(s) <= 200 else None
+    raw = str(text)
+    # blanks may separate tokens, not split a name or a number
+    split_token = re.search(r"[A-Za-z0-9_.]\s+[A-Za-z0-9_.]", raw)
+    s = "".join(raw.split())
+    m = _GRAMMAR.match(s) if len(s) <= 200 and not split_token else None
     if m is None or m["op"] not in _OPS:
         raise ValueError(f"not a reduction: {text!r} (OP:EXPR with OP one of {', '.join(_OPS)}; "
                          "e.g. max:-Q_A, cop@max:-Q_A, first:-Q_A>0)")
