@@ -105,16 +105,23 @@ _WORKER_MODELS = {}
 _WORKER_TIMES = {}
 
 
+#: a worker's model is built afresh after this many tasks: a model caches compiled
+#: forms per parameter set, which a long sweep would otherwise accumulate
+_FRESH_MODEL_EVERY = 256
+
+
 def _worker_model(model):
-    """The model of a task, built once per process from its name."""
+    """The model of a task, built once per process from its name (and renewed now and then)."""
     if not isinstance(model, str):
         return model
     found = _WORKER_MODELS.get(model)
-    if found is None:
+    if found is None or found[1] >= _FRESH_MODEL_EVERY:
         from .models import get_model
 
-        found = _WORKER_MODELS[model] = get_model(model)
-    return found
+        found = [get_model(model), 0]
+        _WORKER_MODELS[model] = found
+    found[1] += 1
+    return found[0]
 
 
 def _float64_times(time_texts, p):
@@ -135,6 +142,17 @@ def _float64_times(time_texts, p):
     if cached[0] == "fixed":
         return cached[1]
     return time_values(list(time_texts), p, lib=FLOAT64)
+
+
+def _parsed_times(times):
+    """:func:`~symthermo.tables.parse_times`, once per process for the same text."""
+    from .tables import parse_times
+
+    key = times if isinstance(times, str) else tuple(times)
+    found = _WORKER_TIMES.get(("texts", key))
+    if found is None:
+        found = _WORKER_TIMES[("texts", key)] = parse_times(times)
+    return found
 
 
 def point_rows(model, given, times, *, keys=None, dps=30, float64=False, convention="received"):
@@ -161,7 +179,7 @@ def point_rows(model, given, times, *, keys=None, dps=30, float64=False, convent
 
     p = model.params(given)
     model.numeric_params(p)
-    ts = _float64_times(parse_times(times), p)
+    ts = _float64_times(_parsed_times(times), p)
     rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
     return _rows_out(rows, keys, FLOAT64_DIGITS)
 
@@ -174,7 +192,8 @@ def _task_error(exc):
     return f"internal failure ({type(exc).__name__}): {text}"
 
 
-def _run_task(model, spec, point):
+def _run_task(spec, point):
+    model = _worker_model(spec.model)
     given = dict(spec.params)
     given.update(point)
     try:
@@ -190,10 +209,9 @@ def _run_task(model, spec, point):
 
 def _run_chunk(spec, chunk):
     """Run several tasks in one executor call: ``[(index, rows or None, error or None)]``."""
-    model = _worker_model(spec.model)
     out = []
     for index, point in chunk:
-        rows, error = _run_task(model, spec, point)
+        rows, error = _run_task(spec, point)
         out.append((index, rows, error))
     return out
 
@@ -377,10 +395,9 @@ def _run(spec, grid, todo, executor, workers, chunksize, store, results, bar, co
             return counts
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         if executor is None and (n_workers <= 1 or len(todo) == 1):
-            model = _worker_model(spec.model)
             for index in todo:
                 point = grid[index]
-                rows, error = _run_task(model, spec, point)
+                rows, error = _run_task(spec, point)
                 record(index, point, rows, error)
             return counts
         if executor is None and workers is not None and workers < 1:

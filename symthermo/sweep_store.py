@@ -33,11 +33,15 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["Store", "output_format", "read_rows", "META_SUFFIX"]
+__all__ = ["Store", "SettingsMismatch", "output_format", "read_rows", "META_SUFFIX"]
 
 META_SUFFIX = ".meta.json"
 _FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 _VERSION = 1
+
+
+class SettingsMismatch(ValueError):
+    """The output file holds a sweep with other settings."""
 
 
 def output_format(path, fmt=None):
@@ -163,7 +167,7 @@ class Store:
             if not isinstance(old, dict) or old.get("symthermo_sweep") != _VERSION:
                 raise ValueError(f"{str(meta_path)!r} is not a sweep's settings file")
             if old != meta:
-                raise ValueError(f"{str(path)!r} holds a sweep with other settings "
+                raise SettingsMismatch(f"{str(path)!r} holds a sweep with other settings "
                                  f"(differing: {', '.join(_differences(old, meta))}); "
                                  "choose another output file or remove it and its "
                                  f"{META_SUFFIX}")
