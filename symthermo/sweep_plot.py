@@ -55,7 +55,7 @@ def sweep_table(path, *, x, y, z, at=(), fmt=None):
         rows = [r for r in rows if r.get(name) not in (None, "") and
                 _same(r[name], wanted)]
         if not rows:
-            raise ValueError(f"no row has {name} = {value}")
+            raise ValueError(f"no row has {name.removeprefix('param.')} = {value}")
     xs_text = sorted({r[x] for r in rows}, key=_value)
     ys_text = sorted({r[y] for r in rows}, key=_value)
     ix = {v: k for k, v in enumerate(xs_text)}
