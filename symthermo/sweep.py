@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from .errors import CrossCheckError, SymthermoError
 from .heat_work import check_convention
-from .precision import FLOAT64_DIGITS, check_dps
+from .precision import FLOAT64_DIGITS, PRECISION_LOCK, check_dps
 from .sweep_grid import Grid
 from .sweep_reduce import parse_reduction, reduce_rows, reduction_keys
 from .sweep_store import Store
@@ -193,6 +193,14 @@ def _task_error(exc):
 
 
 def _run_task(spec, point):
+    # one task at a time per process: mpmath's precision is process-wide (decimal_string
+    # and the compiled constants set it) and a model's caches are not shared safely,
+    # so threads of one worker (a Dask worker has several) take turns
+    with PRECISION_LOCK:
+        return _run_task_locked(spec, point)
+
+
+def _run_task_locked(spec, point):
     model = _worker_model(spec.model)
     given = dict(spec.params)
     given.update(point)
@@ -231,7 +239,16 @@ def _process_pool(workers):
         ctx.set_forkserver_preload(["symthermo.sweep", "symthermo.tables", "symthermo.models"])
     except ValueError:  # no forkserver on this platform
         ctx = None
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                  initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts():
+    """Workers leave Ctrl-C to the main process, which stops the pool and keeps what
+    has been written."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _progress_bar(progress, total, initial):

@@ -1,5 +1,5 @@
-"""The same sweep gives the same file serially, on a process pool and on a Dask
-cluster; a sweep killed with SIGKILL and run again gives the same file too."""
+"""The same sweep gives the same file serially and on a process pool (Dask: in
+test_sweep_dask.py); a sweep killed with SIGKILL and run again gives the same file too."""
 
 import os
 import signal
@@ -30,21 +30,6 @@ def test_process_pool_gives_the_same_file(serial, tmp_path):
     out = tmp_path / "map.csv"
     result = sweep("refrigerator", GRID, TIMES, float64=True, reduce=REDUCE, workers=2,
                    chunksize=1, out=out)
-    assert out.read_text() == serial[0]
-    assert result.rows == serial[1].rows
-
-
-def test_dask_cluster_gives_the_same_file(serial, tmp_path):
-    distributed = pytest.importorskip("distributed", reason="Dask's distributed is not installed "
-                                                            "(pip install 'symthermo[cluster]')")
-    out = tmp_path / "map.csv"
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        result = sweep("refrigerator", GRID, TIMES, float64=True, reduce=REDUCE,
-                       executor=client.get_executor(), chunksize=1, out=out)
-        workers_used = len(client.scheduler_info()["workers"])
-    assert workers_used == 2
     assert out.read_text() == serial[0]
     assert result.rows == serial[1].rows
 
