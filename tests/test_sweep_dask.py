@@ -33,3 +33,18 @@ def test_dask_cluster_gives_the_same_file(serial, tmp_path, processes, threads):
     assert workers_used == 2
     assert out.read_text() == serial[0]
     assert result.rows == serial[1].rows
+
+
+def test_cli_scheduler_address(serial, tmp_path, capsys):
+    from symthermo.cli import main
+
+    out = tmp_path / "map.csv"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        args = ["sweep", "refrigerator", "--times", TIMES, "--float64", "--out", str(out),
+                "--scheduler", cluster.scheduler_address, "--quiet"]
+        args += [a for name, values in (("beta_B", "1:2.5:4"), ("omega_B", "1.2,1.63"))
+                 for a in ("--grid", f"{name}={values}")]
+        args += [a for r in REDUCE for a in ("--reduce", r)]
+        assert main(args) == 0, capsys.readouterr().err
+    assert out.read_text() == serial[0]
