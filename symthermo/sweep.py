@@ -280,7 +280,7 @@ class _CallbackProgress:
 
 def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="received",
           executor=None, out=None, params=None, reduce=None, workers=None, chunksize=None,
-          fmt=None, progress=False):
+          fmt=None, progress=False, keep_rows=True):
     """Evaluate ``model`` at every parameter set of ``grid`` and every time of ``times``.
 
     Parameters
@@ -315,6 +315,9 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     progress : bool or callable, optional
         A tqdm bar on stderr (None: when stderr is a terminal), or
         ``progress(done, total)`` called after each task.
+    keep_rows : bool
+        False: leave ``rows`` of the result empty (the rows are in ``out``;
+        a long sweep need not hold them in memory).
 
     Returns
     -------
@@ -369,13 +372,16 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     results = {}
     try:
         if store is not None:
-            for task in store.done:
-                rows = store.rows_of(task)
+            for task, rows in store.resumed.items():
                 _check_resumed(grid, task, rows, out)
-                results[task] = [_typed(row, columns) for row in rows]
-        skipped = len(results)
-        todo = [i for i in range(len(grid)) if i not in results]
-        counts = _run(spec, grid, todo, executor, workers, chunksize, store, results,
+                if keep_rows:
+                    results[task] = [_typed(row, columns) for row in rows]
+            store.resumed = None
+        skipped = len(store.done) if store is not None else 0
+        done = store.done if store is not None else ()
+        todo = [i for i in range(len(grid)) if i not in done]
+        counts = _run(spec, grid, todo, executor, workers, chunksize, store,
+                      results if keep_rows else None,
                       _progress_bar(progress, len(grid), skipped), columns)
     finally:
         if store is not None:
@@ -404,7 +410,8 @@ def _run(spec, grid, todo, executor, workers, chunksize, store, results, bar, co
                     for r in rows]
         if store is not None:
             store.append(index, rows)
-        results[index] = rows
+        if results is not None:
+            results[index] = rows
         counts["done"] += 1
         bar.update(1)
 

@@ -89,7 +89,8 @@ def run_sweep_command(args, out):
                        dps=args.dps, float64=args.float64, convention=args.convention,
                        executor=executor, out=args.out, params=args.param,
                        reduce=args.reduce, workers=args.workers, chunksize=args.chunksize,
-                       fmt=args.format, progress=False if args.quiet else None)
+                       fmt=args.format, progress=False if args.quiet else None,
+                       keep_rows=False)
     except SweepIncomplete as exc:
         sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")
         raise SystemExit(1) from None

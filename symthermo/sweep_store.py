@@ -147,7 +147,7 @@ class Store:
         self.columns = list(columns)
         self.expected = expected
         self._handle = handle
-        self._rows = rows  # task -> list of rows, in the order written
+        self.resumed = rows  # task -> its rows found in the file when it was opened
         self.done = set(done)
 
     @classmethod
@@ -207,16 +207,11 @@ class Store:
             _write_atomically(path, _header(fmt, columns) + _lines(fmt, columns, kept))
         return complete
 
-    def rows_of(self, task):
-        """The rows of a task already in the file (for checks and results)."""
-        return self._rows.get(task, [])
-
     def append(self, task, rows):
         """Write one finished task's rows: one write, flush, fsync."""
         self._handle.write(_lines(self.fmt, self.columns, rows))
         self._handle.flush()
         os.fsync(self._handle.fileno())
-        self._rows[task] = [dict(r) for r in rows]
         self.done.add(task)
 
     def close(self):
@@ -228,11 +223,19 @@ class Store:
         self.close()
         if len(self.done) < total:
             return False
-        ordered = [row for task in sorted(self._rows) for row in self._rows[task]]
-        text = _header(self.fmt, self.columns) + _lines(self.fmt, self.columns, ordered)
-        if self.path.read_text(encoding="utf-8") != text:
-            _write_atomically(self.path, text)
+        text = self.path.read_text(encoding="utf-8")
+        head = _header(self.fmt, self.columns)
+        lines = text[len(head):].splitlines(keepends=True)
+        # each task's lines are contiguous and in time order: a stable sort by task suffices
+        ordered = sorted(lines, key=self._task_of)
+        if ordered != lines:
+            _write_atomically(self.path, head + "".join(ordered))
         return True
+
+    def _task_of(self, line):
+        if self.fmt == "csv":
+            return int(line.split(",", 1)[0])
+        return int(json.loads(line)["task"])
 
     def __enter__(self):
         return self
