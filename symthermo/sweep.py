@@ -327,6 +327,10 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     """
     from .models import get_model
 
+    for name, value in (("workers", workers), ("chunksize", chunksize)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 1):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
     model_obj = get_model(model) if isinstance(model, str) else model
     convention = check_convention(convention)
     digits = FLOAT64_DIGITS if float64 else check_dps(dps)
@@ -425,11 +429,7 @@ def _run(spec, grid, todo, executor, workers, chunksize, store, results, bar, co
                 rows, error = _run_task(spec, point)
                 record(index, point, rows, error)
             return counts
-        if executor is None and workers is not None and workers < 1:
-            raise ValueError(f"workers must be >= 1, got {workers}")
         size = chunksize or default_chunksize(len(todo), n_workers, float64=spec.float64)
-        if size < 1:
-            raise ValueError(f"chunksize must be >= 1, got {size}")
         chunks = ([(i, grid[i]) for i in todo[k:k + size]] for k in range(0, len(todo), size))
         n_chunks = -(-len(todo) // size)
         owned = executor is None

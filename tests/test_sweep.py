@@ -202,3 +202,23 @@ class TestLostTasks:
         again = sweep("exchange", grid, "0,50", float64=True, workers=1, out=out)
         assert (again.skipped, again.done) == (2, 6)
         assert again.rows == clean.rows
+
+
+class TestProgress:
+    def test_bar_on_stderr(self, capsys):
+        sweep("exchange", {"g": [0.01, 0.02, 0.03]}, "0,1", float64=True, workers=1,
+              progress=True, keys=["Q_A"])
+        err = capsys.readouterr().err
+        assert "3/3" in err and "task" in err
+
+    def test_callback_and_silence(self, capsys):
+        seen = []
+        sweep("exchange", {"g": [0.01, 0.02]}, "0,1", float64=True, workers=1,
+              progress=lambda done, total: seen.append((done, total)), keys=["Q_A"])
+        sweep("exchange", {"g": [0.01, 0.02]}, "0,1", float64=True, workers=1, keys=["Q_A"])
+        assert seen == [(1, 2), (2, 2)] and capsys.readouterr().err == ""
+
+    @pytest.mark.parametrize("kwargs", [{"workers": 0}, {"workers": 1.5}, {"chunksize": 0}])
+    def test_bad_sizes(self, kwargs):
+        with pytest.raises(ValueError, match="must be a positive integer"):
+            sweep("exchange", {"g": [0.01]}, "0", float64=True, **kwargs)
