@@ -35,13 +35,15 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import numpy as np
 
 from .errors import CrossCheckError, SymthermoError
 from .heat_work import check_convention
 from .precision import FLOAT64_DIGITS, PRECISION_LOCK, check_dps
-from .sweep_grid import Grid
-from .sweep_reduce import parse_reduction, reduce_rows, reduction_keys
+from .sweep_grid import Grid, parse_number
+from .sweep_reduce import parse_reduction, reduce_columns, reduce_rows, reduction_keys
 from .sweep_store import Store
 
 __all__ = ["sweep", "SweepResult", "SweepIncomplete", "point_rows", "default_chunksize",
@@ -103,6 +105,7 @@ class _Spec:
 
 _WORKER_MODELS = {}
 _WORKER_TIMES = {}
+_WORKER_BASES = {}
 
 
 #: a worker's model is built afresh after this many tasks: a model caches compiled
@@ -184,6 +187,37 @@ def point_rows(model, given, times, *, keys=None, dps=30, float64=False, convent
     return _rows_out(rows, keys, FLOAT64_DIGITS)
 
 
+def _reduce_float64(model, given, spec, reductions):
+    """The reductions of one float64 parameter set, printing only the values that
+    decide (:func:`~symthermo.sweep_reduce.reduce_columns`); the same result as
+    :func:`~symthermo.sweep_reduce.reduce_rows` on :func:`point_rows` (tested)."""
+    from .numbers import FLOAT64
+    from .tables import _format
+
+    p = model.params(given)
+    model.numeric_params(p)
+    ts = _float64_times(_parsed_times(spec.times), p)
+    rows = model.evaluate(p, ts, lib=FLOAT64, convention=spec.convention)
+    keys = reduction_keys(reductions)
+    try:
+        if hasattr(rows, "column"):
+            columns = {k: np.asarray(rows.column(k), dtype=float) for k in keys}
+        else:
+            columns = {k: np.array([row[k] for row in rows], dtype=float) for k in keys}
+    except (TypeError, ValueError):  # not real numbers: print everything
+        return reduce_rows(_rows_out_checked(rows, keys), reductions, FLOAT64_DIGITS)
+    if len(rows) and any(k not in rows[0] for k in keys):
+        raise RuntimeError(f"row lacks keys {[k for k in keys if k not in rows[0]]}")
+    return reduce_columns(columns, reductions, FLOAT64_DIGITS,
+                          lambda key, i: _format(rows[i][key], FLOAT64_DIGITS))
+
+
+def _rows_out_checked(rows, keys):
+    from .tables import _rows_out
+
+    return _rows_out(rows, keys, FLOAT64_DIGITS)
+
+
 def _task_error(exc):
     text = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, (ValueError, TypeError, ArithmeticError, SymthermoError)) and \
@@ -200,16 +234,55 @@ def _run_task(spec, point):
         return _run_task_locked(spec, point)
 
 
+def _given(model, spec, point):
+    """The parameters of one task for ``model.params``: the texts, or, when every fixed
+    value and default is a plain number (or a choice), exact SymPy numbers made
+    once per process plus the point's values read exactly (no SymPy parsing per
+    task; the same values and the same refusals as the texts give, tested)."""
+    key = (type(model), model.name, spec.params)
+    base = _WORKER_BASES.get(key)
+    if base is None:
+        plain = all(_plain(v) for _, v in spec.params) and all(
+            prm.choices or _plain(prm.default) for prm in model.parameters)
+        base = _WORKER_BASES[key] = (model.params(dict(spec.params)) if plain else False)
+    if base is False:
+        given = dict(spec.params)
+        given.update(point)
+        return given
+    import sympy
+
+    known = {prm.name: prm for prm in model.parameters}
+    given = dict(base)
+    for name, text in point.items():
+        if known[name].choices:
+            given[name] = text
+            continue
+        x = parse_number(text)
+        if x < 0:
+            raise ValueError(f"{name} must be a non-negative real number, got {text!r}")
+        given[name] = sympy.Rational(x.numerator, x.denominator)
+    return given
+
+
+def _plain(text):
+    try:
+        parse_number(text)
+        return True
+    except ValueError:
+        return False
+
+
 def _run_task_locked(spec, point):
     model = _worker_model(spec.model)
-    given = dict(spec.params)
-    given.update(point)
     try:
+        given = _given(model, spec, point)
+        reductions = [parse_reduction(r) for r in spec.reductions]
+        if spec.float64 and reductions:
+            return [_reduce_float64(model, given, spec, reductions)], None
         rows = point_rows(model, given, spec.times, keys=spec.keys, dps=spec.dps,
                           float64=spec.float64, convention=spec.convention)
-        if spec.reductions:
-            digits = FLOAT64_DIGITS if spec.float64 else spec.dps
-            rows = [reduce_rows(rows, [parse_reduction(r) for r in spec.reductions], digits)]
+        if reductions:
+            rows = [reduce_rows(rows, reductions, spec.dps)]
         return rows, None
     except Exception as exc:  # recorded in the output; the sweep goes on
         return None, _task_error(exc)

@@ -42,11 +42,12 @@ import re
 from dataclasses import dataclass
 
 import mpmath
+import numpy as np
 
 from .precision import decimal_string
 from .sweep_grid import parse_number
 
-__all__ = ["Reduction", "parse_reduction", "reduce_rows", "reduction_keys"]
+__all__ = ["Reduction", "parse_reduction", "reduce_rows", "reduce_columns", "reduction_keys"]
 
 _OPS = ("max", "min", "argmax", "argmin", "first", "last")
 _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -193,6 +194,105 @@ def reduce_rows(rows, reductions, digits):
                 out[r.name] = None
                 continue
             value, text = _evaluate(r.value or r.target, rows[chosen])
+            if text is None and value is not None:
+                text = decimal_string(value, max(1, digits - 1))
+            out[r.name] = text
+    return out
+
+
+#: raw float64 values this close (relative) to a decision are decided on the printed values
+_NEAR = 1e-12
+
+
+def _raw(expr, columns):
+    """An expression over whole float64 columns (nan where it is undefined)."""
+    terms = re.split(r"([*/])", expr)
+
+    def term(t):
+        x = columns[t.lstrip("-")]
+        return -x if t.startswith("-") else x
+
+    if len(terms) == 1:
+        return term(expr)
+    a, b = term(terms[0]), term(terms[2])
+    with np.errstate(all="ignore"):
+        if terms[1] == "*":
+            return a * b
+        return np.where(b == 0, np.nan, a / np.where(b == 0, 1.0, b))
+
+
+def reduce_columns(columns, reductions, digits, print_value):
+    """:func:`reduce_rows` on raw float64 columns, printing only what decides.
+
+    ``columns``: key -> float numpy array over the times (the rows' values);
+    ``print_value(key, i)`` is the printed value of ``key`` in row ``i``.  The result is the
+    one :func:`reduce_rows` gives on the printed rows: a raw value farther
+    than a relative 1e-12 from a decision (the best value, a threshold)
+    decides as its printed value would (printing to ``digits`` >= 12 digits
+    moves a value by less); the others, and every value returned, are
+    printed and decided as in :func:`reduce_rows`.
+    """
+    printed = {}
+
+    def row(i, keys):
+        out = {}
+        for key in keys:
+            if (key, i) not in printed:
+                printed[(key, i)] = print_value(key, i)
+            out[key] = printed[(key, i)]
+        return out
+
+    needed = reduction_keys(reductions)
+    for key in needed:
+        if np.isnan(columns[key]).any():
+            raise ValueError("refusing to print nan")
+    out = {}
+    with mpmath.workdps(digits + 20):
+        for r in reductions:
+            keys = _keys(r.target)
+            raw = _raw(r.target, columns)
+
+            def exact(i):
+                return _evaluate(r.target, row(i, keys))[0]
+
+            chosen = None
+            if r.op in ("max", "min"):
+                defined = ~np.isnan(raw)
+                if defined.any():
+                    best = np.max(raw[defined]) if r.op == "max" else np.min(raw[defined])
+                    if np.isinf(best):
+                        near = raw == best
+                    else:
+                        with np.errstate(all="ignore"):
+                            gap = (raw - best) if r.op == "max" else (best - raw)
+                            near = np.isfinite(raw) & (
+                                gap >= -_NEAR * (np.abs(raw) + abs(best)))
+                    top = None
+                    for i in np.flatnonzero(near).tolist():
+                        v = exact(i)
+                        if v is not None and (top is None or (v > top if r.op == "max"
+                                                                 else v < top)):
+                            top, chosen = v, i
+            else:
+                c = float(r.threshold)
+                with np.errstate(all="ignore"):
+                    holds = {">": raw > c, ">=": raw >= c, "<": raw < c, "<=": raw <= c}[r.cmp]
+                    near = np.isfinite(raw) & (np.abs(raw - c) <= _NEAR * (np.abs(raw) + abs(c)))
+                candidates = np.flatnonzero((holds & ~np.isnan(raw)) | near).tolist()
+                for i in (candidates if r.op == "first" else reversed(candidates)):
+                    if near[i]:
+                        v = exact(i)
+                        if v is not None and _holds(v, r.cmp, r.threshold):
+                            chosen = i
+                            break
+                    else:
+                        chosen = i
+                        break
+            if chosen is None:
+                out[r.name] = None
+                continue
+            expr = r.value or r.target
+            value, text = _evaluate(expr, row(chosen, _keys(expr)))
             if text is None and value is not None:
                 text = decimal_string(value, max(1, digits - 1))
             out[r.name] = text

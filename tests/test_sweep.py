@@ -222,3 +222,56 @@ class TestProgress:
     def test_bad_sizes(self, kwargs):
         with pytest.raises(ValueError, match="must be a positive integer"):
             sweep("exchange", {"g": [0.01]}, "0", float64=True, **kwargs)
+
+
+class TestShortcutsAgree:
+    """The float64 shortcuts (parameters read once, reductions printing only what
+    decides) give what the plain route gives: reference's rows, reduced."""
+
+    def test_float64_reductions(self):
+        from symthermo.sweep_maps import REFRIGERATOR_MAP
+        from symthermo.sweep_reduce import parse_reduction, reduce_rows
+
+        times = "0:9.9:100"
+        reduce = REFRIGERATOR_MAP["reduce"] + ["max:cop/carnot", "last:W_B>0", "argmin:E_int"]
+        grid = {"beta_B": "0.5:1.95:4", "omega_B": [1, 1.63, 2.45]}
+        fast = sweep("refrigerator", grid, times, float64=True, workers=1, reduce=reduce).rows
+        m = get_model("refrigerator")
+        for row in fast:
+            given = {"beta_B": row["param.beta_B"], "omega_B": row["param.omega_B"]}
+            rows = reference_payload(m, given, times, float64=True)["rows"]
+            expected = reduce_rows(rows, [parse_reduction(r) for r in reduce], 15)
+            assert {k: row[k] for k in expected} == expected
+
+    @pytest.mark.parametrize("model, fixed, point", [
+        ("refrigerator", ("omega_A", "1.5"), {"beta_B": "1/3", "omega_B": "1.63"}),
+        ("exchange", ("omega_A", "2"), {"g": "0.02", "state_A": "plus"}),
+        ("reaction-coordinate", ("omega", "0.9"), {"lam": "0.01", "kappa": "0.008"})])
+    def test_parameters(self, model, fixed, point):
+        from symthermo.sweep import _Spec, _given
+
+        m = get_model(model)
+        spec = _Spec(model=model, params=(fixed,), times=("0",), dps=15,
+                     float64=True, convention="received", keys=("t",), reductions=())
+        assert m.params(_given(m, spec, point)) == m.params({fixed[0]: fixed[1], **point})
+
+    def test_parameters_refused_alike(self):
+        from symthermo.sweep import _Spec, _given
+
+        m = get_model("refrigerator")
+        spec = _Spec(model="refrigerator", params=(), times=("0",), dps=15, float64=True,
+                     convention="received", keys=("t",), reductions=())
+        with pytest.raises(ValueError) as texts:
+            m.params({"g": "-0.5"})
+        with pytest.raises(ValueError) as fast:
+            m.params(_given(m, spec, {"g": "-0.5"}))
+        assert str(fast.value) == str(texts.value)
+
+    def test_expression_parameters_take_the_plain_route(self):
+        result = sweep("reaction-coordinate", {"lam": [0.01, 0.02]}, "0,10",
+                       params={"kappa": "0.8*lam"}, float64=True, workers=1, keys=["Q_A"])
+        for k, lam in enumerate(["0.01", "0.02"]):
+            ref = reference_payload(get_model("reaction-coordinate"),
+                                    {"lam": lam, "kappa": "0.8*lam"}, "0,10", float64=True)
+            assert [r["Q_A"] for r in result.rows[2 * k: 2 * k + 2]] == \
+                [r["Q_A"] for r in ref["rows"]]

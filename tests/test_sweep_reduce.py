@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from symthermo.precision import decimal_string
-from symthermo.sweep_reduce import parse_reduction, reduce_rows, reduction_keys
+from symthermo.sweep_reduce import parse_reduction, reduce_columns, reduce_rows, reduction_keys
 
 
 def _rows(rng, n=40, digits=15):
@@ -99,3 +99,38 @@ class TestEdges:
         out = reduce_rows(rows, [parse_reduction("max:beta_A"), parse_reduction("min:-beta_A")],
                           15)
         assert out == {"max:beta_A": "inf", "min:-beta_A": "-inf"}
+
+
+class TestColumnsAgreeWithRows:
+    """reduce_columns (raw float64, printing only what decides) against reduce_rows
+    (every value printed) on columns built to make the printed digits decide."""
+
+    TEXTS = ["max:a", "min:a", "argmax:a", "argmin:-a", "b@max:a", "a/b@max:a",
+             "max:a/b", "argmax:a*b", "first:a>0.5", "last:a<=0.5", "first:a/b>=2",
+             "first:-b<0", "last:b>1/3", "argmin:a/b"]
+
+    @staticmethod
+    def _columns(rng, n):
+        base = rng.choice([0.5, 1 / 3, 2.0, 0.0, 1e-300, -0.25], size=n)
+        # values equal in their 15 printed digits but not as floats, and exact repeats
+        noise = rng.integers(-3, 4, size=n) * np.spacing(np.abs(base) + 1e-300)
+        a = np.where(rng.random(n) < 0.7, base + noise, rng.normal(size=n))
+        b = rng.choice([0.0, 1.0, 1 / 3, -2.0, np.inf, 0.25 + 1e-17], size=n)
+        a[rng.random(n) < 0.05] = np.inf
+        return {"t": np.arange(n, dtype=float), "a": a, "b": b}
+
+    @pytest.mark.parametrize("seed", range(40))
+    def test_random_columns(self, seed):
+        rng = np.random.default_rng(seed)
+        cols = self._columns(rng, int(rng.integers(1, 30)))
+        rows = [{k: decimal_string(float(v[i]), 15) for k, v in cols.items()}
+                for i in range(len(cols["t"]))]
+        reductions = [parse_reduction(s) for s in self.TEXTS]
+        expected = reduce_rows(rows, reductions, 15)
+        got = reduce_columns(cols, reductions, 15, lambda k, i: rows[i][k])
+        assert got == expected
+
+    def test_nan_is_refused_as_printing_would(self):
+        cols = {"t": np.arange(3.0), "a": np.array([0.0, np.nan, 1.0])}
+        with pytest.raises(ValueError, match="refusing to print nan"):
+            reduce_columns(cols, [parse_reduction("max:a")], 15, lambda k, i: None)
