@@ -23,7 +23,7 @@ __all__ = ["refrigerator_map", "REFRIGERATOR_MAP"]
 
 #: the sweep behind the map: grid, times and reductions (received convention)
 REFRIGERATOR_MAP = {
-    "grid": {"beta_B": "0.5:1.95:30", "omega_B": "1:2.45:30"},
+    "grid": {"beta_B": "0.5:1.95:59", "omega_B": "1:2.45:59"},
     "times": "0:9.9:100",
     "reduce": ["cooling=max:-Q_A", "t_best=argmax:-Q_A", "cop=cop@max:-Q_A",
                "cop_over_carnot=cop/carnot@max:-Q_A", "t_first=first:-Q_A>0"],
@@ -157,8 +157,9 @@ def _draw(path, result, checks):
         ax.set_xlabel(r"$\beta_B$")
     axes[0].set_ylabel(r"$\omega_B$")
     axes[0].legend(loc="lower left", fontsize="small")
-    fig.suptitle(r"EL23 refrigerator ($\omega_A = 1$, $g = 1$, $\beta_A = 2$): refrigeration "
-                 r"region (line) for $0 \leq t \leq 9.9$", fontsize="medium")
+    fig.suptitle(r"EL23 refrigerator ($\omega_A = 1$, $g = 1$, $\beta_A = 2$), "
+                 r"$t = 0, 0.1, \ldots, 9.9$: refrigeration region (line); along the stripes "
+                 "the best sampled time jumps", fontsize="medium")
     fig.savefig(path, dpi=150)
     plt.close(fig)
     return path
