@@ -460,11 +460,12 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
         counts = _run(spec, grid, todo, executor, workers, chunksize, store,
                       results if keep_rows else None,
                       _progress_bar(progress, len(grid), skipped), columns)
-    finally:
+    except BaseException:
         if store is not None:
             store.close()
+        raise
     if store is not None:
-        store.finish(total=len(grid))
+        store.finish(total=len(grid))  # and release the output file
     rows = [row for task in sorted(results) for row in results[task]]
     result = SweepResult(rows=rows, columns=columns, params=dict(fixed), done=counts["done"],
                          failed=counts["failed"], skipped=skipped, lost=counts["lost"],

@@ -158,33 +158,48 @@ class Store:
         meta = {"symthermo_sweep": _VERSION, "format": fmt, "columns": list(columns),
                 "settings": settings}
         meta = json.loads(json.dumps(meta))  # as it reads back
-        rows_by_task = {}
-        if meta_path.exists():
-            try:
-                old = json.loads(meta_path.read_text(encoding="utf-8"))
-            except ValueError:
-                raise ValueError(f"{str(meta_path)!r} is not JSON: not a sweep's settings") from None
-            if not isinstance(old, dict) or old.get("symthermo_sweep") != _VERSION:
-                raise ValueError(f"{str(meta_path)!r} is not a sweep's settings file")
-            if old != meta:
-                raise SettingsMismatch(f"{str(path)!r} holds a sweep with other settings "
-                                 f"(differing: {', '.join(_differences(old, meta))}); "
-                                 "choose another output file or remove it and its "
-                                 f"{META_SUFFIX}")
-            if path.exists():
-                rows_by_task = cls._resume(path, fmt, columns, expected)
-        elif path.exists() and path.stat().st_size > 0:
+        if not meta_path.exists() and path.exists() and path.stat().st_size > 0:
             raise ValueError(f"{str(path)!r} exists and is not a sweep's output (no "
                              f"{meta_path.name}); refusing to overwrite it")
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(meta_path, json.dumps(meta, indent=1) + "\n")
-        if not rows_by_task and (not path.exists() or path.stat().st_size == 0
-                                 or fmt == "jsonl"):
-            _write_atomically(path, _header(fmt, columns))
-        handle = open(path, "a", encoding="utf-8", newline="")
-        done = set(rows_by_task)
-        return cls(path, fmt, columns, expected, handle, rows_by_task, done)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # the sidecar, opened (created if need be) and locked for as long as the sweep
+        # writes: a second sweep into the same file is refused
+        lock = open(meta_path, "a+", encoding="utf-8")
+        try:
+            _lock(lock, path)
+            lock.seek(0)
+            content = lock.read()
+            rows_by_task = {}
+            if content.strip():
+                try:
+                    old = json.loads(content)
+                except ValueError:
+                    raise ValueError(f"{str(meta_path)!r} is not JSON: not a sweep's "
+                                     "settings") from None
+                if not isinstance(old, dict) or old.get("symthermo_sweep") != _VERSION:
+                    raise ValueError(f"{str(meta_path)!r} is not a sweep's settings file")
+                if old != meta:
+                    raise SettingsMismatch(
+                        f"{str(path)!r} holds a sweep with other settings (differing: "
+                        f"{', '.join(_differences(old, meta))}); choose another output "
+                        f"file or remove it and its {META_SUFFIX}")
+                if path.exists():
+                    rows_by_task = cls._resume(path, fmt, columns, expected)
+            else:
+                lock.truncate(0)
+                lock.write(json.dumps(meta, indent=1) + "\n")
+                lock.flush()
+                os.fsync(lock.fileno())
+            if not rows_by_task and (not path.exists() or path.stat().st_size == 0
+                                     or fmt == "jsonl"):
+                _write_atomically(path, _header(fmt, columns))
+            handle = open(path, "a", encoding="utf-8", newline="")
+        except BaseException:
+            lock.close()
+            raise
+        store = cls(path, fmt, columns, expected, handle, rows_by_task, set(rows_by_task))
+        store._lock = lock
+        return store
 
     @classmethod
     def _resume(cls, path, fmt, columns, expected):
@@ -217,10 +232,20 @@ class Store:
     def close(self):
         if self._handle is not None and not self._handle.closed:
             self._handle.close()
+        lock = getattr(self, "_lock", None)
+        if lock is not None and not lock.closed:
+            lock.close()  # releases the lock
 
     def finish(self, *, total):
         """Close; when all ``total`` tasks are done, rewrite the rows in task order."""
-        self.close()
+        if self._handle is not None and not self._handle.closed:
+            self._handle.close()
+        try:
+            return self._order(total)
+        finally:
+            self.close()
+
+    def _order(self, total):
         if len(self.done) < total:
             return False
         text = self.path.read_text(encoding="utf-8")
@@ -242,6 +267,18 @@ class Store:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _lock(handle, path):
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no protection against a second writer
+        return
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise ValueError(f"another sweep is writing {str(path)!r} (its {META_SUFFIX} is "
+                         "locked)") from None
 
 
 def _is_error(rows):

@@ -275,3 +275,19 @@ class TestShortcutsAgree:
                                     {"lam": lam, "kappa": "0.8*lam"}, "0,10", float64=True)
             assert [r["Q_A"] for r in result.rows[2 * k: 2 * k + 2]] == \
                 [r["Q_A"] for r in ref["rows"]]
+
+
+def test_a_second_writer_is_refused(tmp_path):
+    from symthermo.sweep_store import Store
+
+    out = tmp_path / "out.csv"
+    first = Store.open(out, {"a": 1}, ["task", "x", "error"], expected=lambda i: 1)
+    try:
+        with pytest.raises(ValueError, match="another sweep is writing"):
+            Store.open(out, {"a": 1}, ["task", "x", "error"], expected=lambda i: 1)
+    finally:
+        first.close()
+    again = Store.open(out, {"a": 1}, ["task", "x", "error"], expected=lambda i: 1)
+    again.append(0, [{"task": 0, "x": "1"}])
+    assert again.finish(total=1)
+    assert out.read_text() == "task,x,error\n0,1,\n"
