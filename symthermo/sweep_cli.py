@@ -15,9 +15,13 @@ def add_sweep_parsers(sub):
     p = sub.add_parser("sweep", help="a model over a grid of parameter sets, into a CSV or "
                                      "JSON Lines file (resumable)")
     p.add_argument("model")
-    p.add_argument("--grid", action="append", required=True, metavar="NAME=START:STOP:COUNT",
-                   help="a swept parameter: NAME=START:STOP:COUNT, NAME=log:START:STOP:COUNT "
-                        "or NAME=V1,V2,...; several --grid make a product")
+    grid = p.add_mutually_exclusive_group(required=True)
+    grid.add_argument("--grid", action="append", metavar="NAME=START:STOP:COUNT",
+                      help="a swept parameter: NAME=START:STOP:COUNT, NAME=log:START:STOP:COUNT "
+                           "or NAME=V1,V2,...; several --grid make a product")
+    grid.add_argument("--points", metavar="FILE",
+                      help="the parameter sets as a list: a CSV file with a header of "
+                           "parameter names, or a JSON list of objects")
     p.add_argument("--times", required=True, help="as for reference")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a fixed parameter value")
@@ -85,7 +89,8 @@ def run_sweep_command(args, out):
         client = Client(args.scheduler)
         executor = client.get_executor()
     try:
-        result = sweep(args.model, _grid(args.grid), args.times, keys=args.keys,
+        grid = _points(args.points) if args.points is not None else _grid(args.grid)
+        result = sweep(args.model, grid, args.times, keys=args.keys,
                        dps=args.dps, float64=args.float64, convention=args.convention,
                        executor=executor, out=args.out, params=args.param,
                        reduce=args.reduce, workers=args.workers, chunksize=args.chunksize,
@@ -116,3 +121,46 @@ def _grid(specs):
             raise ValueError(f"--grid {name} given twice")
         axes[name] = values  # parsed against the model's parameters by the sweep
     return axes
+
+
+#: the largest --points file read (bytes)
+MAX_POINTS_FILE = 64 * 1024 * 1024
+
+
+def _points(path):
+    """The points of a --points file (CSV with a header, or a JSON list of objects)."""
+    import csv
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_POINTS_FILE:
+        raise ValueError(f"--points file {str(path)!r} is {size} bytes; at most "
+                         f"{MAX_POINTS_FILE}")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        try:
+            points = json.loads(text)
+        except ValueError:
+            raise ValueError(f"--points file {str(path)!r} is not JSON") from None
+        if not isinstance(points, list) or not all(isinstance(p, dict) for p in points):
+            raise ValueError(f"--points file {str(path)!r} must hold a JSON list of objects")
+        for p in points:
+            for name, value in p.items():
+                if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                    raise ValueError(f"--points: {name} must be a number or a string, "
+                                     f"got {value!r}")
+        return [{k: (v if isinstance(v, str) else repr(v)) for k, v in p.items()}
+                for p in points]
+    rows = list(csv.reader(text.splitlines()))
+    if len(rows) < 2:
+        raise ValueError(f"--points file {str(path)!r} needs a header and at least one row")
+    header = [h.strip() for h in rows[0]]
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ValueError(f"--points file {str(path)!r} line {number} has {len(row)} "
+                             f"fields, the header {len(header)}")
+        out.append({k: v.strip() for k, v in zip(header, row)})
+    return out

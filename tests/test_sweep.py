@@ -291,3 +291,28 @@ def test_a_second_writer_is_refused(tmp_path):
     again.append(0, [{"task": 0, "x": "1"}])
     assert again.finish(total=1)
     assert out.read_text() == "task,x,error\n0,1,\n"
+
+
+class TestPointsFile:
+    @pytest.mark.parametrize("name, text", [
+        ("p.csv", "g,omega_B\n0.01,1\n0.02, 1/2\n"),
+        ("p.json", '[{"g": 0.01, "omega_B": "1"}, {"g": "0.02", "omega_B": 0.5}]')])
+    def test_points(self, tmp_path, capsys, name, text):
+        (tmp_path / name).write_text(text)
+        out = tmp_path / "out.csv"
+        assert main(["sweep", "exchange", "--points", str(tmp_path / name), "--times", "0,10",
+                     "--float64", "--keys", "W_A", "--out", str(out), "--quiet"]) == 0
+        rows = read_rows(out)
+        assert [(r["param.g"], r["param.omega_B"]) for r in rows] == \
+            [("0.01", "1"), ("0.01", "1"), ("0.02", "0.5"), ("0.02", "0.5")]
+
+    @pytest.mark.parametrize("name, text, message", [
+        ("p.json", '{"g": 1}', "JSON list of objects"), ("p.json", "[{", "not JSON"),
+        ("p.json", '[{"g": [1]}]', "number or a string"), ("p.csv", "g\n", "at least one row"),
+        ("p.csv", "g,omega_B\n1\n", "has 1 fields"), ("p.csv", "g\nx\n", "not a number")])
+    def test_bad_points(self, tmp_path, capsys, name, text, message):
+        (tmp_path / name).write_text(text)
+        code = main(["sweep", "exchange", "--points", str(tmp_path / name), "--times", "0",
+                     "--out", str(tmp_path / "o.csv")])
+        err = capsys.readouterr().err
+        assert code == 2 and message in err and err.count("\n") == 1
