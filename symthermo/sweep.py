@@ -327,7 +327,9 @@ def _ignore_interrupts():
 
 def _progress_bar(progress, total, initial):
     if progress is None:
-        progress = sys.stderr.isatty()
+        from .progress import on_terminal
+
+        progress = on_terminal()
     if callable(progress):
         return _CallbackProgress(progress, total, initial)
     if not progress:

@@ -14,7 +14,7 @@ def add_sweep_parsers(sub):
 
     p = sub.add_parser("sweep", help="a model over a grid of parameter sets, into a CSV or "
                                      "JSON Lines file (resumable)")
-    p.add_argument("model")
+    p.add_argument("model", help="a model name (see symthermo models)")
     grid = p.add_mutually_exclusive_group(required=True)
     grid.add_argument("--grid", action="append", metavar="NAME=START:STOP:COUNT",
                       help="a swept parameter: NAME=START:STOP:COUNT, NAME=log:START:STOP:COUNT "
@@ -28,7 +28,8 @@ def add_sweep_parsers(sub):
     precision = p.add_mutually_exclusive_group()
     precision.add_argument("--dps", default="30", help="significant digits (default 30)")
     precision.add_argument("--float64", action="store_true", help="evaluate in float64")
-    p.add_argument("--convention", choices=CONVENTIONS, default="received")
+    p.add_argument("--convention", choices=CONVENTIONS, default="received",
+                   help="received (Elouard & Latune, default) or provided (Santos & Latune)")
     p.add_argument("--keys", default=None, metavar="K1,K2,...",
                    help="contract keys to write (default: all; t is always written)")
     p.add_argument("--reduce", action="append", default=[], metavar="[NAME=][X@]OP:EXPR",
@@ -47,7 +48,7 @@ def add_sweep_parsers(sub):
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     p = sub.add_parser("plot-sweep", help="a heat map of one column of a sweep file")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="a sweep's output file (.csv or .jsonl)")
     p.add_argument("--x", required=True, help="parameter on the horizontal axis")
     p.add_argument("--y", required=True, help="parameter on the vertical axis")
     p.add_argument("--z", required=True, help="column drawn as colour")
@@ -55,7 +56,8 @@ def add_sweep_parsers(sub):
                    help="fix another swept parameter (or t) to one of its values")
     p.add_argument("--out", default=None, help="image file (default: FILE's name with "
                                                 ".Z.png)")
-    p.add_argument("--format", choices=("csv", "jsonl"), default=None)
+    p.add_argument("--format", choices=("csv", "jsonl"), default=None,
+                   help="format of FILE (default: from its extension)")
 
 
 def _positive(text):
