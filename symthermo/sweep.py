@@ -61,8 +61,8 @@ class SweepResult:
 
     ``rows``: one dict per parameter set and time (per parameter set with
     reductions), in task order, each holding ``task``, the swept parameter
-    values (columns ``param.NAME``), the contract's keys (or the reductions) as strings and ``error``
-    (None, or the task's one-line error).  ``done``, ``failed``: tasks
+    values (columns ``param.NAME``), the contract's keys (or the reductions)
+    as strings and ``error`` (None, or the task's one-line error).  ``done``, ``failed``: tasks
     computed by this call (``failed`` of them recorded an error); ``skipped``:
     tasks already complete in the output file; ``lost``: tasks not finished
     (see :class:`SweepIncomplete`).
