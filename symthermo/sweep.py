@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import __version__
 from .errors import CrossCheckError, SymthermoError
 from .heat_work import check_convention
 from .precision import FLOAT64_DIGITS, PRECISION_LOCK, check_dps
@@ -444,7 +445,8 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     settings = {"model": model_obj.name, "params": dict(spec.params), "grid": grid.describe(),
                 "times": list(time_texts), "number_system": "float64" if float64 else "mpmath",
                 "dps": digits, "convention": convention, "keys": list(wanted),
-                "reduce": list(spec.reductions), "units": "hbar = k_B = 1"}
+                "reduce": list(spec.reductions), "units": "hbar = k_B = 1",
+                "symthermo": __version__}
     expected = (lambda task: 1) if reductions else (lambda task: len(time_texts))
     store = Store.open(out, settings, columns, expected=expected, fmt=fmt) if out is not None \
         else None

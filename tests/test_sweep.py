@@ -316,3 +316,13 @@ class TestPointsFile:
                      "--out", str(tmp_path / "o.csv")])
         err = capsys.readouterr().err
         assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_another_version_does_not_resume(tmp_path, monkeypatch):
+    import symthermo.sweep as sweep_module
+
+    out = tmp_path / "out.csv"
+    sweep("exchange", {"g": [0.01]}, "0", float64=True, workers=1, out=out, keys=["Q_A"])
+    monkeypatch.setattr(sweep_module, "__version__", "99.0")
+    with pytest.raises(ValueError, match="differing: symthermo"):
+        sweep("exchange", {"g": [0.01]}, "0", float64=True, workers=1, out=out, keys=["Q_A"])
