@@ -2,6 +2,7 @@
 output file resumes, other settings are refused, lost tasks are not lost."""
 
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import json
 
 import pytest
@@ -186,7 +187,7 @@ class _BreaksAfter(cf.Executor):
             self.n -= 1
             future.set_result(fn(*args))
         else:
-            future.set_exception(cf.process.BrokenProcessPool("a worker died"))
+            future.set_exception(BrokenProcessPool("a worker died"))
         return future
 
 
@@ -326,3 +327,20 @@ def test_another_version_does_not_resume(tmp_path, monkeypatch):
     monkeypatch.setattr(sweep_module, "__version__", "99.0")
     with pytest.raises(ValueError, match="differing: symthermo"):
         sweep("exchange", {"g": [0.01]}, "0", float64=True, workers=1, out=out, keys=["Q_A"])
+
+
+def test_cli_lost_tasks_exit_1(tmp_path, capsys, monkeypatch):
+    import symthermo.sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "_process_pool", lambda workers: _BreaksAfter(1))
+    out = tmp_path / "out.csv"
+    code = main(["sweep", "exchange", "--grid", "g=0.01:0.02:6", "--times", "0,1", "--float64",
+                 "--workers", "2", "--chunksize", "2", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: sweep: 6 tasks: 2 done (0 failed), 0 skipped") and \
+        "4 not finished (a worker died)" in err and err.count("\n") == 1
+    assert len(read_rows(out)) == 4
+    assert main(["sweep", "exchange", "--grid", "g=0.01:0.02:6", "--times", "0,1", "--float64",
+                 "--workers", "1", "--out", str(out)]) == 0
+    assert "4 done (0 failed), 2 skipped" in capsys.readouterr().err
