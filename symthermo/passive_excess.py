@@ -32,11 +32,13 @@ Everything is written once, taking ``ops`` first: :data:`SCALAR` (Python
 floats, the per-row routes) and :data:`ARRAY` (numpy arrays, one entry per
 row, the vectorised route of the models).
 
+>>> import numpy as np
 >>> from symthermo.passive_excess import SCALAR, passive_excess
->>> e = 1e-6
->>> r = passive_excess(SCALAR, [0.0, 1.0, 2.5], [1.0 - e, e, 0.0], 13.815510557964274)
->>> f"{r.delta:.3e}"                      # E - E^th, far below e
-'7.030e-17'
+>>> from symthermo.thermal import entropy_matched_beta
+>>> p, gaps = [1.0 - 1e-6, 1e-6, 0.0], [0.0, 1.0, 2.5]
+>>> beta = entropy_matched_beta(np.diag(p), np.diag(gaps))
+>>> f"{passive_excess(SCALAR, gaps, p, beta).delta:.6e}"   # mpmath, dps 60: 7.030128e-17
+'7.030128e-17'
 """
 
 from __future__ import annotations
