@@ -37,8 +37,8 @@ row, the vectorised route of the models).
 >>> from symthermo.thermal import entropy_matched_beta
 >>> p, gaps = [1.0 - 1e-6, 1e-6, 0.0], [0.0, 1.0, 2.5]
 >>> beta = entropy_matched_beta(np.diag(p), np.diag(gaps))
->>> f"{passive_excess(SCALAR, gaps, p, beta).delta:.6e}"   # mpmath, dps 60: 7.030128e-17
-'7.030128e-17'
+>>> f"{passive_excess(SCALAR, gaps, p, beta).delta:.6e}"   # mpmath, dps 60: 7.030112e-17
+'7.030112e-17'
 """
 
 from __future__ import annotations
