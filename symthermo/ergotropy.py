@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from .entropy import entropy_of_spectrum
 from .numbers import EXACT, FLOAT64, NumberSystem
+from .passive_excess import SCALAR, PassiveExcess, passive_excess
 from .precision import evaluate, rounded, scope
 from .states import _is_diagonal_array, checked_state
 from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
@@ -43,6 +44,7 @@ __all__ = [
     "clip_rounding",
     "ergotropy_rounding_bound",
     "exergy_rounding_bound",
+    "float_passive_excess",
 ]
 
 
@@ -261,6 +263,14 @@ def exergy(rho, H, *, dps=None):
         M, levels, spectrum = _prepare(lib, rho, H)
         above, ground = _energy_above_ground(lib, M, H, levels)
         beta = _beta_of_spectrum(lib, levels, spectrum)
+        excess = float_passive_excess(lib, levels, spectrum, beta)
+        if excess is not None:
+            # ergotropy + (Tr[pi H] - E^th), the second part without cancellation
+            passive = passive_energy(lib, levels, spectrum)
+            return clip_rounding((above - passive) + excess.delta, excess.bound
+                                 + ergotropy_rounding_bound(
+                                     len(spectrum), above, passive,
+                                     _eigenvalue_error(M, levels, len(spectrum)), ground))
         thermal = _thermal_energy_above_ground(lib, levels, beta, spectrum)
         value = _tidy(lib, above - thermal)
         if lib is FLOAT64:
@@ -313,14 +323,21 @@ def exergy_decomposition(rho, H, *, dps=None):
             d = -s_pi + beta * passive + log_z
             passive_term = d / beta
         parts = ExergyParts(above - thermal, above - passive, passive_term, beta, d)
+        excess = float_passive_excess(lib, levels, spectrum, beta)
         if lib is FLOAT64:
             eigen_error = _eigenvalue_error(M, levels, len(spectrum))
-            parts = ExergyParts(
-                clip_rounding(parts.exergy, _exergy_bound(
-                    lib, M, levels, spectrum, above, thermal, beta, ground)),
-                clip_rounding(parts.ergotropy, ergotropy_rounding_bound(
-                    len(spectrum), above, passive, eigen_error, ground)),
-                passive_term, beta, d)
+            erg_bound = ergotropy_rounding_bound(len(spectrum), above, passive, eigen_error,
+                                                 ground)
+            if excess is not None:
+                # Tr[pi H] - E^th and D without cancellation (passive_excess)
+                d = d if excess.relative_entropy is None else excess.relative_entropy
+                passive_term = excess.delta
+                value = clip_rounding((above - passive) + passive_term, excess.bound + erg_bound)
+            else:
+                value = clip_rounding(parts.exergy, _exergy_bound(
+                    lib, M, levels, spectrum, above, thermal, beta, ground))
+            parts = ExergyParts(value, clip_rounding(parts.ergotropy, erg_bound),
+                                passive_term, beta, d)
         if lib is EXACT:
             import sympy
 
@@ -330,6 +347,27 @@ def exergy_decomposition(rho, H, *, dps=None):
         return parts
 
     return evaluate(body, rho, H, dps=dps, certify=True)
+
+
+def float_passive_excess(lib, levels, spectrum, beta):
+    """Tr[pi H] - E^th (and D[pi || w(beta)]) of a float64 spectrum (ascending) on
+    finitely many levels at 0 < beta < inf, without cancellation
+    (:mod:`symthermo.passive_excess`); None otherwise (other number systems,
+    oscillators, beta = 0 or inf: the difference of energies is then exact enough).
+
+    Two non-degenerate levels: the thermal state has the spectrum's populations
+    normalised, so Tr[pi H] - E^th = gap lo tau / (lo + hi), tau = lo + hi - 1
+    (relative_entropy None: the caller's formula stands).
+    """
+    if lib is not FLOAT64 or not isinstance(levels, Levels) or not 0 < beta < math.inf:
+        return None
+    gaps = [float(g) for g in levels.gaps]
+    if len(gaps) == 2 and levels.ground_degeneracy == 1:
+        lo, hi = float(spectrum[0]), float(spectrum[-1])
+        tau = (hi - 1.0) + lo
+        delta = gaps[1] * lo * (tau / (lo + hi))
+        return PassiveExcess(delta, None, 4 * FLOAT64.eps * abs(delta))
+    return passive_excess(SCALAR, gaps, [float(p) for p in reversed(spectrum)], float(beta))
 
 
 def _log_g0(lib, levels):
