@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .entropy import entropy_of_spectrum
 from .numbers import EXACT, FLOAT64, NumberSystem
-from .passive_excess import SCALAR, PassiveExcess, passive_excess
+from .passive_excess import SCALAR, PassiveExcess, passive_excess, two_level_excess
 from .precision import evaluate, rounded, scope
 from .states import _is_diagonal_array, checked_state
 from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
@@ -363,9 +363,7 @@ def float_passive_excess(lib, levels, spectrum, beta):
         return None
     gaps = [float(g) for g in levels.gaps]
     if len(gaps) == 2 and levels.ground_degeneracy == 1:
-        lo, hi = float(spectrum[0]), float(spectrum[-1])
-        tau = (hi - 1.0) + lo
-        delta = gaps[1] * lo * (tau / (lo + hi))
+        delta = two_level_excess(gaps[1], float(spectrum[0]), float(spectrum[-1]))
         return PassiveExcess(delta, None, 4 * FLOAT64.eps * abs(delta))
     return passive_excess(SCALAR, gaps, [float(p) for p in reversed(spectrum)], float(beta))
 

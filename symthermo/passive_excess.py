@@ -48,7 +48,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PassiveExcess", "passive_excess", "phi_term", "SCALAR", "ARRAY", "trace_defect"]
+__all__ = ["PassiveExcess", "passive_excess", "two_level_excess", "phi_term", "SCALAR", "ARRAY",
+           "trace_defect"]
 
 _EPS = float(np.finfo(float).eps)
 #: coefficients 1/(2m + 3) of s(v) = sum_m v^m / (2m + 3); |v| <= 1/9 and 9^-17 / 37 < eps / 8
@@ -175,6 +176,7 @@ def passive_excess(ops, gaps, populations, beta):
         second-order move Var_w dbeta^2 / (2 beta) of a beta converged to
         4 eps.
     """
+    populations = list(populations) + [0.0] * (len(gaps) - len(populations))
     weights = [1.0 if g == 0 else _exp_of_product(ops, beta, g) for g in gaps]
     excited = 0.0
     for x in weights[1:]:
@@ -200,3 +202,18 @@ def passive_excess(ops, gaps, populations, beta):
     bound = _EPS * ((rough + 4 * d * ops.absolute(tau) * (1.0 + log_z)) / beta
                     + 8.0 * _EPS * beta * ops.absolute(var))
     return PassiveExcess(delta, relative_entropy, bound)
+
+
+def two_level_excess(gap, lo, hi):
+    """Tr[pi H] - E^th of two non-degenerate levels, numbers or arrays.
+
+    The thermal state then has the spectrum's populations normalised
+    (beta = ln(hi/lo)/gap), so gap lo - gap lo / (lo + hi) is
+    gap lo tau / (lo + hi), tau = lo + hi - 1 the trace defect: 0 for an
+    exact density matrix, and no difference of two numbers of size gap lo.
+
+    >>> from symthermo.passive_excess import two_level_excess
+    >>> two_level_excess(1.0, 0.25, 0.75)
+    0.0
+    """
+    return gap * lo * (trace_defect([hi, lo]) / (lo + hi))
