@@ -96,23 +96,30 @@ def phi_term(ops, p, w):
     >>> abs(x / 2**-61 - 1) < 2**-29
     True
     """
+    if ops is SCALAR:
+        if p == 0:
+            return w
+        total = p + w
+        u = (p - w) / total
+        if abs(u) > 1.0 / 3.0:
+            return p * math.log(p / w) - p + w
+        return _series_term(total, u)
     total = p + w
     u = (p - w) / ops.where(total > 0, total, 1.0)
+    series = _series_term(total, u)
+    safe_p = ops.where(p > 0, p, 1.0)
+    direct = ops.where(p > 0, p * ops.log(safe_p / w) - p, 0.0) + w
     near = ops.absolute(u) <= 1.0 / 3.0
+    return ops.where(near, series, direct)
+
+
+def _series_term(total, u):
+    """(p + w) u^2 [1 + u (1 + u) s(u^2)] (numbers or arrays), |u| <= 1/3."""
     v = u * u
     s = 0.0
     for c in reversed(_SERIES):
         s = s * v + c
-    series = total * v * (1.0 + u * (1.0 + u) * s)
-    if ops is SCALAR:
-        if near:
-            return series
-        if p == 0:
-            return w
-        return p * math.log(p / w) - p + w
-    safe_p = ops.where(p > 0, p, 1.0)
-    direct = ops.where(p > 0, p * ops.log(safe_p / w) - p, 0.0) + w
-    return ops.where(near, series, direct)
+    return total * v * (1.0 + u * (1.0 + u) * s)
 
 
 def _split(a):

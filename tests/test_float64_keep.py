@@ -640,3 +640,24 @@ class TestExergyToUlps:
         b = entropy_matched_beta(rho, np.diag(gaps))
         got = passive_excess(SCALAR, gaps, populations, b)
         assert abs(mpmath.mpf(got.delta) - delta) <= got.bound
+
+    @pytest.mark.parametrize("ops_name", ["SCALAR", "ARRAY"])
+    def test_phi_term(self, ops_name):
+        """w phi(p/w) = p ln(p/w) - p + w against mpmath, for p/w from 0 to 1e3,
+        across the series' edge |u| = 1/3 (p/w = 1/2 and 2) and at p = w (1 ulp apart)."""
+        from symthermo import passive_excess as pe
+
+        ops = getattr(pe, ops_name)
+        rng = np.random.default_rng(3)
+        w = rng.uniform(1e-12, 1.0, 400) * 10.0 ** rng.integers(-30, 0, 400)
+        ratio = np.concatenate([np.exp(rng.uniform(-7, 7, 200)), 1 + rng.uniform(-1, 1, 100) * 1e-6,
+                                rng.choice([0.5, 2.0, 0.0, 1.0], 100)])
+        p = w * ratio
+        p[-5:] = np.nextafter(w[-5:], 2 * w[-5:])
+        got = (pe.phi_term(ops, p, w) if ops is pe.ARRAY
+               else np.array([pe.phi_term(ops, float(a), float(b)) for a, b in zip(p, w)]))
+        with mpmath.workdps(50):
+            for a, b, x in zip(p, w, got):
+                a, b = mp(a), mp(b)
+                exact = (a * mpmath.log(a / b) if a else 0) - a + b
+                assert x == exact == 0 or rel_err(x, exact) <= 4 * EPS, (a, b, x, exact)
