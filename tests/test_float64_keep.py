@@ -626,20 +626,28 @@ class TestExergyToUlps:
             for got in (cols["exergy"][k], row["exergy"]):
                 _assert_ulps(got, exact, float(energy[k]), d)
 
-    def test_bound_covers_a_near_thermal_spectrum(self):
-        """A spectrum close to a thermal one: Tr[pi H] - E^th is far below
-        Var_w / beta, and a float64 beta moves it by Var dbeta^2 / (2 beta);
-        passive_excess's bound says so, and holds."""
+    @pytest.mark.parametrize("c", [0.02, 0.1, 0.2])
+    def test_bound_covers_a_near_thermal_spectrum(self, c):
+        """Populations p = (a, b, c) within 2^-40 of a thermal triple on 0, 1, 2
+        (b^2 = a c) and summing to 1 exactly: Tr[pi H] - E^th ~ 1e-25 is of
+        second order in the distance, the rounding of the thermal populations of
+        first order, so about eps / 1e-12 relative is all float64 attains; the
+        bound of passive_excess (and so clip_rounding's) says so, and holds."""
+        from fractions import Fraction
+
         from symthermo.passive_excess import SCALAR, passive_excess
 
-        gaps = [0.0, 1.0, 2.0]
-        x = 1e-5
-        populations = [1 / (1 + x + x * x), x / (1 + x + x * x), x * x * (1 + 1e-9) / (1 + x + x * x)]
-        beta, _, _, delta = _exact_thermal(populations, gaps)
-        rho = np.diag(populations)
-        b = entropy_matched_beta(rho, np.diag(gaps))
-        got = passive_excess(SCALAR, gaps, populations, b)
+        grid = 2.0 ** -40
+        c = round(c / grid) * grid
+        b = round((-c + math.sqrt(c * c + 4 * c * (1 - c))) / 2 / grid) * grid
+        populations, gaps = [1.0 - b - c, b, c], [0.0, 1.0, 2.0]
+        assert sum(Fraction(x) for x in populations) == 1
+        _, _, _, delta = _exact_thermal(populations, gaps)
+        beta = entropy_matched_beta(np.diag(populations), np.diag(gaps))
+        got = passive_excess(SCALAR, gaps, populations, beta)
+        assert 0 < delta < 1e-22
         assert abs(mpmath.mpf(got.delta) - delta) <= got.bound
+        assert got.bound <= 1e-2 * delta  # ~ eps / rho, not a blanket "no digits"
 
     @pytest.mark.parametrize("ops_name", ["SCALAR", "ARRAY"])
     def test_phi_term(self, ops_name):
