@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 from .entropy import entropy_of_spectrum
 from .numbers import EXACT, FLOAT64, NumberSystem
-from .passive_excess import SCALAR, PassiveExcess, passive_excess, two_level_excess
+from .passive_excess import (SCALAR, PassiveExcess, passive_excess, two_level_excess,
+                             two_level_relative_entropy)
 from .precision import evaluate, rounded, scope
 from .states import _is_diagonal_array, checked_state
 from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
@@ -341,7 +342,7 @@ def exergy_decomposition(rho, H, *, dps=None):
                                                  ground)
             if excess is not None:
                 # Tr[pi H] - E^th and D without cancellation (passive_excess)
-                d = d if excess.relative_entropy is None else excess.relative_entropy
+                d = excess.relative_entropy
                 passive_term = excess.delta
                 value = clip_rounding((above - passive) + passive_term, excess.bound + erg_bound)
             else:
@@ -367,15 +368,17 @@ def float_passive_excess(lib, levels, spectrum, beta):
     oscillators, beta = 0 or inf: the difference of energies is then exact enough).
 
     Two non-degenerate levels: the thermal state has the spectrum's populations
-    normalised, so Tr[pi H] - E^th = gap lo tau / (lo + hi), tau = lo + hi - 1
-    (relative_entropy None: the caller's formula stands).
+    normalised, so Tr[pi H] - E^th = gap lo tau / (lo + hi) and
+    D = (lo + hi) ln(1 + tau), tau = lo + hi - 1.
     """
     if lib is not FLOAT64 or not isinstance(levels, Levels) or not 0 < beta < math.inf:
         return None
     gaps = [float(g) for g in levels.gaps]
     if len(gaps) == 2 and levels.ground_degeneracy == 1:
-        delta = two_level_excess(gaps[1], float(spectrum[0]), float(spectrum[-1]))
-        return PassiveExcess(delta, None, 4 * FLOAT64.eps * abs(delta))
+        lo, hi = float(spectrum[0]), float(spectrum[-1])
+        delta = two_level_excess(gaps[1], lo, hi)
+        return PassiveExcess(delta, two_level_relative_entropy(SCALAR, lo, hi),
+                             4 * FLOAT64.eps * abs(delta))
     return passive_excess(SCALAR, gaps, [float(p) for p in reversed(spectrum)], float(beta))
 
 

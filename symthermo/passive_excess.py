@@ -56,8 +56,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PassiveExcess", "passive_excess", "two_level_excess", "phi_term", "SCALAR", "ARRAY",
-           "trace_defect"]
+__all__ = ["PassiveExcess", "passive_excess", "two_level_excess", "two_level_relative_entropy",
+           "phi_term", "SCALAR", "ARRAY", "trace_defect"]
 
 _EPS = float(np.finfo(float).eps)
 #: coefficients 1/(2m + 3) of s(v) = sum_m v^m / (2m + 3); |v| <= 1/9 and 9^-17 / 37 < eps / 8
@@ -235,3 +235,15 @@ def two_level_excess(gap, lo, hi):
     0.0
     """
     return gap * lo * (trace_defect([hi, lo]) / (lo + hi))
+
+
+def two_level_relative_entropy(ops, lo, hi):
+    """D[pi || w(beta)] of two non-degenerate levels: w is the spectrum
+    normalised, so p_k / w_k = lo + hi for both levels and
+    D = (lo + hi) ln(1 + tau) (0 for an exact density matrix).
+
+    >>> from symthermo.passive_excess import SCALAR, two_level_relative_entropy
+    >>> two_level_relative_entropy(SCALAR, 0.25, 0.75)
+    0.0
+    """
+    return (lo + hi) * ops.log1p(trace_defect([hi, lo]))

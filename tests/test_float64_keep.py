@@ -584,6 +584,11 @@ class TestExergyToUlps:
                 exact = mp(gap) * mp(lo) - mp(gap) * mp(lo) / (mp(lo) + mp(hi))
             got = exergy(np.diag([hi, lo]), np.diag([0.0, gap]))
             _assert_ulps(got, exact, gap * lo, 2)
+            with mpmath.workdps(60):
+                z = mp(lo) + mp(hi)  # w(beta) = the spectrum normalised
+                d_exact = mpmath.fsum(a * mpmath.log(a / (a / z)) for a in (mp(lo), mp(hi)))
+            d_got = exergy_decomposition(np.diag([hi, lo]), np.diag([0.0, gap])).relative_entropy
+            assert d_got == d_exact == 0 or rel_err(d_got, d_exact) <= 4 * EPS, (e, d_got, d_exact)
 
     @pytest.mark.parametrize("e", [1e-6, 1e-8, 1e-10, 1e-12, 1e-14])
     def test_benchmark_problem_4(self, e):
