@@ -94,7 +94,7 @@ SCALAR = _Scalar()
 ARRAY = _Array()
 
 
-def phi_term(ops, p, w):
+def phi_term(ops, p, w, diff=None):
     """w phi(p / w) = p ln(p / w) - p + w >= 0 for p >= 0, w > 0, to a few ulps.
 
     >>> from symthermo.passive_excess import SCALAR, phi_term
@@ -103,22 +103,45 @@ def phi_term(ops, p, w):
     >>> x = phi_term(SCALAR, 1.0 + 2**-30, 1.0)  # (r - 1)^2 / 2 + O((r - 1)^3)
     >>> abs(x / 2**-61 - 1) < 2**-29
     True
+
+    ``diff``, if given, is p - w computed more accurately than from the rounded w
+    (the ground level's, :func:`passive_excess`).
     """
     if ops is SCALAR:
         if p == 0:
             return w
         total = p + w
-        u = (p - w) / total
+        u = (p - w if diff is None else diff) / total
         if abs(u) > 1.0 / 3.0:
             return p * math.log(p / w) - p + w
         return _series_term(total, u)
     total = p + w
-    u = (p - w) / ops.where(total > 0, total, 1.0)
+    u = (p - w if diff is None else diff) / ops.where(total > 0, total, 1.0)
     series = _series_term(total, u)
     safe_p = ops.where(p > 0, p, 1.0)
     direct = ops.where(p > 0, p * ops.log(safe_p / w) - p, 0.0) + w
     near = ops.absolute(u) <= 1.0 / 3.0
     return ops.where(near, series, direct)
+
+
+#: below the smallest normal float64 a thermal population w has lost bits (or is 0)
+#: and p / w may overflow: p ln(p / w) is then p (ln p + beta g + ln Z')
+_TINY = float(np.finfo(float).tiny)
+
+
+def _phi_term_or_tail(ops, p, w, minus_log_w):
+    """phi_term, or for a w below the normal range (the far tail of the thermal
+    state, e^-2300 at beta g = 2300) p (ln p - ln w) - p + w with ln w given."""
+    if ops is SCALAR:
+        if w < _TINY and p > 0:
+            return p * (math.log(p) + minus_log_w) - p + w
+        return phi_term(ops, p, w)
+    tail = (w < _TINY) & (p > 0)
+    if not tail.any():
+        return phi_term(ops, p, w)
+    safe_p = ops.where(p > 0, p, 1.0)
+    far = p * (ops.log(safe_p) + minus_log_w) - p + w
+    return ops.where(tail, far, phi_term(ops, p, ops.where(tail, 1.0, w)))
 
 
 def _series_term(total, u):
@@ -198,21 +221,30 @@ def passive_excess(ops, gaps, populations, beta):
     for x in weights[1:]:
         excited = excited + x
     z = 1.0 + excited
+    log_z = ops.log1p(excited)
     total = 0.0
     rough = 0.0
     mean = 0.0
     second = 0.0
     for x, p, g in zip(weights, populations, gaps):
         w = x / z
-        term = phi_term(ops, p, w)
+        if g == 0:
+            # p - 1/z = ((p - 1) + p (z - 1)) / z: p - 1 is exact (p >= 1/2, Sterbenz)
+            # and p (z - 1) small, where p - w would carry w's rounding, eps, whose
+            # square (the term is ~ (p - w)^2) is 1e-32: a D of 1e-18 (the trace
+            # defect of a near-pure float64 state) would keep only 14 digits
+            term = phi_term(ops, p, w, ((p - 1.0) + p * excited) / z)
+            rough = rough + 4.0 * ops.absolute(p - w)
+        else:
+            term = _phi_term_or_tail(ops, p, w, beta * g + log_z)
+            # w's rounding (exp, the correction, 1/z: 4 eps) moves the term by
+            # |p - w| 4 eps at first order and by w (4 eps)^2 at second
+            rough = rough + 4.0 * ops.absolute(p - w) + 16.0 * _EPS * w
         total = total + term
-        # the term's own rounding, and w's (exp, the correction, 1/z: 4 eps) moving it
-        # by |p - w| 4 eps
-        rough = rough + term * 8.0 + 4.0 * ops.absolute(p - w)
+        rough = rough + term * 8.0  # the term's own rounding
         mean = mean + w * g
         second = second + w * g * g
     tau = trace_defect(populations)
-    log_z = ops.log1p(excited)
     relative_entropy = total + tau
     delta = (total - tau * (log_z - 1.0)) / beta
     var = second - mean * mean

@@ -631,6 +631,27 @@ class TestExergyToUlps:
             for got in (cols["exergy"][k], row["exergy"]):
                 _assert_ulps(got, exact, float(energy[k]), d)
 
+    @pytest.mark.parametrize("populations, gaps", [
+        ([1 - 1e-10, 1e-10, 1e-300], [0.0, 1.0, 100.0]),   # w_2 = e^-2300 underflows to 0
+        ([1 - 1e-3, 1e-3, 1e-200], [0.0, 1.0, 300.0]),    # and D ~ 1e-18, the trace defect
+        ([1 - 1e-6, 1e-6, 1e-320], [0.0, 1.0, 30.0]),     # a subnormal population
+    ])
+    def test_far_levels(self, populations, gaps):
+        """A population far above where the thermal state underflows (p ln(p/w) from
+        ln w = -beta g - ln Z', not p/w), and a D of the trace defect's size, 1e-18
+        (the ground term from (p - 1) + p (Z' - 1), not from the rounded 1/Z')."""
+        from symthermo.passive_excess import ARRAY, passive_excess
+
+        rho, H = np.diag(populations), np.diag(gaps)
+        _, _, D, delta = _exact_thermal(populations, gaps)
+        parts = exergy_decomposition(rho, H)
+        assert rel_err(parts.passive_term, delta) <= 8 * EPS
+        assert rel_err(parts.relative_entropy, D) <= 16 * EPS
+        _assert_ulps(exergy(rho, H), delta, float(populations[1] * gaps[1]), 3)
+        cols = passive_excess(ARRAY, gaps, [np.full(2, p) for p in populations],
+                              np.full(2, parts.beta))
+        assert rel_err(cols.delta[1], delta) <= 8 * EPS
+
     @pytest.mark.parametrize("c", [0.02, 0.1, 0.2])
     def test_bound_covers_a_near_thermal_spectrum(self, c):
         """Populations p = (a, b, c) within 2^-40 of a thermal triple on 0, 1, 2
