@@ -51,6 +51,7 @@ __all__ = [
     "ergotropy_rounding_bound",
     "exergy_rounding_bound",
     "float_passive_excess",
+    "excess_bound",
 ]
 
 
@@ -279,10 +280,10 @@ def exergy(rho, H, *, dps=None):
         if excess is not None:
             # ergotropy + (Tr[pi H] - E^th), the second part without cancellation
             passive = passive_energy(lib, levels, spectrum)
-            return clip_rounding((above - passive) + excess.delta, excess.bound
-                                 + ergotropy_rounding_bound(
-                                     len(spectrum), above, passive,
-                                     _eigenvalue_error(M, levels, len(spectrum)), ground))
+            eigen_error = _eigenvalue_error(M, levels, len(spectrum))
+            return clip_rounding((above - passive) + excess.delta, excess_bound(
+                excess, beta, len(spectrum), eigen_error) + ergotropy_rounding_bound(
+                    len(spectrum), above, passive, eigen_error, ground))
         thermal = _thermal_energy_above_ground(lib, levels, beta, spectrum)
         value = _tidy(lib, above - thermal)
         if lib is FLOAT64:
@@ -344,7 +345,8 @@ def exergy_decomposition(rho, H, *, dps=None):
                 # Tr[pi H] - E^th and D without cancellation (passive_excess)
                 d = excess.relative_entropy
                 passive_term = excess.delta
-                value = clip_rounding((above - passive) + passive_term, excess.bound + erg_bound)
+                value = clip_rounding((above - passive) + passive_term, erg_bound + excess_bound(
+                    excess, beta, len(spectrum), eigen_error))
             else:
                 value = clip_rounding(parts.exergy, _exergy_bound(
                     lib, M, levels, spectrum, above, thermal, beta, ground))
@@ -380,6 +382,14 @@ def float_passive_excess(lib, levels, spectrum, beta):
         return PassiveExcess(delta, two_level_relative_entropy(SCALAR, lo, hi),
                              4 * FLOAT64.eps * abs(delta))
     return passive_excess(SCALAR, gaps, [float(p) for p in reversed(spectrum)], float(beta))
+
+
+def excess_bound(excess, beta, d, eigen_error):
+    """The rounding bound of a :class:`~symthermo.passive_excess.PassiveExcess`
+    plus what the eigensolver's rounding of the spectrum (``eigen_error``, see
+    :func:`_eigenvalue_error`) moves it by through beta: as in
+    :func:`exergy_rounding_bound`, eigen_error 40 d / beta."""
+    return excess.bound + eigen_error * 40 * d / beta
 
 
 def _log_g0(lib, levels):
