@@ -18,10 +18,14 @@ import json
 
 import sympy
 
+from .heat_work import check_convention, sign
+from .linebreak import align_rows, tex_width
 from .models.base import T, entropy_expression
+from .notation import latex as paper_latex, symbol_latex
 from .thermal import Oscillator
 
-__all__ = ["derived_forms", "derive_output", "key_latex"]
+__all__ = ["derived_forms", "derive_output", "key_latex", "short_derived", "symbolic_given", "tidy",
+           "latex_rows"]
 
 _LATEX_KEYS = {
     "E": "E_{%s}(t)",
@@ -79,7 +83,23 @@ def derived_forms(model, given=()):
     """(params, ordered dict key -> SymPy expression, notes) for a model."""
     p = model.params(given)
     forms = model.closed_forms(p)
-    out, notes, at_zero = {}, dict(forms.notes), {}
+    out, notes = _keys_from_forms(model, forms)
+    return p, out, notes
+
+
+def _keys_from_forms(model, forms, *, at_zero=None, beta0=None):
+    """Every key from a model's reduced-state data (raw or through intermediates).
+
+    ``at_zero`` maps f(0) of time-dependent intermediates to their values;
+    ``beta0`` gives beta_X(0) where the caller knows it in closed form.
+    """
+    zero = at_zero or {}
+    beta0 = beta0 or {}
+
+    def at0(expr):
+        return expr.subs(T, 0).xreplace(zero) if zero else expr.subs(T, 0)
+
+    out, notes, initial = {}, dict(forms.notes), {}
     for name in model.subsystems:
         lf = forms.subsystems[name]
         h = lf.hamiltonian
@@ -87,31 +107,33 @@ def derived_forms(model, given=()):
         ground = h.offset if isinstance(h, Oscillator) else min(
             levels, key=lambda e: sympy.N(e.subs({s: 1 for s in e.free_symbols}), 30))
         spectrum = list(lf.spectrum)
-        spectrum0 = [sympy.simplify(x.subs(T, 0)) for x in spectrum]
+        spectrum0 = [sympy.simplify(at0(x)) for x in spectrum]
         beta = lf.beta
         if beta is None:
             beta = sympy.Function(f"beta_{name}")(T)
             notes[f"beta_{name}"] = (f"implicit: S[w(beta_{name}(t))] = S_{name}(t); "
                                      "solved numerically by `reference`")
-            beta0 = sympy.Symbol(f"beta_{name}0", positive=True)
+            b0 = beta0.get(name, sympy.Symbol(f"beta_{name}0", positive=True))
+        elif name in beta0:
+            b0 = beta0[name]
         else:
-            beta0 = _at_zero(beta, pure=any(x.is_zero for x in spectrum0))
+            b0 = _at_zero(beta, pure=any(x.is_zero for x in spectrum0))
         eth = lf.thermal_energy
         if eth is None:
             eth = _thermal_energy(h, beta, levels)
-            eth0 = _thermal_energy(h, beta0, levels) if beta0 != sympy.oo else ground
+            eth0 = _thermal_energy(h, b0, levels) if b0 != sympy.oo else ground
         else:
-            eth0 = _at_zero(eth)
+            eth0 = at0(eth) if zero else _at_zero(eth)
         out[f"E_{name}"] = lf.energy
         out[f"S_{name}"] = entropy_expression(spectrum)
         out[f"beta_{name}"] = beta
         out[f"Eth_{name}"] = eth
         q = eth - eth0
         out[f"Q_{name}"] = q
-        out[f"W_{name}"] = lf.energy - lf.energy.subs(T, 0) - q
+        out[f"W_{name}"] = lf.energy - at0(lf.energy) - q
         out[f"ergotropy_{name}"] = lf.energy - ground - _passive_above_ground(h, spectrum, levels)
         out[f"exergy_{name}"] = lf.energy - eth
-        at_zero[name] = (entropy_expression(spectrum0), beta0)
+        initial[name] = (entropy_expression(spectrum0), b0)
     if len(model.subsystems) > 1:
         if forms.interaction_energy is not None:
             out["E_int"] = forms.interaction_energy
@@ -119,14 +141,14 @@ def derived_forms(model, given=()):
             out["I_AB"] = forms.mutual_information
         if model.unitary:
             for name in model.subsystems:
-                total = out[f"S_{name}"] - at_zero[name][0]
+                total = out[f"S_{name}"] - initial[name][0]
                 for other in model.subsystems:
                     if other != name:
-                        total += _beta_times_heat(at_zero[other][1], out[f"Q_{other}"])
+                        total += _beta_times_heat(initial[other][1], out[f"Q_{other}"])
                 out[f"sigma_{name}"] = total
     for key, expr in forms.extras.items():
         out[key] = expr
-    return p, out, notes
+    return out, notes
 
 
 def _at_zero(expr, *, pure=False):
@@ -148,41 +170,179 @@ def _symbol_names(model):
     names = {}
     for prm in model.parameters:
         if prm.latex and not prm.choices:
-            names[prm.symbol] = prm.latex
+            names[prm.symbol] = symbol_latex(prm.name)
     return names
 
 
-def derive_output(model, given, fmt):
-    """Text, LaTeX or JSON of :func:`derived_forms`."""
-    p, forms, notes = derived_forms(model, given)
+def symbolic_given(model, given=()):
+    """``given`` (NAME=VALUE strings or a dict) with every other numeric parameter a symbol."""
+    items = dict(given) if isinstance(given, dict) else dict(_split_given(g) for g in given)
+    for prm in model.parameters:
+        if not prm.choices:
+            items.setdefault(prm.name, "symbol")
+    return items
+
+
+def _split_given(text):
+    if "=" not in text:
+        raise ValueError(f"parameter must be NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    return name.strip(), value.strip()
+
+
+def _signed_keys(forms, convention):
+    """Q and W keys negated for the provided convention (nothing else changes)."""
+    if sign(convention) == 1:
+        return dict(forms)
+    return {k: (-v if k.startswith(("Q_", "W_")) else v) for k, v in forms.items()}
+
+
+def tidy(expr):
+    """The shortest of a few SymPy rewritings of ``expr`` (by estimated printed width).
+
+    Piecewise expressions are folded and each case tidied on its own.
+
+    >>> import sympy
+    >>> from symthermo.derive import tidy
+    >>> x = sympy.Symbol("x")
+    >>> tidy(x / 2 - x**2 / 2)
+    x*(1 - x)/2
+    """
+    expr = sympy.sympify(expr)
+    if expr.has(sympy.Piecewise):
+        folded = sympy.piecewise_fold(expr)
+        if isinstance(folded, sympy.Piecewise):
+            return sympy.Piecewise(*[(tidy(e), c) for e, c in folded.args], evaluate=False)
+        expr = folded
+    candidates = [expr, sympy.factor_terms(expr)]
+    try:
+        candidates.append(sympy.factor_terms(sympy.simplify(expr)))
+    except (TypeError, ValueError, NotImplementedError):  # pragma: no cover
+        pass
+    if expr.is_Add:
+        candidates.append(sympy.factor_terms(sympy.collect(sympy.expand(expr), _atoms(expr))))
+    return min(candidates, key=lambda e: (_display_width(e), sympy.count_ops(e)))
+
+
+def _display_width(expr):
+    """Width a form needs on one line of display: a sum breaks between its terms."""
+    if isinstance(expr, sympy.Add):
+        widths = [tex_width(paper_latex(t)) for t in expr.args]
+        return max(widths) + 0.1 * sum(widths)
+    return tex_width(paper_latex(expr))
+
+
+def _atoms(expr):
+    return sorted(expr.atoms(sympy.Symbol, sympy.core.function.AppliedUndef), key=str)
+
+
+def short_derived(model, given=()):
+    """(params, intermediates, short forms, notes) of a model.
+
+    ``intermediates`` is a list of (symbol, definition) in order of
+    definition; each short form uses the parameters, t and the
+    intermediates, and :func:`symthermo.short_forms.expand_intermediates`
+    turns it back into the raw form of :func:`derived_forms`.  A model with
+    no short-form module gets its raw forms, tidied.
+    """
+    from .short_forms import short_forms
+
+    p = model.params(given)
+    sf = short_forms(model, p)
+    if sf is None:
+        _, raw, notes = derived_forms(model, given)
+        return p, [], {k: tidy(v) for k, v in raw.items()}, notes
+    keys, notes = _keys_from_forms(model, sf.forms, at_zero=sf.zero_values(), beta0=sf.beta0)
+    notes = {**dict(model.closed_forms(p).notes), **notes}
+    keys.update(sf.overrides)
+    inters = [(i.symbol, tidy(i.definition)) for i in sf.intermediates]
+    return p, inters, {k: tidy(v) for k, v in keys.items()}, notes
+
+
+def _is_name_of(expr, key, inters):
+    """True when the key's form is just an intermediate's symbol or beta_X(t) itself."""
+    if isinstance(expr, sympy.core.function.AppliedUndef):
+        return True
+    return any(expr == s for s, _ in inters)
+
+
+def _lhs(symbol):
+    return paper_latex(symbol)
+
+
+def derive_output(model, given, fmt, *, convention="received"):
+    """Text, LaTeX or JSON of a model's closed forms.
+
+    Every numeric parameter not in ``given`` stays a symbol.  LaTeX and the
+    ``short`` entries of JSON show the forms through the model's named
+    intermediates; text and JSON's ``sympy`` entries are the raw derivation.
+    Q and W are in ``convention``.
+    """
+    check_convention(convention)
+    given = symbolic_given(model, given)
+    p, raw, notes = derived_forms(model, given)
+    raw = _signed_keys(raw, convention)
     names = _symbol_names(model)
-    header_params = ", ".join(f"{k}={v}" for k, v in p.items())
+    fixed = [f"{k}={v}" for k, v in p.items()
+             if not (isinstance(v, sympy.Symbol) and v.name == k)]
+    header_params = ", ".join(fixed) if fixed else "none (every parameter a symbol)"
+    if fmt == "text":
+        lines = [f"# {model.name} ({model.source}); {convention} convention; hbar = k_B = 1",
+                 f"# parameters given: {header_params}"]
+        lines += [f"{k} = {sympy.sstr(v)}" for k, v in raw.items()]
+        lines += [f"# {k}: {v}" for k, v in notes.items()]
+        return "\n".join(lines) + "\n"
+    _, inters, short, snotes = short_derived(model, given)
+    short = _signed_keys(short, convention)
     if fmt == "json":
         payload = {
             "model": model.name,
             "params": {k: str(v) for k, v in p.items()},
-            "convention": "received",
+            "convention": convention,
             "units": "hbar = k_B = 1",
-            "forms": {k: {"sympy": sympy.sstr(v), "latex": sympy.latex(v, symbol_names=names)}
-                      for k, v in forms.items()},
+            "forms": {k: {"sympy": sympy.sstr(v), "latex": paper_latex(v, symbol_names=names),
+                          "short": paper_latex(short[k], symbol_names=names)}
+                      for k, v in raw.items()},
+            "intermediates": [{"name": sympy.sstr(s), "latex": _lhs(s),
+                               "sympy": sympy.sstr(d), "definition": paper_latex(d, symbol_names=names)}
+                              for s, d in inters],
             "notes": notes,
         }
         return json.dumps(payload, indent=1) + "\n"
     if fmt == "latex":
-        lines = [f"% symthermo derive {model.name} ({model.source}); received convention; "
-                 f"hbar = k_B = 1",
-                 f"% parameters: {header_params}",
-                 r"\begin{align*}"]
-        body = [f"{key_latex(k)} &= {sympy.latex(v, symbol_names=names)}" for k, v in forms.items()]
-        lines.append(" \\\\\n".join(body))
-        lines.append(r"\end{align*}")
-        for k, v in notes.items():
-            lines.append(f"% {k}: {v}")
-        return "\n".join(lines) + "\n"
-    if fmt == "text":
-        lines = [f"# {model.name} ({model.source}); received convention; hbar = k_B = 1",
-                 f"# parameters: {header_params}"]
-        lines += [f"{k} = {sympy.sstr(v)}" for k, v in forms.items()]
-        lines += [f"# {k}: {v}" for k, v in notes.items()]
-        return "\n".join(lines) + "\n"
+        return latex_document_body(model, inters, short, {**notes, **snotes}, convention,
+                                   header_params, names)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def latex_rows(inters, short, names=None):
+    """(intermediate rows, key rows): (LHS LaTeX, expression) pairs to display."""
+    lat = (lambda e: paper_latex(e, symbol_names=names or {}))
+    first = [(_lhs(s), d) for s, d in inters]
+    rows = []
+    for key, expr in short.items():
+        if _is_name_of(expr, key, inters):
+            continue
+        rows.append((key_latex(key), expr))
+    return first, rows, lat
+
+
+def latex_document_body(model, inters, short, notes, convention, header_params, names):
+    """The ``--format latex`` text: comments, then one ``align*`` of intermediates, one of keys."""
+    first, rows, lat = latex_rows(inters, short, names)
+    lines = [f"% symthermo derive {model.name} ({model.source}); {convention} convention "
+             f"(Q and W {'received' if convention == 'received' else 'provided'} by each "
+             "subsystem); hbar = k_B = 1",
+             f"% parameters given: {header_params}",
+             "% needs amsmath"]
+    if first:
+        lines.append("% intermediates:")
+        lines.append(r"\begin{align*}")
+        lines.append(" \\\\\n".join(align_rows(first, latex=lat)))
+        lines.append(r"\end{align*}")
+    lines.append(r"\begin{align*}")
+    lines.append(" \\\\\n".join(align_rows(rows, latex=lat)))
+    lines.append(r"\end{align*}")
+    for k, v in notes.items():
+        lines.append(f"% {k}: {' '.join(str(v).split())}")
+    return "\n".join(lines) + "\n"
