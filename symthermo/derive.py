@@ -19,7 +19,7 @@ import json
 import sympy
 
 from .heat_work import check_convention, sign
-from .linebreak import align_rows, tex_width
+from .linebreak import LINE_WIDTH, align_rows, tex_width
 from .models.base import T, entropy_expression
 from .notation import latex as paper_latex, symbol_latex
 from .thermal import Oscillator
@@ -48,9 +48,13 @@ def key_latex(key):
         return r"I_{AB}(t)"
     if "_" in key:
         head, sub = key.split("_", 1)
+        if "_" in sub or len(sub) > 2:
+            sub = r"\mathrm{%s}" % sub.replace("_", r"\_")
         if head in _LATEX_KEYS:
             return _LATEX_KEYS[head] % sub
-        return r"\mathrm{%s}_{%s}(t)" % (head.replace("_", r"\_"), sub.replace("_", r"\_"))
+        if head in ("z", "r", "P"):
+            return r"%s_{%s}(t)" % (head, sub)
+        return r"\mathrm{%s\_%s}" % (head, sub.replace("\\mathrm{", "").rstrip("}").replace("_", r"\_"))
     return r"\mathrm{%s}" % key
 
 
@@ -215,21 +219,29 @@ def tidy(expr):
             return sympy.Piecewise(*[(tidy(e), c) for e, c in folded.args], evaluate=False)
         expr = folded
     candidates = [expr, sympy.factor_terms(expr)]
-    try:
+    if sympy.count_ops(expr) <= 40:  # simplify is slow on long sums, and rarely shorter
         candidates.append(sympy.factor_terms(sympy.simplify(expr)))
-    except (TypeError, ValueError, NotImplementedError):  # pragma: no cover
-        pass
     if expr.is_Add:
         candidates.append(sympy.factor_terms(sympy.collect(sympy.expand(expr), _atoms(expr))))
+        inner = sympy.Add(*[sympy.bottom_up(a, _factor_sum) for a in expr.args])
+        candidates.append(inner)
     return min(candidates, key=lambda e: (_display_width(e), sympy.count_ops(e)))
 
 
+def _factor_sum(e):
+    return sympy.factor_terms(e) if e.is_Add else e
+
+
 def _display_width(expr):
-    """Width a form needs on one line of display: a sum breaks between its terms."""
+    """Width a form needs: its own if it fits a line, else a sum breaks between its
+    terms and anything else (a fraction) is heavily penalised."""
+    total = tex_width(paper_latex(expr))
+    if total <= LINE_WIDTH:
+        return total
     if isinstance(expr, sympy.Add):
         widths = [tex_width(paper_latex(t)) for t in expr.args]
-        return max(widths) + 0.1 * sum(widths)
-    return tex_width(paper_latex(expr))
+        return LINE_WIDTH + max(widths) + 0.1 * total
+    return 1000 + total
 
 
 def _atoms(expr):
@@ -255,6 +267,10 @@ def short_derived(model, given=()):
     keys, notes = _keys_from_forms(model, sf.forms, at_zero=sf.zero_values(), beta0=sf.beta0)
     notes = {**dict(model.closed_forms(p).notes), **notes}
     keys.update(sf.overrides)
+    for key, expr in keys.items():
+        for old, new in sf.rewrite.items():
+            expr = expr.subs(old, new)
+        keys[key] = expr
     inters = [(i.symbol, tidy(i.definition)) for i in sf.intermediates]
     return p, inters, {k: tidy(v) for k, v in keys.items()}, notes
 

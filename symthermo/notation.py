@@ -63,6 +63,7 @@ NOTATION = {
     "q_1": r"q_{1}",
     "q_2": r"q_{2}",
     "t": "t",
+    "lambda": r"\lambda",
 }
 
 #: name of an undefined function of t -> LaTeX of its head (printed head(t))
@@ -77,6 +78,7 @@ TIME_FUNCTIONS = {
     "c": "c",
     "beta_A": r"\beta_{A}",
     "beta_B": r"\beta_{B}",
+    **{f"p{x}_{k}": f"p^{{{x}}}_{{{k}}}" for x in "AB" for k in range(3)},
 }
 
 

@@ -55,6 +55,7 @@ class ShortForms:
     forms: object  # ClosedForms written with the intermediates' symbols
     beta0: dict = field(default_factory=dict)  # subsystem -> beta_X(0), the parameter itself
     overrides: dict = field(default_factory=dict)  # key -> expression replacing the generic one
+    rewrite: dict = field(default_factory=dict)  # old -> intermediate, applied to every key (subs)
 
     def zero_values(self):
         """{f(0): value} for the time-dependent intermediates."""
