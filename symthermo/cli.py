@@ -51,6 +51,8 @@ def build_parser():
     p.add_argument("model")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--format", choices=("latex", "text", "json"), default="text")
+    p.add_argument("--convention", choices=CONVENTIONS, default="received",
+                   help="received (Elouard & Latune, default) or provided (Santos & Latune)")
 
     p = sub.add_parser("reference", help="a model's values at given times")
     p.add_argument("model")
@@ -91,7 +93,8 @@ def _run(args):
         from .derive import derive_output
         from .models import get_model
 
-        out.write(derive_output(get_model(args.model), args.param, args.format))
+        out.write(derive_output(get_model(args.model), args.param, args.format,
+                                convention=args.convention))
     elif args.command == "reference":
         from .models import get_model
         from .tables import reference_payload, render

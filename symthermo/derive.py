@@ -216,9 +216,15 @@ def tidy(expr):
     if expr.has(sympy.Piecewise):
         folded = sympy.piecewise_fold(expr)
         if isinstance(folded, sympy.Piecewise):
-            return sympy.Piecewise(*[(tidy(e), c) for e, c in folded.args], evaluate=False)
+            return sympy.Piecewise(*[(_infinite(e) or tidy(e), c) for e, c in folded.args],
+                                   evaluate=False)
         expr = folded
     candidates = [expr, sympy.factor_terms(expr)]
+    if isinstance(expr, sympy.Mul):  # c (a + b) -> c a + c b, a sum that can break
+        sums = [f for f in expr.args if isinstance(f, sympy.Add)]
+        if len(sums) == 1:
+            rest = expr / sums[0]
+            candidates.append(sympy.Add(*[rest * a for a in sums[0].args]))
     if sympy.count_ops(expr) <= 40:  # simplify is slow on long sums, and rarely shorter
         candidates.append(sympy.factor_terms(sympy.simplify(expr)))
     if expr.is_Add:
@@ -226,6 +232,17 @@ def tidy(expr):
         inner = sympy.Add(*[sympy.bottom_up(a, _factor_sum) for a in expr.args])
         candidates.append(inner)
     return min(candidates, key=lambda e: (_display_width(e), sympy.count_ops(e)))
+
+
+def _infinite(e):
+    """oo for a sum of oo and finite real terms (beta(0) = oo times a heat), else None."""
+    if e.has(sympy.oo) and not isinstance(e, sympy.Add):
+        e = sympy.expand_mul(e)
+    if isinstance(e, sympy.Add) and sympy.oo in e.args:
+        rest = sympy.Add(*[a for a in e.args if a != sympy.oo])
+        if not rest.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+            return sympy.oo
+    return None
 
 
 def _factor_sum(e):
@@ -331,6 +348,10 @@ def derive_output(model, given, fmt, *, convention="received"):
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def _shown_keys(inters, short):
+    return [k for k, e in short.items() if not _is_name_of(e, k, inters)]
+
+
 def latex_rows(inters, short, names=None):
     """(intermediate rows, key rows): (LHS LaTeX, expression) pairs to display."""
     lat = (lambda e: paper_latex(e, symbol_names=names or {}))
@@ -356,9 +377,18 @@ def latex_document_body(model, inters, short, notes, convention, header_params, 
         lines.append(r"\begin{align*}")
         lines.append(" \\\\\n".join(align_rows(first, latex=lat)))
         lines.append(r"\end{align*}")
-    lines.append(r"\begin{align*}")
-    lines.append(" \\\\\n".join(align_rows(rows, latex=lat)))
-    lines.append(r"\end{align*}")
+    # one align* per subsystem and one for the joint keys: blocks a page can hold
+    groups = {}
+    for (lhs, expr), key in zip(rows, _shown_keys(inters, short)):
+        group = key.rsplit("_", 1)[-1] if key.rsplit("_", 1)[-1] in model.subsystems else ""
+        groups.setdefault(group, []).append((lhs, expr))
+    for group in list(model.subsystems) + [""]:
+        if group not in groups:
+            continue
+        lines.append(f"% {'subsystem ' + group if group else 'joint and model keys'}:")
+        lines.append(r"\begin{align*}")
+        lines.append(" \\\\\n".join(align_rows(groups[group], latex=lat)))
+        lines.append(r"\end{align*}")
     for k, v in notes.items():
         lines.append(f"% {k}: {' '.join(str(v).split())}")
     return "\n".join(lines) + "\n"

@@ -121,6 +121,19 @@ def _signed(term, latex):
     return "+", latex(term)
 
 
+def _cases(expr, latex, width):
+    """A Piecewise as ``cases``, a condition that does not fit beside its value set below it."""
+    lines = []
+    for value, cond in expr.args:
+        v = latex(value)
+        c = r"\text{otherwise}" if cond is sympy.true else r"\text{for}\: " + latex(cond)
+        if tex_width(v) + tex_width(c) + 4 > width:
+            lines.append(f"{v}, & \\\\\n\\quad {c} &")
+        else:
+            lines.append(f"{v} & {c}")
+    return "\\begin{cases} " + " \\\\\n".join(lines) + " \\end{cases}"
+
+
 def align_rows(rows, *, width=LINE_WIDTH, latex=paper_latex):
     """``align*`` body lines for (left-hand LaTeX, SymPy expression) pairs.
 
@@ -131,6 +144,9 @@ def align_rows(rows, *, width=LINE_WIDTH, latex=paper_latex):
     out = []
     for lhs, expr in rows:
         rhs = expr if isinstance(expr, str) else latex(expr)
+        if isinstance(expr, sympy.Piecewise) and tex_width(rhs) > width:
+            out.append(f"{lhs} &= {_cases(expr, latex, width)}")
+            continue
         if isinstance(expr, str) or tex_width(rhs) <= width or not isinstance(expr, sympy.Add):
             out.append(f"{lhs} &= {rhs}")
             continue

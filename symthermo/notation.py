@@ -35,7 +35,7 @@ NOTATION = {
     "omega_B": r"\omega_{B}",
     "omega_1": r"\omega_{1}",
     "omega_2": r"\omega_{2}",
-    "omega_rc": r"\omega_{\mathrm{RC}}",
+    "omega_rc": r"\omega_{RC}",
     "g": "g",
     "lam": r"\lambda",
     "kappa": r"\kappa",
@@ -74,11 +74,15 @@ TIME_FUNCTIONS = {
     "r_B": "r_{B}",
     "P_e": "P_{e}",
     "p_e": "p_{e}",
-    "n_B": r"\bar{n}_{B}",
+    "n_B": "n_{B}",
+    "c_e": "c_{e}",
+    "c_g": "c_{g}",
     "c": "c",
     "beta_A": r"\beta_{A}",
     "beta_B": r"\beta_{B}",
-    **{f"p{x}_{k}": f"p^{{{x}}}_{{{k}}}" for x in "AB" for k in range(3)},
+    **{f"{x}_{k}": f"{x}_{{{k}}}" for x in "ab" for k in range(3)},
+    "epsilon_A": r"\varepsilon_{A}",
+    "epsilon_B": r"\varepsilon_{B}",
 }
 
 

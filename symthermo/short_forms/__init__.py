@@ -71,7 +71,7 @@ def short_forms(model, p):
     if name is None:
         return None
     module = importlib.import_module(f"{__name__}.{name}")
-    return module.short_forms(p)
+    return module.short_forms(p)  # None where the module has no form for these initial states
 
 
 def expand_intermediates(expr, intermediates):

@@ -36,19 +36,30 @@ def short_forms(p):
     for n, (x, y) in (("A", (c, s)), ("B", (s, c))):
         pops = []
         for k in range(3):
-            f = sympy.Function(f"p{n}_{k}")(T)
+            f = sympy.Function(f"{n.lower()}_{k}")(T)  # a_k(t): A's populations, b_k(t): B's
             zero = Q[k] if n == "A" else P[k]
             inter.append(Intermediate(f, x * Q[k] + y * P[k], at_zero=zero,
                                       meaning=f"population of level {k} of {n}"))
             pops.append(f)
         lf = raw.subsystems[n]
+        beta = sympy.Function(f"beta_{n}")(T)
+        eps = sympy.Function(f"epsilon_{n}")(T)
+        weights = [sympy.Integer(1), sympy.exp(-beta * w1), sympy.exp(-beta * w2)]
+        inter.append(Intermediate(eps, (w1 * weights[1] + w2 * weights[2]) / sum(weights),
+                                  at_zero=w1 * Q[1] + w2 * Q[2],
+                                  meaning=f"thermal energy at beta_{n}(t)"))
         local[n] = LocalForms(hamiltonian=lf.hamiltonian, energy=w1 * pops[1] + w2 * pops[2],
-                              spectrum=[pops[2], pops[1], pops[0]])
+                              spectrum=[pops[2], pops[1], pops[0]], thermal_energy=eps)
     extras = {}
-    back = {sympy.exp(-b1 * w1) / zb: P[1], sympy.exp(-b2 * w2) / zb: P[2], 1 / zb: P[0],
+    back = {(w1 * sympy.exp(-bB0 * w1) + w2 * sympy.exp(-bB0 * w2)) / za: w1 * Q[1] + w2 * Q[2],
+            sympy.exp(-b1 * w1) / zb: P[1], sympy.exp(-b2 * w2) / zb: P[2], 1 / zb: P[0],
             sympy.exp(-bB0 * w1) / za: Q[1], sympy.exp(-bB0 * w2) / za: Q[2], 1 / za: Q[0]}
+    populations = {}
+    for n, (x, y) in (("A", (c, s)), ("B", (s, c))):
+        for k in range(3):
+            populations[x * Q[k] + y * P[k]] = sympy.Function(f"{n.lower()}_{k}")(T)
     for key, expr in raw.extras.items():
-        for old, new in back.items():
+        for old, new in {**back, **populations}.items():
             expr = expr.subs(old, new)
         extras[key] = expr
     mutual = raw.mutual_information
