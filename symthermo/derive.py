@@ -274,6 +274,21 @@ def short_derived(model, given=()):
     turns it back into the raw form of :func:`derived_forms`.  A model with
     no short-form module gets its raw forms, tidied.
     """
+    key = (model.name, tuple(sorted((k, str(v)) for k, v in
+                                    (given.items() if isinstance(given, dict) else
+                                     (_split_given(g) for g in given)))))
+    if key not in _SHORT_CACHE:
+        _SHORT_CACHE[key] = _short_derived(model, given)
+    p, inters, shown, notes = _SHORT_CACHE[key]
+    return p, list(inters), dict(shown), dict(notes)
+
+
+#: (model name, given) -> short_derived result: tidying takes seconds, a model's
+#: forms do not change within a process
+_SHORT_CACHE = {}
+
+
+def _short_derived(model, given):
     from .short_forms import short_forms
 
     p = model.params(given)

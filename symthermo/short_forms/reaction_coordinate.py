@@ -40,8 +40,14 @@ def short_forms(p):
         inter = [Intermediate(Om, sympy.sqrt(lam ** 2 - kappa ** 2 / 16),
                               meaning="damped-oscillation frequency")]
         s_cos, s_sin = sympy.cos(Om * T), sympy.sin(Om * T) / Om  # cosh(st), sinh(st)/s at s = i Omega
-        inter += [Intermediate(ce, decay * (s_cos + b * s_sin), at_zero=sympy.Integer(1)),
-                  Intermediate(cg, decay * b_g * s_sin, at_zero=sympy.Integer(0))]
+        if sympy.expand(b - kappa / 4) != 0 or sympy.expand(b_g + sympy.I * lam) != 0:
+            raise AssertionError("H_eff's block is not the expected one")  # pragma: no cover
+        # real amplitudes (|g,1> carries the phase -i): P_e = c_e^2, n_B = c_g^2, E_int = 0
+        inter += [Intermediate(ce, decay * (s_cos + kappa / 4 * s_sin), at_zero=sympy.Integer(1)),
+                  Intermediate(cg, decay * lam * s_sin, at_zero=sympy.Integer(0)),
+                  Intermediate(Pe, ce ** 2, at_zero=sympy.Integer(1), meaning="c_e^2"),
+                  Intermediate(n, cg ** 2, at_zero=sympy.Integer(0), meaning="c_g^2")]
+        eint = sympy.Integer(0)
     else:
         s, delta = sympy.Symbol("s"), sympy.Symbol("Delta", real=True)
         rate = kappa / 4 - sympy.I * delta / 2
@@ -54,8 +60,10 @@ def short_forms(p):
         inter += [Intermediate(ce, decay * (sympy.cosh(s * T) + b * sympy.sinh(s * T) / s),
                                at_zero=sympy.Integer(1)),
                   Intermediate(cg, decay * b_g * sympy.sinh(s * T) / s, at_zero=sympy.Integer(0))]
-    inter += [Intermediate(Pe, sympy.Abs(ce) ** 2, at_zero=sympy.Integer(1), meaning="|c_e|^2"),
-              Intermediate(n, sympy.Abs(cg) ** 2, at_zero=sympy.Integer(0), meaning="|c_g|^2")]
+        inter += [Intermediate(Pe, sympy.Abs(ce) ** 2, at_zero=sympy.Integer(1), meaning="|c_e|^2"),
+                  Intermediate(n, sympy.Abs(cg) ** 2, at_zero=sympy.Integer(0), meaning="|c_g|^2")]
+        # 2 lam Re(c_e^* c_g), written with conjugates (no Re operator on the page)
+        eint = lam * (sympy.conjugate(ce) * cg + ce * sympy.conjugate(cg))
     pg = 1 - Pe
     lo, hi = sympy.Min(Pe, pg, evaluate=False), sympy.Max(Pe, pg, evaluate=False)
     a = LocalForms(hamiltonian=w / 2 * SIGMA_Z, energy=w * (Pe - sympy.Rational(1, 2)),
@@ -63,7 +71,6 @@ def short_forms(p):
                    thermal_energy=-w / 2 * sympy.Abs(2 * Pe - 1, evaluate=False))
     bb = LocalForms(hamiltonian=Oscillator(wrc), energy=wrc * n,
                     spectrum=[sympy.Min(n, 1 - n, evaluate=False), sympy.Max(n, 1 - n, evaluate=False)])
-    eint = 2 * lam * sympy.re(sympy.conjugate(ce) * cg)
     forms = ClosedForms(subsystems={"A": a, "B": bb}, interaction_energy=eint,
                         mutual_information=_h(Pe) + _h(n) - _h(Pe + n))
     return ShortForms(intermediates=inter, forms=forms, beta0={"A": sympy.oo})
