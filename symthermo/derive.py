@@ -40,8 +40,29 @@ _LATEX_KEYS = {
 }
 
 
+#: keys whose notation is not head_subsystem
+_SPECIAL_KEYS = {
+    "sigma_erg_A": r"\sigma^{\mathrm{erg}}_{A}(t)",
+    "W_A_semiclassical": r"W^{\mathrm{sc}}_{A}(t)",
+    "E_int_semiclassical": r"E^{\mathrm{sc}}_{\mathrm{int}}(t)",
+    "W_st": r"W^{\mathrm{st}}(t)",
+    "Q_standard": r"Q^{\mathrm{st}}_{A}(t)",
+    "neglected_weight": r"w_{\mathrm{neglected}}",
+    "manifolds": r"N_{\mathrm{manifolds}}",
+    "cop": r"\eta(t)",
+    "carnot": r"\eta_{\mathrm{C}}",
+}
+
+
 def key_latex(key):
-    """The papers' notation for a key (``Eth_A`` -> E^{th}_A(t))."""
+    r"""The papers' notation for a key (``Eth_A`` -> E^{th}_A(t)).
+
+    >>> from symthermo.derive import key_latex
+    >>> print(key_latex("Eth_A"), key_latex("carnot"))
+    E^{\mathrm{th}}_{A}(t) \eta_{\mathrm{C}}
+    """
+    if key in _SPECIAL_KEYS:
+        return _SPECIAL_KEYS[key]
     if key == "E_int":
         return r"E_{\mathrm{int}}(t)"
     if key == "I_AB":
@@ -209,8 +230,9 @@ def tidy(expr):
     >>> import sympy
     >>> from symthermo.derive import tidy
     >>> x = sympy.Symbol("x")
-    >>> tidy(x / 2 - x**2 / 2)
-    x*(1 - x)/2
+    >>> e = sympy.Piecewise((x / 2 - x / 4, x < 1), (x, True))
+    >>> tidy(e)
+    Piecewise((x/4, x < 1), (x, True))
     """
     expr = sympy.sympify(expr)
     if expr.has(sympy.Piecewise):

@@ -8,12 +8,12 @@ each continuation starting with its sign.
 
 >>> import sympy
 >>> from symthermo.linebreak import tex_width, align_rows
->>> tex_width(r"\\frac{a + b}{c}")
-5.0
+>>> tex_width(r"\\frac{a + b}{c}")  # a + b over c: three characters and the bar
+4.0
 >>> x = sympy.symbols("x1:30")
 >>> rows = align_rows([("S", sum(x))], width=40)
->>> len(rows) > 1 and rows[1].lstrip().startswith("&\\\\quad +")
-True
+>>> len(rows), "\\n&\\\\quad + x" in rows[0]   # one row, continued on further lines
+(1, True)
 """
 
 from __future__ import annotations

@@ -23,8 +23,7 @@ from __future__ import annotations
 import sympy
 from sympy.printing.latex import LatexPrinter
 
-__all__ = ["NOTATION", "TIME_FUNCTIONS", "PaperLatexPrinter", "latex", "latexify_identifiers",
-           "symbol_latex"]
+__all__ = ["NOTATION", "TIME_FUNCTIONS", "DEFINITION_NAMES", "definition_latex", "PaperLatexPrinter", "latex", "symbol_latex"]
 
 #: symbol name -> LaTeX, the papers' notation (EL23, SL26).  Parameters that are
 #: initial inverse temperatures are written beta_X(0), whatever the model calls them.
@@ -86,6 +85,59 @@ TIME_FUNCTIONS = {
 }
 
 
+#: argument and function names of :mod:`symthermo.definitions` -> the papers' notation
+#: (latexify-py renders identifiers as \mathrm{name}; these replace them)
+DEFINITION_NAMES = {
+    "Eth_0": r"E^{\mathrm{th}}(0)",
+    "Eth_t": r"E^{\mathrm{th}}(t)",
+    "Eth": r"E^{\mathrm{th}}",
+    "E_0": "E(0)",
+    "E_t": "E(t)",
+    "E_passive": r"\operatorname{Tr}[\pi H]",
+    "D_pi_w": r"D[\pi \| w(\beta)]",
+    "D_rho_w": r"D[\rho \| w(\beta)]",
+    "Delta_S_A": r"\Delta S_{A}",
+    "Delta_E_int": r"\Delta E_{\mathrm{int}}",
+    "beta_A_0": r"\beta_{A}(0)",
+    "beta_B_0": r"\beta_{B}(0)",
+    "Q_A": "Q_{A}",
+    "Q_B": "Q_{B}",
+    "W_A": "W_{A}",
+    "W_B": "W_{B}",
+    # what each definition defines
+    "heat_received": "Q",
+    "work_received": "W",
+    "exergy": r"\Xi",
+    "ergotropy": r"\mathcal{E}",
+    "passive_term": r"\Xi - \mathcal{E}",
+    "entropy_production": r"\sigma_{A}",
+    "clausius_sum": r"\Sigma_{\mathrm{Cl}}",
+    "coefficient_of_performance": r"\eta",
+    "carnot_bound": r"\eta_{\mathrm{C}}",
+    "preparation_work": r"W_{\beta}",
+}
+
+
+def definition_latex(fn):
+    r"""``name = formula`` for a function of :mod:`symthermo.definitions`, rendered by
+    latexify-py from its code, identifiers in the papers' notation.
+
+    >>> from symthermo.definitions import carnot_bound
+    >>> from symthermo.notation import definition_latex
+    >>> print(definition_latex(carnot_bound))
+    \eta_{\mathrm{C}} = \frac{\beta_{B}(0)}{\beta_{A}(0) - \beta_{B}(0)}
+    """
+    import re
+
+    import latexify
+
+    rhs = latexify.get_latex(fn, use_math_symbols=True, use_signature=False)
+    rhs = re.sub(r"\\mathrm\{([A-Za-z0-9\\_]+)\}",
+                 lambda m: DEFINITION_NAMES.get(m.group(1).replace("\\_", "_"), m.group(0)), rhs)
+    rhs = rhs.replace(r"\cdot ", "")
+    return f"{DEFINITION_NAMES.get(fn.__name__, fn.__name__)} = {rhs}"
+
+
 def symbol_latex(name):
     """LaTeX of a symbol name: the table's entry, else SymPy's own rendering.
 
@@ -128,22 +180,3 @@ class PaperLatexPrinter(LatexPrinter):
 def latex(expr, **settings):
     """``expr`` in LaTeX, through :class:`PaperLatexPrinter`."""
     return PaperLatexPrinter(settings).doprint(expr)
-
-
-def latexify_identifiers(names):
-    """latexify-py ``identifiers=``: Python argument names -> the papers' names.
-
-    latexify-py substitutes identifiers by plain names; the map goes to names
-    it then renders with Greek letters and subscripts (``beta_B_0`` ->
-    ``beta_B0``, which the definitions' rendering then prints through
-    :data:`NOTATION` where it can).
-
-    >>> from symthermo.notation import latexify_identifiers
-    >>> latexify_identifiers(["beta_B_0", "Q_B"])
-    {'beta_B_0': 'beta_B0'}
-    """
-    out = {}
-    for n in names:
-        if n.endswith("_0") and n[:-2] in NOTATION:
-            out[n] = n[:-2] + "0" if n[:-2] + "0" in NOTATION else n[:-2]
-    return out
