@@ -67,6 +67,8 @@ def build_parser():
     p = sub.add_parser("verify", help="check the papers' printed equations against the derivation")
     p.add_argument("--paper", choices=("EL23", "SL26", "all"), default="all")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--only", choices=("differs", "holds", "not-checked"),
+                   help="show only the checks with this status")
 
     p = sub.add_parser("reproduce", help="the main job: everything, written into a directory")
     p.add_argument("--out", default="symthermo-output")
@@ -114,7 +116,7 @@ def _run(args):
     elif args.command == "verify":
         from .verify import verify_output
 
-        text, failed = verify_output(args.paper, args.format)
+        text, failed = verify_output(args.paper, args.format, only=args.only)
         out.write(text)
         if failed:
             raise CrossCheckError(f"{failed} of verify's own cross-checks failed")
