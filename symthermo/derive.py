@@ -15,6 +15,7 @@ output says so.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import sympy
 
@@ -24,7 +25,7 @@ from .models.base import T, entropy_expression
 from .notation import latex as paper_latex, symbol_latex
 from .thermal import Oscillator
 
-__all__ = ["derived_forms", "derive_output", "key_latex", "short_derived", "symbolic_given", "tidy",
+__all__ = ["Derivation", "derive", "derived_forms", "derive_output", "key_latex", "short_derived", "symbolic_given", "tidy",
            "latex_rows"]
 
 _LATEX_KEYS = {
@@ -429,3 +430,46 @@ def latex_document_body(model, inters, short, notes, convention, header_params, 
     for k, v in notes.items():
         lines.append(f"% {k}: {' '.join(str(v).split())}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A model's closed forms through its named intermediates; shows as LaTeX in Jupyter.
+
+    >>> from symthermo.derive import derive
+    >>> d = derive("spontaneous-emission")
+    >>> [str(s) for s, _ in d.intermediates]
+    ['P_e(t)', 'tau']
+    >>> d._repr_latex_().startswith("$$\\\\begin{aligned}")
+    True
+    """
+
+    model: str
+    params: dict
+    intermediates: list
+    forms: dict
+    notes: dict
+    convention: str = "received"
+
+    def latex_rows(self):
+        """``aligned`` body lines: the intermediates, then every key."""
+        from .models import get_model
+
+        names = _symbol_names(get_model(self.model))
+        first, rows, lat = latex_rows(self.intermediates, self.forms, names)
+        return align_rows(first, latex=lat) + align_rows(rows, latex=lat)
+
+    def _repr_latex_(self):
+        return "$$\\begin{aligned}\n" + " \\\\\n".join(self.latex_rows()) + "\n\\end{aligned}$$"
+
+
+def derive(model, params=(), *, convention="received"):
+    """:class:`Derivation` of ``model`` (a name or a model), every parameter not in
+    ``params`` (NAME=VALUE strings or a dict) a symbol; Q and W in ``convention``."""
+    from .models import get_model
+
+    check_convention(convention)
+    m = get_model(model) if isinstance(model, str) else model
+    p, inters, short, notes = short_derived(m, symbolic_given(m, params))
+    return Derivation(model=m.name, params=p, intermediates=inters,
+                      forms=_signed_keys(short, convention), notes=notes, convention=convention)
