@@ -247,7 +247,7 @@ def test_failed_crosschecks_give_exit_code_1(monkeypatch, capsys):
     import symthermo.verify
     from symthermo.cli import main
 
-    monkeypatch.setattr(symthermo.verify, "verify_output", lambda paper, fmt: ("table\n", 2))
+    monkeypatch.setattr(symthermo.verify, "verify_output", lambda paper, fmt, **kw: ("table\n", 2))
     assert main(["verify"]) == 1
     assert "cross-checks failed" in capsys.readouterr().err
 
