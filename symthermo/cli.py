@@ -69,6 +69,13 @@ def build_parser():
     p.add_argument("--method", choices=("closed-form", "propagator"), default="closed-form",
                    help="closed forms (default) or the independent propagator")
     _add_precision(p)
+    p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
+                   help="certified digits from ball arithmetic (default: every printed digit "
+                        "proven, one evaluation per precision) or mpmath (two agreeing "
+                        "precisions); the propagator uses mpmath")
+    p.add_argument("--errors", action="store_true",
+                   help="CSV: add err_KEY columns, the proven bound of |printed - exact| "
+                        "(JSON rows always carry \"err\" with balls)")
 
     p = sub.add_parser("ledger", help="the same quantities for a system described in JSON")
     p.add_argument("system", metavar="SYSTEM.json",
@@ -106,6 +113,10 @@ def build_parser():
     p.add_argument("--format", choices=("png", "pdf", "svg"), action="append", default=None,
                    dest="formats", help="image format (repeatable; default png and pdf)")
     p.add_argument("--dpi", default="150", help="resolution of PNG images (default 150)")
+
+    from .sweep_cli import add_sweep_parsers  # sweep, plot-sweep
+
+    add_sweep_parsers(sub)
     return parser
 
 
@@ -133,8 +144,9 @@ def _run(args):
 
         payload = reference_payload(get_model(args.model), args.param, args.times,
                                     dps=_dps(args), float64=args.float64,
-                                    convention=args.convention, method=args.method)
-        out.write(render(payload, args.format))
+                                    convention=args.convention, method=args.method,
+                                    number_system=args.number_system)
+        out.write(render(payload, args.format, errors=args.errors))
     elif args.command == "ledger":
         from .ledger import load_system
         from .tables import ledger_payload, render
@@ -166,6 +178,10 @@ def _run(args):
         for path in plot_figure(args.figure, args.out, dpi=parse_dpi(args.dpi),
                                 convention=args.convention, formats=args.formats, csv=True):
             out.write(f"{path}\n")
+    elif args.command in ("sweep", "plot-sweep"):
+        from .sweep_cli import run_sweep_command
+
+        run_sweep_command(args, out)
     else:
         raise UsageError("a command is required: models, derive, reference, ledger, verify, "
                          "reproduce or plot (see symthermo --help)")

@@ -38,6 +38,7 @@ import numpy as np
 import sympy
 
 from .. import definitions
+from ..balls import ball_beta_times_heat, ball_lambdify, ball_local_from_data, ball_work
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
@@ -45,8 +46,9 @@ from ..numbers import EXACT, FLOAT64, MPMATH
 from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
+from ..passive_excess import ARRAY, passive_excess, two_level_excess
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
-                         exergy_rounding_bound, passive_energy)
+                         exergy_rounding_bound, float_passive_excess, passive_energy)
 
 __all__ = [
     "T",
@@ -93,6 +95,9 @@ class LocalForms:
     spectrum: list  # eigenvalues of rho_X(t), ascending, multiplicities kept
     beta: sympy.Expr = None  # closed form, if any
     thermal_energy: sympy.Expr = None  # closed form, if any
+    #: rho_X(t) is diagonal in H_X's eigenbasis at every t (structure the ball route uses
+    #: to return exact zeros: a passive diagonal qubit has ergotropy and exergy exactly 0)
+    diagonal: bool = False
 
 
 @dataclass
@@ -337,21 +342,37 @@ class Model:
         if q0 is None:
             q0 = data0["_q0"] = {n: _local_from_data(locals_[n], data0[n], lib)
                                  for n in self.subsystems}
-        qt = {}
+        # balls: the increments at t = 0 are exact zeros (structure, not a cancellation);
+        # qt is then q0 itself, so that extra keys can tell (qt is q0)
+        balls = lib not in (MPMATH, FLOAT64, EXACT)
+        at_start = balls and lib.is_exact_zero(t)
+        qt = q0 if at_start else {}
         for n in self.subsystems:
-            qt[n] = _local_from_data(locals_[n], data[n], lib)
+            if not at_start:
+                qt[n] = _local_from_data(locals_[n], data[n], lib)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
+            if at_start:
+                row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
+                continue
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
-            row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
-                                 convention=convention)
+            if balls:
+                row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
+            else:
+                row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
+                                     convention=convention)
         if len(self.subsystems) > 1:
             row["E_int"] = data["E_int"]
-            row["I_AB"] = data["I_AB"]
+            # every model starts in a product state: I_AB(0) = 0 exactly
+            row["I_AB"] = lib.zero if at_start else data["I_AB"]
             if self.unitary:
+                if balls:
+                    times_heat = ball_beta_times_heat
+                else:
+                    times_heat = beta_times_heat
                 for n in self.subsystems:
-                    row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                    row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
+                        (times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
@@ -696,17 +717,36 @@ def _local_columns(info: _LocalInfo, d, n):
         passive = 0.0
     count = len(spectrum)
     spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
+    erg_bound = ergotropy_rounding_bound(count, above, passive, 0.0, ground)
+    exergy = clip_rounding(above - thermal_above, exergy_rounding_bound(
+        count, above, thermal_above, beta, S, spread, 0.0, ground))
+    if info.gaps is not None and eth is None:
+        exergy = _exergy_columns(info, spectrum, beta, above - passive, erg_bound, exergy)
     return {
         "E": E,
         "S": S,
         "beta": beta,
         "Eth": ground + thermal_above if ground != 0 else thermal_above,
-        "ergotropy": clip_rounding(above - passive, ergotropy_rounding_bound(
-            count, above, passive, 0.0, ground)),
-        "exergy": clip_rounding(above - thermal_above, exergy_rounding_bound(
-            count, above, thermal_above, beta, S, spread, 0.0, ground)),
+        "ergotropy": clip_rounding(above - passive, erg_bound),
+        "exergy": exergy,
         "spectrum": spectrum,
     }
+
+
+def _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, fallback):
+    """ergotropy + (Tr[pi H] - E^th) for all times, the second part without
+    cancellation (:mod:`symthermo.passive_excess`, the per-row formula on arrays);
+    ``fallback`` (E - E^th) where beta is 0 or inf."""
+    if info.two_level:
+        lo, hi = spectrum
+        delta = two_level_excess(info.gaps[1], lo, hi)
+        return clip_rounding(ergotropy + delta, erg_bound + 4 * FLOAT64.eps * np.abs(delta))
+    ok = (beta > 0) & (beta < np.inf)
+    if not ok.any():
+        return fallback
+    excess = passive_excess(ARRAY, info.gaps, list(reversed(spectrum)), np.where(ok, beta, 1.0))
+    value = clip_rounding(ergotropy + excess.delta, erg_bound + excess.bound)
+    return value if ok.all() else np.where(ok, value, fallback)
 
 
 def _check_spectrum_floor(lowest):
@@ -739,10 +779,14 @@ def _to_lib(lib, x):
         return float(x)
     if lib is MPMATH:
         return mpmath.mpmathify(sympy.N(x, mpmath.mp.dps + 5))
+    if lib is not EXACT:
+        return lib.number(x)
     return x
 
 
 def _local_from_data(sub: Subsystem, d, lib):
+    if lib is not EXACT and hasattr(lib, "sort"):
+        return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])
     if lib is FLOAT64 and spectrum and spectrum[0] < 0:
         _check_spectrum_floor(spectrum[0])
@@ -763,11 +807,18 @@ def _local_from_data(sub: Subsystem, d, lib):
     if lib is FLOAT64:
         count = len(spectrum)
         ground = float(sub.ground)
-        ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
-            count, above, passive, 0.0, ground))
-        exergy = clip_rounding(exergy, exergy_rounding_bound(
-            count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
-            0.0, ground))
+        erg_bound = ergotropy_rounding_bound(count, above, passive, 0.0, ground)
+        # ergotropy + (Tr[pi H] - E^th) without cancellation (passive_excess) where E^th
+        # is the spectrum's, as the vectorised route (_local_columns)
+        excess = (float_passive_excess(lib, sub.levels, spectrum, beta)
+                  if d.get("Eth") is None else None)
+        if excess is not None:
+            exergy = clip_rounding(ergotropy + excess.delta, excess.bound + erg_bound)
+        else:
+            exergy = clip_rounding(exergy, exergy_rounding_bound(
+                count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
+                0.0, ground))
+        ergotropy = clip_rounding(ergotropy, erg_bound)
     return {
         "E": d["E"],
         "S": entropy,
@@ -791,7 +842,9 @@ def _leak_check(sub, reduced, lib, name):
 def _lambdified(forms: ClosedForms, lib):
     """A function t -> reduced data, from the closed forms, in ``lib``."""
     modules = "mpmath" if lib is MPMATH else ("numpy" if lib is FLOAT64 else "sympy")
+    balls = lib not in (MPMATH, FLOAT64, EXACT)
     entries = []
+    diagonal = [n for n, lf in forms.subsystems.items() if lf.diagonal]
     for n, lf in forms.subsystems.items():
         entries.append((n, "E", lf.energy))
         for k, lam in enumerate(lf.spectrum):
@@ -814,6 +867,8 @@ def _lambdified(forms: ClosedForms, lib):
             raise ValueError(f"{key} still depends on {sorted(map(str, extra))}; give numeric values")
         if lib is EXACT:
             compiled.append((owner, key, lambda t, e=expr: e.subs(T, t)))
+        elif balls:
+            compiled.append((owner, key, ball_lambdify(T, expr)))
         else:
             compiled.append((owner, key, sympy.lambdify(T, expr, modules=modules)))
 
@@ -827,12 +882,16 @@ def _lambdified(forms: ClosedForms, lib):
                     value = value.real
             elif lib is FLOAT64:
                 value = complex(value) if isinstance(value, complex) else float(value)
+            elif balls:
+                value = lib.real_value(value)
             if owner is None:
                 out[key] = value
             elif key.startswith("spectrum"):
                 out[owner]["spectrum"].append(value)
             else:
                 out[owner][key] = value
+        for n in diagonal:
+            out[n]["diagonal"] = True
         return out
 
     return at
