@@ -43,7 +43,9 @@ def _run(paper, equations=None, on_check=None):
     from ..papers import EL23, SL26
     from ..precision import working_precision
     from . import el23, sl26  # noqa: F401 - registers the checks
-    from .checks import DPS, REGISTRY, Context, Result
+    from .context import Context
+    from .registry import REGISTRY, Result
+    from .tolerance import DPS
 
     entries = {"EL23": EL23, "SL26": SL26}
     checks, failures, seconds = [], [], {}
