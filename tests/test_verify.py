@@ -101,6 +101,22 @@ def test_derived_latex_is_given_for_every_checked_entry(checks):
             assert "\\" in c["derived_latex"] or "=" in c["derived_latex"], c["id"]
 
 
+def test_projectors_carry_their_index_inside_ket_and_bra(checks):
+    """|r_l><r_l| is printed so, not as |r><r|_l (EL23 S4, S5; S1, S2, S14, S15; SL26 29)."""
+    by_id = {eid: c["derived_latex"] for eid, c in checks.items()}
+    r_sum = r"\sum_{l=1}^{L} E_{l} |r_{l}\rangle\langle r_{l}|"
+    e_sum = r"\sum_{l=L + 1}^{K} E_{l} |e_{l}\rangle\langle e_{l}|"
+    assert by_id["EL23:S4"] == r"\tilde{H}_A = " + r_sum
+    assert by_id["EL23:S5"] in (rf"\tilde{{H}}_A = {e_sum} + {r_sum}",
+                                rf"\tilde{{H}}_A = {r_sum} + {e_sum}")
+    assert r"|e_{k}\rangle\langle e_{k}|" in by_id["EL23:S2"]
+    assert r"|k\rangle_{j}\langle k|_{j}" in by_id["EL23:S14"]
+    assert r"|kl\rangle_{AB}\langle lk|" in by_id["EL23:S15"]
+    assert by_id["SL26:29"].startswith(r"|\psi\left(t\right)\rangle = ")
+    for eid, tex in by_id.items():
+        assert r"\rangle\langle r|_" not in tex and r"\rangle\langle e|_" not in tex, eid
+
+
 def test_not_checked_only_with_a_concrete_reason(checks):
     skipped = {i for i, c in checks.items() if c["status"] == "not-checked"}
     for i in skipped - NOT_CHECKABLE:
