@@ -481,8 +481,11 @@ class _Printer(LatexPrinter):
         return super()._print_Function(expr, exp=exp)
 
 
-def latex(expr) -> str:
+def latex(expr, **settings) -> str:
     r"""LaTeX of a transcribed expression, with the names of :data:`LATEX_NAMES`.
+
+    ``settings`` are SymPy's LaTeX printer settings (``order="none"`` keeps
+    the order of an unevaluated tree).
 
     Examples
     --------
@@ -490,7 +493,7 @@ def latex(expr) -> str:
     >>> latex(Eth_B(t))
     'E_B^{\\rm th}\\left(t\\right)'
     """
-    return _Printer().doprint(expr)
+    return _Printer(settings).doprint(expr)
 
 
 def delta(f, *index):

@@ -177,7 +177,8 @@ def judge(printed, derived, points, *, what="", readings=(), crosschecks=(), exp
     detail = (f"{explain_differs + ' ' if explain_differs else ''}Fails at {violated} of "
               f"{n * len(P_rels)} evaluations{tail};{rel_no} witness: {which}, "
               f"as printed vs derived.{read}")
-    return Result("differs", detail.strip(), derived, witness(pt, pub, der), failures)
+    return Result("differs", detail.strip(), derived, witness(pt, pub, der), failures,
+                  (printed, derived, points))
 
 
 def _worst_element(a, b):

@@ -27,6 +27,8 @@ class Result:
     derived: object = None
     witness: dict = None
     failures: list = field(default_factory=list)
+    #: (printed, derived, points) as judged, for the search of a corrected printed form
+    search: tuple = None
 
     def __post_init__(self):
         if self.status not in ("holds", "differs", "not-checked"):
