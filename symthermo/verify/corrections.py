@@ -17,16 +17,19 @@ An edit is accepted when, at every point of the check, the edited relation
 holds by :func:`.judge`'s criterion (1e-20 relative at 30 digits) and says
 what the derived one says: an equation has a side equal to its derived
 counterpart, an inequality has lhs - rhs equal to the derived one.  The tree is rebuilt unevaluated,
-so its LaTeX keeps the printed order (``order="none"``).
+so the edit stays visible in its LaTeX (:func:`correction_latex`).
 
 >>> import sympy
 >>> from symthermo.verify.corrections import minimal_edit
 >>> from symthermo.verify.points import Point
 >>> x, y = sympy.symbols("x y")
->>> pts = [Point(params={}, t_label="0", symbols={x: v, y: 3}) for v in (2, 5)]
->>> fixed, what = minimal_edit(sympy.Eq(y, x - 1), sympy.Eq(y, -x + 5), pts)
+>>> pts = [Point(params={}, t_label="0", symbols={x: v, y: 5 - v}) for v in (2, 7)]
+>>> fixed, what = minimal_edit(sympy.Eq(y, x - 5), sympy.Eq(y, 5 - x), pts)
 >>> what
-'the sign of x flipped'
+'the sign of the right side flipped'
+>>> from symthermo.verify.corrections import correction_latex
+>>> correction_latex(fixed)
+'y = - (x - 5)'
 """
 
 from __future__ import annotations
@@ -355,9 +358,16 @@ def minimal_edit(printed, derived, points, *, budget=None):
 
 
 def correction_latex(expr):
-    """LaTeX of a corrected statement in the order of its tree (one relation per line)."""
+    """LaTeX of a corrected statement (one relation per line).
+
+    The edited tree is not re-evaluated, so the edit stays where it was made
+    (a flipped sign stays a ``-`` in front of its node); terms are printed in
+    SymPy's order, as the printed form's ``derived_latex`` is: the
+    transcriptions are SymPy expressions, which keep no order of the paper's
+    own (``order="none"`` would print ``-5 + x`` for the ``x - 5`` they hold).
+    """
     from ..papers.symbols import latex
 
     if isinstance(expr, sympy.Tuple):
-        return "\n".join(latex(a, order="none") for a in expr.args)
-    return latex(expr, order="none")
+        return "\n".join(latex(a) for a in expr.args)
+    return latex(expr)
