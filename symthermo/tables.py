@@ -197,7 +197,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
     time_texts = parse_times(times)
 
-    exact_times = []
+    exact_times, proven = [], []
 
     def compute(lib):
         if lib in (FLOAT64, MPMATH):
@@ -205,7 +205,13 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         else:  # balls: parsed once (SymPy), enclosed at each precision of Ziv's loop
             if not exact_times:
                 exact_times.extend(time_values(time_texts, p, lib=EXACT))
+                if method == "closed-form":  # exact values at exact times (pi/(2*g))
+                    from .exact_times import proven_data
+
+                    proven.extend(proven_data(model, p, t) for t in exact_times)
             ts = [lib.number(t) for t in exact_times]
+            if method == "closed-form" and any(proven):
+                return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 

@@ -273,8 +273,11 @@ class Model:
         return None
 
     @precision_held()  # thread safety: mpmath's precision is process-wide
-    def evaluate(self, p, times, *, lib, convention="received"):
+    def evaluate(self, p, times, *, lib, convention="received", proven=None):
         """Rows of the closed-form route (raw numbers in ``lib``).
+
+        ``proven`` (balls only): per time, exact values of the reduced data proven by
+        SymPy at an exact time, or None (:func:`symthermo.exact_times.proven_data`).
 
         In float64, a model with :meth:`reduced_arrays` is finished with
         numpy for all times at once and the rows come as :class:`ColumnRows`
@@ -289,6 +292,10 @@ class Model:
         self.numeric_params(p)
         data0 = self.reduced_data(p, [_zero(lib)], lib=lib)[0]
         data = self.reduced_data(p, times, lib=lib)
+        if proven is not None:
+            from ..exact_times import merge_proven
+
+            data = [merge_proven(d, e, lib) for d, e in zip(data, proven)]
         locals_ = self._local_systems(p, lib)
         return [self._finish(locals_, data0, d, t, lib, convention) for t, d in zip(times, data)]
 
