@@ -40,12 +40,16 @@ import sympy
 from .numbers import EXACT
 
 __all__ = ["is_special_time", "prove_rational", "proven_data", "merge_proven",
-           "TIME_BUDGET", "MAX_OPS"]
+           "TIME_BUDGET", "TOTAL_BUDGET", "MAX_OPS", "proven_times"]
 
 #: seconds of SymPy simplification allowed per time (checked between steps)
 TIME_BUDGET = 1.0
+#: seconds of SymPy work allowed for all the times of one evaluation together
+TOTAL_BUDGET = 3.0
 #: expressions with more operations than this are not simplified (left as balls)
 MAX_OPS = 400
+#: trigsimp only below this many operations
+TRIG_OPS = 40
 
 
 def is_special_time(expr):
@@ -63,8 +67,8 @@ def _steps(expr):
     yield expr
     yield sympy.expand(expr)
     yield sympy.cancel(expr)
-    if expr.has(sympy.sin, sympy.cos, sympy.tan):
-        yield sympy.trigsimp(expr)
+    if expr.has(sympy.sin, sympy.cos, sympy.tan) and sympy.count_ops(expr) <= TRIG_OPS:
+        yield sympy.trigsimp(expr)  # slow: small expressions only
     if expr.has(sympy.log):
         yield sympy.cancel(sympy.expand_log(sympy.expand(expr), force=False))
 
@@ -170,15 +174,39 @@ def _mutual_information(model, p, spectra, deadline):
     return prove_rational(total, deadline=deadline)
 
 
+def proven_times(model, p, times, *, budget=TIME_BUDGET, total=TOTAL_BUDGET):
+    """:func:`proven_data` for each time (None for a plain rational time); once ``total``
+    seconds are spent, the remaining times get None (balls only).
+
+    >>> import sympy
+    >>> from symthermo.models import get_model
+    >>> from symthermo.exact_times import proven_times
+    >>> m = get_model("exchange")
+    >>> p = m.params({})
+    >>> out = proven_times(m, p, [sympy.Rational(1, 2), sympy.pi / (2 * p["g"])])
+    >>> out[0] is None, out[1]["A"]["spectrum"], out[1]["A"]["E"]
+    (True, [0, 1], 0)
+    """
+    stop = time.monotonic() + total
+    out = []
+    for t in times:
+        left = stop - time.monotonic()
+        out.append(proven_data(model, p, t, budget=min(budget, left)) if left > 0 else None)
+    return out
+
+
 def merge_proven(data, proven, lib):
     """The ball reduced data ``data`` with the proven exact values of ``proven`` put in
     (as exact balls where the rational is dyadic, tight balls otherwise).
 
-    A spectrum (or population list) is replaced only as a whole, when every entry is
-    proven; a ``beta`` not proven is dropped where the proven spectrum holds an exact 0
-    (the closed form ln(p_g/p_e) is then undefined in SymPy), so that the ball finishing
+    Only balls are replaced (counts and flags stay as the model gave them).  A spectrum
+    (or population list) is replaced only as a whole, when every entry is proven; a
+    ``beta`` not proven is dropped where the proven spectrum holds an exact 0 (the
+    closed form ln(p_g/p_e) is then undefined in SymPy), so that the ball finishing
     derives it from the exact spectrum (inf for a pure qubit).
     """
+    from .balls import is_ball
+
     if not proven:
         return data
     out = dict(data)
@@ -188,18 +216,18 @@ def merge_proven(data, proven, lib):
         if isinstance(v, dict) and isinstance(out[key], dict):
             sub = dict(out[key])
             for k, x in v.items():
-                if k not in sub and k != "beta":
-                    continue
                 if isinstance(x, list):
-                    if x and all(e is not None for e in x) and len(x) == len(sub[k]):
+                    old = sub.get(k)
+                    if (isinstance(old, list) and len(x) == len(old) and all(map(is_ball, old))
+                            and all(e is not None for e in x)):
                         sub[k] = [lib.number(e) for e in x]
-                elif x is not None:
+                elif x is not None and (is_ball(sub.get(k)) or (k == "beta" and k not in sub)):
                     sub[k] = lib.number(x)
             spec = v.get("spectrum")
-            if (v.get("beta", 0) is None and "beta" in sub and spec
+            if (v.get("beta") is None and is_ball(sub.get("beta")) and spec
                     and all(e is not None for e in spec) and 0 in spec):
                 del sub["beta"]
             out[key] = sub
-        elif v is not None and not isinstance(v, (dict, list)):
+        elif v is not None and not isinstance(v, (dict, list)) and is_ball(out[key]):
             out[key] = lib.number(v)
     return out

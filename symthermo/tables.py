@@ -206,9 +206,9 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
             if not exact_times:
                 exact_times.extend(time_values(time_texts, p, lib=EXACT))
                 if method == "closed-form":  # exact values at exact times (pi/(2*g))
-                    from .exact_times import proven_data
+                    from .exact_times import proven_times
 
-                    proven.extend(proven_data(model, p, t) for t in exact_times)
+                    proven.extend(proven_times(model, p, exact_times))
             ts = [lib.number(t) for t in exact_times]
             if method == "closed-form" and any(proven):
                 return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
