@@ -7,8 +7,9 @@ unbounded.  When a requested time is an exact expression (``pi/(2*g)``,
 ``log(2)/gamma``), :func:`proven_data` evaluates the model's reduced data at
 that time with SymPy (``model.reduced_data(p, [t], lib=EXACT)``), simplifies
 each value with a few bounded, identity-preserving steps (``expand``,
-``cancel``, ``trigsimp``, ``expand_log``; small expressions only, a time
-budget per time) and keeps a value only when the result is a *rational number*
+``cancel``, ``expand_log``; small expressions only, a time budget; no
+``trigsimp`` or ``simplify``, whose cost has no bound: the trigonometric values
+at rational multiples of pi are SymPy's own automatic evaluation) and keeps a value only when the result is a *rational number*
 (SymPy's proof).  :func:`merge_proven` then puts those exact values into the
 ball data, so the ball finishing (entropies, betas, ergotropies, increments)
 turns them into exact zeros and infinities by its own structure.  A value
@@ -48,8 +49,6 @@ TIME_BUDGET = 1.0
 TOTAL_BUDGET = 3.0
 #: expressions with more operations than this are not simplified (left as balls)
 MAX_OPS = 400
-#: trigsimp only below this many operations
-TRIG_OPS = 40
 
 
 def is_special_time(expr):
@@ -65,10 +64,12 @@ def is_special_time(expr):
 
 def _steps(expr):
     yield expr
+    if expr.has(sympy.sin, sympy.cos, sympy.tan):
+        # a trigonometric value SymPy did not evaluate (an angle that is not a simple
+        # multiple of pi) leaves nothing that expand or cancel can prove without trigsimp
+        return
     yield sympy.expand(expr)
     yield sympy.cancel(expr)
-    if expr.has(sympy.sin, sympy.cos, sympy.tan) and sympy.count_ops(expr) <= TRIG_OPS:
-        yield sympy.trigsimp(expr)  # slow: small expressions only
     if expr.has(sympy.log):
         yield sympy.cancel(sympy.expand_log(sympy.expand(expr), force=False))
 

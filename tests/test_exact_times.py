@@ -165,7 +165,8 @@ class TestOtherModels:
 class TestProofs:
     @pytest.mark.parametrize("expr, value", [
         (sympy.cos(sympy.pi / 2) ** 2, 0),
-        (sympy.sin(1) ** 2 + sympy.cos(1) ** 2, 1),
+        (sympy.sin(sympy.pi / 6) + sympy.cos(sympy.pi / 3), 1),
+        ((sympy.sqrt(2) + 1) * (sympy.sqrt(2) - 1), 1),
         (sympy.exp(-sympy.log(2)), sympy.Rational(1, 2)),
         (sympy.log(8) / sympy.log(2), 3),
     ])
