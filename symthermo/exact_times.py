@@ -142,6 +142,10 @@ def proven_data(model, p, t, *, budget=TIME_BUDGET):
         return None
     proven = _prove_tree(exact, deadline)
     spectra = {}
+    try:
+        hamiltonians = model.local_hamiltonians(p)
+    except Exception:  # noqa: BLE001 - as above
+        hamiltonians = {}
     for name in model.subsystems:
         sub = proven.get(name)
         if not isinstance(sub, dict):
@@ -150,9 +154,11 @@ def proven_data(model, p, t, *, budget=TIME_BUDGET):
         if not spec or any(x is None for x in spec):
             continue
         spectra[name] = spec
-        if len(set(spec)) == 1 and sub.get("beta") is None:
-            # maximally mixed: the Gibbs state at beta = 0 of any Hamiltonian on these
-            # levels (an oscillator's truncated spectrum is never all equal)
+        h = hamiltonians.get(name)
+        if (len(set(spec)) == 1 and sub.get("beta") is None
+                and isinstance(h, sympy.MatrixBase) and h.rows == len(spec)):
+            # maximally mixed on all the levels: the Gibbs state at beta = 0 of any
+            # Hamiltonian (not for an oscillator: [1/2, 1/2] on Fock 0, 1 has beta > 0)
             sub["beta"] = sympy.Integer(0)
     if (proven.get("I_AB", 0) is None and model.unitary and len(model.subsystems) == 2
             and len(spectra) == 2 and time.monotonic() < deadline):

@@ -149,6 +149,14 @@ class TestOtherModels:
         reference = _rows("jaynes-cummings", "pi/(2*g),pi/g", dps=60, system="mpmath")
         _check_against(rows, reference)
 
+    def test_jaynes_cummings_half_rabi_oscillator_is_not_maximally_mixed(self):
+        # at g t = pi/4 the mode holds [1/2, 1/2] on Fock 0, 1: equal eigenvalues, but an
+        # oscillator's thermal state with entropy ln 2 has beta > 0 (not the qubit's 0)
+        rows = _rows("jaynes-cummings", "pi/(4*g)")
+        assert rows[0]["beta_A"] == "0"
+        assert rows[0]["beta_B"] not in ("0", "inf")
+        _check_against(rows, _rows("jaynes-cummings", "pi/(4*g)", dps=60, system="mpmath"))
+
     def test_reaction_coordinate_agrees(self):
         rows = _rows("reaction-coordinate", "pi")
         _check_against(rows, _rows("reaction-coordinate", "pi", dps=60, system="mpmath"))
