@@ -177,6 +177,17 @@ def _ball_rows_out(result, keys, digits, errors):
     return out
 
 
+def _undecided_special_times(result, exact_times):
+    """Indices of the exact special times (``pi/(2*g)``) whose row holds a value the
+    balls could only bound (printed ``m +/- r``)."""
+    from .balls import is_ball
+    from .exact_times import is_special_time
+
+    return [i for i, row in enumerate(result.value)
+            if i < len(exact_times) and is_special_time(exact_times[i])
+            and any(is_ball(v) and " +/- " in result.format(v)[0] for v in row.values())]
+
+
 @precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
 def reference_payload(model, given_params, times, *, dps=30, float64=False,
                       convention="received", method="closed-form", number_system="balls",
@@ -205,10 +216,6 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         else:  # balls: parsed once (SymPy), enclosed at each precision of Ziv's loop
             if not exact_times:
                 exact_times.extend(time_values(time_texts, p, lib=EXACT))
-                if method == "closed-form":  # exact values at exact times (pi/(2*g))
-                    from .exact_times import proven_times
-
-                    proven.extend(proven_times(model, p, exact_times))
             ts = [lib.number(t) for t in exact_times]
             if method == "closed-form" and any(proven):
                 return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
@@ -220,6 +227,19 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     if not float64 and number_system == "balls" and method == "closed-form":
         digits = check_dps(dps)
         result = _evaluate_balls(compute, digits)
+        if result is not None and method == "closed-form":
+            # exact values at exact special times (pi/(2*g)), sought only where the
+            # balls left a value undecided: the extra SymPy work is paid where needed
+            undecided = _undecided_special_times(result, exact_times)
+            if undecided:
+                from .exact_times import proven_times
+
+                found = proven_times(model, p, [exact_times[i] for i in undecided])
+                proven.extend([None] * len(exact_times))
+                for i, data in zip(undecided, found):
+                    proven[i] = data
+                if any(proven):
+                    result = _evaluate_balls(compute, digits)
     if result is not None:
         system = "balls"
         rows_out = _ball_rows_out(result, keys, digits, errors)

@@ -111,9 +111,10 @@ class TestSpontaneousEmission:
         for key in ("E_A", "beta_A", "ergotropy_A", "exergy_A", "Eth_A"):
             assert half[key] == "0" and half["err"][key] == "0", (key, half[key])
         assert half["S_A"] == "0.69314718055994530942"
-        # P_e = 1/4: E_A = -1/4 and P_e exactly (err 0), beta = ln 3 certified
-        assert quarter["E_A"] == "-0.25000000000000000000" and quarter["err"]["E_A"] == "0"
-        assert quarter["P_e"] == "0.25000000000000000000" and quarter["err"]["P_e"] == "0"
+        # P_e = 1/4: E_A = -1/4 and P_e proven to every printed digit (the exact route is
+        # taken only where the balls left a value undecided, not here), beta = ln 3
+        assert quarter["E_A"] == "-0.25000000000000000000" and float(quarter["err"]["E_A"]) < 1e-20
+        assert quarter["P_e"] == "0.25000000000000000000" and float(quarter["err"]["P_e"]) < 1e-20
         with mpmath.workdps(40):  # omega = 1
             assert quarter["beta_A"] == mpmath.nstr(mpmath.log(3), 20, strip_zeros=False)
         assert quarter["ergotropy_A"] == quarter["exergy_A"] == "0"
