@@ -797,6 +797,20 @@ class _Balls(NumberSystem):
         return enclose_monotone_root(entropy_at, entropy, guess, decreasing=True)
 
 
+    # -- matrices (ledger-balls) -----------------------------------------------------
+    _closed_form_eigvalsh = eigvalsh
+
+    def eigvalsh(self, M):
+        """Eigenvalues of a Hermitian matrix, ascending, multiplicities kept: diagonal and
+        2x2 in closed form, larger ones enclosed by
+        :func:`symthermo.ball_linalg.hermitian_eigvalsh` (Weyl and Ostrowski bounds)."""
+        try:
+            return self._closed_form_eigvalsh(M)
+        except NotImplementedError:
+            from .ball_linalg import hermitian_eigvalsh
+
+            return hermitian_eigvalsh(M.data if isinstance(M, _BallMatrix) else M)
+
 def enclose_monotone_root(f, target, guess, *, decreasing):
     """A ball [lo, hi] that provably holds the root beta >= 0 of f(beta) = target, f
     strictly monotone: f(lo) - target and f(hi) - target have proven opposite signs.

@@ -60,7 +60,7 @@ def build_parser():
     p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
                    help="certified digits from ball arithmetic (default: every printed digit "
                         "proven, one evaluation per precision) or mpmath (two agreeing "
-                        "precisions); the propagator uses mpmath")
+                        "precisions)")
     p.add_argument("--errors", action="store_true",
                    help="CSV: add err_KEY columns, the proven bound of |printed - exact| "
                         "(JSON rows always carry \"err\" with balls)")
@@ -68,6 +68,11 @@ def build_parser():
     p = sub.add_parser("ledger", help="the same quantities for a system described in JSON")
     p.add_argument("system", metavar="SYSTEM.json")
     _add_precision(p)
+    p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
+                   help="certified digits from ball arithmetic (default: every printed digit "
+                        "proven) or mpmath (two agreeing precisions)")
+    p.add_argument("--errors", action="store_true",
+                   help="CSV: add err_KEY columns (JSON rows always carry \"err\" with balls)")
 
     p = sub.add_parser("verify", help="check the papers' printed equations against the derivation")
     p.add_argument("--paper", choices=("EL23", "SL26", "all"), default="all")
@@ -114,8 +119,9 @@ def _run(args):
 
         system = load_system(args.system)
         payload = ledger_payload(system, args.system, args.times, dps=_dps(args),
-                                 float64=args.float64, convention=args.convention)
-        out.write(render(payload, args.format))
+                                 float64=args.float64, convention=args.convention,
+                                 number_system=args.number_system)
+        out.write(render(payload, args.format, errors=args.errors))
     elif args.command == "verify":
         from .verify import verify_output
 

@@ -126,6 +126,10 @@ def ledger_keys(names, *, unitary=True):
 
 
 def _times(lib, times):
+    from .balls import BALLS
+
+    if lib is BALLS:
+        return [_ball_time(t) for t in times]
     out = []
     for t in times:
         value = lib.number(t) if not isinstance(t, (float, int)) or lib is MPMATH else float(t)
@@ -138,58 +142,109 @@ def _times(lib, times):
     return out
 
 
+def _ball_time(t):
+    from flint import arb
+
+    from .balls import to_ball
+
+    value = to_ball(t)
+    if not isinstance(value, arb) or not value.is_finite():
+        raise ValueError(f"time must be a finite real number, got {t!r}")
+    if value < 0:
+        raise ValueError(f"time must be >= 0, got {t!r}")
+    return value
+
+
+def _evolve(H_total, rho0, ts, lindblad, lib):
+    """rho(t) for each t: balls by :mod:`symthermo.ball_linalg` (rigorous exponentials),
+    float64/mpmath by :func:`symthermo.propagator.evolve`."""
+    from .balls import BALLS
+
+    if lib is BALLS:
+        from .ball_linalg import ball_rows, lindblad_states, unitary_states
+
+        if lindblad:
+            states = lindblad_states(H_total, lindblad, rho0, ts)
+        else:
+            states = unitary_states(H_total, rho0, ts)
+        return [rho0 if s is rho0 else lib.matrix(ball_rows(s)) for s in states]
+    from .propagator import evolve
+
+    dps = None if lib is FLOAT64 else mpmath.mp.dps
+    return evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps)
+
+
 def ledger_rows(system: System, times, *, lib, convention="received"):
     """Rows of raw numbers (no rounding) in ``lib``; the working precision is the caller's."""
     check_convention(convention)
     subs, dims, H_total, V, lindblad, rho0 = _validated(system, lib)
     return trajectory_rows(subs, dims, H_total, V, rho0, times, lib=lib, lindblad=lindblad,
-                           convention=convention)
+                           convention=convention,
+                           product_initial=system.initial_state is None)
 
 
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
-                    convention="received", leak_check=None):
+                    convention="received", leak_check=None, product_initial=False):
     """Propagate rho0 under H_total (+ Lindblad) and compute every row.
 
     ``subs`` maps names to :class:`~symthermo.local.Subsystem` (in tensor
     order, dimensions ``dims``); ``V`` is the coupling whose mean is E_int.
     ``leak_check(name, reduced_state)`` may raise when a truncated Fock space
-    holds population at its edge.
+    holds population at its edge.  ``product_initial`` says that rho0 is by
+    construction the product of its reduced states (then, in balls, I_tot(0) is an
+    exact 0).
     """
-    from .propagator import evolve
+    from .balls import BALLS, ball_beta_times_heat
 
     names = list(subs)
     ts = _times(lib, times)
-    dps = None if lib is FLOAT64 else mpmath.mp.dps
-    states = evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps)
+    states = _evolve(H_total, rho0, ts, lindblad, lib)
+    balls = lib is BALLS
+    bq = ball_beta_times_heat if balls else beta_times_heat
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
     q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)") for n, r in zip(names, reduced0)}
     s_joint0 = entropy_of_spectrum(lib, density_spectrum(rho0, name="rho(0)", lib=lib))
-    i_tot0 = sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
+    product = balls and product_initial
+    # balls: I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
+    i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
     unitary = not lindblad
     rows = []
     for t, rho in zip(ts, states):
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
         row = {"t": t}
         qt = {}
+        # balls: at an exact t = 0 the state is rho0 itself and the increments are exact 0
+        at_start = balls and lib.is_exact_zero(t)
         for k, n in enumerate(names):
             reduced = lib.partial_trace(rho, dims, [k]) if len(names) > 1 else rho
             if leak_check is not None:
                 leak_check(n, reduced)
-            qt[n] = subs[n].quantities(reduced, name=f"rho_{n}(t={t})", check=False)
+            qt[n] = q0[n] if at_start else subs[n].quantities(reduced, name=f"rho_{n}(t={t})",
+                                                             check=False)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
+            if at_start:
+                row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
+                continue
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
             row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
                                  convention=convention)
         if len(names) > 1:
             row["E_int"] = lib.expectation(rho, V)
-            s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})", lib=lib))
-            mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
+            if at_start:
+                mutual = i_tot0
+            elif balls and unitary:
+                # the spectrum of rho(t) is that of rho(0) under a unitary evolution
+                mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint0
+            else:
+                s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})",
+                                                                    lib=lib))
+                mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual
             if unitary:
                 for n in names:
-                    row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                    row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
+                        (bq(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in names if m != n), lib.zero)
         row["_internal"] = {"q0": q0, "qt": qt, "subsystems": subs, "I_tot0": i_tot0}
         rows.append(row)
