@@ -178,13 +178,131 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
     """Rows of raw numbers (no rounding) in ``lib``; the working precision is the caller's."""
     check_convention(convention)
     subs, dims, H_total, V, lindblad, rho0 = _validated(system, lib)
+    from .balls import BALLS
+
+    conserved = lib is BALLS and system.unitary and _coupling_conserved(system)
     return trajectory_rows(subs, dims, H_total, V, rho0, times, lib=lib, lindblad=lindblad,
                            convention=convention,
-                           product_initial=system.initial_state is None)
+                           product_initial=system.initial_state is None,
+                           coupling_conserved=conserved)
+
+
+def _passive_zeros(sub, rho, q):
+    """Balls: the ergotropy of a state proven passive is an exact 0 (and a passive
+    qubit is thermal: exergy 0, E^th = E), by structure, not a cancellation.
+
+    Proven passive: H and rho diagonal (off-diagonal entries exact zeros) and, in order
+    of increasing energy (each step proven: E_i < E_j or exactly equal), populations
+    proven non-increasing (p_i > p_j, or exactly equal)."""
+    n = sub.lib.size(rho)
+    H = sub.H
+    if not all(H[i, j].is_zero() and rho[i, j].is_zero()
+               for i in range(n) for j in range(n) if i != j):
+        return q
+    energies = [sub.lib.real(H[i, i]) for i in range(n)]
+    pops = [sub.lib.real(rho[i, i]) for i in range(n)]
+    order = sorted(range(n), key=lambda i: float(energies[i].mid()))
+
+    def exactly_equal(a, b):
+        return a.is_exact() and b.is_exact() and (a - b).is_zero()
+
+    for i, j in zip(order, order[1:]):
+        if not (energies[i] < energies[j] or exactly_equal(energies[i], energies[j])):
+            return q
+        if not (pops[i] > pops[j] or exactly_equal(pops[i], pops[j])):
+            return q
+    q = dict(q, ergotropy=sub.lib.zero)
+    if n == 2 and energies[order[0]] < energies[order[1]] and pops[order[0]] > pops[order[1]]:
+        # a passive, non-degenerate qubit with 0 < p_e < p_g is the Gibbs state of its beta
+        q.update(exergy=sub.lib.zero, Eth=q["E"])
+    return q
+
+
+def _gaussian(x):
+    """An entry as an exact (Fraction, Fraction) pair, or None when it is not a
+    Gaussian rational (a SymPy expression such as sqrt(2))."""
+    from fractions import Fraction
+
+    from .numbers import _ExactComplex
+
+    try:
+        v = parse_number(x)
+    except ValueError:
+        return None
+    if isinstance(v, _ExactComplex):
+        return Fraction(v.re), Fraction(v.im)
+    if isinstance(v, complex):
+        return Fraction(v.real), Fraction(v.imag)
+    try:
+        return Fraction(v), Fraction(0)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _exact_matrix(M):
+    rows = _as_matrix_data(M)
+    rows = rows.tolist() if hasattr(rows, "tolist") else rows
+    out = [[_gaussian(v) for v in r] for r in rows]
+    return None if any(v is None for r in out for v in r) else out
+
+
+def _gmul(A, B):
+    n, m, k = len(A), len(B[0]), len(B)
+    out = []
+    for i in range(n):
+        row = []
+        for j in range(m):
+            re = im = 0
+            for l in range(k):
+                a, b = A[i][l], B[l][j]
+                if a[0] or a[1]:
+                    re += a[0] * b[0] - a[1] * b[1]
+                    im += a[0] * b[1] + a[1] * b[0]
+            row.append((re, im))
+        out.append(row)
+    return out
+
+
+def _gkron(A, B):
+    return [[(a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]) for a in ra for b in rb]
+            for ra in A for rb in B]
+
+
+def _coupling_conserved(system):
+    """True when [H_1 + ... + H_N, V] = 0 exactly (Gaussian rationals): then
+    E_int(t) = Tr[rho(t) V] = E_int(0) under the unitary evolution (d/dt Tr[rho V] =
+    i Tr[rho [H, V]]), a structural fact the balls route uses instead of a
+    cancellation.  False when some entry is not an exact Gaussian rational."""
+    if system.coupling is None:
+        return False
+    V = _exact_matrix(system.coupling)
+    locals_ = [_exact_matrix(H) for H, _ in system.subsystems.values()]
+    if V is None or any(h is None for h in locals_):
+        return False
+    dims = [len(h) for h in locals_]
+    total = 1
+    for d in dims:
+        total *= d
+    if len(V) != total:
+        return False
+    zero, one = (0, 0), (1, 0)
+
+    def eye(d):
+        return [[one if i == j else zero for j in range(d)] for i in range(d)]
+
+    H0 = [[zero] * total for _ in range(total)]
+    for k, h in enumerate(locals_):
+        term = [[one]]
+        for m, d in enumerate(dims):
+            term = _gkron(term, h if m == k else eye(d))
+        H0 = [[(a[0] + b[0], a[1] + b[1]) for a, b in zip(r, s)] for r, s in zip(H0, term)]
+    HV, VH = _gmul(H0, V), _gmul(V, H0)
+    return all(a == b for r, s in zip(HV, VH) for a, b in zip(r, s))
 
 
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
-                    convention="received", leak_check=None, product_initial=False):
+                    convention="received", leak_check=None, product_initial=False,
+                    coupling_conserved=False):
     """Propagate rho0 under H_total (+ Lindblad) and compute every row.
 
     ``subs`` maps names to :class:`~symthermo.local.Subsystem` (in tensor
@@ -192,7 +310,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     ``leak_check(name, reduced_state)`` may raise when a truncated Fock space
     holds population at its edge.  ``product_initial`` says that rho0 is by
     construction the product of its reduced states (then, in balls, I_tot(0) is an
-    exact 0).
+    exact 0); ``coupling_conserved`` that [H, V] = 0 was proven (then, in balls,
+    E_int(t) = E_int(0)).
     """
     from .balls import BALLS, ball_beta_times_heat
 
@@ -203,11 +322,14 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     bq = ball_beta_times_heat if balls else beta_times_heat
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
     q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)") for n, r in zip(names, reduced0)}
+    if balls:
+        q0 = {n: _passive_zeros(subs[n], r, q0[n]) for n, r in zip(names, reduced0)}
     s_joint0 = entropy_of_spectrum(lib, density_spectrum(rho0, name="rho(0)", lib=lib))
     product = balls and product_initial
     # balls: I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
     i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
     unitary = not lindblad
+    e_int0 = None
     rows = []
     for t, rho in zip(ts, states):
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
@@ -230,7 +352,12 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
                                  convention=convention)
         if len(names) > 1:
-            row["E_int"] = lib.expectation(rho, V)
+            if balls and coupling_conserved:
+                if e_int0 is None:
+                    e_int0 = lib.expectation(rho0, V)
+                row["E_int"] = e_int0
+            else:
+                row["E_int"] = lib.expectation(rho, V)
             if at_start:
                 mutual = i_tot0
             elif balls and unitary:
