@@ -230,6 +230,10 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     }
 
 
+#: bits the ledger's ball evaluation adds to certify's working precision
+LEDGER_GUARD_BITS = 32
+
+
 def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received",
                    number_system="balls", errors=True):
     """The JSON-ready payload of ``symthermo ledger``.
@@ -256,11 +260,21 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
         rows = ledger_rows(system, ts, lib=lib, convention=convention)
         return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
+    def compute_balls(lib):
+        # the entropy-matched beta is bracketed to about 20 bits less than the working
+        # precision: LEDGER_GUARD_BITS more spare the whole evaluation a doubling
+        import flint
+
+        from .balls import ball_precision
+
+        with ball_precision(flint.ctx.prec + LEDGER_GUARD_BITS):
+            return compute(lib)
+
     keys = ledger_keys(system.names, unitary=system.unitary)
     result = None
     if not float64 and number_system == "balls":
         digits = check_dps(dps)
-        result = _evaluate_balls(compute, digits)
+        result = _evaluate_balls(compute_balls, digits)
     if result is not None:
         used = "balls"
         rows_out = _ball_rows_out(result, keys, digits, errors)
