@@ -218,6 +218,24 @@ def _passive_zeros(sub, rho, q):
     return q
 
 
+def exact_structure(H, V, rho0, dims, *, unitary):
+    """``(product_initial, coupling_conserved)`` proven in exact SymPy arithmetic for a
+    model's exact dynamics: rho0 equals the tensor product of its reduced states, and
+    [H, V] = 0 with a unitary evolution (then E_int(t) = E_int(0)).  Either is False
+    when it does not hold or SymPy cannot decide it."""
+    import sympy
+
+    from .numbers import EXACT
+
+    def is_zero(M):
+        return all(sympy.simplify(x) == 0 for x in M)
+
+    reduced = [EXACT.partial_trace(rho0, dims, [k]) for k in range(len(dims))]
+    product = len(dims) > 1 and is_zero(rho0 - EXACT.kron_all(reduced))
+    conserved = unitary and is_zero(H * V - V * H)
+    return product, conserved
+
+
 def _gaussian(x):
     """An entry as an exact (Fraction, Fraction) pair, or None when it is not a
     Gaussian rational (a SymPy expression such as sqrt(2))."""
@@ -316,6 +334,10 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     from .balls import BALLS, ball_beta_times_heat
 
     names = list(subs)
+    if lib is BALLS and any(sub.dimension is None for sub in subs.values()):
+        # a truncated Fock space is not an enclosure of the oscillator: no proven bound yet
+        raise NotImplementedError("balls: the propagator of an oscillator (Fock cutoff) has "
+                                  "no bound of its truncation")
     ts = _times(lib, times)
     states = _evolve(H_total, rho0, ts, lindblad, lib)
     balls = lib is BALLS
