@@ -112,6 +112,13 @@ def _validated(system: System, lib):
     return subs, dims, H_total, V, lindblad, rho0
 
 
+def check_system(system: System, dps):
+    """Validate a system in mpmath at ``dps`` digits (errors quote decimals, not balls);
+    the ball route calls it once before Ziv's loop."""
+    with mpmath.workdps(check_dps(dps) + 10):
+        _validated(system, MPMATH)
+
+
 def ledger_keys(names, *, unitary=True):
     """The keys of a ledger row, in order."""
     keys = ["t"]

@@ -273,7 +273,10 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     keys = ledger_keys(system.names, unitary=system.unitary)
     result = None
     if not float64 and number_system == "balls":
+        from .ledger import check_system
+
         digits = check_dps(dps)
+        check_system(system, digits)  # messages quote decimals, as with mpmath
         result = _evaluate_balls(compute_balls, digits)
     if result is not None:
         used = "balls"
