@@ -874,6 +874,12 @@ BALLS = _Balls()
 
 # -- finishing formulas with structural zeros (models/base.py calls these for balls) -------
 
+def _is_levels(levels):
+    from .thermal import Levels
+
+    return isinstance(levels, Levels)
+
+
 def _is_qubit(levels):
     from .thermal import Levels
 
@@ -902,6 +908,10 @@ def ball_local_from_data(sub, d, lib):
         beta = _beta_of_spectrum(lib, levels, spectrum)
     entropy = entropy_of_spectrum(lib, spectrum)
     passive_proven = False
+    populations = d.get("populations")  # diagonal state, populations in level order
+    if populations is not None and _is_levels(levels) and all(
+            a > b or (a - b).is_zero() for a, b in zip(populations, populations[1:])):
+        passive_proven = True  # non-increasing populations: the state is its passive state
     if d.get("diagonal") and len(spectrum) == 2:
         # diagonal on the two lowest levels: p_1 = above/gap < 1/2 proven means passive
         gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
@@ -917,13 +927,16 @@ def ball_local_from_data(sub, d, lib):
     else:
         thermal_above = thermal_above - sub.ground
     passive = passive_energy(lib, levels, spectrum)
+    # the model says E^th is E itself (a thermal state): exergy exactly 0
+    thermal = d.get("Eth") is d["E"]
     return {
         "E": d["E"],
         "S": entropy,
         "beta": beta,
-        "Eth": sub.ground + thermal_above,
-        "ergotropy": lib.zero if passive_proven else definitions.ergotropy(above, passive),
-        "exergy": definitions.exergy(above, thermal_above),
+        "Eth": d["E"] if thermal else sub.ground + thermal_above,
+        "ergotropy": lib.zero if passive_proven or thermal
+        else definitions.ergotropy(above, passive),
+        "exergy": lib.zero if thermal else definitions.exergy(above, thermal_above),
     }
 
 

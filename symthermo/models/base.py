@@ -350,12 +350,14 @@ class Model:
         if q0 is None:
             q0 = data0["_q0"] = {n: _local_from_data(locals_[n], data0[n], lib)
                                  for n in self.subsystems}
-        qt = {}
-        # balls: the increments at t = 0 are exact zeros (structure, not a cancellation)
+        # balls: the increments at t = 0 are exact zeros (structure, not a cancellation);
+        # qt is then q0 itself, so that extra keys can tell (qt is q0)
         balls = lib not in (MPMATH, FLOAT64, EXACT)
         at_start = balls and lib.is_exact_zero(t)
+        qt = q0 if at_start else {}
         for n in self.subsystems:
-            qt[n] = q0[n] if at_start else _local_from_data(locals_[n], data[n], lib)
+            if not at_start:
+                qt[n] = _local_from_data(locals_[n], data[n], lib)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
             if at_start:

@@ -1061,8 +1061,10 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
     # sum_{k > n_hi} (k+1)(P_k + P_{k+1}) <= 2 sum_{k > n_hi} k P_k + sum_{k > n_hi} P_k
     spa_bound = (arb(n_lo_f).sqrt() * lower + 2 * upper_mean + upper) / 2
     # rho_eg's terms that pair a kept edge block with a dropped one: half their weights
-    edge = (ce * ce * (amp(k_lo) * amp(k_lo) + amp(k_hi) * amp(k_hi))
-            + cg * cg * (amp(k_lo + 1) * amp(k_lo + 1) + amp(k_hi + 1) * amp(k_hi + 1))) / 2
+    # (at the bottom only when blocks below are dropped: with the singlet nothing is)
+    edge = (ce * ce * amp(k_hi) * amp(k_hi) + cg * cg * amp(k_hi + 1) * amp(k_hi + 1)) / 2
+    if not singlet:
+        edge += (ce * ce * amp(k_lo) * amp(k_lo) + cg * cg * amp(k_lo + 1) * amp(k_lo + 1)) / 2
     roots = [arb(k + 1).sqrt() for k in blocks]
     kk = [g * r for r in roots]
     om = [(delta * delta + x * x).sqrt() for x in kk]

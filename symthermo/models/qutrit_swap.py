@@ -293,7 +293,9 @@ class QutritSwap(Model):
             for n, pops, s0 in (("A", rA, s_a0), ("B", rB, s_b0)):
                 spec = sorted(pops)
                 mutual += entropy_of_spectrum(lib, spec) - s0
-                row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec}
+                row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec,
+                          # level order: the ball route proves passivity from it
+                          "populations": [pops[k] for k in order]}
             if t == 0:
                 # A is w(beta_B(0)) exactly: give its beta and E^th, not a re-solved beta
                 row["A"]["beta"] = beta
@@ -367,6 +369,8 @@ def _energy(lib, pops, energies, order):
 
 
 def _sigma_erg(lib, q0, qt):
+    if qt is q0:  # t = 0 exactly (the ball route passes the same quantities): no increment
+        return lib.zero
     beta = q0["B"]["beta"]
     d_erg = qt["B"]["ergotropy"] - q0["B"]["ergotropy"]
     d_e = qt["B"]["E"] - q0["B"]["E"]
