@@ -804,6 +804,13 @@ class _Balls(NumberSystem):
         """Eigenvalues of a Hermitian matrix, ascending, multiplicities kept: diagonal and
         2x2 in closed form, larger ones enclosed by
         :func:`symthermo.ball_linalg.hermitian_eigvalsh` (Weyl and Ostrowski bounds)."""
+        n = M.rows
+        if n == 2 and not self.is_exact_zero(M.data[0][1]):
+            # the closed form with a tight square ((a - d)**2 is nan when a - d holds 0)
+            a, d = self.real(M.data[0][0]), self.real(M.data[1][1])
+            b = abs(M.data[0][1])
+            mean, half = (a + d) / 2, sqrt_nonneg(ipow(a - d, 2) / 4 + ipow(b, 2))
+            return [mean - half, mean + half]
         try:
             return self._closed_form_eigvalsh(M)
         except NotImplementedError:
