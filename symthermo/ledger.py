@@ -420,7 +420,9 @@ def identity_sides(row):
     lib = next(iter(subs.values())).lib
     mutual = row.get("I_AB", row.get("I_tot", lib.zero)) - internal["I_tot0"]
     distances = {n: thermal_relative_entropy(subs[n], qt[n]["beta"], q0[n]["beta"]) for n in names}
-    bq = {n: beta_times_heat(lib, q0[n]["beta"], qt[n]["Eth"] - q0[n]["Eth"]) for n in names}
+    from .laws import beta_times_heat as law_beta_times_heat  # balls: proven signs only
+
+    bq = {n: law_beta_times_heat(lib, q0[n]["beta"], qt[n]["Eth"] - q0[n]["Eth"]) for n in names}
     out = {}
     for n in names:
         lhs = qt[n]["S"] - q0[n]["S"] + sum((bq[m] for m in names if m != n), lib.zero)
