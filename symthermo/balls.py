@@ -651,19 +651,17 @@ class _Balls(NumberSystem):
         return infinite_sign(x) != 0
 
     def xlogx(self, x):
-        """x ln x, 0 ln 0 = 0 exactly for an exact 0; a ball [0, u] (u < 1/e) that may
-        touch 0 gives [u ln u, 0]; a ball that reaches below 0 is refused."""
+        """x ln x, 0 ln 0 = 0 exactly for an exact 0.  A ball that may touch 0 encloses a
+        probability p in [0, u] (its part below 0 is rounding): x ln x is then in
+        [u ln u, 0] for u < 1/e, and in [-1/e, max(0, u ln u)] otherwise.  A ball
+        entirely below 0 is refused."""
         x = to_ball(x)
         if x.is_zero():
             return arb(0)
         if x > 0:
             return x * x.log()
-        lower = x.lower()
-        if lower < 0 and not (x.rad() > 0 and lower.contains(0)):
-            # part of the ball is negative: allowed only as the enclosure of a probability,
-            # i.e. the ball also holds non-negative values; its negative part is rounding
-            if not (x.upper() >= 0):
-                raise ValueError(f"x ln x of a negative number {x}")
+        if x.upper() < 0:
+            raise ValueError(f"x ln x of a negative number {x}")
         u = x.upper()
         if u < arb(-1).exp():
             return arb(0).union(u * u.log())

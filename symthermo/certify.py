@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_CEILING, Context, Decimal
 
 import flint
 from flint import acb, arb
@@ -161,11 +161,6 @@ def _real(x):
     return x
 
 
-@functools.lru_cache(maxsize=64)
-def _context(digits):
-    return Context(prec=digits + 40)
-
-
 def decimal_digits(x, digits):
     """The ``digits``-significant-digit decimal that every point of ``x`` rounds to, as
     ``(sign, digit string, decimal exponent of the leading digit)``, or None.
@@ -179,32 +174,43 @@ def decimal_digits(x, digits):
         return None
     # extra digits against double rounding (a wrong candidate fails the check below)
     text = x.str(digits + 24, radius=False)
-    if text.startswith("["):
+    parsed = _digits_of(text)
+    if parsed is None:
         return None
+    negative, dig, e = parsed
+    keep, rest = dig[:digits].ljust(digits, "0"), dig[digits:]
+    n = int(keep)
+    # round half to even on the digit string
+    if rest and (rest[0] > "5" or (rest[0] == "5" and (rest.strip("0") != "5" or n % 2))):
+        n += 1
+        if n == 10 ** digits:  # 9.99.. rounded up to the next power of ten
+            n, e = 10 ** (digits - 1), e + 1
+    k = e - digits + 1
+    if not _within_half_unit(x, -n if negative else n, k):
+        return None
+    return ("-" if negative else ""), str(n), e
+
+
+def _digits_of(text):
+    """(negative, significant digit string, decimal exponent of its first digit) of a
+    decimal literal as arb prints it (``-0.00123``, ``1.5e+25``), or None."""
+    if not text or text[0] == "[":
+        return None
+    negative = text[0] == "-"
+    body = text[1:] if negative or text[0] == "+" else text
+    mantissa, _, exponent = body.partition("e")
     try:
-        d = Decimal(text)
-    except ArithmeticError:  # pragma: no cover - arb prints decimal literals
+        exp10 = int(exponent) if exponent else 0
+    except ValueError:  # pragma: no cover - arb prints decimal literals
         return None
-    if not d:
+    whole, _, frac = mantissa.partition(".")
+    raw = whole + frac
+    stripped = raw.lstrip("0")
+    if not stripped or not raw.isdigit():
         return None
-    for _ in range(2):
-        e = d.adjusted()
-        quantum = Decimal(1).scaleb(e - digits + 1)
-        q = d.quantize(quantum, rounding=ROUND_HALF_EVEN, context=_context(digits))
-        if q.adjusted() == e:
-            break
-        d = q  # rounded up to the next power of ten: one more pass
-    else:  # pragma: no cover
-        return None
-    k = q.as_tuple()[2]
-    n = int(q.scaleb(-k, context=_context(digits)))  # exact: q = n 10^k, `digits` digits
-    if not _within_half_unit(x, n, k):
-        return None
-    sign = n < 0
-    text_digits = str(abs(n))
-    if len(text_digits) != digits:  # pragma: no cover - quantize gives exactly `digits`
-        return None
-    return ("-" if sign else ""), text_digits, q.adjusted()
+    # value = 0.raw * 10^(len(whole) + exp10); the first significant digit's exponent:
+    e = len(whole) + exp10 - (len(raw) - len(stripped)) - 1
+    return negative, stripped, e
 
 
 def _dyadic(x):
@@ -218,9 +224,14 @@ def _dyadic(x):
 def _compare(a, e, c, k):
     """sign of a 2^e - c 10^k / 2 (all integers), in exact integer arithmetic."""
     e2, k10 = max(0, -e), max(0, -k)
-    lhs = a * 2 ** (e + 1 + e2) * 10 ** k10
-    rhs = c * 10 ** (k + k10) * 2 ** e2
+    lhs = (a << (e + 1 + e2)) * _pow10(k10)
+    rhs = (c * _pow10(k + k10)) << e2
     return (lhs > rhs) - (lhs < rhs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pow10(k):
+    return 10 ** k
 
 
 def _within_half_unit(x, n, k):

@@ -1,8 +1,11 @@
 """Reference tables: the payloads of ``symthermo reference`` and ``symthermo ledger``.
 
-Values are decimal strings with ``dps`` significant digits (certified by
-evaluating at two increasing precisions, see
-:func:`symthermo.precision.stable`), ``inf`` where infinite, never ``nan``.
+Values are decimal strings with ``dps`` significant digits, ``inf`` where
+infinite, never ``nan``.  The closed forms of ``reference`` are certified in
+ball arithmetic (:func:`symthermo.certify.certified`: every printed digit
+proven, a value known only within a bound printed as ``"m +/- r"``, each row's
+``err``); the propagator, ``ledger`` and ``number_system="mpmath"`` evaluate at
+two increasing precisions (:func:`symthermo.precision.stable`).
 With ``float64`` the rows are evaluated in float64 and printed with 15
 significant digits.
 
