@@ -169,6 +169,9 @@ def _ball_rows_out(result, keys, digits, errors):
             v = row[k]
             if is_ball(v):
                 text[k], err[k] = result.format(v)
+                if text[k] == "nan":  # the contract never prints nan
+                    raise ValueError(f"{k} at t = {text.get('t', '?')} has no finite "
+                                     f"enclosure (nan) at {result.bits} bits")
             else:
                 text[k], err[k] = _format(v, digits), "0"
         if errors:
