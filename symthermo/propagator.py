@@ -281,7 +281,8 @@ def _show(x):
 
 def _input_tol(d, eps_in, dps):
     """Tolerance of the input checks: the coarser of the input's and the work's eps."""
-    eps_work = _FLOAT64_EPS if dps is None else 10.0**-dps
+    # mpf: 10.0**-dps underflows to 0.0 beyond dps 308 (then an exact trace was refused)
+    eps_work = _FLOAT64_EPS if dps is None else mpmath.mpf(10) ** -dps
     return 64 * d * max(eps_in, eps_work)
 
 
