@@ -31,7 +31,7 @@ from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, stable
-from .states import check_density_matrix, density_spectrum
+from .states import check_density_matrix, computed_tolerance, density_spectrum
 
 __all__ = ["System", "load_system", "ledger", "ledger_keys", "ledger_rows", "trajectory_rows",
            "identity_sides"]
@@ -162,7 +162,7 @@ def _ball_time(t):
     return value
 
 
-def _evolve(H_total, rho0, ts, lindblad, lib):
+def _evolve(H_total, rho0, ts, lindblad, lib, *, state_tolerance=None):
     """rho(t) for each t: balls by :mod:`symthermo.ball_linalg` (rigorous exponentials),
     float64/mpmath by :func:`symthermo.propagator.evolve`."""
     from .balls import BALLS
@@ -178,7 +178,7 @@ def _evolve(H_total, rho0, ts, lindblad, lib):
     from .propagator import evolve
 
     dps = None if lib is FLOAT64 else mpmath.mp.dps
-    return evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps)
+    return evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps, state_tolerance=state_tolerance)
 
 
 def ledger_rows(system: System, times, *, lib, convention="received"):
@@ -346,14 +346,20 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
         raise NotImplementedError("balls: the propagator of an oscillator (Fock cutoff) has "
                                   "no bound of its truncation")
     ts = _times(lib, times)
-    states = _evolve(H_total, rho0, ts, lindblad, lib)
     balls = lib is BALLS
     bq = ball_beta_times_heat if balls else beta_times_heat
+    # rho0 was checked when it was read (or built by a model): what is computed from it
+    # is checked against its own error bound, never as input
+    eigenvalues0 = lib.eigvalsh(rho0)
+    bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
+    states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
-    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)") for n, r in zip(names, reduced0)}
+    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
+          for n, r in zip(names, reduced0)}
     if balls:
         q0 = {n: _passive_zeros(subs[n], r, q0[n]) for n, r in zip(names, reduced0)}
-    s_joint0 = entropy_of_spectrum(lib, density_spectrum(rho0, name="rho(0)", lib=lib))
+    s_joint0 = entropy_of_spectrum(lib, density_spectrum(
+        rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
     product = balls and product_initial
     # balls: I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
     i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
@@ -370,8 +376,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             reduced = lib.partial_trace(rho, dims, [k]) if len(names) > 1 else rho
             if leak_check is not None:
                 leak_check(n, reduced)
-            qt[n] = q0[n] if at_start else subs[n].quantities(reduced, name=f"rho_{n}(t={t})",
-                                                             check=False)
+            qt[n] = q0[n] if at_start else subs[n].quantities(
+                reduced, name=f"rho_{n}(t={t})", check=False, tolerance=bound)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
             if at_start:
@@ -393,8 +399,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                 # the spectrum of rho(t) is that of rho(0) under a unitary evolution
                 mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint0
             else:
-                s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})",
-                                                                    lib=lib))
+                s_joint = entropy_of_spectrum(lib, density_spectrum(
+                    rho, name=f"rho(t={t})", lib=lib, tolerance=bound, computed=True))
                 mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual
             if unitary:

@@ -123,6 +123,28 @@ class TestScalars:
             inside(erg, mp(exact))
 
 
+class TestMatrices:
+    def test_eigenvalues_of_a_hermitian_matrix_enclose_mpmath(self):
+        rows = [["2", "1/3", "0"], ["1/3", "1", "1/7"], ["0", "1/7", "5/2"]]
+        with ball_precision(BITS):
+            values = BALLS.eigvalsh(BALLS.matrix(rows))
+        with mpmath.workdps(60):
+            reference = sorted(mpmath.eigsy(MPMATH.matrix(rows))[0])
+            for ball, ref in zip(values, reference):
+                inside(ball, ref, slack="1e-50")
+
+    def test_degenerate_eigenvalues_are_enclosed_or_refused(self):
+        # flint cannot isolate two exact double eigenvalues: a refusal, never a wrong value
+        rows = [["1", "0", "0", "0"], ["0", "1/2", "1/2", "0"], ["0", "1/2", "1/2", "0"],
+                ["0", "0", "0", "0"]]
+        with ball_precision(BITS):
+            try:
+                values = BALLS.eigvalsh(BALLS.matrix(rows))  # 0, 0, 1, 1
+            except NotImplementedError:
+                return
+            assert all(v.overlaps(arb(x)) for v, x in zip(values, (0, 0, 1, 1)))
+
+
 class TestLambdify:
     def test_closed_form_with_constants_follows_the_precision(self):
         t = sympy.Symbol("t")

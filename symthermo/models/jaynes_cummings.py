@@ -129,6 +129,7 @@ from .jc_manifolds import (
     pure_sums_arrays,
     PureSumsSetup,
     ball_pure_sums,
+    poisson_outside_weight,
 )
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
@@ -451,6 +452,51 @@ def _num(lib, x):
 
 def _eps(lib):
     return np.finfo(float).eps if lib is FLOAT64 else mpmath.eps
+
+
+def _ball_neglected_weight(mu, window):
+    """The Poisson(mu) weight outside the Fock window, P(N < n_lo) + P(N > n_hi), in
+    balls (poisson_window gives the same in mpmath)."""
+    return poisson_outside_weight(mu, window.n_lo, window.n_hi)
+
+
+def _ball_gram_spectrum(lib, vs, weights):
+    """The non-zero spectrum of rho_B = V V^dag (columns sqrt(w_r) (X^r, Y^r)) as the
+    eigenvalues of the small Gram matrix V^dag V, in balls (python-flint's eig encloses
+    the eigenvalues of every matrix in the ball; each entry carries the dropped
+    manifolds' bound)."""
+    from flint import acb, acb_mat
+
+    columns, scales, pads = [], [], []
+    for v, w in zip(vs, weights):
+        for key in ("X", "Y"):
+            columns.append([acb(a, b) for a, b in v[key]])
+            scales.append(w.sqrt())
+        pads.append(v["pad"])
+    pad = sum(pads, lib.zero)
+    n = len(columns)
+    G = acb_mat(n, n)
+    for i in range(n):
+        for k in range(i, n):
+            total = acb(0)
+            for a, b in zip(columns[i], columns[k]):
+                total += a.conjugate() * b
+            total = total * scales[i] * scales[k]
+            total += acb(arb_pad(pad), arb_pad(pad))
+            G[i, k] = total
+            G[k, i] = total.conjugate()
+    try:
+        values = G.eig(multiple=True)
+    except ValueError:
+        raise NotImplementedError("jaynes-cummings: the Gram eigenvalues could not be "
+                                  "isolated in balls") from None
+    return lib.sort([nonnegative(e.real) for e in values])
+
+
+def arb_pad(bound):
+    from flint import arb
+
+    return arb(0, bound.upper()) if bound.is_finite() else arb(0).union(arb.pos_inf())
 
 
 def _two_level(lib, z, c2, det):
@@ -840,40 +886,51 @@ class JaynesCummings(Model):
         The Fock window follows the working precision (10^-(bits/3.3 + 10) of Poisson
         weight), so each step of Ziv's loop widens it: a value that the truncation
         bound keeps from being certified is reported as ``m +/- bound``, never with
-        digits the dropped manifolds could change.  A mixed qubit (two runs) has no ball
-        version yet (NotImplementedError: the caller falls back to mpmath)."""
+        digits the dropped manifolds could change.  A mixed qubit (two runs): rho_B's
+        spectrum from the Gram matrix of the runs, its eigenvalues enclosed by flint."""
         import flint
 
         runs = runs_of(p["state_A"])
-        if len(runs) > 1:
-            raise NotImplementedError("jaynes-cummings: state_A=mixed with a coherent field "
-                                      "has no ball route yet")
+        mixed = len(runs) > 1
         wA, wB, g = (_num(lib, p[k]) for k in ("omega_A", "omega_B", "g"))
         alpha = _num(lib, p["alpha"])
         delta = (wA - wB) / 2
-        weight, ce, cg = runs[0]
-        run = Run(_num(lib, weight), _num(lib, ce), _num(lib, cg))
         window = poisson_window(p["alpha"], int(flint.ctx.prec * 0.30103) + 10)
         nonzero = [t for t in times if not lib.is_exact_zero(t)]
-        sums, dropped = ball_pure_sums(lib, run, alpha, delta, g, nonzero, window)
+        balls_runs = [Run(_num(lib, w), _num(lib, ce), _num(lib, cg)) for w, ce, cg in runs]
+        per_run = []
+        for run in balls_runs:
+            sums, dropped = ball_pure_sums(lib, run, alpha, delta, g, nonzero, window,
+                                           vectors=mixed)
+            per_run.append(sums)
         info = {"manifolds": window.manifolds,
-                "neglected_weight": lib.zero.union(dropped.upper())}
-        ce2 = run.c_e * run.c_e
+                "neglected_weight": _ball_neglected_weight(alpha * alpha, window)}
+        ce2 = sum((r.weight * r.c_e * r.c_e for r in balls_runs), lib.zero)
         out, j = [], 0
         for t in times:
             if lib.is_exact_zero(t):
-                out.append(self._coherent_initial(lib, runs, wA, wB, g, alpha, False))
+                out.append(self._coherent_initial(lib, runs, wA, wB, g, alpha, mixed))
                 continue
-            v = sums[j]
+            vs = [sums[j] for sums in per_run]
             j += 1
-            pe, pg = v["pe"], v["pg"]
-            c2 = nonnegative(ipow(v["reg_re"], 2) + ipow(v["reg_im"], 2))
+            w = [r.weight for r in balls_runs]
+            pe = sum((wr * v["pe"] for wr, v in zip(w, vs)), lib.zero)
+            pg = sum((wr * v["pg"] for wr, v in zip(w, vs)), lib.zero)
+            re = sum((wr * v["reg_re"] for wr, v in zip(w, vs)), lib.zero)
+            im = sum((wr * v["reg_im"] for wr, v in zip(w, vs)), lib.zero)
+            spa = sum((wr * v["spa"] for wr, v in zip(w, vs)), lib.zero)
+            c2 = nonnegative(ipow(re, 2) + ipow(im, 2))
             lam_a = _two_level(lib, pe - pg, c2, pe * pg - c2)
             e_a = wA * (pe - lib.one / 2)
             e_b = wB * (ce2 + alpha * alpha - pe)
-            e_int = 2 * g * v["spa"]
-            out.append(self._assemble(lib, wB, e_a, e_b, e_int, lam_a, lam_a, pure=True,
-                                      s_ab=None))
+            e_int = 2 * g * spa
+            if not mixed:
+                out.append(self._assemble(lib, wB, e_a, e_b, e_int, lam_a, lam_a, pure=True,
+                                          s_ab=None))
+                continue
+            lam_b = _ball_gram_spectrum(lib, vs, w)
+            out.append(self._assemble(lib, wB, e_a, e_b, e_int, lam_a, lam_b, pure=False,
+                                      s_ab=lib.log(2 * lib.one)))
         return out, info
 
     def _coherent_initial(self, lib, runs, wA, wB, g, alpha, mixed):

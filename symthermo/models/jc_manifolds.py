@@ -87,6 +87,7 @@ __all__ = [
     "pure_sums_arrays",
     "PureSumsSetup",
     "poisson_tail_bounds",
+    "poisson_outside_weight",
     "ball_pure_sums",
 ]
 
@@ -1011,7 +1012,63 @@ def poisson_tail_bounds(mu, n_lo, n_hi):
     return lower, upper, upper_mean
 
 
-def ball_pure_sums(lib, run, alpha, delta, g, times, window):
+def poisson_outside_weight(mu, n_lo, n_hi):
+    """sum_{n < n_lo} P_n + sum_{n > n_hi} P_n for Poisson(mu), as a narrow ball: each tail
+    summed term by term (ratio recurrence) until the next term is 2^-(prec+10) of the sum,
+    the rest enclosed by its geometric bound.
+
+    >>> from flint import arb
+    >>> from symthermo.balls import ball_precision
+    >>> from symthermo.models.jc_manifolds import poisson_outside_weight
+    >>> with ball_precision(100):
+    ...     w = poisson_outside_weight(arb(4), 1, 6)   # 1 - sum_{n=1..6} P_n
+    ...     exact = 1 - sum((arb(4) ** n / arb(n).gamma() / n for n in range(1, 7)),
+    ...                     arb(0)) * (-arb(4)).exp()
+    ...     print(w.overlaps(exact), w.rad() < 1e-25)
+    True True
+    """
+    import flint
+    from flint import arb
+
+    if mu.is_zero():
+        return arb(0)
+    tiny = arb(2) ** -(flint.ctx.prec + 10)
+
+    def p(n):
+        return (-mu + n * mu.log() - arb(n + 1).lgamma()).exp() if n > 0 else (-mu).exp()
+
+    total = arb(0)
+    # upper tail: n = n_hi + 1, n_hi + 2, ... (ratios mu/(n+1) < 1 once n + 1 > mu)
+    n, term = n_hi + 1, p(n_hi + 1)
+    while True:
+        total += term
+        ratio = mu / (n + 1)
+        term = term * ratio
+        n += 1
+        if ratio < 1 and term < tiny * total:
+            rest = term / (1 - mu / (n + 1))
+            total += arb(0, rest.upper())
+            break
+    if n_lo > 0:
+        # lower tail: n = n_lo - 1, n_lo - 2, ..., 0 (ratios n/mu < 1 for n < mu)
+        n, term = n_lo - 1, p(n_lo - 1)
+        low = arb(0)
+        while n >= 0:
+            low += term
+            if n == 0:
+                break
+            ratio = n / mu
+            term = term * ratio
+            n -= 1
+            if ratio < 1 and term < tiny * low:
+                rest = term / (1 - n / mu)
+                low += arb(0, rest.upper())
+                break
+        total += low
+    return total
+
+
+def ball_pure_sums(lib, run, alpha, delta, g, times, window, *, vectors=False):
     """p_e, p_g, rho_eg (real, imaginary), sigma_plus_a, per time, for one pure run, in
     balls: the exact Poisson amplitudes (no renormalisation) over the kept blocks, plus
     the proven bound of the dropped blocks added to each radius.
@@ -1021,7 +1078,10 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
     per-block terms: a dropped block changes p_e or p_g by at most w_k, <sigma_+ a>
     by at most sqrt(k+1) w_k / 2, and rho_eg (which pairs block m with block m-1) by
     at most w_k in total.  The dropped weight is bounded by
-    :func:`poisson_tail_bounds`.
+    :func:`poisson_tail_bounds`.  With ``vectors``, each time also carries ``"X"`` and
+    ``"Y"``: psi(e, m) ~ A_m and psi(g, m) ~ B_{m-1} as (re, im) pairs over
+    m = k_lo .. k_hi + 1 (zeros where the block is dropped), and ``"pad"``, a bound of
+    what the dropped blocks change in any sum_m conj(V_m) W_m of these vectors.
     """
     from flint import arb
 
@@ -1065,6 +1125,9 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
     edge = (ce * ce * amp(k_hi) * amp(k_hi) + cg * cg * amp(k_hi + 1) * amp(k_hi + 1)) / 2
     if not singlet:
         edge += (ce * ce * amp(k_lo) * amp(k_lo) + cg * cg * amp(k_lo + 1) * amp(k_lo + 1)) / 2
+    # at resonance a run without coherence (c_e c_g = 0) has every block's
+    # Re conj(A_k) B_k = -u_k v_k S^2 = 0 exactly (u or v vanishes): <sigma_+ a> = 0
+    spa_zero = (ce * cg).is_zero() and delta.is_zero()
     roots = [arb(k + 1).sqrt() for k in blocks]
     kk = [g * r for r in roots]
     om = [(delta * delta + x * x).sqrt() for x in kk]
@@ -1081,6 +1144,7 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
             first = cg * amp(0)
             prev = (first * c, first * s)
             pg = first * first
+        xs, ys = [], [prev if prev is not None else (zero, zero)]
         for j, k in enumerate(blocks):
             if om[j].is_zero():
                 C, S = arb(1), t
@@ -1097,8 +1161,14 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window):
                 reg_im += ai * prev[0] - ar * prev[1]
             spa += roots[j] * (ar * br + ai * bi)
             prev = (br, bi)
+            if vectors:
+                xs.append((ar, ai))
+                ys.append(prev)
         pad = _pad(dropped)
         rpad = _pad(dropped + edge)
         out.append({"pe": pe + pad, "pg": pg + pad, "reg_re": reg_re + rpad,
-                    "reg_im": reg_im + rpad, "spa": spa + _pad(spa_bound)})
+                    "reg_im": reg_im + rpad, "spa": spa if spa_zero else spa + _pad(spa_bound)})
+        if vectors:
+            xs.append((zero, zero))  # A_{k_hi + 1}: dropped
+            out[-1].update(X=xs, Y=ys, pad=dropped + edge)
     return out, dropped
