@@ -238,13 +238,3 @@ def test_cli_ledger_mpmath_route_is_kept(capsys):
     out = capsys.readouterr().out
     assert code == 0 and json.loads(out)["number_system"] == "mpmath"
 
-
-def test_mpmath_propagator_accepts_exact_states_beyond_dps_308():
-    """The input tolerance at dps 400 was 10.0**-400 = 0.0 in float: an exact state whose
-    trace rounds to 1 +/- 1e-400 was refused ("unit trace, got trace 1.0")."""
-    from symthermo.propagator import evolve
-
-    with mpmath.workdps(400):
-        third = mpmath.mpf(1) / 3
-        rho = evolve([[0, 1], [1, 0]], [[third, 0], [0, 1 - third]], ["1/2"], dps=400)[0]
-        assert abs(rho[0, 0] + rho[1, 1] - 1) < mpmath.mpf(10) ** -390
