@@ -27,7 +27,7 @@ import mpmath
 import sympy
 
 from .numbers import EXACT, FLOAT64, MPMATH
-from .precision import FLOAT64_DIGITS, check_dps, decimal_string, stable
+from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
 
 __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", "render"]
 
@@ -180,6 +180,7 @@ def _ball_rows_out(result, keys, digits, errors):
     return out
 
 
+@precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
 def reference_payload(model, given_params, times, *, dps=30, float64=False,
                       convention="received", method="closed-form", number_system="balls",
                       errors=True):
@@ -240,6 +241,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
 LEDGER_GUARD_BITS = 32
 
 
+@precision_held()
 def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received",
                    number_system="balls", errors=True):
     """The JSON-ready payload of ``symthermo ledger``.
