@@ -351,6 +351,8 @@ def _gaussian(x):
 def _exact_matrix(M):
     rows = _as_matrix_data(M)
     rows = rows.tolist() if hasattr(rows, "tolist") else rows
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in rows):
+        return None  # an oscillator, or a matrix type without exact entries
     out = [[_gaussian(v) for v in r] for r in rows]
     return None if any(v is None for r in out for v in r) else out
 
