@@ -314,9 +314,22 @@ class Model:
         rho0 = lib.as_matrix(dyn.initial_state)
         lindblad = [(lib.number(_num(r)) if lib is not FLOAT64 else float(r), lib.as_matrix(L))
                     for r, L in dyn.lindblad]
+        structure = {}
+        if lib not in (MPMATH, FLOAT64, EXACT):  # balls: structural zeros proven exactly
+            from ..ledger import exact_structure
+
+            try:
+                ex = self.dynamics(p, lib=EXACT)
+            except (ValueError, NotImplementedError):  # no exact dynamics: no structure
+                ex = None
+            if ex is not None:
+                structure = dict(zip(("product_initial", "coupling_conserved"), exact_structure(
+                    ex.hamiltonian, ex.coupling, ex.initial_state, ex.dims,
+                    unitary=not ex.lindblad)))
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
-                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n))
+                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n),
+                               **structure)
         extras = self.propagated_extras(p, rows, lib=lib)
         out = []
         for row, extra in zip(rows, extras):
