@@ -72,7 +72,7 @@ def build_parser():
     p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
                    help="certified digits from ball arithmetic (default: every printed digit "
                         "proven, one evaluation per precision) or mpmath (two agreeing "
-                        "precisions); the propagator uses mpmath")
+                        "precisions)")
     p.add_argument("--errors", action="store_true",
                    help="CSV: add err_KEY columns, the proven bound of |printed - exact| "
                         "(JSON rows always carry \"err\" with balls)")
@@ -81,6 +81,11 @@ def build_parser():
     p.add_argument("system", metavar="SYSTEM.json",
                    help="the system: Hamiltonians, initial states, coupling (CONTRACT.md)")
     _add_precision(p)
+    p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
+                   help="certified digits from ball arithmetic (default: every printed digit "
+                        "proven) or mpmath (two agreeing precisions)")
+    p.add_argument("--errors", action="store_true",
+                   help="CSV: add err_KEY columns (JSON rows always carry \"err\" with balls)")
 
     p = sub.add_parser("verify", help="check the papers' printed equations against the derivation")
     p.add_argument("--paper", choices=("EL23", "SL26", "all"), default="all",
@@ -153,8 +158,9 @@ def _run(args):
 
         system = load_system(args.system)
         payload = ledger_payload(system, args.system, args.times, dps=_dps(args),
-                                 float64=args.float64, convention=args.convention)
-        out.write(render(payload, args.format))
+                                 float64=args.float64, convention=args.convention,
+                                 number_system=args.number_system)
+        out.write(render(payload, args.format, errors=args.errors))
     elif args.command == "verify":
         from .papers import EL23, SL26
         from .progress import progress_bar

@@ -273,8 +273,11 @@ class Model:
         return None
 
     @precision_held()  # thread safety: mpmath's precision is process-wide
-    def evaluate(self, p, times, *, lib, convention="received"):
+    def evaluate(self, p, times, *, lib, convention="received", proven=None):
         """Rows of the closed-form route (raw numbers in ``lib``).
+
+        ``proven`` (balls only): per time, exact values of the reduced data proven by
+        SymPy at an exact time, or None (:func:`symthermo.exact_times.proven_data`).
 
         In float64, a model with :meth:`reduced_arrays` is finished with
         numpy for all times at once and the rows come as :class:`ColumnRows`
@@ -289,6 +292,10 @@ class Model:
         self.numeric_params(p)
         data0 = self.reduced_data(p, [_zero(lib)], lib=lib)[0]
         data = self.reduced_data(p, times, lib=lib)
+        if proven is not None:
+            from ..exact_times import merge_proven
+
+            data = [merge_proven(d, e, lib) for d, e in zip(data, proven)]
         locals_ = self._local_systems(p, lib)
         return [self._finish(locals_, data0, d, t, lib, convention) for t, d in zip(times, data)]
 
@@ -307,9 +314,22 @@ class Model:
         rho0 = lib.as_matrix(dyn.initial_state)
         lindblad = [(lib.number(_num(r)) if lib is not FLOAT64 else float(r), lib.as_matrix(L))
                     for r, L in dyn.lindblad]
+        structure = {}
+        if lib not in (MPMATH, FLOAT64, EXACT):  # balls: structural zeros proven exactly
+            from ..ledger import exact_structure
+
+            try:
+                ex = self.dynamics(p, lib=EXACT)
+            except (ValueError, NotImplementedError):  # no exact dynamics: no structure
+                ex = None
+            if ex is not None:
+                structure = dict(zip(("product_initial", "coupling_conserved"), exact_structure(
+                    ex.hamiltonian, ex.coupling, ex.initial_state, ex.dims,
+                    unitary=not ex.lindblad)))
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
-                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n))
+                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n),
+                               **structure)
         extras = self.propagated_extras(p, rows, lib=lib)
         out = []
         for row, extra in zip(rows, extras):
