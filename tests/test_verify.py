@@ -148,6 +148,10 @@ def test_corrections_of_known_findings(checks):
     assert "beta(j, t) -> beta(j, 0)" in checks["EL23:16"]["correction"]
     assert "beta(i, t) -> beta(i, 0)" in checks["EL23:S35"]["correction"]
     assert "exchanged" in checks["SL26:34"]["correction"]
+    # EL23 S3: the sign of the pseudo-energies
+    assert checks["EL23:S3"]["correction"].startswith("printed form with the sign of the right")
+    assert checks["EL23:S3"]["corrected_latex"] == (
+        r"E_{l} = - \frac{c + \log{\left(r_{l} \right)}}{\beta}")
     # an inequality is not "corrected" by an edit that merely makes it true (EL23 Eq. 14)
     assert checks["EL23:14"]["correction"].startswith("derived form: ")
 

@@ -519,7 +519,10 @@ def eq_s3(entry, ctx):
                   "to 1/r_l and w_A[beta, H~] has the populations inverted; S6 needs "
                   "E_l = -(ln r_l + c)/beta. Witness: the Gibbs population of |r_1> with the "
                   "printed and the derived E_l (the derived one is r_1).", derived,
-                  witness(pt, pub, der), failures)
+                  witness(pt, pub, der), failures,
+                  # for the corrected form: the display at every l of every point
+                  (entry.printed, derived, [p.bind({P.l: n}) for p in pts
+                                            for n in range(1, int(p.symbols[P.K]) + 1)]))
 
 
 @_check("S4", "S5")
