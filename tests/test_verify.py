@@ -168,7 +168,7 @@ def test_s23_correction_agrees_with_the_hand_written_fix():
     printed = V._read(entry.printed, V._FRIDGE_READINGS)
     with working_precision(30):  # the points are built at verify's precision
         derived = P.rel(P.z_A_t(P.t), V._fridge_forms()["z_A"])
-        fixed, _ = minimal_edit(printed, derived, V._fridge_points(), budget=30)
+        fixed, _ = minimal_edit(printed, derived, V._fridge_points())
     by_hand = V._minimal_fix("S23")[0]
     rng = random.Random(7)
     names = sorted(fixed.rhs.free_symbols | by_hand.free_symbols, key=str)

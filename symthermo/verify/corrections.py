@@ -34,8 +34,6 @@ so the edit stays visible in its LaTeX (:func:`correction_latex`).
 
 from __future__ import annotations
 
-import time
-
 import mpmath
 import sympy
 
@@ -46,8 +44,9 @@ from .operators import Op
 
 __all__ = ["minimal_edit", "correction_latex"]
 
-#: seconds spent on the search of one check, at most
-BUDGET = 3.0
+#: edited statements tried for one check, at most (a count, not seconds: the verdict of
+#: the search must not depend on the machine's load)
+BUDGET = 3000
 #: the largest node (in tree nodes, as ``cos(lambda t)``: 4) replaced or put in by one edit
 SMALL = 4
 
@@ -276,10 +275,11 @@ def _modes(rel, derived_rel, ev):
     return out
 
 
-def _fix_one(rel, derived_rel, evs, deadline):
+def _fix_one(rel, derived_rel, evs, budget):
     """The first edit (one, or a sign flip and one) under which ``rel`` holds at every point."""
     def ok(r):
         # the failing point first: most candidates fail there at once
+        budget[0] -= 1
         modes = {"as is", "right side negated"}
         for ev in evs:
             modes &= _modes(r, derived_rel, ev)
@@ -295,7 +295,7 @@ def _fix_one(rel, derived_rel, evs, deadline):
     singles = _single_edits(rel, derived_rel)
     negated = None  # an edit that needs the right side's sign too: only if none needs less
     for what, p, new in singles:
-        if time.monotonic() > deadline:
+        if budget[0] <= 0:
             return None
         r = _try_rebuild(rel, p, new)
         mode = ok(r) if r is not None else None
@@ -313,7 +313,7 @@ def _fix_one(rel, derived_rel, evs, deadline):
         if r1 is None:
             continue
         for what2, p2, new2 in _single_edits(r1, derived_rel):
-            if time.monotonic() > deadline:
+            if budget[0] <= 0:
                 return None
             if what2.endswith("flipped") and p2[:len(p1)] == p1:
                 continue
@@ -333,10 +333,10 @@ def minimal_edit(printed, derived, points, *, budget=None):
         As given to :func:`.judge` (the printed one with its readings applied).
     points : list of Point
         The check's points; the edited statement must hold at all of them.
-    budget : float, optional
-        Seconds to search, at most (default :data:`BUDGET`).
+    budget : int, optional
+        Edited statements to try, at most (default :data:`BUDGET`).
     """
-    deadline = time.monotonic() + (BUDGET if budget is None else budget)
+    budget = [BUDGET if budget is None else budget]
     P_rels, D_rels = relations(printed), relations(derived)
     evs = [_Evaluator(pt) for pt in points]
     fixed, edits = [], []
@@ -346,7 +346,7 @@ def minimal_edit(printed, derived, points, *, budget=None):
             continue
         evs.sort(key=lambda ev, pr=pr: _holds_at(pr, ev))  # a failing point first
 
-        found = _fix_one(pr, dr, evs, deadline)
+        found = _fix_one(pr, dr, evs, budget)
         if found is None:
             return None
         fixed.append(found[0])
