@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import decimal
 import math
 import threading
 
-import mpmath
-
+from .lazy import lazy_import
 from .numbers import _GUARD_DIGITS
+
+mpmath = lazy_import("mpmath")
 
 __all__ = [
     "GUARD_DIGITS",
@@ -106,8 +108,7 @@ def decimal_string(x, dps):
             return "inf" if x > 0 else "-inf"
         if x == 0:
             return "0"
-        with mpmath.workdps(max(dps, 17) + 5):
-            return mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False)
+        return _float_string(x, dps)
     x = mpmath.mpmathify(x)
     if isinstance(x, mpmath.mpc):
         if x.imag != 0:
@@ -120,6 +121,36 @@ def decimal_string(x, dps):
     if x == 0:
         return "0"
     return mpmath.nstr(x, dps, strip_zeros=False)
+
+
+def _float_string(x, dps):
+    """A finite non-zero float as ``mpmath.nstr(mpf(x), dps, strip_zeros=False)``
+    prints it, without mpmath: the exact binary value rounded half away from
+    zero to ``dps`` digits (mpmath truncates its digit string, then rounds up on
+    a digit 5..9), fixed-point when the leading digit's exponent is strictly
+    between min(-(dps // 3), -5) and dps, else ``d.ddd...e+N`` / ``e-N``."""
+    ctx = _DECIMAL_CONTEXTS.get(dps)
+    if ctx is None:
+        ctx = _DECIMAL_CONTEXTS.setdefault(
+            dps, decimal.Context(prec=dps, rounding=decimal.ROUND_HALF_UP, Emax=10 ** 6,
+                                 Emin=-10 ** 6, traps=[]))
+    rounded_value = ctx.plus(decimal.Decimal(x))  # Decimal(float) is exact
+    sign, digit_tuple, _ = rounded_value.as_tuple()
+    digits = "".join(map(str, digit_tuple)).ljust(dps, "0")
+    exponent = rounded_value.adjusted()
+    if min(-(dps // 3), -5) < exponent < dps:
+        if exponent < 0:
+            digits = "0" * -exponent + digits
+            split = 1
+        else:
+            split = exponent + 1
+        text = digits[:split] + "." + digits[split:]
+    else:
+        text = digits[:1] + "." + digits[1:] + (f"e+{exponent}" if exponent >= 0 else f"e{exponent}")
+    return "-" + text if sign else text
+
+
+_DECIMAL_CONTEXTS = {}
 
 
 @contextlib.contextmanager
