@@ -33,11 +33,12 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import mpmath
+import functools
+
 import numpy as np
-import sympy
 
 from .. import definitions
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
@@ -45,6 +46,9 @@ from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_moments)
 from ..ergotropy import passive_energy
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = [
     "T",
@@ -62,8 +66,19 @@ __all__ = [
     "params_key",
 ]
 
-#: the time symbol of every closed form
-T = sympy.Symbol("t", nonnegative=True)
+
+@functools.cache
+def time_symbol():
+    """The time symbol ``t`` (nonnegative) of every closed form, also ``base.T``."""
+    return sympy.Symbol("t", nonnegative=True)
+
+
+def __getattr__(name):
+    # PEP 562: ``T``, the time symbol, is made on first use so that importing
+    # the models does not import SymPy (``from .base import T`` works as before)
+    if name == "T":
+        return time_symbol()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -764,6 +779,7 @@ def _lambdified(forms: ClosedForms, lib):
         entries.append((None, "I_AB", forms.mutual_information))
     for key, expr in forms.extras.items():
         entries.append((None, key, expr))
+    T = time_symbol()
     compiled = []
     for owner, key, expr in entries:
         expr = sympy.sympify(expr)

@@ -109,15 +109,11 @@ from __future__ import annotations
 import functools
 import math
 
-import mpmath
 import numpy as np
-import sympy
 
-from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, T,
-                   column_of, entropy_columns, xlogx_columns)
+from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, column_of,
+                   entropy_columns, xlogx_columns)
 from .jc_manifolds import (
-    COS,
-    SIN,
     Run,
     apply_hamiltonian,
     cayley_hamilton,
@@ -129,18 +125,19 @@ from .jc_manifolds import (
     pure_sums_arrays,
     PureSumsSetup,
 )
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
 
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
+
 __all__ = ["JaynesCummings", "vacuum_forms", "semiclassical_forms", "coherent_forms",
            "SIGMA_Z", "SIGMA_PLUS", "SIGMA_MINUS"]
 
 # qubit basis (|e>, |g>)
-SIGMA_Z = sympy.diag(1, -1)
-SIGMA_PLUS = sympy.Matrix([[0, 1], [0, 0]])  # |e><g|
-SIGMA_MINUS = SIGMA_PLUS.T
 _QUBIT = ("e", "g")
 #: Fock cutoff of the vacuum propagator route: one excitation at most, so |2> stays empty
 VACUUM_FOCK_CUTOFF = 2
@@ -237,6 +234,8 @@ def _vacuum_derivation(omega_A, omega_B, g, state_A):
     C = cos(Omega_0 t), S = sin(Omega_0 t)/Omega_0, reduced with
     C^2 = 1 - Omega_0^2 S^2 before C and S are substituted.
     """
+    from .base import T  # lazy (PEP 562)
+    from .jaynes_cummings import SIGMA_Z  # lazy (PEP 562)
     t = T
     zero = sympy.Integer(0)
     block = manifold_block(zero, omega_A, omega_B, g)
@@ -319,6 +318,8 @@ def coherent_forms(omega_A, omega_B, g, alpha, state_A):
 
 def _coherent_derivation(omega_A, omega_B, g, alpha, state_A):
     """Series over the blocks n, in the compact amplitude form (checked against U (a, b))."""
+    from .base import T  # lazy (PEP 562)
+    from .jc_manifolds import COS, SIN  # lazy (PEP 562)
     n = sympy.Symbol("n", integer=True, nonnegative=True)
     t = T
     I = sympy.I
@@ -390,6 +391,8 @@ def semiclassical_forms(omega_A, omega_B, g, alpha, state_A):
 
 
 def _semiclassical_derivation(omega_A, omega_B, g, alpha, state_A):
+    from .base import T  # lazy (PEP 562)
+    from .jaynes_cummings import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z  # lazy (PEP 562)
     t = T
     I = sympy.I
     H_A = omega_A / 2 * SIGMA_Z
@@ -546,10 +549,13 @@ class JaynesCummings(Model):
         return p["alpha"] if p["state_B"] == "coherent" else sympy.Integer(0)
 
     def local_hamiltonians(self, p):
+        from .jaynes_cummings import SIGMA_Z  # lazy (PEP 562)
         return {"A": p["omega_A"] / 2 * SIGMA_Z, "B": Oscillator(p["omega_B"])}
 
     # -- closed forms --------------------------------------------------------
     def closed_forms(self, p):
+        from .base import T  # lazy (PEP 562)
+        from .jaynes_cummings import SIGMA_Z  # lazy (PEP 562)
         wA, wB, g = p["omega_A"], p["omega_B"], p["g"]
         H_A = wA / 2 * SIGMA_Z
         sc = semiclassical_forms(wA, wB, g, self._alpha_eff(p), p["state_A"])
@@ -948,6 +954,7 @@ _SEMICLASSICAL_KEYS = ("W_A_semiclassical", "W_st", "E_int_semiclassical")
 def _semiclassical_arrays_fn(omega_A, omega_B, g, alpha, state_A):
     """numpy t -> (W_A_semiclassical, W_st, E_int_semiclassical), the expressions of
     _semiclassical_compiled lambdified together."""
+    from .base import T  # lazy (PEP 562)
     sc = semiclassical_forms(omega_A, omega_B, g, alpha, state_A)
     return _lambdify_arrays([sc["U_A"] - sc["U_A"].subs(T, 0), sc["W_st"], sc["E_int"]])
 
@@ -961,6 +968,7 @@ def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
 
 
 def _lambdify_arrays(exprs):
+    from .base import T  # lazy (PEP 562)
     exprs = [sympy.sympify(e) for e in exprs]
     for e in exprs:
         if e.free_symbols - {T}:
@@ -1033,6 +1041,7 @@ def _annihilation(n_max):
 
 def _operators(omega_A, omega_B, g, n_max):
     """Joint H and V on qubit (e, g) x Fock |0..n_max> (SymPy)."""
+    from .jaynes_cummings import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z  # lazy (PEP 562)
     a = _annihilation(n_max)
     one = sympy.eye(n_max + 1)
     kron = sympy.kronecker_product
@@ -1069,6 +1078,7 @@ def _numeric_operators(lib, wA, wB, g, n_max):
 # --------------------------------------------------------------------------
 
 def _compile(expr, lib):
+    from .base import T  # lazy (PEP 562)
     expr = sympy.sympify(expr)
     if expr.free_symbols - {T}:
         raise ValueError(f"{expr} still depends on {sorted(map(str, expr.free_symbols - {T}))}; "
@@ -1105,6 +1115,7 @@ def _vacuum_compiled(omega_A, omega_B, g, state_A, lib):
 
 @functools.lru_cache(maxsize=128)
 def _semiclassical_compiled_cached(key, omega_A, omega_B, g, alpha, state_A, libname):
+    from .base import T  # lazy (PEP 562)
     lib = FLOAT64 if libname == FLOAT64.name else MPMATH
     sc = semiclassical_forms(omega_A, omega_B, g, alpha, state_A)
     return {"W_A_semiclassical": _compile(sc["U_A"] - sc["U_A"].subs(T, 0), lib),
@@ -1383,3 +1394,23 @@ def semiclassical_numeric(p, times, *, lib, alpha):
             edges = [t * k / pieces for k in range(pieces + 1)]
             out["W_st"].append(mpmath.quad(rate, edges, method="gauss-legendre"))
     return out
+
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    SIGMA_Z = sympy.diag(1, -1)
+    SIGMA_PLUS = sympy.Matrix([[0, 1], [0, 0]])  # |e><g|
+    SIGMA_MINUS = SIGMA_PLUS.T
+    return {'SIGMA_MINUS': SIGMA_MINUS, 'SIGMA_PLUS': SIGMA_PLUS, 'SIGMA_Z': SIGMA_Z}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('SIGMA_MINUS', 'SIGMA_PLUS', 'SIGMA_Z'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
