@@ -19,11 +19,13 @@ import csv
 import io
 import json
 
-import mpmath
-import sympy
-
+from .compiled import plain_inputs
+from .lazy import lazy_import
 from .numbers import FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, stable
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", "render"]
 
@@ -127,22 +129,28 @@ def _evaluate(compute, dps, float64):
 def reference_payload(model, given_params, times, *, dps=30, float64=False,
                       convention="received", method="closed-form"):
     """The JSON-ready payload of ``symthermo reference``."""
-    p = model.params(given_params)
-    model.numeric_params(p)
     if method not in ("closed-form", "propagator"):
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
-    time_texts = parse_times(times)
+    # float64 closed forms of plain numbers: compiled forms from the cache, no SymPy
+    fast = float64 and method == "closed-form" and plain_inputs(model, given_params, times)
+    if fast:
+        p, ts = fast
+        rows, digits = model.evaluate(p, ts, lib=FLOAT64, convention=convention), FLOAT64_DIGITS
+    else:
+        p = model.params(given_params)
+        model.numeric_params(p)
+        time_texts = parse_times(times)
 
-    def compute(lib):
-        ts = time_values(time_texts, p, lib=lib)
-        route = model.evaluate if method == "closed-form" else model.propagate
-        return route(p, ts, lib=lib, convention=convention)
+        def compute(lib):
+            ts = time_values(time_texts, p, lib=lib)
+            route = model.evaluate if method == "closed-form" else model.propagate
+            return route(p, ts, lib=lib, convention=convention)
 
-    rows, digits = _evaluate(compute, dps, float64)
+        rows, digits = _evaluate(compute, dps, float64)
     keys = model.keys()
     return {
         "model": model.name,
-        "params": {k: str(v) for k, v in p.items()},
+        "params": p.text() if fast else {k: str(v) for k, v in p.items()},
         "convention": convention,
         "units": UNITS,
         "dps": digits,

@@ -46,6 +46,7 @@ from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_moments)
 from ..ergotropy import passive_energy
+from ..compiled import NumericParams, cached
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -293,6 +294,8 @@ class Model:
             rows = self._evaluate_columns(p, times, convention)
             if rows is not None:
                 return rows
+        if isinstance(p, NumericParams):
+            p = p.exact()
         self.numeric_params(p)
         data0 = self.reduced_data(p, [_zero(lib)], lib=lib)[0]
         data = self.reduced_data(p, times, lib=lib)
@@ -378,7 +381,7 @@ class Model:
             return None
         key = params_key(p)
         cache = self.__dict__.get("_vectorised_cache")
-        if cache is None or ("numeric",) + key not in cache:
+        if not isinstance(p, NumericParams) and (cache is None or ("numeric",) + key not in cache):
             self.numeric_params(p)
             self._cached(("numeric",) + key, lambda: True)
         n = len(times)
@@ -402,6 +405,9 @@ class Model:
     def _params_cached(self, tag, p, make):
         """``make()`` once per parameter set (and ``tag``): compiled closed forms,
         constants, local Hamiltonians."""
+        if isinstance(p, NumericParams):
+            # plain numbers: the compiled-forms cache, on disk across processes
+            return cached(self, tag, p, make)
         current = self.__dict__.get("_current_params")
         key = current[1] if current is not None and current[0] is p else params_key(p)
         return self._cached((tag,) + key, make)
@@ -478,6 +484,8 @@ class Model:
 def params_key(p):
     """A hashable key of exact parameter values (1.0 is not 1: Rationals by
     numerator and denominator, other SymPy values with their type)."""
+    if isinstance(p, NumericParams):
+        return p.key
     out = []
     for k, v in p.items():
         if isinstance(v, sympy.Rational):
