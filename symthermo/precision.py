@@ -128,7 +128,29 @@ def _float_string(x, dps):
     prints it, without mpmath: the exact binary value rounded half away from
     zero to ``dps`` digits (mpmath truncates its digit string, then rounds up on
     a digit 5..9), fixed-point when the leading digit's exponent is strictly
-    between min(-(dps // 3), -5) and dps, else ``d.ddd...e+N`` / ``e-N``."""
+    between min(-(dps // 3), -5) and dps, else ``d.ddd...e+N`` / ``e-N``.
+
+    Python's ``format`` rounds correctly, half to even: it differs only on an
+    exact tie, which needs x 2^(dps + 1 - e) to be an integer (x = N 10^(e - dps)
+    with N an integer); those few values go through :mod:`decimal`."""
+    if dps < 2:
+        return _float_string_exact(x, dps)
+    text = format(x, f".{dps - 1}e")
+    mark = text.index("e")
+    exponent = int(text[mark + 1:])
+    if (x * 2.0 ** (dps + 1 - exponent)).is_integer():
+        return _float_string_exact(x, dps)
+    sign = "-" if text[0] == "-" else ""
+    digits = text[len(sign)] + text[len(sign) + 2:mark]
+    if min(-(dps // 3), -5) < exponent < dps:
+        if exponent < 0:
+            return sign + "0." + "0" * (-exponent - 1) + digits
+        return sign + digits[:exponent + 1] + "." + digits[exponent + 1:]
+    return sign + text[len(sign):mark] + (f"e+{exponent}" if exponent >= 0 else f"e{exponent}")
+
+
+def _float_string_exact(x, dps):
+    """:func:`_float_string` by exact decimal arithmetic (round half up)."""
     ctx = _DECIMAL_CONTEXTS.get(dps)
     if ctx is None:
         ctx = _DECIMAL_CONTEXTS.setdefault(
