@@ -33,8 +33,11 @@ MAX_EXPONENT = 400
 #: the largest START:STOP:COUNT read here
 MAX_RANGE = 10 ** 7
 
-_DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d{1,6}))?")
-_RATIO = re.compile(r"(\d{1,400})/(\d{1,400})")
+# Python's literals: an integer has no leading zero ("007" is a syntax error), a
+# float may ("007.5"); a ratio of two integers
+_INTEGER = r"(?:0+|[1-9]\d*)"
+_DECIMAL = re.compile(r"(?:\d+\.\d*|\.\d+|\d+(?=[eE])|" + _INTEGER + r")(?:[eE]([+-]?\d{1,6}))?")
+_RATIO = re.compile(r"(" + _INTEGER + r")/(" + _INTEGER + r")")
 
 
 def plain_number(text):
@@ -49,7 +52,7 @@ def plain_number(text):
             return None
         return Fraction(s)
     m = _RATIO.fullmatch(s)
-    if m and int(m.group(2)) != 0:
+    if m and len(s) <= 800 and int(m.group(2)) != 0:
         return Fraction(int(m.group(1)), int(m.group(2)))
     return None
 
