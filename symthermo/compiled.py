@@ -33,6 +33,7 @@ rewritten.  Files are written to a temporary name and moved into place
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import hashlib
 import json
 import math
@@ -42,6 +43,7 @@ import stat
 import sys
 import tempfile
 import threading
+import types
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -110,7 +112,9 @@ class NumericParams(Mapping):
         return v.numerator / v.denominator
 
     def __getitem__(self, name):
-        return self.exact()[name]
+        v = self.values[name]
+        # a choice is the same string in both; a number needs its SymPy value
+        return v if isinstance(v, str) else self.exact()[name]
 
     def __iter__(self):
         return iter(self.values)
@@ -316,9 +320,69 @@ def _store(directory, key, body):
 
 def _namespace():
     ns = {k: v for k, v in vars(np).items() if not k.startswith("_")}
-    ns.update(__builtins__=builtins, numpy=np, _array=_array, _complex=complex,
+    ns.update(__builtins__=builtins, numpy=np, _array=_array, _lib=_lib, _dataclass=_dataclass,
+              _closure=_closure,
+              _complex=complex,
               _float=float, _Fraction=Fraction)
     return ns
+
+
+def _lib(name):
+    from .numbers import EXACT, FLOAT64, MPMATH
+
+    return {lib.name: lib for lib in (FLOAT64, MPMATH, EXACT)}[name]
+
+
+def _dataclass(module, qualname, fields):
+    """An instance of one of symthermo's dataclasses with these field values
+    (set as they were when written, without running __init__ again)."""
+    import importlib
+
+    if not module.startswith("symthermo.") or "." in qualname:
+        raise ValueError(f"not a symthermo dataclass: {module}.{qualname}")
+    cls = getattr(importlib.import_module(module), qualname)
+    if not dataclasses.is_dataclass(cls) or set(fields) != {f.name for f in dataclasses.fields(cls)}:
+        raise ValueError(f"the fields of {module}.{qualname} changed")
+    obj = object.__new__(cls)
+    for name, v in fields.items():
+        object.__setattr__(obj, name, v)
+    return obj
+
+
+def _inner_code(module, qualname):
+    """The code object of ``outer.<locals>.inner`` in one of symthermo's modules."""
+    import importlib
+
+    outer, sep, inner = qualname.partition(".<locals>.")
+    if not module.startswith("symthermo.") or not sep or "." in outer or "." in inner:
+        raise ValueError(f"not a closure of a symthermo function: {module}.{qualname}")
+    function = getattr(importlib.import_module(module), outer)
+    found = [c for c in function.__code__.co_consts
+             if isinstance(c, types.CodeType) and c.co_qualname == qualname]
+    if len(found) != 1:
+        raise ValueError(f"no single {qualname} in {module}")
+    return function, found[0]
+
+
+def _closure(module, qualname, cells):
+    """The inner function ``qualname`` of one of symthermo's functions, with
+    these values in its closure (as the outer function made it)."""
+    function, code = _inner_code(module, qualname)
+    if list(code.co_freevars) != list(cells):
+        raise ValueError(f"the closure of {qualname} changed")
+    closure = tuple(types.CellType(v) for v in cells.values())
+    return types.FunctionType(code, function.__globals__, code.co_name, None, closure)
+
+
+def _closure_expr(fn, defs):
+    try:
+        _, code = _inner_code(fn.__module__, fn.__qualname__)
+    except (ValueError, AttributeError, ImportError):
+        raise Unserialisable(f"function {fn.__qualname__} is not a closure of ours") from None
+    if code is not fn.__code__ or fn.__defaults__ or fn.__kwdefaults__:
+        raise Unserialisable(f"function {fn.__qualname__} cannot be rebuilt from its module")
+    cells = {name: cell.cell_contents for name, cell in zip(code.co_freevars, fn.__closure__)}
+    return f"_closure({fn.__module__!r}, {fn.__qualname__!r}, {_expr(cells, defs)})"
 
 
 def _array(hex_bytes, dtype, shape):
@@ -329,8 +393,11 @@ def to_source(value):
     """Python source defining ``VALUE`` equal to ``value`` (numbers bit for bit).
 
     Handles None, bool, int, float, complex, str, Fraction, tuples, lists,
-    dicts, numpy arrays and scalars, and functions made by ``sympy.lambdify``
-    with numpy; anything else raises :class:`Unserialisable`.
+    dicts, numpy arrays and scalars, symthermo's number systems and dataclasses
+    (field by field), functions made by ``sympy.lambdify`` with numpy (their
+    source), and closures made by a function of symthermo (the inner function's
+    code found again in its module, the closure's values written out);
+    anything else raises :class:`Unserialisable`.
     """
     defs = []
     expr = _expr(value, defs)
@@ -379,6 +446,17 @@ def _expr(value, defs):
         return f"_array({a.astype(dtype).tobytes().hex()!r}, {dtype.str!r}, {a.shape!r})"
     if callable(value) and getattr(value, "__name__", "") == "_lambdifygenerated":
         return _function(value, defs)
+    if isinstance(value, types.FunctionType) and value.__closure__:
+        return _closure_expr(value, defs)
+    from .numbers import NumberSystem
+
+    if isinstance(value, NumberSystem):
+        return f"_lib({value.name!r})"
+    cls = type(value)
+    if dataclasses.is_dataclass(cls) and cls.__module__.startswith("symthermo."):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(cls)}
+        return (f"_dataclass({cls.__module__!r}, {cls.__qualname__!r}, "
+                f"{_expr(fields, defs)})")
     raise Unserialisable(f"cannot write a {type(value).__name__} as source")
 
 

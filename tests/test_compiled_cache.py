@@ -280,3 +280,17 @@ class TestFloatStrings:
         for dps in (15, 1, 2, 17, 30):
             for x in values:
                 assert decimal_string(x, dps) == old(x, dps), (dps, x)
+
+
+@pytest.mark.parametrize("name, given", [
+    ("refrigerator", []), ("exchange", ["state_A=plus"]), ("jaynes-cummings", []),
+    ("jaynes-cummings", ["state_B=coherent", "alpha=3", "g=0.1"]),
+    ("spontaneous-emission", []), ("reaction-coordinate", ["kappa=0.005"]), ("qutrit-swap", []),
+])
+def test_every_model_prints_the_same_from_the_cache(cache, name, given):
+    times = [str(sympy.Rational(k * 300, 19)) for k in range(20)]
+    general = reference_payload(get_model(name), given, times, float64=True)
+    for _ in range(2):  # derived and stored, then read back from the disk
+        compiled._MEMORY.clear()
+        fast = reference_payload(get_model(name), given, "0:300:20", float64=True)
+        assert fast == general

@@ -57,6 +57,27 @@ def test_reference_float64_needs_sympy_only_on_the_first_run(tmp_path):
     assert first == general
 
 
+ALL_MODELS = """
+import contextlib, io, sys
+from symthermo.cli import main
+from symthermo.lazy import is_loaded
+from symthermo.models import model_names
+codes = []
+for name in model_names():
+    with contextlib.redirect_stdout(io.StringIO()):
+        codes.append(main(["reference", name, "--times", "0:50:40", "--float64", "--format", "csv"]))
+print(codes, is_loaded("sympy"), is_loaded("mpmath"))
+"""
+
+
+def test_every_model_runs_from_the_cache_without_sympy(tmp_path):
+    env = dict(os.environ, SYMTHERMO_CACHE=str(tmp_path), OPENBLAS_NUM_THREADS="1",
+               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    runs = [subprocess.run([sys.executable, "-c", ALL_MODELS], env=env, capture_output=True,
+                           text=True, check=False, timeout=300).stdout.strip() for _ in range(2)]
+    assert runs == ["[0, 0, 0, 0, 0, 0] True True", "[0, 0, 0, 0, 0, 0] False False"]
+
+
 def test_json_params_print_as_before(tmp_path):
     args = ["reference", "refrigerator", "--param", "omega_B=2.50", "--param", "g=1/4",
             "--times", "0,1e-3,3/2", "--float64"]

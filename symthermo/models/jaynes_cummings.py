@@ -724,7 +724,8 @@ class JaynesCummings(Model):
         pure = p["state_A"] != "mixed"
         lam_a = _two_level_columns(z_a, c2_a, det_a)
         lam_b = lam_a if pure else _two_level_columns(z_b, c2_b, det_b)
-        return _assemble_columns(_num(FLOAT64, p["omega_B"]), e_a, e_b, e_int, lam_a, lam_b,
+        omega_b = self._params_cached("omega_B", p, lambda: _num(FLOAT64, p["omega_B"]))
+        return _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b,
                                  pure=pure)
 
     def _coherent_arrays(self, p, times):
