@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -79,22 +80,23 @@ class Context:
 
 
 def timed(fn, ctx: Context, *, repeat=None, budget=3.0):
-    """(best wall time of ``fn()`` over up to ``repeat`` calls, last result).
+    """(median wall time of ``fn()`` over up to ``repeat`` calls, last result).
 
-    Calls are repeated only while the total stays under ``budget`` seconds,
-    so a slow tool is timed once.
+    Every tool is timed the same way: at least three calls (when ``repeat``
+    allows), more while the total stays under ``budget`` seconds; a tool whose
+    single call exceeds the budget is timed once.
     """
     repeat = ctx.repeat if repeat is None else repeat
-    best, total, out = math.inf, 0.0, None
+    times, total, out = [], 0.0, None
     for _ in range(max(1, repeat)):
         start = time.perf_counter()
         out = fn()
         elapsed = time.perf_counter() - start
-        best = min(best, elapsed)
+        times.append(elapsed)
         total += elapsed
-        if total + elapsed > budget:
+        if elapsed > budget or (len(times) >= 3 and total + elapsed > budget):
             break
-    return best, out
+    return statistics.median(times), out
 
 
 def mp(x):
