@@ -24,7 +24,10 @@ reduced data for all times at once as numpy arrays; :meth:`Model.evaluate`
 then finishes every time in one go with numpy (the same formulas, 0 ln 0 = 0,
 beta solved by :func:`~symthermo.thermal.beta_for_entropy_array`, 0 * inf = 0
 in sigma) and returns :class:`ColumnRows`, which behaves as the list of row
-dicts.  Compiled closed forms and constants are cached per parameter set.
+dicts.  Compiled closed forms and constants are cached per parameter set: in
+memory, and, when the parameters are plain numbers
+(:class:`~symthermo.compiled.NumericParams`), on disk across processes by
+:mod:`symthermo.compiled`, so that such a run needs no SymPy.
 """
 
 from __future__ import annotations
