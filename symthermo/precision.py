@@ -32,6 +32,7 @@ __all__ = [
     "GUARD_DIGITS",
     "working_precision",
     "decimal_string",
+    "decimal_strings",
     "check_dps",
     "FLOAT64_DIGITS",
     "requested_digits",
@@ -147,6 +148,54 @@ def _float_string(x, dps):
             return sign + "0." + "0" * (-exponent - 1) + digits
         return sign + digits[:exponent + 1] + "." + digits[exponent + 1:]
     return sign + text[len(sign):mark] + (f"e+{exponent}" if exponent >= 0 else f"e{exponent}")
+
+
+def decimal_strings(values, dps):
+    """:func:`decimal_string` of every float of a float64 array (a list of str).
+
+    The same strings, made column-wise: the tie test runs in numpy on the whole
+    column, with a lower bound of each exponent (floor(log10 |x|) - 1), which
+    only sends a few more values (those with few binary digits) the exact way.
+
+    >>> import numpy as np
+    >>> from symthermo.precision import decimal_strings
+    >>> decimal_strings(np.array([0.5, -1e-7, 0.0, np.inf, 1/3]), 15)
+    ['0.500000000000000', '-1.00000000000000e-7', '0', 'inf', '0.333333333333333']
+    """
+    import numpy as np
+
+    a = np.asarray(values, dtype=float)
+    if np.isnan(a).any():
+        raise ValueError("refusing to print nan")
+    if dps < 2:
+        return [decimal_string(x, dps) for x in a.tolist()]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        magnitude = np.abs(a)
+        regular = np.isfinite(a) & (magnitude > 0)
+        low = np.where(regular, np.floor(np.log10(np.where(regular, magnitude, 1.0))) - 1, 0)
+        scaled = np.ldexp(a, (dps + 1 - low).astype(np.int64))
+        exact_way = ~regular | (scaled == np.floor(scaled))
+    form = f".{dps - 1}e"
+    lowest = min(-(dps // 3), -5)
+    out = []
+    for x, special in zip(a.tolist(), exact_way.tolist()):
+        if special:
+            out.append(decimal_string(x, dps))
+            continue
+        text = format(x, form)
+        mark = text.index("e")
+        exponent = int(text[mark + 1:])
+        sign = "-" if x < 0 else ""
+        start = len(sign)
+        if lowest < exponent < dps:
+            digits = text[start] + text[start + 2:mark]
+            if exponent < 0:
+                out.append(sign + "0." + "0" * (-exponent - 1) + digits)
+            else:
+                out.append(sign + digits[:exponent + 1] + "." + digits[exponent + 1:])
+        else:
+            out.append(text[:mark] + (f"e+{exponent}" if exponent >= 0 else f"e{exponent}"))
+    return out
 
 
 def _float_string_exact(x, dps):

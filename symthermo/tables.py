@@ -109,6 +109,10 @@ def _format(value, digits):
 
 
 def _rows_out(rows, keys, digits):
+    if hasattr(rows, "strings") and all(k in rows.keys for k in keys):
+        out = rows.strings(keys, digits)  # ColumnRows: formatted column by column
+        if out is not None:
+            return out
     out = []
     for row in rows:
         missing = [k for k in keys if k not in row]

@@ -21,7 +21,7 @@ from symthermo.models import get_model
 from symthermo.models.base import T
 from symthermo.numbers import FLOAT64
 from symthermo.plain import plain_number, plain_times
-from symthermo.precision import decimal_string
+from symthermo.precision import decimal_string, decimal_strings
 from symthermo.tables import parse_times, reference_payload, time_values
 
 
@@ -280,6 +280,11 @@ class TestFloatStrings:
         for dps in (15, 1, 2, 17, 30):
             for x in values:
                 assert decimal_string(x, dps) == old(x, dps), (dps, x)
+            # column by column, with zeros and infinities among them
+            column = np.array(values + [0.0, -0.0, float("inf"), -float("inf")])
+            assert decimal_strings(column, dps) == [decimal_string(x, dps) for x in column.tolist()]
+        with pytest.raises(ValueError, match="nan"):
+            decimal_strings(np.array([1.0, float("nan")]), 15)
 
 
 @pytest.mark.parametrize("name, given", [

@@ -553,6 +553,23 @@ class ColumnRows(Sequence):
             return np.array(v)
         return np.full(self._n, v)
 
+    def strings(self, keys, digits):
+        """The rows as dicts of :func:`~symthermo.precision.decimal_string` texts
+        (ints as ``str``), formatted column by column; None when a column holds
+        anything but numbers."""
+        from ..precision import decimal_strings
+
+        columns = []
+        for k in keys:
+            v = self.column(k)
+            if v.dtype.kind == "f":
+                columns.append(decimal_strings(v, digits))
+            elif v.dtype.kind in "iu":
+                columns.append([str(x) for x in v.tolist()])
+            else:
+                return None
+        return [dict(zip(keys, values)) for values in zip(*columns)]
+
     def negate(self, keys):
         """Change the sign of ``keys`` in every row (a switch of convention)."""
         if self._rows is not None:
