@@ -241,7 +241,10 @@ _MEMORY = {}
 def cached(model, tag, params, make):
     """``make()`` for this model, tag and :class:`NumericParams`, from memory,
     else from the disk cache, else made (with SymPy) and stored."""
-    key = cache_key(model.name, tag, params.key)
+    try:
+        key = cache_key(model.name, tag, params.key)
+    except OSError:  # symthermo's own files unreadable: no key, so no cache
+        return make()
     with _LOCK:
         if key in _MEMORY:
             return _MEMORY[key]
