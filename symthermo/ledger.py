@@ -24,14 +24,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import mpmath
-
 from .entropy import entropy_of_spectrum
 from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, stable
 from .states import check_density_matrix, density_spectrum
+from .lazy import lazy_import
+
+mpmath = lazy_import("mpmath")
 
 __all__ = ["System", "load_system", "ledger", "ledger_keys", "ledger_rows", "trajectory_rows",
            "identity_sides"]

@@ -148,9 +148,9 @@ class _Float64(NumberSystem):
     def as_matrix(self, M):
         if isinstance(M, np.ndarray):
             return np.asarray(M, dtype=complex)
-        if isinstance(M, mpmath.matrix):
+        if is_loaded("mpmath") and isinstance(M, mpmath.matrix):
             return np.array(M.tolist(), dtype=complex)
-        if isinstance(M, sympy.MatrixBase):
+        if is_loaded("sympy") and isinstance(M, sympy.MatrixBase):
             return np.array(M.evalf(17).tolist(), dtype=complex)
         return self.matrix(M)
 
@@ -568,9 +568,9 @@ def _to_complex(v):
     v = parse_number(v)
     if isinstance(v, _ExactComplex):
         return complex(v)
-    if isinstance(v, (mpmath.mpf, mpmath.mpc)):
+    if is_loaded("mpmath") and isinstance(v, (mpmath.mpf, mpmath.mpc)):
         return complex(v)
-    if isinstance(v, sympy.Basic):
+    if is_loaded("sympy") and isinstance(v, sympy.Basic):
         return complex(v.evalf(17))
     return complex(v)
 

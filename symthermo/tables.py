@@ -167,11 +167,14 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
 def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received"):
     """The JSON-ready payload of ``symthermo ledger``."""
     from .ledger import ledger_keys, ledger_rows
+    from .plain import plain_times
 
-    time_texts = parse_times(times)
+    # float64 and plain times: read without SymPy
+    plain = plain_times(times) if float64 and isinstance(times, str) else None
+    time_texts = parse_times(times) if plain is None else None
 
     def compute(lib):
-        ts = time_values(time_texts, {}, lib=lib)
+        ts = plain if plain is not None else time_values(time_texts, {}, lib=lib)
         rows = ledger_rows(system, ts, lib=lib, convention=convention)
         return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
