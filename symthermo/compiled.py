@@ -22,6 +22,14 @@ user, or writable by others) is not trusted: the entry is derived again and
 rewritten.  Files are written to a temporary name and moved into place
 (``os.replace``), so a reader never sees half a file.
 
+Why a cache and not modules generated at build time: the compiled forms
+depend on the parameter values (SymPy simplifies with them, and picks
+branches by them), and users pass any values with ``--param``; modules made
+at build time could only hold the defaults, and would go stale when SymPy
+changes its printing.  A cache keyed by everything the source depends on is
+right for every parameter set after its first run, and is rebuilt, never
+trusted, when anything changes.
+
 >>> import numpy as np
 >>> from symthermo.compiled import to_source, from_source
 >>> value = (1.5, np.array([0.1, float("inf")]), {"k": [1, "x", None]})
