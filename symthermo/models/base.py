@@ -32,11 +32,10 @@ memory, and, when the parameters are plain numbers
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import functools
 
 import numpy as np
 

@@ -137,7 +137,8 @@ sympy = lazy_import("sympy")
 __all__ = ["JaynesCummings", "vacuum_forms", "semiclassical_forms", "coherent_forms",
            "SIGMA_Z", "SIGMA_PLUS", "SIGMA_MINUS"]
 
-# qubit basis (|e>, |g>)
+# qubit basis (|e>, |g>) (SIGMA_Z, SIGMA_PLUS, SIGMA_MINUS are made on first use:
+# _symbolic_constants at the end)
 _QUBIT = ("e", "g")
 #: Fock cutoff of the vacuum propagator route: one excitation at most, so |2> stays empty
 VACUUM_FOCK_CUTOFF = 2

@@ -68,7 +68,8 @@ _PARAMETERS = (
     Parameter("g", "1", "swap coupling, V = g sum_{k != l} |kl><lk|", latex="g"),
 )
 
-#: beta_B(0), the entropy-matched inverse temperature of rho_B(0) (implicit)
+#: BETA_B0 (made on first use, see _symbolic_constants): beta_B(0), the entropy-matched
+#: inverse temperature of rho_B(0) (implicit)
 _DERIVED = {}
 
 

@@ -66,6 +66,7 @@ __all__ = ["ReactionCoordinate", "one_excitation_solution", "lorentzian_mapping"
            "lorentzian_spectral_density", "RCMapping"]
 
 # qubit basis (|e>, |g>); mode basis |0>, |1>, ..., |n_max>; joint index = 3 * qubit + n
+# (SIGMA_Z, SIGMA_MINUS, SIGMA_PLUS, _WEIGHT are made on first use: _symbolic_constants)
 #: Fock cutoff of the propagator route: one excitation at most, so n = 2 stays empty
 #: (the leak check of the base verifies it)
 FOCK_CUTOFF = 2

@@ -67,7 +67,8 @@ sympy = lazy_import("sympy")
 __all__ = ["SpontaneousEmission", "decay_solution", "qubit_entropy_matched",
            "lindblad_rhs"]
 
-# qubit basis (|e>, |g>): sigma_z = diag(1, -1), sigma_- = |g><e|
+# qubit basis (|e>, |g>): sigma_z = diag(1, -1), sigma_- = |g><e| (SIGMA_Z, SIGMA_MINUS,
+# SIGMA_PLUS, EXCITED are made on first use: _symbolic_constants at the end)
 
 
 def lindblad_rhs(H, rho, terms):
