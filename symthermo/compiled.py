@@ -192,7 +192,12 @@ def cache_dir():
         return None
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home directory: no cache (never one in the cwd)
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "symthermo"
 
 

@@ -169,6 +169,14 @@ class TestRebuiltNotTrusted:
         self._run()
         assert not cache.exists()
 
+    def test_default_directory(self, monkeypatch, tmp_path):
+        monkeypatch.delenv("SYMTHERMO_CACHE")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        assert compiled.cache_dir() == tmp_path / "symthermo"
+        monkeypatch.delenv("XDG_CACHE_HOME")
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        assert compiled.cache_dir() == tmp_path / "home" / ".cache" / "symthermo"
+
     def test_bad_values_are_still_refused(self, cache):
         model = get_model("refrigerator")
         with pytest.raises(ValueError, match="g must be > 0"):
