@@ -44,6 +44,7 @@ import scipy.linalg
 from scipy.sparse.csgraph import connected_components
 
 from .lazy import lazy_import
+from .precision import precision_held
 
 mpmath = lazy_import("mpmath")
 
@@ -372,6 +373,7 @@ def _extra_digits(scale):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def unitary_evolution(H, rho0, times, *, dps=None, state_tolerance=None):
     """Density matrices U(t) rho0 U(t)^dag with U(t) = exp(-i H t).
 
@@ -459,6 +461,7 @@ def unitary_evolution(H, rho0, times, *, dps=None, state_tolerance=None):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def lindblad_generator(H, lindblad, *, dps=None):
     """The Lindblad superoperator as a d^2 x d^2 matrix, column-stacking convention.
 
@@ -556,6 +559,7 @@ def _generator_mp(H, terms):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def lindblad_evolution(H, rho0, times, *, lindblad, dps=None, state_tolerance=None):
     """Density matrices exp(G t) rho0 under the Lindblad master equation.
 
@@ -981,6 +985,7 @@ def _refine(Gx, X, clusters, target, t_max):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def evolve(H, rho0, times, *, lindblad=(), dps=None, state_tolerance=None):
     """Density matrices rho(t) for each t in times under the master equation.
 

@@ -22,7 +22,7 @@ import json
 from .compiled import plain_inputs
 from .lazy import lazy_import
 from .numbers import FLOAT64, MPMATH
-from .precision import FLOAT64_DIGITS, check_dps, decimal_string, stable
+from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -130,6 +130,7 @@ def _evaluate(compute, dps, float64):
     return stable(lambda: compute(MPMATH), digits), digits
 
 
+@precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
 def reference_payload(model, given_params, times, *, dps=30, float64=False,
                       convention="received", method="closed-form"):
     """The JSON-ready payload of ``symthermo reference``."""
@@ -164,6 +165,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     }
 
 
+@precision_held()
 def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received"):
     """The JSON-ready payload of ``symthermo ledger``."""
     from .ledger import ledger_keys, ledger_rows

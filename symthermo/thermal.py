@@ -262,10 +262,9 @@ def thermal_state(H, beta, *, dps=None):
 
 def _round_matrix(lib, M, digits):
     if lib is MPMATH and digits is not None:
-        import mpmath
+        from .precision import rounded
 
-        with mpmath.workdps(digits):
-            return M.apply(lambda x: +x)
+        return rounded(M, digits)
     if lib is EXACT:
         return M.applyfunc(lambda x: x.simplify())
     return M

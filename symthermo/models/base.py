@@ -45,6 +45,7 @@ from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
+from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
@@ -284,6 +285,7 @@ class Model:
         """
         return None
 
+    @precision_held()  # thread safety: mpmath's precision is process-wide
     def evaluate(self, p, times, *, lib, convention="received"):
         """Rows of the closed-form route (raw numbers in ``lib``).
 
@@ -305,6 +307,7 @@ class Model:
         locals_ = self._local_systems(p, lib)
         return [self._finish(locals_, data0, d, t, lib, convention) for t, d in zip(times, data)]
 
+    @precision_held()
     def propagate(self, p, times, *, lib, convention="received"):
         """Rows of the propagator route (raw numbers in ``lib``)."""
         from ..ledger import trajectory_rows
@@ -321,7 +324,7 @@ class Model:
                     for r, L in dyn.lindblad]
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
-                               leak_check=lambda n, r: _leak_check(subs[n], r, lib, n))
+                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n))
         extras = self.propagated_extras(p, rows, lib=lib)
         out = []
         for row, extra in zip(rows, extras):
