@@ -23,7 +23,7 @@ import decimal
 import math
 import threading
 
-from .lazy import lazy_import
+from .lazy import is_loaded, lazy_import
 from .numbers import _GUARD_DIGITS
 
 mpmath = lazy_import("mpmath")
@@ -64,6 +64,10 @@ PRECISION_LOCK = threading.RLock()
 
 
 
+#: mpmath's precision when it is imported (53 bits, 15 digits)
+_MPMATH_DEFAULT_PREC = 53
+
+
 def _flint_context():
     """python-flint's global context if python-flint is in use (never imported here)."""
     import sys
@@ -101,7 +105,10 @@ class precision_held(contextlib.ContextDecorator):
         PRECISION_LOCK.acquire()
         try:
             flint_ctx = _flint_context()
-            self._saved = (mpmath.mp.prec, flint_ctx, flint_ctx.prec if flint_ctx is not None else None)
+            # mpmath not loaded yet: it starts at its default precision, so that is
+            # what to restore (and a float64 run never loads it just to look)
+            prec = mpmath.mp.prec if is_loaded("mpmath") else _MPMATH_DEFAULT_PREC
+            self._saved = (prec, flint_ctx, flint_ctx.prec if flint_ctx is not None else None)
         except BaseException:
             PRECISION_LOCK.release()
             raise
@@ -110,7 +117,8 @@ class precision_held(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         prec, flint_ctx, flint_prec = self._saved
         try:
-            mpmath.mp.prec = prec
+            if is_loaded("mpmath"):
+                mpmath.mp.prec = prec
             if flint_ctx is not None and flint_ctx.prec != flint_prec:
                 flint_ctx.prec = flint_prec
         finally:
