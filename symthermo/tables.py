@@ -1,8 +1,11 @@
 """Reference tables: the payloads of ``symthermo reference`` and ``symthermo ledger``.
 
-Values are decimal strings with ``dps`` significant digits (certified by
-evaluating at two increasing precisions, see
-:func:`symthermo.precision.stable`), ``inf`` where infinite, never ``nan``.
+Values are decimal strings with ``dps`` significant digits, ``inf`` where
+infinite, never ``nan``.  The closed forms of ``reference`` are certified in
+ball arithmetic (:func:`symthermo.certify.certified`: every printed digit
+proven, a value known only within a bound printed as ``"m +/- r"``, each row's
+``err``); the propagator, ``ledger`` and ``number_system="mpmath"`` evaluate at
+two increasing precisions (:func:`symthermo.precision.stable`).
 With ``float64`` the rows are evaluated in float64 and printed with 15
 significant digits.
 
@@ -16,12 +19,13 @@ significant digits.
 from __future__ import annotations
 
 import csv
+from fractions import Fraction
 import io
 import json
 
 from .compiled import plain_inputs
 from .lazy import lazy_import
-from .numbers import FLOAT64, MPMATH
+from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
 
 mpmath = lazy_import("mpmath")
@@ -72,6 +76,10 @@ def parse_times(text):
 
 
 def _expr(text, symbols):
+    try:  # a plain number ("10/999", "2.5e-3", the range parts): exact, without the parser
+        return sympy.Rational(Fraction(text.strip()))
+    except (ValueError, ZeroDivisionError, AttributeError):
+        pass
     try:
         value = sympy.sympify(text, locals=dict(symbols), rational=True)
     except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
@@ -87,7 +95,12 @@ def time_values(times, params, *, lib):
     subs = {symbols[k]: v for k, v in params.items() if isinstance(v, sympy.Basic)}
     out = []
     for text in times:
-        expr = _expr(text, symbols).subs(subs)
+        expr = _expr(text, symbols)
+        if isinstance(expr, sympy.Rational) and expr >= 0:  # a plain number: no subs
+            out.append(float(expr) if lib is FLOAT64 else lib.number(expr) if lib is not MPMATH
+                       else mpmath.mpf(expr.p) / expr.q)
+            continue
+        expr = expr.subs(subs)
         free = {str(s) for s in expr.free_symbols}
         if free:
             raise ValueError(f"time {text!r} depends on unknown or symbolic {', '.join(sorted(free))}")
@@ -95,6 +108,8 @@ def time_values(times, params, *, lib):
             raise ValueError(f"time must be a non-negative real number, got {text!r} = {expr}")
         if lib is FLOAT64:
             out.append(float(expr))
+        elif lib is not MPMATH:
+            out.append(lib.number(expr))
         else:
             out.append(mpmath.mpmathify(sympy.N(expr, mpmath.mp.dps + 5)))
     return out
@@ -130,38 +145,111 @@ def _evaluate(compute, dps, float64):
     return stable(lambda: compute(MPMATH), digits), digits
 
 
+#: the number systems of a certified ``reference``: balls (one evaluation, proven
+#: bounds, Ziv's loop) or mpmath (two agreeing evaluations, precision.stable)
+NUMBER_SYSTEMS = ("balls", "mpmath")
+
+
+def _evaluate_balls(compute, digits):
+    """Rows from ``compute(BALLS)`` by Ziv's loop; None if the route has no ball version."""
+    from .certify import certified
+
+    try:
+        return certified(compute, digits)
+    except NotImplementedError:
+        return None
+
+
+def _ball_rows_out(result, keys, digits, errors):
+    """Rows of strings from balls (certify.format_ball); ``err`` per row: the bound of
+    |printed - exact| of each value (contract: "Certified values and their errors")."""
+    from .balls import is_ball
+
+    out = []
+    for row in result.value:
+        missing = [k for k in keys if k not in row]
+        if missing:
+            raise RuntimeError(f"row lacks keys {missing}")
+        text, err = {}, {}
+        for k in keys:
+            v = row[k]
+            if is_ball(v):
+                text[k], err[k] = result.format(v)
+            else:
+                text[k], err[k] = _format(v, digits), "0"
+        if errors:
+            text["err"] = err
+        out.append(text)
+    return out
+
+
 @precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
 def reference_payload(model, given_params, times, *, dps=30, float64=False,
-                      convention="received", method="closed-form"):
-    """The JSON-ready payload of ``symthermo reference``."""
+                      convention="received", method="closed-form", number_system="balls",
+                      errors=True):
+    """The JSON-ready payload of ``symthermo reference``.
+
+    Certified values come from balls by default (``number_system="balls"``: one
+    evaluation per precision, every printed digit proven, ``err`` per row when
+    ``errors``); a route without a ball version (the propagator) and
+    ``number_system="mpmath"`` use mpmath and :func:`~symthermo.precision.stable`.
+    With ``float64`` and plain numbers the compiled closed forms come from the
+    cache of :mod:`symthermo.compiled`, without SymPy.
+    """
+    if number_system not in NUMBER_SYSTEMS:
+        raise ValueError(f"unknown number system {number_system!r}; expected "
+                         f"{' or '.join(NUMBER_SYSTEMS)}")
     if method not in ("closed-form", "propagator"):
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
+    keys = model.keys()
     # float64 closed forms of plain numbers: compiled forms from the cache, no SymPy
     fast = float64 and method == "closed-form" and plain_inputs(model, given_params, times)
     if fast:
         p, ts = fast
-        rows, digits = model.evaluate(p, ts, lib=FLOAT64, convention=convention), FLOAT64_DIGITS
-    else:
-        p = model.params(given_params)
-        model.numeric_params(p)
-        time_texts = parse_times(times)
+        rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
+        return _reference_out(model, p.text(), convention, FLOAT64_DIGITS, method, "float64",
+                              _rows_out(rows, keys, FLOAT64_DIGITS))
+    p = model.params(given_params)
+    model.numeric_params(p)
+    time_texts = parse_times(times)
 
-        def compute(lib):
+    exact_times = []
+
+    def compute(lib):
+        if lib in (FLOAT64, MPMATH):
             ts = time_values(time_texts, p, lib=lib)
-            route = model.evaluate if method == "closed-form" else model.propagate
-            return route(p, ts, lib=lib, convention=convention)
+        else:  # balls: parsed once (SymPy), enclosed at each precision of Ziv's loop
+            if not exact_times:
+                exact_times.extend(time_values(time_texts, p, lib=EXACT))
+            ts = [lib.number(t) for t in exact_times]
+        route = model.evaluate if method == "closed-form" else model.propagate
+        return route(p, ts, lib=lib, convention=convention)
 
+    result = None
+    if not float64 and number_system == "balls" and method == "closed-form":
+        digits = check_dps(dps)
+        result = _evaluate_balls(compute, digits)
+    if result is not None:
+        system = "balls"
+        rows_out = _ball_rows_out(result, keys, digits, errors)
+    else:
+        system = "float64" if float64 else "mpmath"
         rows, digits = _evaluate(compute, dps, float64)
-    keys = model.keys()
+        rows_out = _rows_out(rows, keys, digits)
+    return _reference_out(model, {k: str(v) for k, v in p.items()}, convention, digits, method,
+                          system, rows_out)
+
+
+def _reference_out(model, params, convention, digits, method, system, rows_out):
     return {
         "model": model.name,
-        "params": p.text() if fast else {k: str(v) for k, v in p.items()},
+        "params": params,
         "convention": convention,
         "units": UNITS,
         "dps": digits,
         "method": method,
-        "number_system": "float64" if float64 else "mpmath",
-        "rows": _rows_out(rows, keys, digits),
+        "number_system": system,
+        "rows": rows_out,
     }
 
 
@@ -196,17 +284,23 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     }
 
 
-def render(payload, fmt):
-    """JSON (default) or CSV text of a payload."""
+def render(payload, fmt, *, errors=False):
+    """JSON (default) or CSV text of a payload; CSV gets ``err_KEY`` columns after the
+    values only with ``errors`` (old CSV parsers see the same columns as before)."""
     if fmt == "json":
         return json.dumps(payload, indent=1) + "\n"
     if fmt == "csv":
         rows = payload["rows"]
         buffer = io.StringIO()
-        keys = list(rows[0]) if rows else []
-        writer = csv.DictWriter(buffer, fieldnames=keys, lineterminator="\n")
+        keys = [k for k in rows[0] if k != "err"] if rows else []
+        errors = errors and bool(rows) and "err" in rows[0]
+        fields = keys + ([f"err_{k}" for k in rows[0]["err"]] if errors else [])
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(row)
+            flat = {k: row[k] for k in keys}
+            if errors:
+                flat.update({f"err_{k}": v for k, v in row["err"].items()})
+            writer.writerow(flat)
         return buffer.getvalue()
     raise ValueError(f"unknown format {fmt!r}")

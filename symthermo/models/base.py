@@ -111,6 +111,9 @@ class LocalForms:
     spectrum: list  # eigenvalues of rho_X(t), ascending, multiplicities kept
     beta: sympy.Expr = None  # closed form, if any
     thermal_energy: sympy.Expr = None  # closed form, if any
+    #: rho_X(t) is diagonal in H_X's eigenbasis at every t (structure the ball route uses
+    #: to return exact zeros: a passive diagonal qubit has ergotropy and exergy exactly 0)
+    diagonal: bool = False
 
 
 @dataclass
@@ -351,27 +354,45 @@ class Model:
         return {n: lf.hamiltonian for n, lf in self.closed_forms(p).subsystems.items()}
 
     def _finish(self, locals_, data0, data, t, lib, convention):
+        if lib not in (MPMATH, FLOAT64, EXACT):
+            from ..balls import ball_beta_times_heat, ball_work  # lazy: loads SymPy, flint
         row = {"t": t}
         # the t = 0 quantities are computed once per evaluation and kept in data0
         q0 = data0.get("_q0")
         if q0 is None:
             q0 = data0["_q0"] = {n: _local_from_data(locals_[n], data0[n], lib)
                                  for n in self.subsystems}
-        qt = {}
+        # balls: the increments at t = 0 are exact zeros (structure, not a cancellation);
+        # qt is then q0 itself, so that extra keys can tell (qt is q0)
+        balls = lib not in (MPMATH, FLOAT64, EXACT)
+        at_start = balls and lib.is_exact_zero(t)
+        qt = q0 if at_start else {}
         for n in self.subsystems:
-            qt[n] = _local_from_data(locals_[n], data[n], lib)
+            if not at_start:
+                qt[n] = _local_from_data(locals_[n], data[n], lib)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
+            if at_start:
+                row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
+                continue
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
-            row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
-                                 convention=convention)
+            if balls:
+                row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
+            else:
+                row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
+                                     convention=convention)
         if len(self.subsystems) > 1:
             row["E_int"] = data["E_int"]
-            row["I_AB"] = data["I_AB"]
+            # every model starts in a product state: I_AB(0) = 0 exactly
+            row["I_AB"] = lib.zero if at_start else data["I_AB"]
             if self.unitary:
+                if balls:
+                    times_heat = ball_beta_times_heat
+                else:
+                    times_heat = beta_times_heat
                 for n in self.subsystems:
-                    row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                    row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
+                        (times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
@@ -781,10 +802,16 @@ def _to_lib(lib, x):
         return float(x)
     if lib is MPMATH:
         return mpmath.mpmathify(sympy.N(x, mpmath.mp.dps + 5))
+    if lib is not EXACT:
+        return lib.number(x)
     return x
 
 
 def _local_from_data(sub: Subsystem, d, lib):
+    if lib is not EXACT and hasattr(lib, "sort"):
+        from ..balls import ball_local_from_data  # lazy: loads SymPy, flint
+
+        return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])
     if lib is FLOAT64 and spectrum and spectrum[0] < 0:
         _check_spectrum_floor(spectrum[0])
@@ -832,8 +859,11 @@ def _leak_check(sub, reduced, lib, name):
 
 def _lambdified(forms: ClosedForms, lib):
     """A function t -> reduced data, from the closed forms, in ``lib``."""
+    from ..balls import ball_lambdify  # lazy: loads SymPy, flint
     modules = "mpmath" if lib is MPMATH else ("numpy" if lib is FLOAT64 else "sympy")
+    balls = lib not in (MPMATH, FLOAT64, EXACT)
     entries = []
+    diagonal = [n for n, lf in forms.subsystems.items() if lf.diagonal]
     for n, lf in forms.subsystems.items():
         entries.append((n, "E", lf.energy))
         for k, lam in enumerate(lf.spectrum):
@@ -857,6 +887,8 @@ def _lambdified(forms: ClosedForms, lib):
             raise ValueError(f"{key} still depends on {sorted(map(str, extra))}; give numeric values")
         if lib is EXACT:
             compiled.append((owner, key, lambda t, e=expr: e.subs(T, t)))
+        elif balls:
+            compiled.append((owner, key, ball_lambdify(T, expr)))
         else:
             compiled.append((owner, key, sympy.lambdify(T, expr, modules=modules)))
 
@@ -870,12 +902,16 @@ def _lambdified(forms: ClosedForms, lib):
                     value = value.real
             elif lib is FLOAT64:
                 value = complex(value) if isinstance(value, complex) else float(value)
+            elif balls:
+                value = lib.real_value(value)
             if owner is None:
                 out[key] = value
             elif key.startswith("spectrum"):
                 out[owner]["spectrum"].append(value)
             else:
                 out[owner][key] = value
+        for n in diagonal:
+            out[n]["diagonal"] = True
         return out
 
     return at

@@ -250,6 +250,7 @@ class Exchange(Model):
         return self._cache[key]
 
     def reduced_data(self, p, times, *, lib):
+        from ..balls import ipow  # lazy: loads SymPy, flint
         if lib is EXACT:
             return super().reduced_data(p, times, lib=lib)
         names, polys, nu, diag_A, diag_B = self._compiled(p)
@@ -264,15 +265,17 @@ class Exchange(Model):
         tiny = lib.tolerance ** 2
 
         def values(C, S):
-            return {n: sum((c * C ** i * S ** j for i, j, c in poly), lib.zero)
+            return {n: sum((c * ipow(C, i) * ipow(S, j) for i, j, c in poly), lib.zero)
                     for n, poly in zip(names, coeffs)}
 
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times])
             Cs, Ss = np.cos(half * ts), np.sin(half * ts)
             cs = [(float(a), float(b)) for a, b in zip(Cs, Ss)]
-        else:
+        elif lib is MPMATH:
             cs = [(mpmath.cos(half * t), mpmath.sin(half * t)) for t in times]
+        else:  # balls (symthermo.balls)
+            cs = [(lib.cos(half * t), lib.sin(half * t)) for t in times]
         rows = [values(C, S) for C, S in cs]
         v0 = values(lib.one, lib.zero)
         s0 = {n: entropy_of_spectrum(lib, _spectrum(lib, v0, n, diagonal[n], tiny)) for n in w}
@@ -286,7 +289,7 @@ class Exchange(Model):
                 mutual += entropy_of_spectrum(lib, spec) - s0[n]
                 beta = lib.inf if lo == 0 else lib.log(hi / lo) / w[n]
                 row[n] = {"E": w[n] * v[f"pe_{n}"], "spectrum": spec, "beta": beta,
-                          "Eth": w[n] * lo}
+                          "Eth": w[n] * lo, "diagonal": diagonal[n]}
             row["I_AB"] = mutual
             out.append(row)
         return out
@@ -364,7 +367,9 @@ def _spectrum(lib, v, n, diagonal, tiny):
     rounded time, whose beta would otherwise be a precision-dependent large number
     instead of inf."""
     pe, pg = v[f"pe_{n}"], v[f"pg_{n}"]
-    if diagonal:
+    if diagonal and hasattr(lib, "sort"):  # balls: the order statistics, proven
+        lo, hi = lib.sort([pe, pg])
+    elif diagonal:
         lo, hi = (pe, pg) if pe <= pg else (pg, pe)
     else:
         z = pe - pg
