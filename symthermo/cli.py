@@ -109,6 +109,10 @@ def build_parser():
     p.add_argument("--format", choices=("png", "pdf", "svg"), action="append", default=None,
                    dest="formats", help="image format (repeatable; default png and pdf)")
     p.add_argument("--dpi", default="150", help="resolution of PNG images (default 150)")
+
+    from .sweep_cli import add_sweep_parsers  # sweep, plot-sweep
+
+    add_sweep_parsers(sub)
     return parser
 
 
@@ -169,6 +173,10 @@ def _run(args):
         for path in plot_figure(args.figure, args.out, dpi=parse_dpi(args.dpi),
                                 convention=args.convention, formats=args.formats, csv=True):
             out.write(f"{path}\n")
+    elif args.command in ("sweep", "plot-sweep"):
+        from .sweep_cli import run_sweep_command
+
+        run_sweep_command(args, out)
     else:
         raise UsageError("a command is required: models, derive, reference, ledger, verify, "
                          "reproduce or plot (see symthermo --help)")

@@ -48,8 +48,9 @@ from ..numbers import EXACT, FLOAT64, MPMATH
 from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
+from ..passive_excess import ARRAY, passive_excess, two_level_excess
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
-                         exergy_rounding_bound, passive_energy)
+                         exergy_rounding_bound, float_passive_excess, passive_energy)
 from ..compiled import NumericParams, cached
 
 mpmath = lazy_import("mpmath")
@@ -759,17 +760,36 @@ def _local_columns(info: _LocalInfo, d, n):
         passive = 0.0
     count = len(spectrum)
     spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
+    erg_bound = ergotropy_rounding_bound(count, above, passive, 0.0, ground)
+    exergy = clip_rounding(above - thermal_above, exergy_rounding_bound(
+        count, above, thermal_above, beta, S, spread, 0.0, ground))
+    if info.gaps is not None and eth is None:
+        exergy = _exergy_columns(info, spectrum, beta, above - passive, erg_bound, exergy)
     return {
         "E": E,
         "S": S,
         "beta": beta,
         "Eth": ground + thermal_above if ground != 0 else thermal_above,
-        "ergotropy": clip_rounding(above - passive, ergotropy_rounding_bound(
-            count, above, passive, 0.0, ground)),
-        "exergy": clip_rounding(above - thermal_above, exergy_rounding_bound(
-            count, above, thermal_above, beta, S, spread, 0.0, ground)),
+        "ergotropy": clip_rounding(above - passive, erg_bound),
+        "exergy": exergy,
         "spectrum": spectrum,
     }
+
+
+def _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, fallback):
+    """ergotropy + (Tr[pi H] - E^th) for all times, the second part without
+    cancellation (:mod:`symthermo.passive_excess`, the per-row formula on arrays);
+    ``fallback`` (E - E^th) where beta is 0 or inf."""
+    if info.two_level:
+        lo, hi = spectrum
+        delta = two_level_excess(info.gaps[1], lo, hi)
+        return clip_rounding(ergotropy + delta, erg_bound + 4 * FLOAT64.eps * np.abs(delta))
+    ok = (beta > 0) & (beta < np.inf)
+    if not ok.any():
+        return fallback
+    excess = passive_excess(ARRAY, info.gaps, list(reversed(spectrum)), np.where(ok, beta, 1.0))
+    value = clip_rounding(ergotropy + excess.delta, erg_bound + excess.bound)
+    return value if ok.all() else np.where(ok, value, fallback)
 
 
 def _check_spectrum_floor(lowest):
@@ -832,11 +852,18 @@ def _local_from_data(sub: Subsystem, d, lib):
     if lib is FLOAT64:
         count = len(spectrum)
         ground = float(sub.ground)
-        ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
-            count, above, passive, 0.0, ground))
-        exergy = clip_rounding(exergy, exergy_rounding_bound(
-            count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
-            0.0, ground))
+        erg_bound = ergotropy_rounding_bound(count, above, passive, 0.0, ground)
+        # ergotropy + (Tr[pi H] - E^th) without cancellation (passive_excess) where E^th
+        # is the spectrum's, as the vectorised route (_local_columns)
+        excess = (float_passive_excess(lib, sub.levels, spectrum, beta)
+                  if d.get("Eth") is None else None)
+        if excess is not None:
+            exergy = clip_rounding(ergotropy + excess.delta, excess.bound + erg_bound)
+        else:
+            exergy = clip_rounding(exergy, exergy_rounding_bound(
+                count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
+                0.0, ground))
+        ergotropy = clip_rounding(ergotropy, erg_bound)
     return {
         "E": d["E"],
         "S": entropy,
