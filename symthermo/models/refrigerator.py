@@ -549,6 +549,7 @@ def _float64_constants(p):
     constant factored (a vanishing factor such as omega_A - omega_B gives an
     exact 0), compiled to mpmath, evaluated at 40 digits and rounded to float64.
     """
+    from .refrigerator import _LAM, _OM, _SYMBOLS, _TAU_A, _TAU_B  # lazy (PEP 562)
     if not _SERIES:
         d = derive_reduced()
         freqs, table = cosine_series([d["z_A"], d["z_B"], d["E_int"]])
