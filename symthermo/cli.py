@@ -56,9 +56,11 @@ def build_parser():
     p = sub.add_parser("derive", help="closed forms of a model, as SymPy derives them")
     p.add_argument("model", help="a model name (see symthermo models)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a parameter (repeatable); NAME=symbol keeps it symbolic")
+                   help="set a parameter (repeatable); the others stay symbols")
     p.add_argument("--format", choices=("latex", "text", "json"), default="text",
                    help="output format (default text)")
+    p.add_argument("--convention", choices=CONVENTIONS, default="received",
+                   help="received (Elouard & Latune, default) or provided (Santos & Latune)")
 
     p = sub.add_parser("reference", help="a model's values at given times")
     p.add_argument("model", help="a model name (see symthermo models)")
@@ -85,6 +87,8 @@ def build_parser():
                    help="which paper's equations (default all)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="output format (default text)")
+    p.add_argument("--only", choices=("differs", "holds", "not-checked"),
+                   help="show only the checks with this status")
     p.add_argument("--quiet", action="store_true",
                    help="no progress bar on stderr (none is drawn when stderr is not a terminal)")
 
@@ -132,7 +136,8 @@ def _run(args):
         from .derive import derive_output
         from .models import get_model
 
-        out.write(derive_output(get_model(args.model), args.param, args.format))
+        out.write(derive_output(get_model(args.model), args.param, args.format,
+                                convention=args.convention))
     elif args.command == "reference":
         from .models import get_model
         from .tables import reference_payload, render
@@ -159,7 +164,7 @@ def _run(args):
                                                              else 0)
         with progress_bar(total, "verify", quiet=args.quiet, unit="check") as bar:
             hook = {} if bar.disable else {"on_check": lambda check: bar.update()}
-            text, failed = verify_output(args.paper, args.format, **hook)
+            text, failed = verify_output(args.paper, args.format, only=args.only, **hook)
         out.write(text)
         if failed:
             raise CrossCheckError(f"{failed} of verify's own cross-checks failed")
