@@ -319,6 +319,16 @@ def _balanced(words):
     return all(text.count(a) <= text.count(b) for a, b in ("()", "{}", "[]"))
 
 
+def _closes_at_end(text):
+    """True when the parenthesis opening ``text`` is the one closing it."""
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return k == len(text) - 1
+    return False
+
+
 def _prose_word(word):
     parts = re.split(r"`([^`]*)`", word)
     return "".join((r"\texttt{%s}" % _escape(p)) if k % 2 else _escape(p)
@@ -336,6 +346,10 @@ def _math_run(run):
         rest = "".join(parts[k:])
         if parts[k].startswith("(") and rest.count("(") > rest.count(")"):
             return _math_run("".join(parts[:k - 1])) + parts[k - 1] + _math_run(rest)
+        if parts[k].startswith("(") and rest.endswith(")") and _closes_at_end(rest) \
+                and re.search(r"[=<>]", rest):  # an aside "(Omega = ...)" at the end
+            return (_math_run("".join(parts[:k - 1])) + parts[k - 1] + "("
+                    + _math_run(rest[1:-1]) + ")")
     lead, tail = "", ""
     while run and run[-1] in ",;:.":
         tail, run = run[-1] + tail, run[:-1]
