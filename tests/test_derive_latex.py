@@ -273,3 +273,12 @@ def test_spontaneous_emission_work_in_the_papers_form():
     line = next(x for x in _rows("spontaneous-emission") if x.startswith("W_{A}(t)"))
     assert r"- 2 \omega \left(1 - P_{e}(t)\right) & \text{for}\: t \leq \tau" in line, line
     assert "2 P_{e}(t) - 2" not in line
+
+
+def test_provided_convention_negates_inside_the_cases():
+    out = derive_output(get_model("spontaneous-emission"), [], "latex", convention="provided")
+    rows = {line.split(" &=")[0]: line for line in out.splitlines() if " &=" in line}
+    W, Q = rows["W_{A}(t)"], rows["Q_{A}(t)"]
+    assert r"&= \begin{cases} 2 \omega \left(1 - P_{e}(t)\right) & \text{for}" in W, W
+    assert r"\\\omega & \text{otherwise}" in W, W
+    assert r"&= \begin{cases} - \omega \left(1 - P_{e}(t)\right)" in Q, Q
