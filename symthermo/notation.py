@@ -222,7 +222,8 @@ def _name_latex(name):
     tex = _HEADS.get(head) or _GREEK.get(head) or (None if subs and head == "I" else
                                                     _OPERATORS.get(head))
     if tex is None:
-        tex = head if len(head) == 1 else r"\mathrm{%s}" % head
+        # one letter, or two state labels (|gg>, |kl>), stay italic
+        tex = head if len(head) == 1 or re.fullmatch("[egkl]{2}", head) else r"\mathrm{%s}" % head
     if subs:
         tex += "_{%s}" % ",".join(_sub_latex(s) for s in subs)
     return tex
