@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .definitions import DEFINITIONS
-from .notation import definition_latex
+from .notation import definition_latex, prose_latex
 
 __all__ = ["definitions_latex", "formulas_document", "compile_pdf", "tex_escape", "breakable_tt",
            "symbolic_forms", "SHOWN_KEYS"]
@@ -128,14 +128,14 @@ def formulas_document(models_forms, checks):
         given = symbolic_given(model)
         p, inters, short, notes = short_derived(model, given)
         parts.append(r"\subsection*{" + tex_escape(f"{model.name} ({model.source})") + "}\n")
-        parts.append(tex_escape(model.description) + "\n")
+        parts.append(prose_latex(model.description) + "\n")
         header = "none (every parameter a symbol)"
         parts.append(latex_document_body(model, inters, short, {}, "received", header,
                                          _symbol_names(model)))
         if notes:
             parts.append(r"\begin{itemize}" "\n")
             for key, note in notes.items():
-                parts.append(r"\item \emph{" + tex_escape(key) + "}: " + tex_escape(note) + "\n")
+                parts.append(r"\item \emph{" + prose_latex(key) + "}: " + prose_latex(note) + "\n")
             parts.append(r"\end{itemize}" "\n")
     parts.append(r"\section*{The papers' equations against the derivation}" "\n")
     counts = {}
@@ -144,7 +144,7 @@ def formulas_document(models_forms, checks):
     parts.append(tex_escape(", ".join(f"{v} {k}" for k, v in sorted(counts.items()))) + ".\n\n")
     for c in checks:
         parts.append(r"\paragraph{" + tex_escape(f"{c['id']}: {c['status']}") + "}\n")
-        parts.append(tex_escape(c.get("detail", "")) + "\n")
+        parts.append(prose_latex(c.get("detail", "")) + "\n")
         if c["status"] == "differs":
             if c.get("published_latex"):
                 # the paper's own LaTeX is shown as source: its markup is not always compilable

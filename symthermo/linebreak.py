@@ -134,6 +134,27 @@ def _cases(expr, latex, width):
     return "\\begin{cases} " + " \\\\\n".join(lines) + " \\end{cases}"
 
 
+def _into_cases(expr):
+    """c * Piecewise(...) as Piecewise((c * value, cond), ...): the provided convention's
+    -Q reads as cases, not as a minus sign before a brace.
+
+    >>> import sympy
+    >>> from symthermo.linebreak import _into_cases
+    >>> x = sympy.Symbol("x")
+    >>> _into_cases(-sympy.Piecewise((x, x < 1), (1, True)))
+    Piecewise((-x, x < 1), (-1, True))
+    """
+    if not isinstance(expr, sympy.Mul):
+        return expr
+    cases = [f for f in expr.args if isinstance(f, sympy.Piecewise)]
+    if len(cases) != 1:
+        return expr
+    rest = sympy.Mul(*[f for f in expr.args if f is not cases[0]])
+    if rest.has(sympy.Piecewise):
+        return expr
+    return sympy.Piecewise(*[(rest * v, c) for v, c in cases[0].args], evaluate=False)
+
+
 def align_rows(rows, *, width=LINE_WIDTH, latex=paper_latex):
     """``align*`` body lines for (left-hand LaTeX, SymPy expression) pairs.
 
@@ -143,6 +164,7 @@ def align_rows(rows, *, width=LINE_WIDTH, latex=paper_latex):
     """
     out = []
     for lhs, expr in rows:
+        expr = _into_cases(expr)
         rhs = expr if isinstance(expr, str) else latex(expr)
         if isinstance(expr, sympy.Piecewise) and tex_width(rhs) > width:
             out.append(f"{lhs} &= {_cases(expr, latex, width)}")

@@ -20,10 +20,12 @@ and the logarithm as ``\\ln``.
 
 from __future__ import annotations
 
+import re
+
 import sympy
 from sympy.printing.latex import LatexPrinter
 
-__all__ = ["NOTATION", "TIME_FUNCTIONS", "DEFINITION_NAMES", "definition_latex", "PaperLatexPrinter", "latex", "symbol_latex"]
+__all__ = ["NOTATION", "TIME_FUNCTIONS", "DEFINITION_NAMES", "definition_latex", "prose_latex", "PaperLatexPrinter", "latex", "symbol_latex"]
 
 #: symbol name -> LaTeX, the papers' notation (EL23, SL26).  Parameters that are
 #: initial inverse temperatures are written beta_X(0), whatever the model calls them.
@@ -180,3 +182,182 @@ class PaperLatexPrinter(LatexPrinter):
 def latex(expr, **settings):
     """``expr`` in LaTeX, through :class:`PaperLatexPrinter`."""
     return PaperLatexPrinter(settings).doprint(expr)
+
+
+# -- plain-text notes in the papers' notation ------------------------------------------
+
+#: names written as Greek letters in prose (``lam`` is SymPy-safe lambda)
+_GREEK = {g: "\\" + g for g in (
+    "alpha beta gamma delta epsilon zeta eta theta kappa lambda mu nu xi pi rho sigma tau "
+    "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()}
+_GREEK.update({"lam": r"\lambda", "epsilon": r"\varepsilon"})
+#: function names in prose -> LaTeX operators
+_OPERATORS = {"log": r"\ln", "exp": r"\exp", "cos": r"\cos", "sin": r"\sin", "det": r"\det",
+              "tanh": r"\tanh", "diag": r"\operatorname{diag}", "Tr": r"\operatorname{Tr}",
+              "int": r"\int", "dag": r"\dagger", "I": "i", "max": r"\max", "sum": r"\sum"}
+#: heads written the papers' way rather than as a Python name
+_HEADS = {"Eth": r"E^{\mathrm{th}}"}
+#: word-level relations
+_RELATIONS = (("<->", r"\leftrightarrow "), ("->", r"\to "), ("<=", r"\le "), (">=", r"\ge "),
+              ("!=", r"\neq "), ("-+", r"\mp "), ("(x)", r"\otimes "), ("**", "^"), ("*", " "))
+_IDENT = r"[A-Za-z][A-Za-z0-9]*(?:_(?:[A-Za-z0-9]+|[+-]))*"
+#: a word that is certainly a formula: an operator, an index, a Greek name, a function call
+_STRONG = re.compile(r"[_^*=+<>|/\\{}\[\]]|^\W*(?:%s)\b|\b(?:sqrt|log|exp|diag|det|cos|sin)\("
+                     % "|".join(sorted(_GREEK, key=len, reverse=True)))
+#: a word that may sit inside a formula: a number, one letter, a sign, parentheses
+_WEAK = re.compile(r"^[(]*(?:[A-Za-z]|-?[0-9.]+|[-=+]|-?[A-Za-z]|\(x\))[)]*[,;:]?$")
+
+
+def _sub_latex(part):
+    if len(part) > 1 and part.isalpha() and part.islower() and part not in ("ee", "gg", "kk"):
+        return r"\mathrm{%s}" % part
+    return part
+
+
+def _name_latex(name):
+    """LaTeX of an identifier in a note: omega_A -> \\omega_{A}, E_int -> E_{\\mathrm{int}}."""
+    if name in NOTATION and ("(0)" not in NOTATION[name] or name.endswith("0")):
+        return NOTATION[name]
+    head, *subs = name.split("_")
+    tex = _HEADS.get(head) or _GREEK.get(head) or (None if subs and head == "I" else
+                                                    _OPERATORS.get(head))
+    if tex is None:
+        # one letter, or two state labels (|gg>, |kl>), stay italic
+        tex = head if len(head) == 1 or re.fullmatch("[egkl]{2}", head) else r"\mathrm{%s}" % head
+    if subs:
+        tex += "_{%s}" % ",".join(_sub_latex(s) for s in subs)
+    return tex
+
+
+def _balanced_sqrt(text):
+    """sqrt(x) -> \\sqrt{x}, matching the parentheses."""
+    out, i = [], 0
+    while True:
+        j = text.find("sqrt(", i)
+        if j < 0:
+            return "".join(out) + text[i:]
+        depth, k = 1, j + 5
+        while k < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            k += 1
+        if depth:  # unbalanced within the formula: leave it
+            return "".join(out) + text[i:]
+        out += [text[i:j], r"\sqrt{", _balanced_sqrt(text[j + 5:k - 1]), "}"]
+        i = k
+
+
+def _formula_latex(text):
+    """A formula written in plain text (``g**2 + (omega_A - omega_B)^2``) in LaTeX."""
+    text = re.sub(r"<([^<>|]+)\|([^<>|]+)\|([^<>|]+)>", r"\\langle \1|\2|\3\\rangle ", text)
+    text = re.sub(r"<([^<>|=\s-][^<>|]*)\|", r"\\langle \1|", text)
+    text = re.sub(r"\|([^<>|\s][^<>|]*)>", r"|\1\\rangle ", text)
+    text = re.sub(r"<([^\s<>|=-][^<>|]*)>", r"\\langle \1\\rangle ", text)
+    for old, new in _RELATIONS:
+        text = text.replace(old, new)
+    text = _balanced_sqrt(text)
+    text = re.sub(r"(?<![\\A-Za-z])" + _IDENT, lambda m: _name_latex(m.group(0)) + (
+        " " if re.match(r"[A-Za-z0-9\\]", m.string[m.end():m.end() + 1]) else ""), text)
+    text = re.sub(r"\^([A-Za-z0-9]+)", r"^{\1}", text)
+    out, stack = [], []  # a brace not opening a sub/superscript is a set brace
+    for k, ch in enumerate(text):
+        if ch == "{":
+            literal = k == 0 or text[k - 1] not in "^_" and not text[:k].endswith(
+                (r"\sqrt", r"\mathrm", r"\operatorname", r"\langle", r"\rangle"))
+            stack.append(literal)
+            out.append(r"\{" if literal else ch)
+        elif ch == "}" and stack:
+            out.append(r"\}" if stack.pop() else ch)
+        else:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def prose_latex(text):
+    r"""A plain-text note in LaTeX: prose stays text, formulas go into math mode in the
+    papers' notation (no Python identifier or ``**`` reaches the page).
+
+    >>> from symthermo.notation import prose_latex
+    >>> print(prose_latex("frequency Omega_0^2 = g**2 + omega_A**2/4 at t = 0"))
+    frequency $\Omega_{0}^{2} = g^{2} + \omega_{A}^{2}/4$ at $t = 0$
+    >>> print(prose_latex("B cools A; 50% of `reference` (basis {|g>,|e>})"))
+    B cools A; 50\% of \texttt{reference} (basis $\{|g \rangle ,|e \rangle \}$)
+    """
+    words = re.split(r"(\s+)", str(text))
+    kinds = []
+    for w in words[::2]:
+        if "`" in w or not w:
+            kinds.append("prose")
+        elif _STRONG.search(w) and not re.fullmatch(r"[A-Za-z]+-[A-Za-z-]+[,;:.]?", w):
+            kinds.append("strong")
+        elif _WEAK.match(w):
+            kinds.append("weak")
+        else:
+            kinds.append("prose")
+    # a formula: a run of strong and weak words holding one strong word
+    seps = words[1::2] + [""]
+    out, n, i = [], len(kinds), 0
+    while i < n:
+        j = i + 1
+        if kinds[i] != "prose":
+            while j < n and kinds[j] != "prose" and not (
+                    words[2 * j - 2].endswith((",", ";", ":")) and _balanced(words[2 * i:2 * j - 1])):
+                j += 1
+            while j - 1 > i and kinds[j - 1] == "weak" and (
+                    words[2 * j - 2] in ("+", "-") or not _balanced(words[2 * j - 2:2 * j - 1])):
+                j -= 1  # a sign or an opening parenthesis before prose is prose
+        run = words[2 * i:2 * j - 1]
+        if "strong" in kinds[i:j]:
+            out.append(_math_run("".join(run)))
+        else:
+            out.append("".join(_prose_word(w) if k % 2 == 0 else w for k, w in enumerate(run)))
+        out.append(seps[j - 1])
+        i = j
+    return "".join(out)
+
+
+def _balanced(words):
+    text = "".join(words)
+    return all(text.count(a) <= text.count(b) for a, b in ("()", "{}", "[]"))
+
+
+def _closes_at_end(text):
+    """True when the parenthesis opening ``text`` is the one closing it."""
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return k == len(text) - 1
+    return False
+
+
+def _prose_word(word):
+    parts = re.split(r"`([^`]*)`", word)
+    return "".join((r"\texttt{%s}" % _escape(p)) if k % 2 else _escape(p)
+                   for k, p in enumerate(parts))
+
+
+def _escape(text):
+    return "".join("\\" + ch if ch in "&%$#_{}" else ch for ch in text)
+
+
+def _math_run(run):
+    """``run`` as $formula$ with the outer punctuation and unmatched parentheses outside."""
+    parts = re.split(r"(\s+)", run)
+    for k in range(2, len(parts), 2):  # "(x" opening a parenthesis that prose closes
+        rest = "".join(parts[k:])
+        if parts[k].startswith("(") and rest.count("(") > rest.count(")"):
+            return _math_run("".join(parts[:k - 1])) + parts[k - 1] + _math_run(rest)
+        if parts[k].startswith("(") and rest.endswith(")") and _closes_at_end(rest) \
+                and re.search(r"[=<>]", rest):  # an aside "(Omega = ...)" at the end
+            return (_math_run("".join(parts[:k - 1])) + parts[k - 1] + "("
+                    + _math_run(rest[1:-1]) + ")")
+    lead, tail = "", ""
+    while run and run[-1] in ",;:.":
+        tail, run = run[-1] + tail, run[:-1]
+    while run.startswith("(") and run.count("(") > run.count(")"):
+        lead, run = lead + "(", run[1:]
+    while run.endswith(")") and run.count(")") > run.count("("):
+        tail, run = ")" + tail, run[:-1]
+    while run and run[-1] in ",;:.":
+        tail, run = run[-1] + tail, run[:-1]
+    return f"{lead}${_formula_latex(run)}${tail}"

@@ -252,3 +252,33 @@ def test_pasted_into_an_article_no_overfull_box(tmp_path):
             parts.append(derive_output(get_model(name), [], "latex", convention=convention))
     widths = _overfull("\n\\clearpage\n".join(parts), tmp_path)
     assert max(widths, default=0) <= 1, widths
+
+
+# -- 5. the referee's lines ------------------------------------------------------
+
+def _rows(name):
+    out = derive_output(get_model(name), [], "latex")
+    return out.splitlines()
+
+
+def test_refrigerator_interaction_energy_is_one_line():
+    lines = _rows("refrigerator")
+    i = next(k for k, line in enumerate(lines) if line.startswith(r"E_{\mathrm{int}}(t) &="))
+    assert not lines[i + 1].startswith("&"), lines[i:i + 2]  # no continuation line
+    # through the intermediates z_A(t), z_B(t), tau_A, tau_B: no cosine written out again
+    assert r"\cos" not in lines[i] and "z_{A}(t)" in lines[i] and "z_{B}(t)" in lines[i]
+
+
+def test_spontaneous_emission_work_in_the_papers_form():
+    line = next(x for x in _rows("spontaneous-emission") if x.startswith("W_{A}(t)"))
+    assert r"- 2 \omega \left(1 - P_{e}(t)\right) & \text{for}\: t \leq \tau" in line, line
+    assert "2 P_{e}(t) - 2" not in line
+
+
+def test_provided_convention_negates_inside_the_cases():
+    out = derive_output(get_model("spontaneous-emission"), [], "latex", convention="provided")
+    rows = {line.split(" &=")[0]: line for line in out.splitlines() if " &=" in line}
+    W, Q = rows["W_{A}(t)"], rows["Q_{A}(t)"]
+    assert r"&= \begin{cases} 2 \omega \left(1 - P_{e}(t)\right) & \text{for}" in W, W
+    assert r"\\\omega & \text{otherwise}" in W, W
+    assert r"&= \begin{cases} - \omega \left(1 - P_{e}(t)\right)" in Q, Q

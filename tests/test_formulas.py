@@ -74,3 +74,49 @@ def test_document_has_no_overfull_box_and_no_python_identifier(document, tmp_pat
     log = (tmp_path / "formulas.log").read_text(errors="replace")
     sizes = [float(x) for x in re.findall(r"Overfull \\[hv]box \((\d+\.?\d*)pt too", log)]
     assert max(sizes, default=0) <= 1, sizes
+
+
+def _text_outside_math(tex):
+    """The document's text mode: comments, math ($...$, displays) and typewriter source
+    (the papers' LaTeX and witnesses, shown as source on purpose) removed."""
+    tex = re.sub(r"(?<!\\)%.*", "", tex)
+    for env in ("equation*", "align*", "align", "equation", "gather*", "multline*"):
+        e = re.escape(env)
+        tex = re.sub(r"\\begin\{%s\}.*?\\end\{%s\}" % (e, e), " ", tex, flags=re.S)
+    tex = re.sub(r"\\\[.*?\\\]", " ", tex, flags=re.S)
+    tex = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", " ", tex, flags=re.S)
+    return re.sub(r"\\texttt\{(?:[^{}]|\{\})*\}", " ", tex)
+
+
+def _code_in_text(tex):
+    """Python identifiers with an underscore (escaped or not) and ** in text mode."""
+    text = _text_outside_math(tex)
+    return re.findall(r"[A-Za-z0-9]+(?:\\?_[A-Za-z0-9]+)+|\*\*", text)
+
+
+def test_scan_finds_code_in_text():
+    # the scan itself: code in prose is found, the same in math or in \texttt is not
+    assert _code_in_text(r"the frequency omega\_A and g**2") == [r"omega\_A", "**"]
+    assert _code_in_text(r"$\omega_{A}$ and \texttt{omega\_A} % beta_B") == []
+    assert _code_in_text("\\begin{align*}\nE_{A} &= x_1\n\\end{align*}\n") == []
+
+
+@pytest.mark.parametrize("name", ["refrigerator", "jaynes-cummings", "exchange",
+                                  "spontaneous-emission", "reaction-coordinate", "qutrit-swap"])
+def test_model_notes_are_in_the_papers_notation(name):
+    """Every model's description and notes, as formulas.tex prints them: no Python
+    identifier with an underscore outside math, no ** anywhere in text."""
+    from symthermo.formulas import tex_escape
+    from symthermo.notation import prose_latex
+
+    model = get_model(name)
+    notes = model.closed_forms(model.params()).notes
+    texts = [model.description, *notes, *notes.values()]
+    assert any("_" in t for t in texts)  # the notes do name symbols: the test has teeth
+    for text in texts:
+        assert _code_in_text(tex_escape(text)) or "_" not in text and "**" not in text
+        assert _code_in_text(prose_latex(text)) == [], (text, prose_latex(text))
+
+
+def test_document_text_is_in_the_papers_notation(document):
+    assert _code_in_text(document) == []

@@ -39,4 +39,8 @@ def short_forms(p):
     )
     forms = ClosedForms(subsystems={"A": a},
                         extras={"P_e": Pe, "Q_standard": w * (Pe - 1)})
-    return ShortForms(intermediates=inter, forms=forms, beta0={"A": sympy.oo})
+    # the papers' -2 omega (1 - P_e): SymPy would reorder it to omega (2 P_e - 2)
+    held = sympy.UnevaluatedExpr(1 - Pe)
+    overrides = {"W_A": branch(-2 * w * held, -w)}
+    return ShortForms(intermediates=inter, forms=forms, beta0={"A": sympy.oo},
+                      overrides=overrides)
