@@ -72,6 +72,7 @@ from fractions import Fraction
 from numbers import Integral
 
 __all__ = [
+    "ExpressionError",
     "ExactComplex",
     "parse_expression",
     "parse_number",
@@ -146,6 +147,14 @@ def shorten(text, limit=60):
         return repr(text)
     half = limit // 2
     return f"{text[:half - 1]!r}...{text[-half:]!r} ({len(text)} characters)"
+
+
+class ExpressionError(ValueError):
+    """Text the grammar refuses; ``text`` is the text, ``reason`` the message without it."""
+
+    def __init__(self, message, text, reason):
+        super().__init__(message)
+        self.text, self.reason = text, reason
 
 
 class ExactComplex:
@@ -421,7 +430,8 @@ class _Reader:
 
     # -- errors ----------------------------------------------------------------
     def fail(self, message):
-        return ValueError(f"{self.what} {shorten(self.original)}: {message}")
+        return ExpressionError(f"{self.what} {shorten(self.original)}: {message}",
+                               self.original, message)
 
     def segment(self, node):
         piece = ast.get_source_segment(self.text, node) or type(node).__name__
@@ -489,8 +499,10 @@ class _Reader:
                 if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
                     raise self.fail(f"the operator in {self.segment(node)} is not allowed")
                 if isinstance(node.op, ast.Div) and self.bare_imaginary(node.right):
-                    raise self.fail(f"{self.segment(node)} is ambiguous: write "
-                                    f"a/b*j or a/(bj)")
+                    a = ast.get_source_segment(self.text, node.left)
+                    b = ast.get_source_segment(self.text, node.right)[:-1]
+                    raise self.fail(f"{self.segment(node)} is ambiguous: write {a}/{b}*j "
+                                    f"or {a}/({b}j)")
                 stack += [(node.left, depth + 1), (node.right, depth + 1)]
             elif isinstance(node, ast.UnaryOp):
                 if not isinstance(node.op, (ast.UAdd, ast.USub)):

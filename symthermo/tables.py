@@ -7,10 +7,10 @@ With ``float64`` the rows are evaluated in float64 and printed with 15
 significant digits.
 
 >>> from symthermo.tables import parse_times
->>> parse_times("0, pi/2, 1e-3")
-['0', 'pi/2', '1e-3']
->>> parse_times("0:1:3")
-['0', '1/2', '1']
+>>> list(parse_times("0, pi/2, 1e-3"))
+[Fraction(0, 1), pi/2, Fraction(1, 1000)]
+>>> list(parse_times("0:1:3"))
+[Fraction(0, 1), Fraction(1, 2), Fraction(1, 1)]
 """
 
 from __future__ import annotations
@@ -19,83 +19,29 @@ import csv
 import io
 import json
 
-import mpmath
-import sympy
-
+from .expressions import to_float
 from .numbers import FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, stable
+from .times import parse_times, time_numbers
 
 __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", "render"]
 
 UNITS = "hbar = k_B = 1"
 
 
-def parse_times(text):
-    """Split a --times argument at top-level commas; ``a:b:n`` is n equally spaced times."""
-    if isinstance(text, (list, tuple)):
-        return [str(t) for t in text]
-    parts, depth, current = [], 0, ""
-    for ch in str(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    parts.append(current.strip())
-    out = []
-    for part in parts:
-        if not part:
-            raise ValueError(f"empty time in --times {text!r}")
-        if ":" in part:
-            pieces = part.split(":")
-            if len(pieces) != 3:
-                raise ValueError(f"a time range is START:STOP:COUNT, got {part!r}")
-            start, stop, count = pieces
-            try:
-                n = int(count)
-            except ValueError:
-                raise ValueError(f"the count of a time range must be an integer, got {count!r}") from None
-            if n < 1:
-                raise ValueError(f"the count of a time range must be >= 1, got {n}")
-            a, b = _expr(start, {}), _expr(stop, {})
-            out += [str(a)] if n == 1 else [str(a + (b - a) * sympy.Rational(k, n - 1))
-                                           for k in range(n)]
-        else:
-            out.append(part)
-    return out
+def time_values(times, params, *, lib, scale=None):
+    """Times as numbers of ``lib``: ``times`` from :func:`parse_times`, or time texts
+    (expressions in the parameters) read with the parameters' values.
 
-
-def _expr(text, symbols):
-    try:
-        value = sympy.sympify(text, locals=dict(symbols), rational=True)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
-        raise ValueError(f"not a time expression: {text!r}") from None
-    if not isinstance(value, sympy.Expr):
-        raise ValueError(f"not a time expression: {text!r}")
-    return value
-
-
-def time_values(times, params, *, lib):
-    """Times as numbers of ``lib``, each a SymPy expression in the parameters."""
-    symbols = {name: sympy.Symbol(name, positive=True) for name in params}
-    subs = {symbols[k]: v for k, v in params.items() if isinstance(v, sympy.Basic)}
-    out = []
-    for text in times:
-        expr = _expr(text, symbols).subs(subs)
-        free = {str(s) for s in expr.free_symbols}
-        if free:
-            raise ValueError(f"time {text!r} depends on unknown or symbolic {', '.join(sorted(free))}")
-        if expr.is_real is False or (expr.is_number and expr.is_negative):
-            raise ValueError(f"time must be a non-negative real number, got {text!r} = {expr}")
-        if lib is FLOAT64:
-            out.append(float(expr))
-        else:
-            out.append(mpmath.mpmathify(sympy.N(expr, mpmath.mp.dps + 5)))
-    return out
+    In float64, ``scale`` (default: the largest parameter) bounds the phase
+    error of a time's rounding (:func:`symthermo.times.time_numbers`).
+    """
+    times = parse_times(times, params)
+    if scale is None:
+        scale = max((abs(to_float(v)) for v in params.values()
+                     if not isinstance(v, str) and not getattr(v, "free_symbols", None)),
+                    default=1)
+    return time_numbers(times, lib=lib, scale=scale)
 
 
 def _format(value, digits):
@@ -131,7 +77,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     model.numeric_params(p)
     if method not in ("closed-form", "propagator"):
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
-    time_texts = parse_times(times)
+    time_texts = parse_times(times, p)
 
     def compute(lib):
         ts = time_values(time_texts, p, lib=lib)
@@ -154,12 +100,13 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
 
 def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received"):
     """The JSON-ready payload of ``symthermo ledger``."""
-    from .ledger import ledger_keys, ledger_rows
+    from .ledger import ledger_keys, ledger_rows, system_scale
 
     time_texts = parse_times(times)
+    scale = system_scale(system)
 
     def compute(lib):
-        ts = time_values(time_texts, {}, lib=lib)
+        ts = time_values(time_texts, {}, lib=lib, scale=scale)
         rows = ledger_rows(system, ts, lib=lib, convention=convention)
         return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
