@@ -59,7 +59,7 @@ pi/8
 >>> parse_expression("().__class__")
 Traceback (most recent call last):
 ...
-ValueError: expression '().__class__': attribute access '().__class__' is not allowed
+symthermo.expressions.ExpressionError: expression '().__class__': attribute access '().__class__' is not allowed
 """
 
 from __future__ import annotations
@@ -291,15 +291,15 @@ def parse_expression(text, names=None, *, what="expression"):
     >>> parse_expression("10**10**10")
     Traceback (most recent call last):
     ...
-    ValueError: expression '10**10**10': exponent 10000000000 exceeds the limit 10000
+    symthermo.expressions.ExpressionError: expression '10**10**10': exponent 10000000000 exceeds the limit 10000
     >>> parse_expression("__import__('os')", what="time")
     Traceback (most recent call last):
     ...
-    ValueError: time "__import__('os')": the character "'" (U+0027) is not allowed
+    symthermo.expressions.ExpressionError: time "__import__('os')": the character "'" (U+0027) is not allowed
     >>> parse_expression("exec(1)")
     Traceback (most recent call last):
     ...
-    ValueError: expression 'exec(1)': calling 'exec' is not allowed; functions: sqrt, exp, log, ln, sin, cos, tan, sinh, cosh, tanh, asin, acos, atan, abs, factorial
+    symthermo.expressions.ExpressionError: expression 'exec(1)': calling 'exec' is not allowed; functions: sqrt, exp, log, ln, sin, cos, tan, sinh, cosh, tanh, asin, acos, atan, abs, factorial
     """
     return _Reader(text, names, what).read()
 
@@ -315,7 +315,7 @@ def parse_number(x, *, what="number"):
     >>> parse_number("x")
     Traceback (most recent call last):
     ...
-    ValueError: number 'x': unknown name 'x'
+    symthermo.expressions.ExpressionError: number 'x': unknown name 'x'
     """
     if isinstance(x, str):
         return parse_expression(x, (), what=what)
@@ -346,8 +346,10 @@ def to_sympy(value):
     return sympy.sympify(value) if not isinstance(value, sympy.Basic) else value
 
 
-def to_float(value, *, what="number", text=None):
+def to_float(value, *, what="number", text=None, label=None):
     """``value`` as a float (complex if not real), or a ValueError if float64 cannot hold it.
+
+    Messages name ``label`` if given, else ``text`` (the user's text), else the value.
 
     >>> from fractions import Fraction
     >>> from symthermo.expressions import to_float
@@ -358,7 +360,7 @@ def to_float(value, *, what="number", text=None):
     ...
     ValueError: time '1e400' is too large for float64 (at most 1.8e308)
     """
-    shown = shorten(text if text is not None else str(value))
+    shown = label or shorten(text if text is not None else str(value))
     try:
         if isinstance(value, (Fraction, Integral)):
             return float(value)
@@ -378,7 +380,7 @@ def to_float(value, *, what="number", text=None):
     return out.real if out.imag == 0 else out
 
 
-def to_mpmath(value, *, what="number", text=None):
+def to_mpmath(value, *, what="number", text=None, label=None):
     """``value`` as an mpmath number at the current precision (``mpmath.mp``).
 
     >>> import mpmath
@@ -398,7 +400,7 @@ def to_mpmath(value, *, what="number", text=None):
     if _is_sympy(value):
         if value.free_symbols:
             names = ", ".join(sorted(str(s) for s in value.free_symbols))
-            shown = shorten(text if text is not None else str(value))
+            shown = label or shorten(text if text is not None else str(value))
             raise ValueError(f"{what} {shown} depends on symbolic {names}")
         import sympy
 

@@ -388,21 +388,41 @@ def _check_dimension(where, subsystems, lindblad):
         raise ValueError(f"{where}: joint dimension {d} exceeds the limit {limit}{kind}")
 
 
-def system_scale(system):
-    """The largest |entry| of the Hamiltonians, coupling and rates: the float64 time scale."""
+def _located_entries(system):
+    """(where, entry) for every number of a system loaded by :func:`load_system`."""
+    def matrix(M, where):
+        rows = M.tolist() if hasattr(M, "tolist") else M
+        for i, row in enumerate(rows):
+            for j, x in enumerate(row):
+                yield f"{where}[{i}][{j}]", x
+
+    for name, (H, rho0) in system.subsystems.items():
+        yield from matrix(H, f"subsystems.{name}.H")
+        yield from matrix(rho0, f"subsystems.{name}.rho0")
+    if system.coupling is not None:
+        yield from matrix(system.coupling, "coupling")
+    for k, (rate, L) in enumerate(system.lindblad):
+        yield f"lindblad[{k}].rate", rate
+        yield from matrix(L, f"lindblad[{k}].operator")
+
+
+def system_scale(system, *, float64=False):
+    """The largest |entry| of the Hamiltonians, coupling and rates: the float64 time scale.
+
+    With ``float64``, an entry too large for float64 is a ValueError naming where it is.
+    """
     from .expressions import to_float
 
-    matrices = [H for H, _ in system.subsystems.values()] + [system.coupling if system.coupling is not None else [[0]]]
-    matrices += [[[rate]] for rate, _ in system.lindblad]
     scale = 0.0
-    for M in matrices:
-        rows = M.tolist() if hasattr(M, "tolist") else M
-        for row in rows:
-            for x in row:
-                try:
-                    scale = max(scale, abs(to_float(parse_number(x))))
-                except (TypeError, ValueError):
-                    continue
+    for where, x in _located_entries(system):
+        try:
+            value = abs(to_float(parse_number(x), what=where, text=str(x)))
+        except (TypeError, ValueError):
+            if float64:
+                raise
+            continue
+        if ".rho0" not in where:
+            scale = max(scale, value)
     return scale or 1.0
 
 

@@ -492,9 +492,10 @@ def _is_complex(x):
 
 
 def _to_complex(v):
+    text = v if isinstance(v, str) else None
     v = parse_number(v)
-    if isinstance(v, _ExactComplex):
-        return complex(v)
+    if isinstance(v, (_ExactComplex, Fraction)) or (text is not None and isinstance(v, sympy.Basic)):
+        return complex(_to_float(v, text=text))  # too large for float64: a ValueError naming it
     if isinstance(v, (mpmath.mpf, mpmath.mpc)):
         return complex(v)
     if isinstance(v, sympy.Basic):

@@ -339,8 +339,9 @@ def _finish(rho, trace0, dps):
 
 def _extra_digits(scale):
     """Digits lost to phases as large as ``scale`` (= |generator| * t_max)."""
-    scale = float(scale)
-    return max(0, math.ceil(math.log10(scale))) if scale > 1 else 0
+    if scale <= 1:
+        return 0
+    return max(0, math.ceil(float(mpmath.log10(scale))))  # scale may exceed float64 (1e400)
 
 
 # ---------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     from .ledger import ledger_keys, ledger_rows, system_scale
 
     time_texts = parse_times(times)
-    scale = system_scale(system)
+    scale = system_scale(system, float64=float64)
 
     def compute(lib):
         ts = time_values(time_texts, {}, lib=lib, scale=scale)

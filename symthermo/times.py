@@ -57,10 +57,11 @@ class TimeRange(Sequence):
     (Fraction(1, 2), Fraction(1, 1), 5)
     """
 
-    def __init__(self, start, stop, count):
+    def __init__(self, start, stop, count, text=None):
         if count < 1:
             raise ValueError(f"the count of a time range must be >= 1, got {count}")
         self.start, self.stop, self.count = start, stop, count
+        self.text = text if text is not None else f"{start}:{stop}:{count}"
 
     def __len__(self):
         return self.count
@@ -118,6 +119,15 @@ class Times(Sequence):
     def __iter__(self):
         return itertools.chain.from_iterable(self.parts)
 
+    def labelled(self):
+        """(time, how the user wrote it) pairs, for messages."""
+        for part in self.parts:
+            if isinstance(part, TimeRange):
+                for k, value in enumerate(part):
+                    yield value, f"{shorten(part.text)}[{k}]"
+            else:
+                yield part[0], shorten(part.text)
+
     def __eq__(self, other):
         if isinstance(other, (Times, list, tuple)):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other))
@@ -174,13 +184,21 @@ def parse_times(text, names=None, *, what="--times"):
     for item in items:
         if isinstance(item, str) and ":" in item:
             part = _range(item, names)
+            part.text = item.strip()
         else:
-            part = (_time(item, names),)
+            part = _Single((_time(item, names),))
+            part.text = item.strip() if isinstance(item, str) else str(item)
         total += len(part)
         if total > MAX_COUNT:
             raise ValueError(f"{what} {shorten(text)}: {total} times exceed the limit {MAX_COUNT}")
         parts.append(part)
     return Times(parts, text if isinstance(text, str) else None)
+
+
+class _Single(tuple):
+    """One given time, with its text."""
+
+    text = ""
 
 
 def _time(item, names):
@@ -245,25 +263,27 @@ def time_numbers(times, *, lib, scale=1):
     >>> time_numbers(parse_times("1e300"), lib=FLOAT64)
     Traceback (most recent call last):
     ...
-    ValueError: time 1e+300 is beyond float64: its rounding alone moves the phase scale*t (scale 1) by 1.5e+284 rad; use --dps instead of --float64
+    ValueError: time '1e300' is beyond float64: its rounding alone moves the phase scale*t (scale 1) by 1.5e+284 rad; use --dps instead of --float64
     """
     scale = abs(float(scale or 1))
+    labelled = times.labelled() if isinstance(times, Times) else (
+        (value, shorten(str(value))) for value in times)
     if getattr(lib, "name", None) == "float64":
         out = []
-        for value in times:
-            t = to_float(value, what="time")
+        for value, label in labelled:
+            t = to_float(value, what="time", label=label)
             if isinstance(t, complex) or t < 0:
-                raise ValueError(f"time {shorten(str(value))} must be a non-negative real number")
+                raise ValueError(f"time {label} must be a non-negative real number")
             if scale * math.ulp(t) > PHASE_TOLERANCE:
-                raise ValueError(f"time {t:.6g} is beyond float64: its rounding alone moves the "
+                raise ValueError(f"time {label} is beyond float64: its rounding alone moves the "
                                  f"phase scale*t (scale {scale:.6g}) by {scale * math.ulp(t):.2g} "
                                  f"rad; use --dps instead of --float64")
             out.append(t)
         return out
     out = []
-    for value in times:
-        t = to_mpmath(value, what="time")
+    for value, label in labelled:
+        t = to_mpmath(value, what="time", label=label)
         if getattr(t, "imag", 0) != 0 or t.real < 0:
-            raise ValueError(f"time {shorten(str(value))} must be a non-negative real number")
+            raise ValueError(f"time {label} must be a non-negative real number")
         out.append(t.real if hasattr(t, "imag") else t)
     return out

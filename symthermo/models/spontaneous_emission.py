@@ -149,6 +149,9 @@ def _derive(omega, gamma):
         tau = sympy.expand_log(tau, force=True)
         b_sw, e_sw = branches["swapped"]
         b_di, e_di = branches["direct"]
+        # expanded, (exp(gamma t) - 2) exp(-gamma t) is 1 - 2 exp(-gamma t): no inf * 0 in
+        # float64 at late times (t = 1e5 at gamma = 0.01 gave nan)
+        e_sw, e_di = sympy.expand(e_sw), sympy.expand(e_di)
         beta = sympy.Piecewise((b_sw, T <= tau), (b_di, True))
         eth = sympy.Piecewise((e_sw, T <= tau), (e_di, True))
     # standard heat: int_0^t Tr[drho/dt' H] dt' (no work: H does not depend on time)
