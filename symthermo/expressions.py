@@ -669,10 +669,6 @@ class _Reader:
                 return value
             if isinstance(value, Integral) and not isinstance(value, bool):
                 return Fraction(int(value))
-            if isinstance(value, str):
-                value = parse_expression(value, what=f"the value of {name}")
-                if isinstance(value, (Fraction, ExactComplex)):
-                    return value
             if _is_sympy(value) and getattr(value, "is_Rational", False):
                 return Fraction(int(value.p), int(value.q))
             if exact:
