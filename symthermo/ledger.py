@@ -274,6 +274,8 @@ _TOP_KEYS = {"subsystems", "coupling", "lindblad"}
 MAX_SYSTEM_BYTES = 10 * 2**20
 MAX_DIMENSION = 1024
 MAX_DIMENSION_LINDBLAD = 64
+#: the largest |entry| the float64 route accepts (energies and gaps are squared)
+FLOAT64_ENTRY_LIMIT = 1e150
 
 
 def load_system(source):
@@ -409,7 +411,8 @@ def _located_entries(system):
 def system_scale(system, *, float64=False):
     """The largest |entry| of the Hamiltonians, coupling and rates: the float64 time scale.
 
-    With ``float64``, an entry too large for float64 is a ValueError naming where it is.
+    With ``float64``, an entry above ``FLOAT64_ENTRY_LIMIT`` (1e150: squares of energies
+    and energy gaps must stay finite) is a ValueError naming where it is.
     """
     from .expressions import to_float
 
@@ -421,6 +424,9 @@ def system_scale(system, *, float64=False):
             if float64:
                 raise
             continue
+        if float64 and value > FLOAT64_ENTRY_LIMIT:
+            raise ValueError(f"{where} {shorten(str(x))} is too large for float64 arithmetic "
+                             f"(above {FLOAT64_ENTRY_LIMIT:g}, its square overflows); use --dps")
         if ".rho0" not in where:
             scale = max(scale, value)
     return scale or 1.0

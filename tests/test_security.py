@@ -361,15 +361,25 @@ class TestMessages:
         ("1e400", True, "subsystems.A.H[1][1] '1e400' is too large for float64"),
         ("E.exp", True, "subsystems.A.H[1][1]: not a number: 'E.exp'"),
         ("E.exp", False, "subsystems.A.H[1][1]: not a number: 'E.exp'"),
-        ("1e300", True, "time '1' is beyond float64"),
+        ("1e300", True, "subsystems.A.H[1][1] '1e300' is too large for float64 arithmetic"),
     ])
     def test_bad_matrix_entries(self, entry, float64, named, scratch, capsys):
         work, files = scratch
         system = _system(entry=entry)
         del system["lindblad"]
-        args = ["ledger", _write(files, system), "--times", "1"] + (["--float64"] if float64 else [])
-        code, out, err, _ = _run(args, capsys)
-        assert code == 2 and named in err, err
+        for times in ["0", "1"]:
+            args = ["ledger", _write(files, system), "--times", times] + (
+                ["--float64"] if float64 else [])
+            code, out, err, _ = _run(args, capsys)
+            assert code == 2 and named in err, err
+
+    def test_float64_time_beyond_resolution_names_the_time(self, scratch, capsys):
+        work, files = scratch
+        system = _system(entry="1e100")
+        del system["lindblad"]
+        code, out, err, _ = _run(["ledger", _write(files, system), "--times", "0,1e-80",
+                                  "--float64"], capsys)
+        assert code == 2 and "time '1e-80' is beyond float64" in err, err
 
     def test_1e400_is_a_number_at_mpmath_precision(self, scratch, capsys):
         work, files = scratch
