@@ -33,15 +33,36 @@ def time_values(times, params, *, lib, scale=None):
     """Times as numbers of ``lib``: ``times`` from :func:`parse_times`, or time texts
     (expressions in the parameters) read with the parameters' values.
 
-    In float64, ``scale`` (default: the largest parameter) bounds the phase
-    error of a time's rounding (:func:`symthermo.times.time_numbers`).
+    In float64, ``scale`` (default: the largest parameter other than the
+    inverse temperatures ``beta*``, a bound on the frequencies) bounds the
+    phase error of a time's rounding (:func:`symthermo.times.time_numbers`).
     """
     times = parse_times(times, params)
     if scale is None:
-        scale = max((abs(to_float(v)) for v in params.values()
-                     if not isinstance(v, str) and not getattr(v, "free_symbols", None)),
-                    default=1)
+        scale = _float64_scale(params) if lib is FLOAT64 else 1
     return time_numbers(times, lib=lib, scale=scale)
+
+
+#: float64 evaluation takes parameters of size 0 or within [1e-150, 1e150] (their squares
+#: and inverse squares stay finite)
+FLOAT64_PARAMETER_RANGE = (1e-150, 1e150)
+
+
+def _float64_scale(params):
+    """The largest parameter other than the inverse temperatures, after checking that
+    every numeric parameter is within FLOAT64_PARAMETER_RANGE."""
+    low, high = FLOAT64_PARAMETER_RANGE
+    scale = 1.0
+    for name, v in params.items():
+        if isinstance(v, str) or getattr(v, "free_symbols", None):
+            continue
+        size = abs(to_float(v, what=f"parameter {name}"))
+        if size and not low <= size <= high:
+            raise ValueError(f"parameter {name} = {size:.6g} is outside float64's working range "
+                             f"[{low:g}, {high:g}] (or 0); use --dps")
+        if not name.startswith("beta"):
+            scale = max(scale, size) if scale != 1.0 else size
+    return scale
 
 
 def _format(value, digits):
