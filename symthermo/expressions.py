@@ -37,11 +37,16 @@ value and the limit.
 ``MAX_DEPTH``               100 levels of nesting (parentheses, operators)
 ``MAX_NODES``               500 numbers, names, operators and calls
 ``MAX_DIGITS``              4 000 digits in one number literal
-``MAX_LITERAL_EXPONENT``    a literal's decimal exponent at most 10 000
-                            in size (``1e10000``, ``1e-10000``)
-``MAX_BITS``                65 536 bits (about 19 700 digits) in the
-                            numerator or denominator of an exact result,
-                            and 2**65536 in size for any value
+``MAX_LITERAL_EXPONENT``    a literal's decimal exponent at most 4 000
+                            in size (``1e4000``, ``1e-4000``)
+``MAX_BITS``                14 000 bits (about 4 200 digits, within what
+                            Python prints) in the numerator or denominator
+                            of an exact number, and 2**14000 in size for
+                            any value
+``MAX_ROOT_BITS``           1 024 bits in all for the exact numbers under
+                            non-integer powers, ``sqrt`` and ``exp`` (SymPy
+                            factors them: sqrt(10**300 + 1) times nine
+                            more took a minute)
 ``MAX_POWER``               a numeric exponent at most 10 000 in size,
                             unless the base is 0, 1 or -1
 ``MAX_EXP_ARGUMENT``        ``exp``, ``sinh``, ``cosh`` of arguments with
@@ -87,6 +92,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_LITERAL_EXPONENT",
     "MAX_BITS",
+    "MAX_ROOT_BITS",
     "MAX_POWER",
     "MAX_EXP_ARGUMENT",
     "MAX_FACTORIAL",
@@ -98,8 +104,9 @@ MAX_LENGTH = 10_000
 MAX_DEPTH = 100
 MAX_NODES = 500
 MAX_DIGITS = 4_000
-MAX_LITERAL_EXPONENT = 10_000
-MAX_BITS = 65_536
+MAX_LITERAL_EXPONENT = 4_000
+MAX_BITS = 14_000
+MAX_ROOT_BITS = 1_024
 MAX_POWER = 10_000
 MAX_EXP_ARGUMENT = 10**6
 MAX_FACTORIAL = 1_000
@@ -429,6 +436,7 @@ class _Reader:
         self.what = what
         self.names = names
         self.exact = {}  # id(node) -> exact value or _SYMBOLIC
+        self.root_bits = 0  # bits of exact numbers under roots so far (MAX_ROOT_BITS)
 
     # -- errors ----------------------------------------------------------------
     def fail(self, message):
@@ -448,7 +456,12 @@ class _Reader:
         value = self.rational(tree)
         if value is not _SYMBOLIC:
             return value
-        expr, approx = self.symbolic(tree)
+        try:
+            expr, approx = self.symbolic(tree)
+        except ExpressionError:
+            raise
+        except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as exc:
+            raise self.fail(f"cannot be evaluated ({type(exc).__name__})") from None
         self.check_finite(expr, approx)
         return expr
 
@@ -568,6 +581,9 @@ class _Reader:
         mantissa = int(digits)
         value = (Fraction(mantissa * 10**exponent) if exponent >= 0
                  else Fraction(mantissa, 10**-exponent))
+        if _bits(value) > MAX_BITS:
+            raise self.fail(f"the number {shorten(text, 40)} has more than {MAX_BITS} bits "
+                            f"(the limit of an exact number)")
         return ExactComplex.make(0, value) if m["imag"] else value
 
     # -- exact (rational) evaluation -------------------------------------------------
@@ -763,6 +779,8 @@ class _Reader:
             raise self.fail(f"exponent {_show_number(y)} exceeds the limit {MAX_POWER}")
         if x.is_zero and ay is not None and mpmath.re(ay) < 0:
             raise self.fail(f"division by zero in {self.segment(node)}")
+        if not y.is_Integer:
+            self.count_root_bits(x, node)
         with mpmath.workprec(64):
             if ax is not None and ay is not None:
                 if ax == 0:
@@ -788,6 +806,8 @@ class _Reader:
             self.check_exp(mpmath.re(ax), node)
         if name in ("log", "ln") and x.is_zero:
             raise self.fail(f"{self.segment(node)} is not a finite number")
+        if name in ("sqrt", "exp", "abs"):  # exp(log(x)/2) and |a + ib| are roots too
+            self.count_root_bits(x, node)
         expr = getattr(sympy, FUNCTIONS[name])(x)
         approx = None
         if ax is not None:
@@ -799,6 +819,15 @@ class _Reader:
                 except (ValueError, ZeroDivisionError):
                     raise self.fail(f"{self.segment(node)} is not a finite number") from None
         return self.bounded(expr, approx, node)
+
+    def count_root_bits(self, x, node):
+        import sympy
+
+        self.root_bits += sum(max(abs(q.p).bit_length(), q.q.bit_length())
+                              for q in x.atoms(sympy.Rational))
+        if self.root_bits > MAX_ROOT_BITS:
+            raise self.fail(f"the exact numbers under roots reach {self.root_bits} bits at "
+                            f"{self.segment(node)}, more than the limit {MAX_ROOT_BITS}")
 
     def check_finite(self, expr, approx):
         import sympy

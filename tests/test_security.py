@@ -102,6 +102,9 @@ HUGE = [
     "-" * 200 + "1",
     "1+" * 10**4 + "1",
     "+".join(["sqrt(2)"] * 400),
+    "*".join(f"sqrt(10**300+{2 * k + 1})" for k in range(10)),  # SymPy factors the product
+    "sqrt(10**4000+1)",
+    "3**9999",
     "x" * 10**6,
 ]
 # not finite, not a number, or ambiguous
@@ -350,6 +353,8 @@ class TestMessages:
           "--times", "1"], "g, omega_B"),
         (["reference", "refrigerator", "--param", "g=2**omega_A", "--param", "omega_A=1e4000",
           "--times", "1"], "exponent"),
+        (["reference", "refrigerator", "--param", "g=1e-200", "--times", "1", "--float64"],
+         "parameter g = 1e-200 is outside float64's working range"),
     ])
     def test_bad_values_exit_2_naming_them(self, args, named, scratch, capsys):
         code, out, err, elapsed = _run(args, capsys)
