@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import __version__
 from .errors import CrossCheckError, SymthermoError
 from .heat_work import CONVENTIONS
 
@@ -34,7 +35,8 @@ def _add_precision(p):
                    help="evaluate in float64 instead (15 digits printed)")
     p.add_argument("--convention", choices=CONVENTIONS, default="received",
                    help="received (Elouard & Latune, default) or provided (Santos & Latune)")
-    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--format", choices=("json", "csv"), default="json",
+                   help="output format (default json)")
 
 
 def build_parser():
@@ -42,36 +44,64 @@ def build_parser():
                      description="Thermodynamics of autonomous quantum systems, exactly and at "
                                  "any precision (Elouard & Latune 2023; Santos & Latune 2026).")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"symthermo {__version__}",
+                        help="print symthermo's version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                help="one of the commands below ('symthermo COMMAND --help')")
 
     p = sub.add_parser("models", help="list the models, their parameters and extra keys")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="output format (default text)")
 
     p = sub.add_parser("derive", help="closed forms of a model, as SymPy derives them")
-    p.add_argument("model")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
-    p.add_argument("--format", choices=("latex", "text", "json"), default="text")
+    p.add_argument("model", help="a model name (see symthermo models)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a parameter (repeatable); NAME=symbol keeps it symbolic")
+    p.add_argument("--format", choices=("latex", "text", "json"), default="text",
+                   help="output format (default text)")
 
     p = sub.add_parser("reference", help="a model's values at given times")
-    p.add_argument("model")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
-    p.add_argument("--method", choices=("closed-form", "propagator"), default="closed-form")
+    p.add_argument("model", help="a model name (see symthermo models)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a parameter (repeatable; others keep their defaults)")
+    p.add_argument("--method", choices=("closed-form", "propagator"), default="closed-form",
+                   help="closed forms (default) or the independent propagator")
     _add_precision(p)
 
     p = sub.add_parser("ledger", help="the same quantities for a system described in JSON")
-    p.add_argument("system", metavar="SYSTEM.json")
+    p.add_argument("system", metavar="SYSTEM.json",
+                   help="the system: Hamiltonians, initial states, coupling (CONTRACT.md)")
     _add_precision(p)
 
     p = sub.add_parser("verify", help="check the papers' printed equations against the derivation")
-    p.add_argument("--paper", choices=("EL23", "SL26", "all"), default="all")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--paper", choices=("EL23", "SL26", "all"), default="all",
+                   help="which paper's equations (default all)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="output format (default text)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar on stderr (none is drawn when stderr is not a terminal)")
 
     p = sub.add_parser("reproduce", help="the main job: everything, written into a directory")
-    p.add_argument("--out", default="symthermo-output")
+    p.add_argument("--out", default="symthermo-output",
+                   help="result directory (default symthermo-output); an existing one is "
+                        "replaced only if it holds symthermo's own output")
+    p.add_argument("--force", action="store_true",
+                   help="also replace an earlier output whose files were modified "
+                        "(never a file symthermo did not write)")
+    p.add_argument("--no-figures", action="store_true",
+                   help="skip the figures (the step that needs matplotlib)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no step messages and no progress bars on stderr")
 
     p = sub.add_parser("plot", help="draw one figure of the papers")
-    p.add_argument("figure")
-    p.add_argument("--out", default=".")
+    p.add_argument("figure", help="a figure name such as EL23-2a or sl26-5b (any case)")
+    p.add_argument("--out", default=".", help="directory to write into (default .)")
+    p.add_argument("--convention", choices=CONVENTIONS, default=None,
+                   help="sign convention of heat and work (default: the figure's paper's, "
+                        "received for EL23, provided for SL26)")
+    p.add_argument("--format", choices=("png", "pdf", "svg"), action="append", default=None,
+                   dest="formats", help="image format (repeatable; default png and pdf)")
+    p.add_argument("--dpi", default="150", help="resolution of PNG images (default 150)")
     return parser
 
 
@@ -109,20 +139,27 @@ def _run(args):
                                  float64=args.float64, convention=args.convention)
         out.write(render(payload, args.format))
     elif args.command == "verify":
+        from .papers import EL23, SL26
+        from .progress import progress_bar
         from .verify import verify_output
 
-        text, failed = verify_output(args.paper, args.format)
+        total = (len(EL23) if args.paper != "SL26" else 0) + (len(SL26) if args.paper != "EL23"
+                                                             else 0)
+        with progress_bar(total, "verify", quiet=args.quiet, unit="check") as bar:
+            hook = {} if bar.disable else {"on_check": lambda check: bar.update()}
+            text, failed = verify_output(args.paper, args.format, **hook)
         out.write(text)
         if failed:
             raise CrossCheckError(f"{failed} of verify's own cross-checks failed")
     elif args.command == "reproduce":
         from .reproduce import reproduce
 
-        reproduce(args.out)
+        reproduce(args.out, figures=not args.no_figures, force=args.force, quiet=args.quiet)
     elif args.command == "plot":
-        from .figures import plot_figure
+        from .figures import parse_dpi, plot_figure
 
-        for path in plot_figure(args.figure, args.out):
+        for path in plot_figure(args.figure, args.out, dpi=parse_dpi(args.dpi),
+                                convention=args.convention, formats=args.formats, csv=True):
             out.write(f"{path}\n")
     else:
         raise UsageError("a command is required: models, derive, reference, ledger, verify, "

@@ -14,9 +14,9 @@ log(3)
 
 from __future__ import annotations
 
-from .numbers import EXACT, NumberSystem
+from .numbers import EXACT, FLOAT64, NumberSystem
 from .precision import rounded, scope
-from .states import check_density_matrix, density_spectrum
+from .states import checked_state, density_spectrum
 
 __all__ = [
     "entropy_of_spectrum",
@@ -36,8 +36,26 @@ def entropy_of_spectrum(lib: NumberSystem, probabilities):
 
 
 def binary_entropy(lib: NumberSystem, p):
-    """-p ln p - (1 - p) ln(1 - p)."""
-    return entropy_of_spectrum(lib, [p, 1 - p])
+    """-p ln p - (1 - p) ln(1 - p), the second logarithm as log1p(-p).
+
+    ln(1 - p) is not computed from the rounded 1 - p, so the term p + O(p^2)
+    it contributes survives for p below the float64 epsilon:
+
+    >>> import mpmath
+    >>> from symthermo.numbers import FLOAT64
+    >>> from symthermo.entropy import binary_entropy
+    >>> h = binary_entropy(FLOAT64, 1e-20)
+    >>> with mpmath.workdps(40):
+    ...     p = mpmath.mpf(1e-20)
+    ...     exact = -p * mpmath.log(p) - (1 - p) * mpmath.log(1 - p)
+    ...     print(abs(h - exact) / exact < 4e-16)
+    True
+    """
+    q = 1 - p
+    first = -lib.xlogx(p)
+    if lib.is_exact_zero(q):
+        return first
+    return first - q * lib.log1p(-p)
 
 
 def von_neumann_entropy(rho, *, dps=None):
@@ -57,8 +75,8 @@ def von_neumann_entropy(rho, *, dps=None):
     '3.32361913019166345762518803655e-13'
     """
     with scope(rho, dps=dps) as (lib, digits):
-        M = check_density_matrix(rho, lib=lib)
-        value = entropy_of_spectrum(lib, density_spectrum(M, lib=lib))
+        _, spectrum = checked_state(rho, lib=lib)
+        value = entropy_of_spectrum(lib, spectrum)
         if lib is EXACT:
             return _simplify_log(value)
         return rounded(value, digits)
@@ -74,8 +92,10 @@ def _simplify_log(value):
 def relative_entropy(rho, sigma, *, dps=None):
     """D(rho || sigma) = Tr rho (ln rho - ln sigma).
 
-    ``inf`` only when the support of rho is not contained in that of sigma
-    (weight of rho on the kernel of sigma above the tolerance).
+    ``inf`` only when the support of rho is not contained in that of sigma:
+    rho has weight (above the tolerance) on an eigenvector of sigma whose
+    eigenvalue is 0.  A positive eigenvalue of sigma, however small, is
+    kept: D(rho || diag(1 - 1e-300, 1e-300)) is finite.
 
     >>> import numpy as np
     >>> from symthermo.entropy import relative_entropy
@@ -83,26 +103,39 @@ def relative_entropy(rho, sigma, *, dps=None):
     0.6931471805599453
     >>> relative_entropy(np.diag([0.5, 0.5]), np.diag([1.0, 0.0]))
     inf
+    >>> d = relative_entropy(np.diag([0.5, 0.5]), np.diag([1.0 - 1e-13, 1e-13]))   # finite
+    >>> import math
+    >>> abs(d - (-math.log(2) - math.log1p(-1e-13) / 2 - math.log(1e-13) / 2)) < 1e-14
+    True
     """
     with scope(rho, sigma, dps=dps) as (lib, digits):
-        R = check_density_matrix(rho, name="rho", lib=lib)
+        R, spectrum = checked_state(rho, name="rho", lib=lib)
         n = lib.size(R)
-        Sg = check_density_matrix(sigma, name="sigma", dim=n, lib=lib)
-        value = _relative_entropy(lib, R, Sg)
+        Sg, _ = checked_state(sigma, name="sigma", dim=n, lib=lib)
+        value = _relative_entropy(lib, R, Sg, spectrum)
         if lib is EXACT:
             return _simplify_log(value)
         return rounded(value, digits)
 
 
-def _relative_entropy(lib, R, Sg):
-    minus_s = -entropy_of_spectrum(lib, density_spectrum(R, lib=lib))
-    vals, vecs = lib.eigh(Sg)
-    n = len(vals)
+def _relative_entropy(lib, R, Sg, spectrum=None):
+    if spectrum is None:
+        spectrum = density_spectrum(R, lib=lib)
+    minus_s = -entropy_of_spectrum(lib, spectrum)
+    n = lib.size(Sg)
+    if lib is not EXACT and _diagonal(lib, Sg):
+        # sigma's eigenvalues are its diagonal, exactly, and its eigenvectors the basis:
+        # only an eigenvalue that is not positive is a kernel direction
+        pairs = [(lib.real(Sg[k, k]), lib.real(R[k, k])) for k in range(n)]
+        noise = lib.zero
+    else:
+        vals, vecs = lib.eigh(Sg)
+        pairs = [(vals[k], lib.real(lib.sandwich(lib.column(vecs, k), R))) for k in range(n)]
+        # eigenvalues within the eigensolver's rounding of 0 are 0 (density_spectrum's rule)
+        noise = None if lib is EXACT else (2 if lib is FLOAT64 else 10) * n * lib.eps * max(
+            lib.one, lib.norm(Sg))
     cross = lib.zero
-    for k in range(n):
-        v = lib.column(vecs, k)
-        weight = lib.real(lib.sandwich(v, R))
-        s = vals[k]
+    for s, weight in pairs:
         if lib is EXACT:
             weight = weight.simplify() if hasattr(weight, "simplify") else weight
             if s == 0:
@@ -110,12 +143,23 @@ def _relative_entropy(lib, R, Sg):
                     return lib.inf
                 continue
         else:
-            if s <= lib.tolerance:
+            if s <= noise:
                 if weight > lib.tolerance:
                     return lib.inf
                 continue
+            if weight <= 0:
+                continue  # 0 ln s = 0 (a weight rounded below 0 included)
         cross += weight * lib.log(s)
     return minus_s - cross
+
+
+def _diagonal(lib, M):
+    if lib is FLOAT64:
+        from .states import _is_diagonal_array
+
+        return _is_diagonal_array(M)
+    n = lib.size(M)
+    return all(M[i, j] == 0 for i in range(n) for j in range(n) if i != j)
 
 
 def mutual_information(rho, dims, *, parties=None, dps=None):
@@ -136,19 +180,21 @@ def mutual_information(rho, dims, *, parties=None, dps=None):
     >>> print(f"{mutual_information(bell, [2, 2]):.12f}")    # 2 ln 2
     1.386294361120
     """
-    from .states import partial_trace
+    from .states import computed_tolerance, partial_trace
 
     with scope(rho, dps=dps) as (lib, digits):
-        M = check_density_matrix(rho, lib=lib)
+        M, spectrum = checked_state(rho, lib=lib)
         if parties is None:
             parties = [[k] for k in range(len(dims))]
         flat = sorted(k for p in parties for k in p)
         if flat != list(range(len(dims))):
             raise ValueError(f"parties {parties} must partition the subsystems 0..{len(dims) - 1}")
-        total = -entropy_of_spectrum(lib, density_spectrum(M, lib=lib))
+        total = -entropy_of_spectrum(lib, spectrum)
+        bound = computed_tolerance(M, lib) if lib is not EXACT else None
         for p in parties:
             reduced = partial_trace(M, dims, p, lib=lib)
-            total += entropy_of_spectrum(lib, density_spectrum(reduced, lib=lib))
+            total += entropy_of_spectrum(lib, density_spectrum(
+                reduced, name=f"reduced state of {p}", lib=lib, tolerance=bound, computed=True))
         if lib is EXACT:
             return _simplify_log(total)
         return rounded(total, digits)

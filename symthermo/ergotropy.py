@@ -21,13 +21,15 @@ near-pure state's small exergy is not the difference of two large numbers.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .entropy import entropy_of_spectrum
-from .numbers import EXACT, NumberSystem
+from .numbers import EXACT, FLOAT64, NumberSystem
 from .precision import evaluate, rounded, scope
-from .states import check_density_matrix, density_spectrum
-from .thermal import Levels, Oscillator, _beta_of_spectrum, _thermal_moments, levels_of
+from .states import _is_diagonal_array, checked_state
+from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
+                      _thermal_moments, levels_of)
 
 __all__ = [
     "passive_state",
@@ -38,6 +40,9 @@ __all__ = [
     "exergy_decomposition",
     "energy",
     "level_energies",
+    "clip_rounding",
+    "ergotropy_rounding_bound",
+    "exergy_rounding_bound",
 ]
 
 
@@ -79,17 +84,18 @@ def _energy_above_ground(lib, rho, H, levels):
 
 
 def _prepare(lib, rho, H):
+    """(matrix, levels, spectrum) of a checked state."""
     levels = levels_of(H, lib)
     dim = None if isinstance(levels, Oscillator) else len(levels.energies)
-    M = check_density_matrix(rho, lib=lib, dim=dim)
-    return M, levels
+    M, spectrum = checked_state(rho, lib=lib, dim=dim)
+    return M, levels, spectrum
 
 
 def energy(rho, H, *, dps=None):
     """E = Tr[rho H] (H a matrix, or an :class:`~symthermo.thermal.Oscillator`
     with rho in the Fock basis)."""
     with scope(rho, H, dps=dps) as (lib, digits):
-        M, levels = _prepare(lib, rho, H)
+        M, levels, _ = _prepare(lib, rho, H)
         above, ground = _energy_above_ground(lib, M, H, levels)
         return rounded(ground + above, digits)
 
@@ -105,8 +111,8 @@ def passive_state(rho, H, *, dps=None):
     """
 
     def body(lib):
-        M, levels = _prepare(lib, rho, H)
-        descending = list(reversed(density_spectrum(M, lib=lib)))
+        M, levels, spectrum = _prepare(lib, rho, H)
+        descending = list(reversed(spectrum))
         if isinstance(levels, Oscillator):
             return lib.diag(descending)
         _, vecs = lib.eigh(lib.as_matrix(H))
@@ -122,11 +128,100 @@ def ergotropy(rho, H, *, dps=None):
     """E - Tr[pi H]: the energy a unitary on the system alone can extract."""
 
     def body(lib):
-        M, levels = _prepare(lib, rho, H)
-        above, _ = _energy_above_ground(lib, M, H, levels)
-        return _tidy(lib, above - passive_energy(lib, levels, density_spectrum(M, lib=lib)))
+        M, levels, spectrum = _prepare(lib, rho, H)
+        above, ground = _energy_above_ground(lib, M, H, levels)
+        passive = passive_energy(lib, levels, spectrum)
+        value = _tidy(lib, above - passive)
+        if lib is FLOAT64:
+            bound = ergotropy_rounding_bound(len(spectrum), above, passive,
+                                             _eigenvalue_error(M, levels, len(spectrum)), ground)
+            value = clip_rounding(value, bound)
+        return value
 
     return evaluate(body, rho, H, dps=dps, certify=True)
+
+
+def _exergy_bound(lib, M, levels, spectrum, above, thermal, beta, ground):
+    return exergy_rounding_bound(
+        len(spectrum), above, thermal, beta, entropy_of_spectrum(lib, spectrum),
+        _spread(levels, thermal), _eigenvalue_error(M, levels, len(spectrum)), ground)
+
+
+def _gap_sum(levels, count):
+    if isinstance(levels, Oscillator):
+        return float(levels.omega) * count * (count - 1) / 2
+    return float(sum(levels.gaps[:count]))
+
+
+def _eigenvalue_error(M, levels, count):
+    """The energy that the eigensolver's rounding of rho's eigenvalues can move
+    (0 for a diagonal float64 matrix, whose eigenvalues are exact)."""
+    if _is_diagonal_array(M):
+        return 0.0
+    eps = FLOAT64.eps
+    return 2 * count * eps * max(1.0, FLOAT64.norm(M)) * _gap_sum(levels, count)
+
+
+def ergotropy_rounding_bound(d, above, passive, eigen_error=0.0, offset=0.0):
+    """A bound on the float64 rounding of ergotropy = above - passive (d levels):
+    8 d eps (|above| + |passive| + |offset|), plus what the eigenvalues' rounding
+    moves.  ``offset`` is the ground energy the energies were measured from (an
+    energy near -0.5 rounded to 5.6e-17 leaves that much in E - E0).  Works
+    elementwise on numpy arrays."""
+    return 8 * d * FLOAT64.eps * (abs(above) + abs(passive) + abs(offset)) + eigen_error
+
+
+def exergy_rounding_bound(d, above, thermal, beta, entropy, spread, eigen_error=0.0,
+                          offset=0.0):
+    """A bound on the float64 rounding of exergy = above - thermal (d levels).
+
+    Besides the rounding of the two energies, E^th(beta) moves by Var(H) dbeta
+    when beta moves by dbeta: by beta Var(H) eps for a solve converged to a few
+    ulps of beta, and by dS / beta for an entropy rounded by dS ~ d eps S.
+    ``spread`` bounds Var(H) / E^th (the largest gap; E^th + omega for an
+    oscillator), ``offset`` is the ground energy (as for
+    :func:`ergotropy_rounding_bound`).  Elementwise on numpy arrays; beta may
+    be 0 or inf.
+    """
+    import numpy as np
+
+    if not any(isinstance(x, np.ndarray) for x in (above, thermal, beta, entropy, spread)):
+        # one row: plain floats (no numpy overhead on the per-row route)
+        scale = 8 * d * FLOAT64.eps
+        t = abs(float(thermal))
+        b = float(beta)
+        finite = 0 < b < math.inf
+        out = scale * (abs(float(above)) + t + (b * float(spread) * t + abs(float(entropy)) / b
+                                                 if finite else 0.0) + abs(float(offset)))
+        return out + eigen_error * (1 + (40 * d / b if finite else 0.0))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        beta = np.asarray(beta, dtype=float)
+        finite = np.isfinite(beta) & (beta > 0)
+        b = np.where(finite, beta, 0.0)
+        s_over_b = np.where(finite, np.abs(entropy) / np.where(finite, beta, 1.0), 0.0)
+        t = np.abs(thermal)
+        out = 8 * d * FLOAT64.eps * (np.abs(above) + t + b * spread * t + s_over_b
+                                     + np.abs(offset))
+        out = out + eigen_error * (1 + np.where(finite, 40 * d / np.where(finite, beta, 1.0), 0.0))
+    return out if out.ndim else float(out)
+
+
+def clip_rounding(value, bound):
+    """0 for a value in [-bound, 0) (rounding noise about an exact 0 of a quantity
+    that cannot be negative); anything else unchanged, a real negative included.
+    Elementwise on numpy arrays.
+
+    >>> from symthermo.ergotropy import clip_rounding
+    >>> clip_rounding(-1e-26, 1e-20), clip_rounding(-1e-3, 1e-20), clip_rounding(2e-26, 1e-20)
+    (0.0, -0.001, 2e-26)
+    """
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return np.where((value < 0) & (value >= -bound), 0.0, value)
+    if value < 0 and value >= -bound:
+        return 0.0
+    return value
 
 
 def _tidy(lib, value):
@@ -137,9 +232,18 @@ def _tidy(lib, value):
     return value
 
 
-def _thermal_energy_above_ground(lib, levels, beta):
+def _thermal_energy_above_ground(lib, levels, beta, spectrum=None):
+    if spectrum is not None:
+        return _thermal_mean_of_spectrum(lib, levels, spectrum, beta)
     mean, _, _ = _thermal_moments(lib, levels, beta)
     return mean
+
+
+def _spread(levels, thermal):
+    """An upper bound on Var(H) / <H - E0> of a thermal state."""
+    if isinstance(levels, Oscillator):
+        return thermal + float(levels.omega)
+    return float(levels.gaps[-1])
 
 
 def exergy(rho, H, *, dps=None):
@@ -154,10 +258,15 @@ def exergy(rho, H, *, dps=None):
     """
 
     def body(lib):
-        M, levels = _prepare(lib, rho, H)
-        above, _ = _energy_above_ground(lib, M, H, levels)
-        beta = _beta_of_spectrum(lib, levels, density_spectrum(M, lib=lib))
-        return _tidy(lib, above - _thermal_energy_above_ground(lib, levels, beta))
+        M, levels, spectrum = _prepare(lib, rho, H)
+        above, ground = _energy_above_ground(lib, M, H, levels)
+        beta = _beta_of_spectrum(lib, levels, spectrum)
+        thermal = _thermal_energy_above_ground(lib, levels, beta, spectrum)
+        value = _tidy(lib, above - thermal)
+        if lib is FLOAT64:
+            value = clip_rounding(value, _exergy_bound(
+                lib, M, levels, spectrum, above, thermal, beta, ground))
+        return value
 
     return evaluate(body, rho, H, dps=dps, certify=True)
 
@@ -189,12 +298,11 @@ def exergy_decomposition(rho, H, *, dps=None):
     """
 
     def body(lib):
-        M, levels = _prepare(lib, rho, H)
-        spectrum = density_spectrum(M, lib=lib)
-        above, _ = _energy_above_ground(lib, M, H, levels)
+        M, levels, spectrum = _prepare(lib, rho, H)
+        above, ground = _energy_above_ground(lib, M, H, levels)
         beta = _beta_of_spectrum(lib, levels, spectrum)
         passive = passive_energy(lib, levels, spectrum)
-        thermal = _thermal_energy_above_ground(lib, levels, beta)
+        thermal = _thermal_energy_above_ground(lib, levels, beta, spectrum)
         if lib is not EXACT and (lib.isinf(beta) or beta == 0):
             d = passive_term = lib.zero
         else:
@@ -205,6 +313,14 @@ def exergy_decomposition(rho, H, *, dps=None):
             d = -s_pi + beta * passive + log_z
             passive_term = d / beta
         parts = ExergyParts(above - thermal, above - passive, passive_term, beta, d)
+        if lib is FLOAT64:
+            eigen_error = _eigenvalue_error(M, levels, len(spectrum))
+            parts = ExergyParts(
+                clip_rounding(parts.exergy, _exergy_bound(
+                    lib, M, levels, spectrum, above, thermal, beta, ground)),
+                clip_rounding(parts.ergotropy, ergotropy_rounding_bound(
+                    len(spectrum), above, passive, eigen_error, ground)),
+                passive_term, beta, d)
         if lib is EXACT:
             import sympy
 

@@ -29,3 +29,14 @@ class CrossCheckError(SymthermoError):
 
 class PrecisionError(CrossCheckError):
     """The requested digits could not be certified: two working precisions keep disagreeing."""
+
+
+class InternalStateError(CrossCheckError, ArithmeticError):
+    """A state the code computed itself (propagated, reduced) fails its own error bound.
+
+    Never bad input: the input was checked when it was read, so this is a
+    failure of the code or of the precision it worked at (exit code 1).
+    """
+
+
+__all__ += ["InternalStateError"]

@@ -4,9 +4,12 @@ Every figure of Elouard & Latune 2023 (EL23, Fig. 2) and Santos & Latune
 2026 (SL26, Figs. 1-13) that shows the thermodynamic ledger is registered
 in :data:`FIGURES` under a name such as ``"EL23-2a"`` or ``"SL26-6"``, with
 the model it comes from, the paper's parameters, the time axis and the
-curves.  :func:`plot_figure` draws one of them to PNG and PDF,
-:func:`plot_all` draws them all (the main job), :func:`make_figure` returns
-the matplotlib figure without writing it (for inspection and tests).
+curves (names are matched in any letter case).  :func:`plot_figure` draws
+one of them to PNG and PDF (or SVG; ``dpi``, ``convention``) and writes the
+plotted numbers as CSV (:func:`figure_csv`), :func:`plot_all` draws them all
+(the main job), :func:`make_figure` returns the matplotlib figure without
+writing it (for inspection and tests).  Only drawing needs matplotlib:
+:func:`figure_data` and :func:`figure_csv` do not.
 
 The curves come from the models' closed forms (``Model.evaluate``) in
 float64 on a few hundred times; a figure whose model has no closed form
@@ -50,6 +53,9 @@ __all__ = [
     "ModelUnavailableError",
     "figure_names",
     "figure_data",
+    "figure_csv",
+    "parse_dpi",
+    "FORMATS",
     "make_figure",
     "plot_figure",
     "plot_all",
@@ -179,7 +185,8 @@ def _sl26_pair(number, model, params, a_state, b_state, x_max, what, *, names=("
     return out
 
 
-def _rc_pair(number, kappa_text, x_max, n_points, what, *, inset_b=None, notes_b=()):
+def _rc_pair(number, kappa_text, x_max, n_points, what, *, inset_a=None, notes_a=(),
+             inset_b=None, notes_b=()):
     out = []
     for panel, X, who in (("a", "A", "qubit (A)"), ("b", "B", "reaction coordinate (B)")):
         out.append(FigureSpec(
@@ -190,7 +197,7 @@ def _rc_pair(number, kappa_text, x_max, n_points, what, *, inset_b=None, notes_b
             model="reaction-coordinate", params={"kappa": f"{kappa_text}*lam"},
             convention="provided", rate="lam", x_label=r"$\lambda t$", x_max=x_max,
             curves=_ledger(X), y_label=_SL26_Y, energy_unit="omega", n_points=n_points,
-            inset=inset_b if X == "B" else None, notes=notes_b if X == "B" else ()))
+            inset=inset_b if X == "B" else inset_a, notes=notes_b if X == "B" else notes_a))
     return out
 
 
@@ -213,8 +220,9 @@ def _registry():
                       style="--"),
                 Curve("E_int", r"$E_{\rm int}$", color="tab:green", style="-.")),
         y_label=r"energy ($\hbar\omega_A$)", energy_unit="omega_A",
-        markers=(("2*pi", r"$\Omega t = 2\pi$"),),
-        inset=("5.8", "6.8", ("Q_A",), (0.40, 0.56, 0.21, 0.3)),
+        markers=(("2*pi", r"$\Omega t = 2\pi$"),), ylim=(-1.35, 1.62),
+        # below the curves, between the two minima of -Q_A: it hides no curve
+        inset=("5.8", "6.8", ("Q_A",), (0.37, 0.07, 0.26, 0.2)),
         notes=("Inset: the refrigeration window (-Q_A > 0) near Omega t = 2 pi.",)))
     specs.append(FigureSpec(
         name="EL23-2b", paper="EL23", number="2b",
@@ -276,7 +284,10 @@ def _registry():
         notes=("For Gamma t > ln 2, Q_A = -omega P_e from the definition Q = -Delta E^th "
                "(SL26 Eq. 41 prints omega (P_e - 1), which would not keep W constant).",)))
     rc = "SL26 Eq. 42, qubit + reaction coordinate damped at rate kappa, zero temperature"
-    specs += _rc_pair("9", "0.8", "20", 600, rc + ", kappa = 0.8 lam (intermediate coupling)")
+    # lam t <= 12: the oscillations are damped out by then (amplitude ~ e^{-kappa t/2}), and
+    # the work rise of the qubit (lam t < 0.85, while P_e > 1/2) spans a readable part of
+    # the axis (at lam t <= 20 it was a vertical line)
+    specs += _rc_pair("9", "0.8", "12", 900, rc + ", kappa = 0.8 lam (intermediate coupling)")
     specs += _sl26_pair("10", "jaynes-cummings", {"state_A": "excited", "state_B": "vacuum"},
                         "excited", "vacuum", "pi",
                         sl26_jc + "; full period 0 <= gt <= pi of Fig. 2",
@@ -287,7 +298,7 @@ def _registry():
                         sl26_jc + "; full period 0 <= gt <= pi of Fig. 3",
                         markers=(("pi/2", r"$\pi/2$"),))
     specs += _rc_pair("12", "10", "20", 600, rc + ", kappa = 10 lam (strong RC-bath coupling)",
-                      inset_b=("0", "4", ("W_B",), (0.45, 0.55, 0.5, 0.38)),
+                      inset_b=("0", "4", ("W_B",), (0.45, 0.6, 0.5, 0.33)),
                       notes_b=("Inset: the small work received by the RC at early times.",))
     specs += _rc_pair("13", "0.01", "60", 1500, rc + ", kappa = 0.01 lam (weak RC-bath "
                       "coupling: nearly periodic)")
@@ -304,9 +315,54 @@ def figure_names():
 
 
 def _spec(name):
-    if name not in FIGURES:
+    """The spec of ``name``, in any letter case (``el23-2a`` is ``EL23-2a``)."""
+    if name in FIGURES:
+        return FIGURES[name]
+    folded = {n.casefold(): n for n in FIGURES}
+    key = str(name).strip().casefold()
+    if key not in folded:
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
-    return FIGURES[name]
+    return FIGURES[folded[key]]
+
+
+#: image formats plot_figure writes (matplotlib's names)
+FORMATS = ("png", "pdf", "svg")
+DEFAULT_FORMATS = ("png", "pdf")
+#: the accepted --dpi range (a huge value would only exhaust memory)
+DPI_RANGE = (20, 1200)
+
+
+def parse_dpi(text):
+    """``--dpi``: an integer in :data:`DPI_RANGE`.
+
+    >>> from symthermo.figures import parse_dpi
+    >>> parse_dpi("300")
+    300
+    >>> parse_dpi("3e9")
+    Traceback (most recent call last):
+    ...
+    ValueError: --dpi must be an integer from 20 to 1200, got '3e9'
+    """
+    lo, hi = DPI_RANGE
+    raw = str(text).strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 5 and lo <= int(raw) <= hi):
+        raise ValueError(f"--dpi must be an integer from {lo} to {hi}, got {text!r}")
+    return int(raw)
+
+
+def _convention(spec, convention):
+    from .heat_work import CONVENTIONS
+
+    if convention is None:
+        return spec.convention
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}; expected received or provided")
+    return convention
+
+
+def _flips(key):
+    """Heat and work change sign with the convention; nothing else does."""
+    return key.split("_")[0] in ("Q", "W")
 
 
 # -- the numbers ---------------------------------------------------------------
@@ -348,26 +404,66 @@ def _rows(model_name, params_items, convention, route, rate, x_max, n_points):
     return p, x, times, rows
 
 
-def figure_data(name, *, n_points=None):
+def figure_data(name, *, n_points=None, convention=None):
     """The numbers behind a figure: a dict with ``x``, ``t``, ``rows``, ``curves``.
 
     ``curves`` maps each curve's key to its plotted values; ``rows`` are the
-    model's rows (float64, the figure's convention) at the times ``t``.
+    model's rows (float64) at the times ``t``, in ``convention`` (default: the
+    figure's paper's).  In the other convention heat and work curves change
+    sign; the shaded region (where A is cooled in EL23-2b) does not.
     """
     spec = _spec(name)
+    convention = _convention(spec, convention)
     n = int(n_points or spec.n_points)
     if n < 2:
         raise ValueError(f"n_points must be at least 2, got {n_points!r}")
     _model(spec.model, spec.name)  # a clear error first if the model is missing
-    p, x, times, rows = _rows(spec.model, tuple(sorted(spec.params.items())), spec.convention,
+    p, x, times, rows = _rows(spec.model, tuple(sorted(spec.params.items())), convention,
                               spec.route, spec.rate, spec.x_max, n)
     if times[0] != 0.0:
         raise AssertionError("figure time grids start at t = 0")
     unit = _sympy_value(spec.energy_unit, p) if spec.energy_unit else 1.0
     curves = {c.key: c.values(rows, rows[0], unit) for c in spec.curves}
     shade = spec.shade.values(rows, rows[0], unit) if spec.shade else None
+    if shade is not None and convention != spec.convention and _flips(spec.shade.key):
+        shade = -shade  # the same physical region in either convention
     return {"spec": spec, "params": p, "x": x, "t": np.array(times), "rows": rows,
-            "curves": curves, "shade": shade, "unit": unit}
+            "curves": curves, "shade": shade, "unit": unit, "convention": convention}
+
+
+def _column(curve):
+    """The CSV column of a curve: ``Q_A``, ``minus_W_B``, ``delta_E_A``."""
+    return ("minus_" if curve.sign < 0 else "") + ("delta_" if curve.delta else "") + curve.key
+
+
+def figure_csv(name, *, n_points=None, convention=None):
+    """The plotted numbers of a figure as CSV text (float64, 15 significant digits).
+
+    Columns: ``x`` (the figure's time axis, ``rate * t``), ``t``, then one per
+    curve: ``KEY`` (the model's value), ``minus_KEY`` (its negative),
+    ``delta_KEY`` (its change since t = 0), energies divided by the figure's
+    energy unit.  These are plotting data, evaluated in float64 and not
+    certified; ``symthermo reference`` gives certified digits.
+
+    >>> from symthermo.figures import figure_csv
+    >>> text = figure_csv("SL26-8", n_points=3)
+    >>> text.splitlines()[0]
+    'x,t,delta_E_A,Q_A,W_A'
+    >>> text.splitlines()[1]
+    '0,0,0,0,0'
+    """
+    import csv
+    import io
+
+    data = figure_data(name, n_points=n_points, convention=convention)
+    spec = data["spec"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["x", "t"] + [_column(c) for c in spec.curves])
+    columns = [data["x"], data["t"]] + [data["curves"][c.key] for c in spec.curves]
+    for values in zip(*columns):
+        writer.writerow([f"{float(v) + 0.0:.15g}" for v in values])  # no "-0"
+    return out.getvalue()
 
 
 # -- drawing -------------------------------------------------------------------
@@ -384,14 +480,25 @@ def _pyplot():
     return plt
 
 
-def make_figure(name, *, n_points=None):
+def make_figure(name, *, n_points=None, convention=None):
     """The matplotlib figure of ``name`` (not written; close it with ``plt.close``).
 
     The first axes hold the plotted curves, one ``Line2D`` per curve, labelled
-    as in the legend, with x in the figure's time unit.
+    as in the legend, with x in the figure's time unit.  ``convention``
+    (default: the paper's) sets the signs of heat and work; in the other
+    convention a label keeps its formula (``$-Q_A$``) and drops its words,
+    which describe the paper's convention.
     """
     spec = _spec(name)
-    data = figure_data(name, n_points=n_points)
+    data = figure_data(name, n_points=n_points, convention=convention)
+    native = data["convention"] == spec.convention
+    if not native:
+        from dataclasses import replace
+
+        spec = replace(spec, convention=data["convention"],
+                       ylim=None if spec.energy_unit else spec.ylim,
+                       curves=tuple(replace(c, label=c.label.split(" (")[0])
+                                    if _flips(c.key) else c for c in spec.curves))
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.6, 4.6), layout="constrained")
     x = data["x"]
@@ -412,8 +519,8 @@ def make_figure(name, *, n_points=None):
         ax.set_ylim(*spec.ylim)
     ax.set_xlabel(spec.x_label)
     ax.set_ylabel(spec.y_label)
-    ax.set_title(spec.title + ("" if spec.route == "closed form" else " [propagator]"),
-                 fontsize=9)
+    ax.set_title(spec.title + ("" if spec.route == "closed form" else " [propagator]")
+                 + ("" if native else f" [{data['convention']} convention]"), fontsize=9)
     ax.grid(alpha=0.25)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     if spec.inset is not None:
@@ -448,48 +555,87 @@ def _max_n_locator(n):
     return MaxNLocator(n)
 
 
-def plot_figure(name, out_dir, *, n_points=None, dpi=150):
+def plot_figure(name, out_dir, *, n_points=None, dpi=150, convention=None, formats=None,
+                csv=False):
     """Draw figure ``name`` into ``out_dir`` as ``NAME.png`` and ``NAME.pdf``.
 
-    Returns the list of written paths.  An unknown name is a ValueError
-    listing the known ones; a figure whose model is missing raises
-    :class:`ModelUnavailableError` ("model X not available").
+    Returns the list of written paths.  An unknown name (any letter case is
+    accepted) is a ValueError listing the known ones; a figure whose model is
+    missing raises :class:`ModelUnavailableError` ("model X not available").
+
+    Parameters
+    ----------
+    n_points : int, keyword-only
+        Time points (default: the figure's).
+    dpi : int, keyword-only
+        Resolution of the PNG image.
+    convention : {"received", "provided"}, keyword-only
+        Signs of heat and work (default: the paper's).  In the other
+        convention the files are named ``NAME.CONVENTION.EXT``.
+    formats : sequence of {"png", "pdf", "svg"}, keyword-only
+        Image formats (default png and pdf).
+    csv : bool, keyword-only
+        Also write the plotted numbers as ``NAME.csv`` (see :func:`figure_csv`).
     """
     spec = _spec(name)
-    plt = _pyplot()
-    fig = make_figure(name, n_points=n_points)
+    convention = _convention(spec, convention)
+    formats = list(dict.fromkeys(DEFAULT_FORMATS if formats is None else formats))
+    for ext in formats:
+        if ext not in FORMATS:
+            raise ValueError(f"unknown image format {ext!r}; expected png, pdf or svg")
+    if not formats and not csv:
+        raise ValueError("nothing to write: give an image format or csv=True")
+    dpi = parse_dpi(dpi)
+    stem = spec.name + ("" if convention == spec.convention else f".{convention}")
+    plt = _pyplot() if formats else None
+    fig = make_figure(spec.name, n_points=n_points, convention=convention) if formats else None
     os.makedirs(out_dir, exist_ok=True)
     paths = []
     try:
         title = f"{spec.paper} Fig. {spec.number} (symthermo)"
-        for ext, meta in (
-            ("png", {"Title": title, "Description": spec.description, "Source": spec.source,
-                     "Software": f"symthermo {__version__}"}),
-            ("pdf", {"Title": title, "Subject": spec.description, "Keywords": spec.source,
-                     "Creator": f"symthermo {__version__}"}),
-        ):
-            path = os.path.join(out_dir, f"{name}.{ext}")
-            fig.savefig(path, dpi=dpi if ext == "png" else None, metadata=meta)
+        from dataclasses import replace
+
+        source = replace(spec, convention=convention).source
+        meta = {
+            "png": {"Title": title, "Description": spec.description, "Source": source,
+                    "Software": f"symthermo {__version__}"},
+            "pdf": {"Title": title, "Subject": spec.description, "Keywords": source,
+                    "Creator": f"symthermo {__version__}"},
+            "svg": {"Title": title, "Description": spec.description, "Source": source,
+                    "Creator": f"symthermo {__version__}"},
+        }
+        for ext in formats:
+            path = os.path.join(out_dir, f"{stem}.{ext}")
+            fig.savefig(path, dpi=dpi if ext == "png" else None, metadata=meta[ext])
             paths.append(path)
     finally:
-        plt.close(fig)
+        if fig is not None:
+            plt.close(fig)
+    if csv:
+        path = os.path.join(out_dir, f"{stem}.csv")
+        with open(path, "w", newline="") as f:
+            f.write(figure_csv(spec.name, n_points=n_points, convention=convention))
+        paths.append(path)
     return paths
 
 
-def plot_all(out_dir, progress=None, *, names=None, n_points=None, skip_unavailable=False):
+def plot_all(out_dir, progress=None, *, names=None, n_points=None, skip_unavailable=False,
+             convention=None, formats=None, csv=False, dpi=150):
     """Draw every registered figure (or ``names``) into ``out_dir``; the written paths.
 
     ``progress``, if given, is called after each figure as
     ``progress(name, paths, seconds)``; a figure whose model is missing is
     reported with ``paths=None`` and skipped when ``skip_unavailable``,
-    otherwise its :class:`ModelUnavailableError` propagates.
+    otherwise its :class:`ModelUnavailableError` propagates.  The other
+    options are :func:`plot_figure`'s.
     """
     names = list(FIGURES) if names is None else [_spec(n).name for n in names]
     written = []
     for name in names:
         start = time.perf_counter()
         try:
-            paths = plot_figure(name, out_dir, n_points=n_points)
+            paths = plot_figure(name, out_dir, n_points=n_points, convention=convention,
+                                formats=formats, csv=csv, dpi=dpi)
         except ModelUnavailableError:
             if not skip_unavailable:
                 raise

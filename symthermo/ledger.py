@@ -32,7 +32,7 @@ from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, stable
-from .states import check_density_matrix, density_spectrum
+from .states import check_density_matrix, computed_tolerance, density_spectrum
 
 __all__ = ["System", "load_system", "ledger", "ledger_keys", "ledger_rows", "trajectory_rows",
            "identity_sides"]
@@ -161,10 +161,16 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     names = list(subs)
     ts = _times(lib, times)
     dps = None if lib is FLOAT64 else mpmath.mp.dps
-    states = evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps)
+    # rho0 was checked when it was read (or built by a model): what is computed from it
+    # is checked against its own error bound, never as input
+    eigenvalues0 = lib.eigvalsh(rho0)
+    bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
+    states = evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
-    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)") for n, r in zip(names, reduced0)}
-    s_joint0 = entropy_of_spectrum(lib, density_spectrum(rho0, name="rho(0)", lib=lib))
+    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
+          for n, r in zip(names, reduced0)}
+    s_joint0 = entropy_of_spectrum(lib, density_spectrum(
+        rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
     i_tot0 = sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
     unitary = not lindblad
     rows = []
@@ -176,7 +182,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             reduced = lib.partial_trace(rho, dims, [k]) if len(names) > 1 else rho
             if leak_check is not None:
                 leak_check(n, reduced)
-            qt[n] = subs[n].quantities(reduced, name=f"rho_{n}(t={t})", check=False)
+            qt[n] = subs[n].quantities(reduced, name=f"rho_{n}(t={t})", check=False,
+                                       tolerance=bound)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
@@ -184,7 +191,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                                  convention=convention)
         if len(names) > 1:
             row["E_int"] = lib.expectation(rho, V)
-            s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})", lib=lib))
+            s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})", lib=lib,
+                                                                tolerance=bound, computed=True))
             mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual
             if unitary:

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 from . import definitions
 from .entropy import entropy_of_spectrum
-from .ergotropy import _energy_above_ground, passive_energy
-from .numbers import EXACT, NumberSystem
-from .states import check_density_matrix, density_spectrum
-from .thermal import Levels, Oscillator, _beta_of_spectrum, _thermal_moments, levels_of
+from .ergotropy import (_energy_above_ground, _eigenvalue_error, _spread, clip_rounding,
+                        ergotropy_rounding_bound, exergy_rounding_bound, passive_energy)
+from .numbers import EXACT, FLOAT64, NumberSystem
+from .states import checked_state, density_spectrum
+from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
+                      _thermal_moments, levels_of)
 
 __all__ = ["Subsystem", "LOCAL_KEYS", "thermal_relative_entropy", "relative_entropy_to_thermal",
            "beta_times_heat"]
@@ -55,22 +57,43 @@ class Subsystem:
     def ground(self):
         return self.levels.offset if isinstance(self.levels, Oscillator) else self.levels.ground
 
-    def quantities(self, rho, *, name="rho", check=True):
-        """dict with E, S, beta, Eth, ergotropy, exergy, and the spectrum."""
+    def quantities(self, rho, *, name="rho", check=True, tolerance=None):
+        """dict with E, S, beta, Eth, ergotropy, exergy, and the spectrum.
+
+        ``check=True``: rho is input, checked at the precision it was given in;
+        ``check=False``: rho was computed by the code, and only its eigenvalues
+        are checked, against ``tolerance`` (its error bound; see
+        :func:`~symthermo.states.computed_tolerance`).
+        """
         lib = self.lib
-        M = check_density_matrix(rho, name=name, lib=lib, dim=self.dimension) if check else rho
-        spectrum = density_spectrum(M, name=name, lib=lib)
+        if check:
+            M, spectrum = checked_state(rho, name=name, lib=lib, dim=self.dimension,
+                                        tolerance=tolerance)
+        else:
+            M = rho
+            spectrum = density_spectrum(M, name=name, lib=lib, tolerance=tolerance, computed=True)
         above, ground = _energy_above_ground(lib, M, self.H, self.levels)
         beta = _beta_of_spectrum(lib, self.levels, spectrum)
-        thermal_above, _, _ = _thermal_moments(lib, self.levels, beta)
+        thermal_above = _thermal_mean_of_spectrum(lib, self.levels, spectrum, beta)
         passive = passive_energy(lib, self.levels, spectrum)
+        entropy = entropy_of_spectrum(lib, spectrum)
+        ergotropy = definitions.ergotropy(above, passive)
+        exergy = definitions.exergy(above, thermal_above)
+        if lib is FLOAT64:
+            d = len(spectrum)
+            eigen_error = _eigenvalue_error(M, self.levels, d)
+            ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
+                d, above, passive, eigen_error, ground))
+            exergy = clip_rounding(exergy, exergy_rounding_bound(
+                d, above, thermal_above, beta, entropy, _spread(self.levels, thermal_above),
+                eigen_error, ground))
         return {
             "E": ground + above,
-            "S": entropy_of_spectrum(lib, spectrum),
+            "S": entropy,
             "beta": beta,
             "Eth": ground + thermal_above,
-            "ergotropy": definitions.ergotropy(above, passive),
-            "exergy": definitions.exergy(above, thermal_above),
+            "ergotropy": ergotropy,
+            "exergy": exergy,
             "spectrum": spectrum,
             "passive_above_ground": passive,
             "thermal_above_ground": thermal_above,

@@ -110,8 +110,10 @@ class _Float64(NumberSystem):
     one = 1.0
     inf = math.inf
     eps = np.finfo(float).eps
-    # eigenvalues of a density matrix below -tolerance are an error;
-    # those in [-tolerance, 0] are rounding noise and count as 0.
+    # the tolerance of float64 input (states.input_tolerance): eigenvalues of a
+    # density matrix below -tolerance are an error, those in [-tolerance, 0) are
+    # rounding noise and count as 0; small positive eigenvalues are kept
+    # (states.density_spectrum), never compared with it.
     tolerance = 1e-12
 
     def number(self, x):

@@ -261,8 +261,9 @@ def _show(x):
 
 
 def _input_tol(d, eps_in, dps):
-    """Tolerance of the input checks: the coarser of the input's and the work's eps."""
-    eps_work = _FLOAT64_EPS if dps is None else 10.0**-dps
+    """Tolerance of the input checks: the coarser of the input's and the work's eps
+    (an mpmath number: 10**-dps underflows a float from dps = 324 on)."""
+    eps_work = _FLOAT64_EPS if dps is None else mpmath.mpf(10) ** -dps
     return 64 * d * max(eps_in, eps_work)
 
 
@@ -274,18 +275,19 @@ def _read_hamiltonian(H, dps):
     return _hermitian_part(Hm)
 
 
-def _read_state(rho0, d, dps):
+def _read_state(rho0, d, dps, tolerance=None):
     rho, eps = _read_matrix(rho0, "rho0", dps)
     if _dim(rho) != d:
         raise ValueError(f"rho0 has shape ({_dim(rho)}, {_dim(rho)}) but H has shape ({d}, {d})")
-    tol = _input_tol(d, eps, dps)
+    tol = _input_tol(d, eps, dps) if tolerance is None else tolerance
     defect = _maxabs(rho - _adjoint(rho))
     if defect > tol:
         raise ValueError(f"rho0 is not Hermitian: max |rho0 - rho0^dag| = {_show(defect)}")
     rho = _hermitian_part(rho)
     tr = _trace(rho)
     if abs(tr - 1) > tol:
-        raise ValueError(f"rho0 must have unit trace, got trace {_show(tr)}")
+        raise ValueError(f"rho0 must have unit trace, got trace {_show(tr)} "
+                         f"(trace - 1 = {mpmath.nstr(mpmath.mpmathify(tr - 1).real, 2)})")
     if isinstance(rho, np.ndarray):
         smallest = float(np.linalg.eigvalsh(rho)[0])
     else:
@@ -349,7 +351,7 @@ def _extra_digits(scale):
 # ---------------------------------------------------------------------------
 
 
-def unitary_evolution(H, rho0, times, *, dps=None):
+def unitary_evolution(H, rho0, times, *, dps=None, state_tolerance=None):
     """Density matrices U(t) rho0 U(t)^dag with U(t) = exp(-i H t).
 
     H is diagonalised once, H = V diag(E) V^dag (``numpy.linalg.eigh``, or
@@ -393,7 +395,7 @@ def unitary_evolution(H, rho0, times, *, dps=None):
     """
     if dps is None:
         Hm = _read_hamiltonian(H, None)
-        rho = _read_state(rho0, Hm.shape[0], None)
+        rho = _read_state(rho0, Hm.shape[0], None, state_tolerance)
         ts = np.asarray(_read_times(times, None), dtype=float)
         if ts.size == 0:
             return []
@@ -414,7 +416,7 @@ def unitary_evolution(H, rho0, times, *, dps=None):
         if extra:  # read again, so that strings keep the extra digits
             Hm = _read_hamiltonian(H, dps)
             ts = _read_times(times, dps)
-        rho = _read_state(rho0, Hm.rows, dps)
+        rho = _read_state(rho0, Hm.rows, dps, state_tolerance)
         tr0 = _trace(rho)
         E, V = mpmath.eigh(Hm)
         Vh = V.H
@@ -533,7 +535,7 @@ def _generator_mp(H, terms):
 # ---------------------------------------------------------------------------
 
 
-def lindblad_evolution(H, rho0, times, *, lindblad, dps=None):
+def lindblad_evolution(H, rho0, times, *, lindblad, dps=None, state_tolerance=None):
     """Density matrices exp(G t) rho0 under the Lindblad master equation.
 
     G is :func:`lindblad_generator` (column-stacking convention).  At float64
@@ -599,7 +601,7 @@ def lindblad_evolution(H, rho0, times, *, lindblad, dps=None):
     if dps is None:
         Hm = _read_hamiltonian(H, None)
         d = Hm.shape[0]
-        rho = _read_state(rho0, d, None)
+        rho = _read_state(rho0, d, None, state_tolerance)
         terms = _read_lindblad(lindblad, d, None)
         ts = _read_times(times, None)
         G = _generator_numpy(Hm, terms)
@@ -627,7 +629,7 @@ def lindblad_evolution(H, rho0, times, *, lindblad, dps=None):
             terms = _read_lindblad(lindblad, d, dps)
             ts = _read_times(times, dps)
         G = _generator_mp(Hm, terms)
-        rho = _read_state(rho0, d, dps)
+        rho = _read_state(rho0, d, dps, state_tolerance)
         tr0 = _trace(rho)
         v0 = mpmath.matrix([rho[i, j] for j in range(d) for i in range(d)])
         vs = _propagate_mp(G, v0, ts, dps)
@@ -958,7 +960,7 @@ def _refine(Gx, X, clusters, target, t_max):
 # ---------------------------------------------------------------------------
 
 
-def evolve(H, rho0, times, *, lindblad=(), dps=None):
+def evolve(H, rho0, times, *, lindblad=(), dps=None, state_tolerance=None):
     """Density matrices rho(t) for each t in times under the master equation.
 
     d rho/dt = -i[H, rho] + sum_k rate_k (L_k rho L_k^dag - 1/2 {L_k^dag L_k, rho}).
@@ -983,6 +985,11 @@ def evolve(H, rho0, times, *, lindblad=(), dps=None):
         None: float64, results are complex128 numpy arrays.  N: mpmath at
         N significant digits (with guard digits inside ``mpmath.workdps``;
         ``mpmath.mp.dps`` is left unchanged), results are ``mpmath.matrix``.
+    state_tolerance : number, optional, keyword-only
+        The tolerance of the checks on rho0 (Hermiticity, trace, positivity),
+        for a caller that knows the precision of its state (a state built
+        from float64 input and evolved at ``dps``); by default it follows
+        the precision of rho0's entries and of ``dps``.
 
     Returns
     -------
@@ -1011,5 +1018,6 @@ def evolve(H, rho0, times, *, lindblad=(), dps=None):
         raise TypeError(f"lindblad must be a sequence of (rate, L) pairs, got {lindblad!r}")
     terms = list(lindblad)
     if not terms:
-        return unitary_evolution(H, rho0, times, dps=dps)
-    return lindblad_evolution(H, rho0, times, lindblad=terms, dps=dps)
+        return unitary_evolution(H, rho0, times, dps=dps, state_tolerance=state_tolerance)
+    return lindblad_evolution(H, rho0, times, lindblad=terms, dps=dps,
+                              state_tolerance=state_tolerance)

@@ -33,7 +33,7 @@ from .entropy import entropy_of_spectrum
 from .errors import DegenerateGroundError
 from .numbers import EXACT, FLOAT64, MPMATH, NumberSystem
 from .precision import rounded, scope
-from .states import check_density_matrix, check_hamiltonian, density_spectrum
+from .states import check_hamiltonian, checked_state
 
 __all__ = [
     "Oscillator",
@@ -160,7 +160,7 @@ def _thermal_moments(lib, levels, beta):
         if lib is not EXACT and lib.isinf(beta):
             return lib.zero, lib.zero, lib.zero
         n = oscillator_occupation(lib, w, beta)
-        excess = beta * w * n - lib.log1p(-lib.exp(-beta * w))
+        excess = beta * w * n - _log1mexp(lib, beta * w)
         return w * n, w * w * n * (n + 1), excess
     p = thermal_populations(lib, levels, beta)
     gaps = levels.gaps
@@ -174,16 +174,51 @@ def _thermal_moments(lib, levels, beta):
     return mean, var, excess
 
 
+def _log1mexp(lib, x):
+    """ln(1 - e^{-x}) for x > 0 without cancellation: ln(-expm1(-x)) for small x
+    (1 - e^{-x} is computed, not subtracted), log1p(-e^{-x}) for large x."""
+    if lib is EXACT:
+        import sympy
+
+        return sympy.log(1 - sympy.exp(-x))
+    if x <= 0.6931471805599453:
+        return lib.log(-lib.expm1(-x))
+    return lib.log1p(-lib.exp(-x))
+
+
 def oscillator_occupation(lib, omega, beta):
-    """n(beta) = 1/(exp(beta omega) - 1)."""
-    if lib is not EXACT and lib.isinf(beta):
+    """n(beta) = 1/(exp(beta omega) - 1), numerically e^{-x}/(1 - e^{-x}) with
+    1 - e^{-x} = -expm1(-x): accurate from x = beta omega -> 0 to x far beyond
+    the overflow of e^x (n then underflows to 0 instead of raising)."""
+    if lib is EXACT:
+        return 1 / lib.expm1(beta * omega)
+    if lib.isinf(beta):
         return lib.zero
-    return 1 / lib.expm1(beta * omega)
+    x = beta * omega
+    return lib.exp(-x) / -lib.expm1(-x)
 
 
 def oscillator_entropy(lib, n):
-    """S(n) = (n + 1) ln(n + 1) - n ln n (0 at n = 0)."""
-    return lib.xlogx(n + 1) - lib.xlogx(n)
+    """S(n) = (n + 1) ln(n + 1) - n ln n (0 at n = 0), ln(n + 1) as log1p(n).
+
+    For n below the float64 epsilon n + 1 rounds to 1, and (n + 1) ln(n + 1)
+    computed from it would drop the term n of S = n (1 - ln n) + O(n^2):
+
+    >>> import math
+    >>> from symthermo.numbers import FLOAT64
+    >>> from symthermo.thermal import oscillator_entropy
+    >>> n = 1e-20
+    >>> s = n * (1 - math.log(n))              # + O(n^2), far below the rounding of s
+    >>> abs(oscillator_entropy(FLOAT64, n) - s) <= 4e-16 * s
+    True
+    """
+    if lib is EXACT:
+        return lib.xlogx(n + 1) - lib.xlogx(n)
+    if n >= 1:
+        # n ln(1 + 1/n) + ln(1 + n): two positive terms (the form above cancels
+        # (n + 1) ln(n + 1) against n ln n, losing n eps)
+        return n * lib.log1p(1 / n) + lib.log1p(n)
+    return (n + 1) * lib.log1p(n) - lib.xlogx(n)
 
 
 def _max_entropy(lib, levels):
@@ -307,8 +342,7 @@ def entropy_matched_beta(rho, H, *, dps=None):
     with scope(rho, H, dps=dps) as (lib, digits):
         levels = levels_of(H, lib)
         dim = None if isinstance(levels, Oscillator) else len(levels.energies)
-        M = check_density_matrix(rho, lib=lib, dim=dim)
-        spectrum = density_spectrum(M, lib=lib)
+        _, spectrum = checked_state(rho, lib=lib, dim=dim)
         return rounded(_beta_of_spectrum(lib, levels, spectrum), digits)
 
 
@@ -323,9 +357,40 @@ def _beta_of_spectrum(lib, levels, spectrum):
             return sympy.log(hi / lo) / levels.gaps[1]
         if lib.is_exact_zero(lo):
             return lib.inf
-        return lib.log(hi / lo) / levels.gaps[1]
+        if lib is EXACT:
+            return lib.log(hi / lo) / levels.gaps[1]
+        return _log_ratio(lib, hi, lo) / levels.gaps[1]
     entropy = entropy_of_spectrum(lib, spectrum)
     return beta_for_entropy(lib, levels, entropy)
+
+
+def _log_ratio(lib, hi, lo):
+    """ln(hi/lo) for 0 < lo <= hi without loss: log1p((hi - lo)/lo) when hi <= 2 lo
+    (hi - lo is then exact, Sterbenz, so beta near 0 keeps its relative precision),
+    ln hi - ln lo otherwise (hi/lo would overflow for a subnormal lo: a Gibbs qubit
+    at beta = 740 has lo = e^-740 = 4e-322)."""
+    if hi <= 2 * lo:
+        return lib.log1p((hi - lo) / lo)
+    return lib.log(hi) - lib.log(lo)
+
+
+def _thermal_mean_of_spectrum(lib, levels, spectrum, beta):
+    """<H - E0> of the thermal state with the spectrum's entropy, at its beta.
+
+    For two non-degenerate levels that thermal state has the spectrum's own
+    populations, so its energy is gap * lo / (lo + hi): no round trip through
+    exp(-beta gap) (whose rounding, beta gap ulps, would leave a Gibbs qubit at
+    beta = 700 a relative exergy of 1e-13 instead of 0).  Exact SymPy keeps the
+    closed form in beta.
+    """
+    if (lib is not EXACT and isinstance(levels, Levels) and len(levels.energies) == 2
+            and levels.ground_degeneracy == 1):
+        lo, hi = spectrum[0], spectrum[-1]
+        if lib.is_exact_zero(lo):
+            return lib.zero
+        return levels.gaps[1] * (lo / (lo + hi))
+    mean, _, _ = _thermal_moments(lib, levels, beta)
+    return mean
 
 
 def beta_for_entropy(lib: NumberSystem, levels, entropy):
@@ -354,7 +419,7 @@ def beta_for_entropy(lib: NumberSystem, levels, entropy):
     tol = lib.tolerance * 10
     if entropy > s_max + tol:
         raise ValueError(f"entropy {entropy} exceeds the maximum ln d = {s_max}")
-    if not lib.isinf(s_max) and s_max - entropy <= tol:
+    if not lib.isinf(s_max) and s_max - entropy <= _zero_tolerance(lib, levels, s_max, tol):
         return lib.zero
     target = entropy - s_min
     if target < -tol:
@@ -365,6 +430,20 @@ def beta_for_entropy(lib: NumberSystem, levels, entropy):
     if target <= 0:
         return lib.inf
     return _solve_beta(lib, levels, target)
+
+
+def _zero_tolerance(lib, levels, s_max, tol):
+    """How close to ln d an entropy is the maximally mixed state's.
+
+    In float64 the rounding of S itself (8 d eps ln d): beta near 0 is
+    ill-conditioned (ln d - S ~ beta^2 Var/2) but still has digits there, a
+    Gibbs qutrit at beta = 1e-6 gets beta to ~1e-2 instead of 0.  Entropies
+    up to ``tol`` above ln d (a state with its trace off by the input
+    tolerance) are still 0, not an error.
+    """
+    if lib is FLOAT64:
+        return 8 * len(levels.energies) * lib.eps * max(1.0, float(s_max))
+    return tol
 
 
 def _fmt(x):
@@ -398,7 +477,7 @@ def _solve_beta(lib, levels, target):
     beta = (lo + hi) / 2
     # enough for bisection alone to exhaust the working precision
     max_iter = 100 + 2 * _precision_bits(lib)
-    for _ in range(max_iter):
+    for iteration in range(max_iter):
         f, slope = f_and_slope(beta)
         if f > 0:
             lo = beta
@@ -413,7 +492,9 @@ def _solve_beta(lib, levels, target):
                 return candidate
         else:
             candidate = lo - 1  # force bisection
-        if not (lo < candidate < hi):
+        if not (lo < candidate < hi) or iteration >= 50:
+            # Newton has had its chance: an entropy with few bits (a subnormal one,
+            # 1e-321) rounds f so coarsely that its steps wander; bisection does not
             candidate = (lo + hi) / 2
         if abs(candidate - beta) <= 4 * lib.eps * abs(candidate):
             return candidate
@@ -494,8 +575,9 @@ def _beta_for_entropy_array(levels, S):
     if math.isnan(lo) or math.isnan(hi):
         raise ValueError("entropy is nan")
     flat = not oscillator and len(set(levels.gaps)) == 1
-    if not flat and lo > s_min and hi < s_max - tol:
-        # the common case: every entropy strictly inside (ln g0, ln d - tol)
+    ztol = tol if oscillator else _zero_tolerance(lib, levels, s_max, tol)
+    if not flat and lo > s_min and hi < s_max - ztol:
+        # the common case: every entropy strictly inside (ln g0, ln d - ztol)
         return _solve_beta_array(levels, S - s_min if s_min else S, lo - s_min)
     if flat:
         bad = ~(np.abs(S - s_max) <= tol)
@@ -505,7 +587,7 @@ def _beta_for_entropy_array(levels, S):
     if hi > s_max + tol:
         beta_for_entropy(lib, levels, float(S[S > s_max + tol][0]))  # raises the scalar's error
     target = S - s_min if s_min else S
-    zero = None if oscillator or hi < s_max - tol else s_max - S <= tol
+    zero = None if oscillator or hi < s_max - ztol else s_max - S <= ztol
     if lo < s_min - tol:
         below = target < -tol if zero is None else ~zero & (target < -tol)
         if below.any():

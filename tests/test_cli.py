@@ -168,3 +168,102 @@ def test_python_dash_m_and_no_traceback(tmp_path):
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.startswith("error: ")
+
+
+# -- command-line niceties ------------------------------------------------------------------
+
+
+def test_version(capsys):
+    from symthermo import __version__
+
+    code, out, err = run(["--version"], capsys)
+    assert code == 0 and out.strip() == f"symthermo {__version__}" and err == ""
+
+
+def _subcommands():
+    import argparse
+
+    from symthermo.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return parser, sub.choices
+
+
+def test_every_option_of_every_subcommand_has_a_one_line_help(capsys):
+    parser, commands = _subcommands()
+    assert set(commands) >= {"models", "derive", "reference", "ledger", "verify", "reproduce",
+                             "plot"}
+    for name, sub in [("", parser)] + sorted(commands.items()):
+        for action in sub._actions:
+            if action.dest == "help":
+                continue
+            assert action.help and action.help.strip(), f"{name}: {action.dest} has no help"
+        code, out, err = run(([name] if name else []) + ["--help"], capsys)
+        assert code == 0 and err == ""
+        for action in sub._actions:
+            if action.option_strings:
+                flag = action.option_strings[0]  # "-h, --help" is one entry
+                lines = [ln for ln in out.splitlines() if ln.strip().startswith(flag)]
+                assert lines, f"{name} --help does not list {flag}"
+
+
+def test_new_options_are_in_the_contract():
+    text = (Path(__file__).resolve().parent.parent / "CONTRACT.md").read_text()
+    for option in ("--version", "--quiet", "--force", "--no-figures", "--dpi", "--format png"):
+        assert option in text, option
+
+
+def _advertised_cases():
+    import itertools
+
+    from symthermo.catalogue import catalogue
+
+    for entry in catalogue():
+        choices = [[f"{p['name']}={c}" for c in p["choices"]] for p in entry["parameters"]
+                   if "choices" in p]
+        for combo in itertools.product(*choices):
+            yield entry["model"], combo
+
+
+@pytest.mark.parametrize("model, params", list(_advertised_cases()))
+def test_every_value_symthermo_models_advertises_is_accepted_by_reference(capsys, model,
+                                                                          params):
+    args = ["reference", model, "--times", "0,1", "--float64"]
+    for p in params:
+        args += ["--param", p]
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    payload = json.loads(out)
+    assert len(payload["rows"]) == 2
+    for p in params:
+        name, value = p.split("=")
+        assert payload["params"][name] == value
+
+
+def test_verify_quiet_and_non_terminal_draw_no_progress(capsys):
+    from symthermo.progress import on_terminal, progress_bar
+
+    assert not on_terminal()  # pytest captures stderr: not a terminal
+    with progress_bar(5, "x") as bar:
+        bar.update(5)
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_is_drawn_on_a_terminal(monkeypatch):
+    from symthermo.progress import progress_bar
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    fake = Tty()
+    monkeypatch.setattr(sys, "stderr", fake)
+    with progress_bar(4, "verify", unit="check") as bar:
+        bar.update(4)
+    assert "verify" in fake.getvalue() and "/4" in fake.getvalue()  # the bar was drawn
+    fake2 = Tty()
+    monkeypatch.setattr(sys, "stderr", fake2)
+    with progress_bar(4, "verify", quiet=True) as bar:
+        bar.update(4)
+    assert fake2.getvalue() == ""

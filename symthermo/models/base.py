@@ -44,8 +44,9 @@ from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
-                       _thermal_mean_array, _thermal_moments)
-from ..ergotropy import passive_energy
+                       _thermal_mean_array, _thermal_mean_of_spectrum)
+from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
+                         exergy_rounding_bound, passive_energy)
 
 __all__ = [
     "T",
@@ -639,7 +640,11 @@ def _local_columns(info: _LocalInfo, d, n):
             spectrum = list(np.sort(np.stack(spectrum), axis=0))
     lowest = _lowest(spectrum[0])
     if lowest < 0:
-        raise ValueError("math domain error: a negative eigenvalue in a spectrum")
+        # rounding noise about an exact 0 (within the float64 tolerance) is 0; more
+        # negative, the model's closed forms are wrong
+        _check_spectrum_floor(lowest)
+        spectrum = [np.maximum(lam, 0.0) for lam in spectrum]
+        lowest = 0.0
     levels = info.levels
     ground = info.ground
     E = _array(d["E"], n)
@@ -655,14 +660,22 @@ def _local_columns(info: _LocalInfo, d, n):
     beta = d.get("beta")
     if beta is None:
         if info.two_level:
-            # ln(hi/lo)/gap; hi >= 1/2 > 0, so lo = 0 gives hi/0 = inf and beta = inf
-            beta = np.log(spectrum[1] / spectrum[0]) / info.gaps[1]
+            # ln(hi/lo)/gap as thermal._log_ratio computes it; hi >= 1/2 > 0, so lo = 0
+            # gives ln hi - ln 0 = inf and beta = inf
+            lo, hi = spectrum
+            beta = np.where(hi <= 2 * lo, np.log1p((hi - lo) / lo),
+                            np.log(hi) - np.log(lo)) / info.gaps[1]
         else:
             beta = _beta_for_entropy_array(levels, S)
     else:
         beta = _array(beta, n)
     eth = d.get("Eth")
-    if eth is None:
+    if eth is None and info.two_level:
+        # the thermal state with the spectrum's entropy has the spectrum's populations
+        # (_thermal_mean_of_spectrum): gap lo / (lo + hi), 0 at lo = 0
+        lo, hi = spectrum
+        thermal_above = info.gaps[1] * (lo / (lo + hi))
+    elif eth is None:
         thermal_above = _thermal_mean_array(levels, beta)
     else:
         eth = _array(eth, n)
@@ -673,15 +686,27 @@ def _local_columns(info: _LocalInfo, d, n):
             passive = lam * gap if passive is None else passive + lam * gap
     if passive is None:
         passive = 0.0
+    count = len(spectrum)
+    spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
     return {
         "E": E,
         "S": S,
         "beta": beta,
         "Eth": ground + thermal_above if ground != 0 else thermal_above,
-        "ergotropy": above - passive,
-        "exergy": above - thermal_above,
+        "ergotropy": clip_rounding(above - passive, ergotropy_rounding_bound(
+            count, above, passive, 0.0, ground)),
+        "exergy": clip_rounding(above - thermal_above, exergy_rounding_bound(
+            count, above, thermal_above, beta, S, spread, 0.0, ground)),
         "spectrum": spectrum,
     }
+
+
+def _check_spectrum_floor(lowest):
+    """A computed spectrum may dip below 0 by rounding (within the float64 tolerance)."""
+    if lowest < -FLOAT64.tolerance:
+        from ..errors import InternalStateError
+
+        raise InternalStateError(f"a computed spectrum has the negative eigenvalue {lowest}")
 
 
 def _zero(lib):
@@ -711,23 +736,37 @@ def _to_lib(lib, x):
 
 def _local_from_data(sub: Subsystem, d, lib):
     spectrum = sorted(d["spectrum"])
+    if lib is FLOAT64 and spectrum and spectrum[0] < 0:
+        _check_spectrum_floor(spectrum[0])
+        spectrum = [max(x, 0.0) for x in spectrum]
     above = d["E"] - sub.ground
     beta = d.get("beta")
     if beta is None:
         beta = _beta_of_spectrum(lib, sub.levels, spectrum)
     thermal_above = d.get("Eth")
     if thermal_above is None:
-        thermal_above, _, _ = _thermal_moments(lib, sub.levels, beta)
+        thermal_above = _thermal_mean_of_spectrum(lib, sub.levels, spectrum, beta)
     else:
         thermal_above = thermal_above - sub.ground
     passive = passive_energy(lib, sub.levels, spectrum)
+    entropy = entropy_of_spectrum(lib, spectrum)
+    ergotropy = definitions.ergotropy(above, passive)
+    exergy = definitions.exergy(above, thermal_above)
+    if lib is FLOAT64:
+        count = len(spectrum)
+        ground = float(sub.ground)
+        ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
+            count, above, passive, 0.0, ground))
+        exergy = clip_rounding(exergy, exergy_rounding_bound(
+            count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
+            0.0, ground))
     return {
         "E": d["E"],
-        "S": entropy_of_spectrum(lib, spectrum),
+        "S": entropy,
         "beta": beta,
         "Eth": sub.ground + thermal_above,
-        "ergotropy": definitions.ergotropy(above, passive),
-        "exergy": definitions.exergy(above, thermal_above),
+        "ergotropy": ergotropy,
+        "exergy": exergy,
     }
 
 

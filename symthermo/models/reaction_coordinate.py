@@ -296,10 +296,13 @@ class ReactionCoordinate(Model):
                   latex=r"\lambda"),
         Parameter("kappa", "0.008", "damping rate of the mode (Lindblad operator a)",
                   latex=r"\kappa"),
-        Parameter("state_A", "excited", "initial qubit state (excited, ground or mixed)",
-                  choices=("excited", "ground", "plus", "mixed")),
-        Parameter("state_B", "vacuum", "initial mode state (vacuum only)",
-                  choices=("vacuum", "coherent")),
+        # plus (coherence between the 0- and 1-excitation sectors) and a coherent mode
+        # (every excitation sector) are outside the one-excitation closed form: not offered
+        Parameter("state_A", "excited", "initial qubit state (excited, ground or mixed; "
+                  "plus is outside the one-excitation closed form)",
+                  choices=("excited", "ground", "mixed")),
+        Parameter("state_B", "vacuum", "initial mode state (vacuum only, SL26 App. C)",
+                  choices=("vacuum",)),
     )
     extra_keys = {}
     #: quarter, half and full vacuum-Rabi periods: the time scale of Figs. 9, 12, 13
@@ -307,13 +310,6 @@ class ReactionCoordinate(Model):
     paper_times = ("pi/(2*lam)", "pi/lam", "2*pi/lam")
 
     def check_parameters(self, p):
-        if p["state_A"] == "plus":
-            raise ValueError("state_A=plus is not supported by reaction-coordinate: its coherence "
-                             "between the 0- and 1-excitation sectors is outside the closed form; "
-                             "use excited, ground or mixed")
-        if p["state_B"] != "vacuum":
-            raise ValueError(f"state_B={p['state_B']} is not supported by reaction-coordinate: "
-                             "the mode starts in its vacuum (SL26 App. C)")
         for name in ("omega", "omega_rc"):
             v = p[name]
             if v.is_number and not v.is_positive:

@@ -37,8 +37,9 @@ def _papers(paper):
     return (paper,)
 
 
-def _run(paper, equations=None):
-    """(checks, failures, seconds per check id) for ``paper`` ("EL23", "SL26" or "all")."""
+def _run(paper, equations=None, on_check=None):
+    """(checks, failures, seconds per check id) for ``paper`` ("EL23", "SL26" or "all");
+    ``on_check(check)`` is called after each check (progress bars)."""
     from ..papers import EL23, SL26
     from ..precision import working_precision
     from . import el23, sl26  # noqa: F401 - registers the checks
@@ -75,6 +76,8 @@ def _run(paper, equations=None):
                     check["witness"] = result.witness
                 assert tuple(k for k in check if k != "witness") == FIELDS
                 checks.append(check)
+                if on_check is not None:
+                    on_check(check)
     return checks, failures, seconds
 
 
@@ -91,21 +94,23 @@ def _latex(derived):
     return latex(derived)
 
 
-def run_checks(paper="all", *, equations=None):
+def run_checks(paper="all", *, equations=None, on_check=None):
     """The checks of ``paper`` (``"EL23"``, ``"SL26"`` or ``"all"``) as the contract's dicts.
 
-    ``equations`` restricts to some labels (``["5", "S23"]``).
+    ``equations`` restricts to some labels (``["5", "S23"]``); ``on_check(check)``
+    is called after each check.
     """
-    return _run(paper, equations)[0]
+    return _run(paper, equations, on_check)[0]
 
 
-def verify_output(paper="all", fmt="text"):
+def verify_output(paper="all", fmt="text", *, on_check=None):
     """(text, failed): the rendering of ``symthermo verify`` and the number of
-    verify's own cross-checks that failed (0 unless symthermo disagrees with itself)."""
+    verify's own cross-checks that failed (0 unless symthermo disagrees with itself);
+    ``on_check(check)`` is called after each check."""
     if fmt not in ("text", "json"):
         raise ValueError(f"unknown format {fmt!r}; expected text or json")
     start = time.perf_counter()
-    checks, failures, _ = _run(paper)
+    checks, failures, _ = _run(paper, on_check=on_check)
     elapsed = time.perf_counter() - start
     text = render_json(checks) if fmt == "json" else render_text(checks, failures=failures,
                                                                    seconds=elapsed)
