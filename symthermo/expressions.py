@@ -350,7 +350,12 @@ def to_sympy(value):
         return sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, ExactComplex):
         return to_sympy(value.re) + sympy.I * to_sympy(value.im)
-    return sympy.sympify(value) if not isinstance(value, sympy.Basic) else value
+    if isinstance(value, sympy.Basic):
+        return value
+    if not isinstance(value, (Integral, float, complex)) or isinstance(value, bool):
+        # never sympify text (it evaluates Python): text goes through parse_expression
+        raise TypeError(f"expected a number, got {value!r:.60} of type {type(value).__name__}")
+    return sympy.sympify(value)
 
 
 def to_float(value, *, what="number", text=None, label=None):
@@ -685,6 +690,10 @@ class _Reader:
                 return value
             if isinstance(value, Integral) and not isinstance(value, bool):
                 return Fraction(int(value))
+            if isinstance(value, float):
+                if not math.isfinite(value):
+                    raise self.fail(f"{name} = {value!r} is not a finite number")
+                return Fraction(repr(value))  # its shortest decimal, as times read floats
             if _is_sympy(value) and getattr(value, "is_Rational", False):
                 return Fraction(int(value.p), int(value.q))
             if exact:

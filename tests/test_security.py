@@ -423,6 +423,13 @@ class TestGrammar:
         assert parse_expression(" 4 ") == 4
         assert parse_expression("9" * MAX_DIGITS) == int("9" * MAX_DIGITS)
 
+    def test_bound_names_are_values_never_text(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(ValueError, match="cannot be evaluated"):
+            parse_expression("2*g", {"g": 'open("pwned", "w")'})
+        assert list(tmp_path.iterdir()) == []
+        assert parse_expression("2*g", {"g": 0.1}) == Fraction(1, 5)  # a float by its decimal
+
     def test_limits_are_stated_in_the_message(self):
         for text, limit in [("10**10001", "10000"), ("factorial(1001)", "1000"),
                             ("exp(1000001)", "1000000"), ("9" * (MAX_DIGITS + 1), str(MAX_DIGITS)),
