@@ -350,7 +350,7 @@ class TestMessages:
         (["reference", "refrigerator", "--param", "g=-2", "--times", "1"], "'-2'"),
         (["reference", "refrigerator", "--param", "g=omega_B", "--param", "omega_B=g",
           "--times", "1"], "g, omega_B"),
-        (["reference", "refrigerator", "--param", "g=2**omega_A", "--param", "omega_A=1e4000",
+        (["reference", "refrigerator", "--param", "g=2**omega_A", "--param", "omega_A=1e300",
           "--times", "1"], "exponent"),
         (["reference", "refrigerator", "--param", "g=1e-200", "--times", "1", "--float64"],
          "parameter g = 1e-200 is outside float64's working range"),
@@ -360,6 +360,14 @@ class TestMessages:
         assert code == 2 and out == "" and err.startswith("error: ") and err.count("\n") == 1
         assert named in err, err
         assert elapsed < SECONDS
+
+    def test_parameters_that_would_stall_sympy_are_refused(self, scratch, capsys):
+        for value, named in [("10**4000", "exact number of 13288 bits exceeds the limit 1024"),
+                             ("cos(pi/120)", "operations (as SymPy evaluates it) exceed")]:
+            code, out, err, elapsed = _run(["reference", "refrigerator", "--param",
+                                            f"g={value}", "--times", "1"], capsys)
+            assert code == 2 and named in err and value in err, err
+            assert elapsed < SECONDS
 
     @pytest.mark.parametrize("entry, float64, named", [
         ("1e400", True, "subsystems.A.H[1][1] '1e400' is too large for float64"),

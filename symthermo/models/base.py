@@ -184,7 +184,27 @@ def _value(p, raw, names):
     expr = to_sympy(parse_expression(text, names, what=f"parameter {p.name}"))
     if expr.is_number and (expr.is_real is False or expr.is_negative):
         raise ValueError(f"{p.name} must be a non-negative real number, got {text!r}")
+    _check_size(p.name, text, expr)
     return expr
+
+
+#: a parameter enters every closed form, where SymPy simplifies, factors and takes roots:
+#: its exact numbers have at most this many bits, its expression at most this many operations
+#: (omega_A=10**4000 or g=cos(pi/120), 223 operations as radicals, took minutes)
+MAX_PARAMETER_BITS = 1024
+MAX_PARAMETER_OPS = 24
+
+
+def _check_size(name, text, expr):
+    bits = max((max(abs(q.p).bit_length(), q.q.bit_length()) for q in expr.atoms(sympy.Rational)),
+               default=0)
+    if bits > MAX_PARAMETER_BITS:
+        raise ValueError(f"parameter {name} {text!r:.80}: an exact number of {bits} bits exceeds "
+                         f"the limit {MAX_PARAMETER_BITS} for parameters")
+    ops = sympy.count_ops(expr)
+    if ops > MAX_PARAMETER_OPS:
+        raise ValueError(f"parameter {name} {text!r:.80}: {ops} operations (as SymPy evaluates "
+                         f"it) exceed the limit {MAX_PARAMETER_OPS} for parameters")
 
 
 class Model:
