@@ -67,6 +67,13 @@ def build_parser():
     p.add_argument("--method", choices=("closed-form", "propagator"), default="closed-form",
                    help="closed forms (default) or the independent propagator")
     _add_precision(p)
+    p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
+                   help="certified digits from ball arithmetic (default: every printed digit "
+                        "proven, one evaluation per precision) or mpmath (two agreeing "
+                        "precisions); the propagator uses mpmath")
+    p.add_argument("--errors", action="store_true",
+                   help="CSV: add err_KEY columns, the proven bound of |printed - exact| "
+                        "(JSON rows always carry \"err\" with balls)")
 
     p = sub.add_parser("ledger", help="the same quantities for a system described in JSON")
     p.add_argument("system", metavar="SYSTEM.json",
@@ -128,8 +135,9 @@ def _run(args):
 
         payload = reference_payload(get_model(args.model), args.param, args.times,
                                     dps=_dps(args), float64=args.float64,
-                                    convention=args.convention, method=args.method)
-        out.write(render(payload, args.format))
+                                    convention=args.convention, method=args.method,
+                                    number_system=args.number_system)
+        out.write(render(payload, args.format, errors=args.errors))
     elif args.command == "ledger":
         from .ledger import load_system
         from .tables import ledger_payload, render

@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 from .numbers import number_system
+from .precision import precision_held  # each function takes turns with other threads on mpmath
 
 __all__ = ["state_derivative", "effective_hamiltonians", "standard_rates", "mca_rates"]
 
@@ -40,6 +41,7 @@ def _commutator(lib, A, B):
     return lib.matmul(A, B) - lib.matmul(B, A)
 
 
+@precision_held()
 def state_derivative(rho, H, lindblad=(), *, lib=None):
     """d rho/dt = -i[H, rho] + sum_k rate_k (L rho L^dag - {L^dag L, rho}/2)."""
     lib = lib or _lib(rho, H)
@@ -71,6 +73,7 @@ def _embed(lib, op, position, dims):
     return lib.kron_all(factors)
 
 
+@precision_held()
 def effective_hamiltonians(rho_A, rho_B, H_A, H_B, V, *, lib=None):
     """(H_A^eff, H_B^eff) = (H_A + Tr_B[(1 x rho_B) V], H_B + Tr_A[(rho_A x 1) V])."""
     lib = lib or _lib(rho_A, V)
@@ -82,6 +85,7 @@ def effective_hamiltonians(rho_A, rho_B, H_A, H_B, V, *, lib=None):
     return H_A + drive_A, H_B + drive_B
 
 
+@precision_held()
 def standard_rates(rho, H_A, H_B, V, lindblad=(), *, lib=None):
     """Standard framework for A driven by H_A^eff: dW^st/dt, dQ^st/dt and U^st (SL26 Eqs. 17-19)."""
     lib = lib or _lib(rho, V)
@@ -100,6 +104,7 @@ def standard_rates(rho, H_A, H_B, V, lindblad=(), *, lib=None):
     }
 
 
+@precision_held()
 def mca_rates(rho, H_A, H_B, V, *, lib=None):
     """MCA work rate and correlation-energy flux of A and B (SL26 Eqs. 22-24)."""
     lib = lib or _lib(rho, V)

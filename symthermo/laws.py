@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .local import Subsystem, beta_times_heat, relative_entropy_to_thermal, thermal_relative_entropy
 from .numbers import FLOAT64, NumberSystem, number_system
+from .precision import precision_held  # each function takes turns with other threads on mpmath
 
 __all__ = [
     "Balance",
@@ -70,6 +71,7 @@ class Snapshot:
         return self.values[key]
 
 
+@precision_held()
 def snapshot(rho, H, *, lib=None, system=None):
     """A :class:`Snapshot` of rho under H (float64 unless lib says otherwise)."""
     if lib is None:
@@ -88,6 +90,7 @@ def _distance(s0: Snapshot, st: Snapshot):
     return thermal_relative_entropy(s0.system, st["beta"], s0["beta"])
 
 
+@precision_held()
 def entropy_production(j0: Snapshot, jt: Snapshot, others, *, mutual_information):
     """sigma_j = Delta S_j + sum_{i != j} beta_i(0) Q_i = I_tot + sum_{i != j} D(w_i(t)||w_i(0))
     (EL23 Eq. 5 for two systems, S37 for N); ``others`` is a list of (snapshot at 0, at t)."""
@@ -100,6 +103,7 @@ def entropy_production(j0: Snapshot, jt: Snapshot, others, *, mutual_information
     return Balance("sigma", lhs, rhs)
 
 
+@precision_held()
 def clausius(pairs, *, mutual_information):
     """sum_i beta_i(0) Q_i = I_tot + sum_i D(w_i(t)||w_i(0)) >= 0 (EL23 Eqs. 11, 15, S38)."""
     lib = pairs[0][0].lib
@@ -110,6 +114,7 @@ def clausius(pairs, *, mutual_information):
     return Balance("clausius", lhs, rhs)
 
 
+@precision_held()
 def entropy_heat_identity(s0: Snapshot, st: Snapshot):
     """Delta S = -D(w(t)||w(0)) + beta(0) Q, valid for any system (EL23 S19)."""
     lib = s0.lib
@@ -117,6 +122,7 @@ def entropy_heat_identity(s0: Snapshot, st: Snapshot):
                    beta_times_heat(lib, s0["beta"], _heat(s0, st)) - _distance(s0, st))
 
 
+@precision_held()
 def correlated_clausius(pairs, *, mutual_information_0, mutual_information_t):
     """For a correlated initial state: sum_i beta_i(0) Q_i = Delta I_tot + sum_i D(...) >= Delta I_tot.
 
@@ -127,6 +133,7 @@ def correlated_clausius(pairs, *, mutual_information_0, mutual_information_t):
     return Balance("correlated-clausius", b.lhs, b.rhs)
 
 
+@precision_held()
 def integral_clausius(betas, heats, *, mutual_information):
     """int_0^t sum_j beta_j(t') dQ_j(t') (trapezoid over the samples) vs I_tot(t) (EL23 Eq. 17).
 
@@ -143,6 +150,7 @@ def integral_clausius(betas, heats, *, mutual_information):
     return Balance("integral-clausius", total, mutual_information)
 
 
+@precision_held()
 def esposito_entropy_production(a0: Snapshot, at: Snapshot, b_thermal: Snapshot, bt: Snapshot, *,
                                 beta, mutual_information):
     """sigma_0 = Delta S_A + beta Delta E_B = I_AB + D(rho_B(t) || w_B(beta)) (EL23 Eq. 1),
@@ -153,6 +161,7 @@ def esposito_entropy_production(a0: Snapshot, at: Snapshot, b_thermal: Snapshot,
     return Balance("sigma0", lhs, mutual_information + d)
 
 
+@precision_held()
 def ergotropy_entropy_production(a0: Snapshot, at: Snapshot, b0: Snapshot, bt: Snapshot, *,
                                  mutual_information):
     """sigma_erg = Delta S_A + beta_B(0)(Delta E_B - Delta ergotropy_B)
@@ -171,6 +180,7 @@ def ergotropy_entropy_production(a0: Snapshot, at: Snapshot, b0: Snapshot, bt: S
     return Balance("sigma_erg", lhs, mutual_information + d_passive(bt) - d_passive(b0))
 
 
+@precision_held()
 def preparation_work(rho, H, beta, *, lib=None):
     """W_beta = (1/beta) D[rho || w_beta] (EL23 S10): the least work to prepare rho from a bath at beta.
 

@@ -25,17 +25,19 @@ import json
 from dataclasses import dataclass, field
 
 import mpmath
+import numpy as np
 
 from .entropy import entropy_of_spectrum
 from .expressions import ExpressionError, shorten
 from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
-from .precision import check_dps, stable
-from .states import check_density_matrix, computed_tolerance, density_spectrum
+from .precision import check_dps, precision_held, stable
+from .states import check_density_matrix, computed_tolerance, density_spectrum, input_tolerance
+from .thermal import Oscillator
 
 __all__ = ["System", "load_system", "ledger", "ledger_keys", "ledger_rows", "trajectory_rows",
-           "identity_sides"]
+           "identity_sides", "fock_leak_bound"]
 
 
 @dataclass(frozen=True)
@@ -63,26 +65,85 @@ def _as_matrix_data(obj):
     return obj
 
 
+def _vector_data(data):
+    """A ket (or bra) as a list of its entries, or None if ``data`` is a square matrix."""
+    if isinstance(data, np.ndarray):
+        if data.ndim == 1:
+            return list(data)
+        if data.ndim == 2 and 1 in data.shape and data.shape != (1, 1):
+            return list(data.reshape(-1))
+        return None
+    if isinstance(data, mpmath.matrix):
+        if (data.rows == 1) != (data.cols == 1):
+            return [data[k] for k in range(max(data.rows, data.cols))]
+        return None
+    if hasattr(data, "shape") and hasattr(data, "tolist") and len(data.shape) == 2:  # SymPy
+        if (data.shape[0] == 1) != (data.shape[1] == 1):
+            return list(data)
+        return None
+    if isinstance(data, (list, tuple)) and data:
+        if not any(isinstance(v, (list, tuple, np.ndarray)) for v in data):
+            return list(data)
+        if len(data) > 1 and all(isinstance(v, (list, tuple)) and len(v) == 1 for v in data):
+            return [v[0] for v in data]  # a column [[a], [b], ...]
+        if len(data) == 1 and isinstance(data[0], (list, tuple)) and len(data[0]) > 1:
+            return list(data[0])  # a row [[a, b, ...]]
+    return None
+
+
+def _state_matrix(obj, lib, *, name, dim=None):
+    """A density matrix from a density matrix or a ket (as the pure state |psi><psi|)."""
+    data = _as_matrix_data(obj)
+    vector = _vector_data(data)
+    if vector is None:
+        return check_density_matrix(data, name=name, lib=lib, dim=dim)
+    raw = data.reshape(-1, 1) if isinstance(data, np.ndarray) else [[v] for v in vector]
+    # checked at the precision the ket was given in; |psi><psi| doubles its rounding
+    tolerance = 2 * input_tolerance(raw, lib)
+    column = lib.as_matrix(raw)
+    return check_density_matrix(lib.projector(lib.column(column, 0)), name=name, lib=lib, dim=dim,
+                                tolerance=tolerance)
+
+
+def _state_size(obj):
+    data = _as_matrix_data(obj)
+    vector = _vector_data(data)
+    if vector is not None:
+        return len(vector)
+    if isinstance(data, mpmath.matrix):
+        return data.rows
+    return len(data)
+
+
 def _validated(system: System, lib):
     if not system.subsystems:
         raise ValueError("a system needs at least one subsystem")
-    subs, dims, rhos = {}, [], []
+    subs, dims, rhos, local_matrices = {}, [], [], []
     for name, (H, rho0) in system.subsystems.items():
-        sub = Subsystem.of(_as_matrix_data(H), lib)
-        if sub.dimension is None:
-            raise ValueError(f"subsystem {name}: the ledger needs finite matrices, not an oscillator")
-        rho = check_density_matrix(_as_matrix_data(rho0), name=f"rho0 of {name}", lib=lib,
-                                   dim=sub.dimension)
+        if isinstance(H, Oscillator):
+            # analytic thermal functions; the propagator works in the Fock space of rho0
+            levels = _state_size(rho0)
+            if levels < 2:
+                raise ValueError(f"subsystem {name}: an oscillator needs at least 2 Fock levels, "
+                                 f"got a state of dimension {levels}")
+            sub = Subsystem.of(H, lib)
+            h_matrix = lib.diag([sub.levels.offset + sub.levels.omega * k for k in range(levels)])
+            dim = levels
+        else:
+            sub = Subsystem.of(_as_matrix_data(H), lib)
+            h_matrix, dim = sub.H, sub.dimension
+        rho = _state_matrix(rho0, lib, name=f"rho0 of {name}", dim=dim)
         subs[name] = sub
-        dims.append(sub.dimension)
+        dims.append(dim)
         rhos.append(rho)
+        local_matrices.append(h_matrix)
     total = 1
     for d in dims:
         total *= d
     H_total = lib.zeros(total)
-    for k, sub in enumerate(subs.values()):
+    for k, h_matrix in enumerate(local_matrices):
         factors = [lib.eye(d) for d in dims]
-        factors[k] = sub.H
+        factors[k] = h_matrix
         H_total = H_total + lib.kron_all(factors)
     if system.coupling is not None:
         V = lib.as_matrix(_as_matrix_data(system.coupling))
@@ -106,8 +167,7 @@ def _validated(system: System, lib):
             raise ValueError(f"lindblad rate {k} must be a non-negative real number, got {rate!r}")
         lindblad.append((r, L))
     if system.initial_state is not None:
-        rho0 = check_density_matrix(_as_matrix_data(system.initial_state), name="initial state",
-                                    lib=lib, dim=total)
+        rho0 = _state_matrix(system.initial_state, lib, name="initial state", dim=total)
     else:
         rho0 = lib.kron_all(rhos)
     return subs, dims, H_total, V, lindblad, rho0
@@ -140,11 +200,65 @@ def _times(lib, times):
 
 
 def ledger_rows(system: System, times, *, lib, convention="received"):
-    """Rows of raw numbers (no rounding) in ``lib``; the working precision is the caller's."""
+    """Rows of raw numbers (no rounding) in ``lib``; the working precision is the caller's.
+
+    An oscillator subsystem whose top Fock level holds more than
+    :func:`fock_leak_bound` at a requested time is refused (ValueError naming
+    it, its level count and the weight); the largest such weight of each
+    oscillator is in every row's ``_internal["fock_leak"]``.
+    """
     check_convention(convention)
     subs, dims, H_total, V, lindblad, rho0 = _validated(system, lib)
-    return trajectory_rows(subs, dims, H_total, V, rho0, times, lib=lib, lindblad=lindblad,
-                           convention=convention)
+    leaks = {n: 0.0 for n, sub in subs.items() if isinstance(sub.levels, Oscillator)}
+    bound = fock_leak_bound(lib)
+
+    def leak_check(name, reduced, t):
+        if name not in leaks:
+            return
+        n = lib.size(reduced)
+        weight = lib.real(reduced[n - 1, n - 1])
+        leaks[name] = max(leaks[name], float(weight))
+        if weight > bound:
+            raise ValueError(
+                f"subsystem {name}: the top of its {n} Fock levels holds population "
+                f"{float(weight):.3g} at t = {_show_time(t)}, above {float(bound):.1g} "
+                f"({_bound_reason(lib)}); increase levels")
+
+    rows = trajectory_rows(subs, dims, H_total, V, rho0, times, lib=lib, lindblad=lindblad,
+                           convention=convention, leak_check=leak_check)
+    for row in rows:
+        row["_internal"]["fock_leak"] = leaks
+    return rows
+
+
+def fock_leak_bound(lib):
+    """The top-Fock-level population an oscillator may reach: 10^-dps, or 1e-12 in float64.
+
+    ``dps`` is the digits asked of the enclosing
+    :func:`~symthermo.precision.working_precision` block (the working
+    precision without its guard digits when called outside one).
+    """
+    if lib is FLOAT64:
+        return 1e-12
+    from .precision import GUARD_DIGITS, requested_digits
+
+    digits = requested_digits() or max(1, mpmath.mp.dps - GUARD_DIGITS)
+    return mpmath.mpf(10) ** -digits
+
+
+def _bound_reason(lib):
+    if lib is FLOAT64:
+        return "the float64 bound"
+    from .precision import requested_digits
+
+    return f"10^-dps at dps {requested_digits() or mpmath.mp.dps}"
+
+
+def _show_time(t):
+    try:
+        return mpmath.nstr(t, 6)
+    except (TypeError, ValueError):  # pragma: no cover
+        return str(t)
 
 
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
@@ -153,7 +267,7 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
 
     ``subs`` maps names to :class:`~symthermo.local.Subsystem` (in tensor
     order, dimensions ``dims``); ``V`` is the coupling whose mean is E_int.
-    ``leak_check(name, reduced_state)`` may raise when a truncated Fock space
+    ``leak_check(name, reduced_state, t)`` may raise when a truncated Fock space
     holds population at its edge.
     """
     from .propagator import evolve
@@ -177,11 +291,12 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     for t, rho in zip(ts, states):
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
         row = {"t": t}
-        qt = {}
+        qt, reduced_states = {}, {}
         for k, n in enumerate(names):
             reduced = lib.partial_trace(rho, dims, [k]) if len(names) > 1 else rho
             if leak_check is not None:
-                leak_check(n, reduced)
+                leak_check(n, reduced, t)
+            reduced_states[n] = reduced
             qt[n] = subs[n].quantities(reduced, name=f"rho_{n}(t={t})", check=False,
                                        tolerance=bound)
             for key in LOCAL_KEYS:
@@ -200,7 +315,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                     row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
                         (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in names if m != n), lib.zero)
-        row["_internal"] = {"q0": q0, "qt": qt, "subsystems": subs, "I_tot0": i_tot0}
+        row["_internal"] = {"q0": q0, "qt": qt, "subsystems": subs, "I_tot0": i_tot0,
+                            "reduced": reduced_states}
         rows.append(row)
     return rows
 
@@ -232,42 +348,146 @@ def identity_sides(row):
     return out
 
 
-def ledger(subsystems, times, *, coupling=None, lindblad=(), initial_state=None, dps=None,
-           convention="received"):
-    """The ledger rows of a system at the given times.
+@precision_held()
+def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial_state=None,
+           dps=None, convention="received", states=None):
+    """The thermodynamic ledger of a system at the given times.
 
     Parameters
     ----------
     subsystems : dict
-        name -> (H, rho0), matrices as numpy arrays, mpmath matrices, SymPy
-        matrices, QuTiP ``Qobj`` or nested lists of numbers/strings.
+        name -> (H, rho0), in tensor order.  H is a matrix (numpy array,
+        mpmath or SymPy matrix, QuTiP ``Qobj``, nested lists of numbers or
+        strings such as ``"1/3"``) or an :class:`~symthermo.thermal.Oscillator`:
+        its beta and thermal energy then use the analytic infinite-dimensional
+        functions while the propagator works in the Fock space of rho0
+        (levels 0 .. n-1, n the dimension of rho0); a run whose top level
+        gets more population than 10^-dps (1e-12 in float64) is refused.
+        rho0 is a density matrix or a ket (a vector, an n x 1 matrix or a
+        ket ``Qobj``: the pure state |psi><psi|).
     times : sequence of real numbers (or strings at ``dps``)
     coupling : matrix, optional
         Interaction on the tensor product, subsystems in the order given.
-    lindblad : sequence of (rate, operator), optional
-    initial_state : matrix, optional
+    lindblad : sequence, optional
+        Lindblad terms, each a pair ``(rate, L)`` or a bare operator (a
+        ``Qobj`` or array) with its rate folded in: rate * D[L] = D[sqrt(rate) L].
+    c_ops : sequence of operators, optional
+        QuTiP's form, as ``qutip.mesolve`` takes it: collapse operators with
+        the rates folded in (``sqrt(gamma) * a``).  Added to ``lindblad``.
+    initial_state : matrix or ket, optional
         A joint (possibly correlated) initial state replacing the product of the rho0.
     dps : int, optional
         Digits: mpmath with every returned digit certified; float64 when omitted.
     convention : {"received", "provided"}
+    states : {None, "matrix", "qobj"}
+        Also return the reduced states (``result.states[name]``, one per
+        time), as matrices of the number system or as ``qutip.Qobj``.
 
     Returns
     -------
-    list of dict
-        One row per time, keys as :func:`ledger_keys`.
+    LedgerResult
+        One array per key (``result.E_A``, ``result["E_A"]``, ``result.times``)
+        and the rows (``result.rows``; ``result[k]`` is the row at the k-th
+        time, as the list this function used to return).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symthermo.ledger import ledger
+    >>> from symthermo.thermal import Oscillator
+    >>> sm = np.array([[0, 1], [0, 0]])                   # |g><e|, levels (g, e)
+    >>> a = np.diag(np.sqrt(np.arange(1, 12)), 1)          # 12 Fock levels
+    >>> V = 0.05 * (np.kron(sm.T, a) + np.kron(sm, a.T))   # Jaynes-Cummings coupling
+    >>> r = ledger({"A": (np.diag([0.0, 1.0]), [0, 1]),      # qubit, excited (a ket)
+    ...             "B": (Oscillator(1), np.eye(12)[0])},     # oscillator, vacuum
+    ...            [0.0, np.pi / 0.1], coupling=V)
+    >>> np.round(r.E_B, 10) + 0.0                           # one photon after a pi pulse
+    array([0., 1.])
+    >>> round(float(r.beta_B[1]), 12), r.fock_leak["B"] < 1e-20
+    (inf, True)
     """
     check_convention(convention)
-    system = System(dict(subsystems), coupling, tuple(lindblad), initial_state)
-    if dps is None and number_system(*[m for pair in subsystems.values() for m in pair]) is FLOAT64:
-        rows = ledger_rows(system, times, lib=FLOAT64, convention=convention)
+    if states not in (None, False, "matrix", "qobj"):
+        raise ValueError(f"states must be None, 'matrix' or 'qobj', got {states!r}")
+    terms = _lindblad_terms(lindblad, "lindblad") + _lindblad_terms(c_ops or (), "c_ops",
+                                                                      bare_only=True)
+    entries = {}
+    for name, entry in dict(subsystems).items():
+        if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+            raise ValueError(f"subsystem {name}: expected a pair (H, rho0), "
+                             f"got {type(entry).__name__} of length "
+                             f"{len(entry) if hasattr(entry, '__len__') else '?'}")
+        entries[name] = tuple(entry)
+    system = System(entries, coupling, tuple(terms), initial_state)
+    inputs = [m for pair in entries.values() for m in pair if not isinstance(m, Oscillator)]
+    keep_states = states in ("matrix", "qobj")
+    leaks = {}
+
+    def compute(lib):
+        rows = ledger_rows(system, times, lib=lib, convention=convention)
+        if rows:
+            leaks.update(rows[0]["_internal"]["fock_leak"])
+        public = [_public(r) for r in rows]
+        if keep_states:
+            return public, [dict(r["_internal"]["reduced"]) for r in rows]
+        return public, None
+
+    if dps is None and number_system(*inputs) is FLOAT64:
+        rows, reduced = compute(FLOAT64)
+        digits = None
     else:
         digits = check_dps(dps) if dps is not None else mpmath.mp.dps
+        rows, reduced = stable(lambda: compute(MPMATH), digits)
+    names = list(entries)
+    out_states = None
+    if keep_states:
+        out_states = {n: [r[n] for r in reduced] for n in names}
+        if states == "qobj":
+            out_states = {n: [_qobj(m) for m in ms] for n, ms in out_states.items()}
+    from .ledger_result import LedgerResult
 
-        def compute():
-            return [_public(r) for r in ledger_rows(system, times, lib=MPMATH, convention=convention)]
+    return LedgerResult(rows, names=names, keys=ledger_keys(names, unitary=system.unitary),
+                        convention=convention, dps=digits, states=out_states, fock_leak=leaks)
 
-        return stable(compute, digits)
-    return [_public(r) for r in rows]
+
+def _is_operator(obj):
+    return (hasattr(obj, "full") and callable(obj.full)) or isinstance(
+        obj, (np.ndarray, mpmath.matrix)) or type(obj).__module__.startswith("sympy")
+
+
+def _lindblad_terms(terms, where, *, bare_only=False):
+    """(rate, operator) pairs from pairs or bare operators (rate 1, folded in)."""
+    if _is_operator(terms):
+        raise ValueError(f"{where} must be a list of operators, got a single "
+                         f"{type(terms).__name__}; wrap it in a list")
+    out = []
+    for k, term in enumerate(terms):
+        if hasattr(term, "issuper") and (term.issuper or not term.isoper):
+            raise ValueError(f"{where}[{k}]: expected an operator, got a Qobj of type "
+                             f"{term.type!r} (superoperators are not supported; give L)")
+        if _is_operator(term):
+            out.append((1, term))
+        elif not bare_only and isinstance(term, (tuple, list)) and len(term) == 2 and not (
+                isinstance(term[0], (list, tuple))):
+            out.append(tuple(term))
+        elif isinstance(term, (tuple, list)) and term and isinstance(term[0], (list, tuple)):
+            out.append((1, term))  # a matrix as nested lists
+        else:
+            form = "an operator" if bare_only else "a pair (rate, operator) or an operator"
+            raise ValueError(f"{where}[{k}]: expected {form}, got {type(term).__name__} "
+                             f"(time-dependent QuTiP terms are not supported)")
+    return out
+
+
+def _qobj(matrix):
+    try:
+        import qutip
+    except ImportError:
+        raise ValueError("states='qobj' needs qutip (pip install qutip)") from None
+    if isinstance(matrix, mpmath.matrix):
+        matrix = np.array([[complex(matrix[i, j]) for j in range(matrix.cols)]
+                           for i in range(matrix.rows)])
+    return qutip.Qobj(np.asarray(matrix, dtype=complex))
 
 
 def _public(row):
@@ -317,7 +537,7 @@ def load_system(source):
             where = text
             text = _read_text(text)
         try:  # numbers kept as their decimal text, read exactly by the grammar
-            data = json.loads(text, parse_float=str, parse_int=str)
+            data = json.loads(text, parse_float=str, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno} "
                              f"column {exc.colno}") from None
@@ -335,9 +555,13 @@ def load_system(source):
     _check_dimension(where, subs, data.get("lindblad"))
     parsed = {}
     for name, entry in subs.items():
+        if isinstance(entry, dict) and set(entry) == {"oscillator", "rho0"}:
+            parsed[name] = _oscillator_entry(entry, f"subsystems.{name}")
+            continue
         if not isinstance(entry, dict) or set(entry) != {"H", "rho0"}:
             got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise ValueError(f"subsystems.{name}: expected exactly the keys H and rho0, got {got}")
+            raise ValueError(f"subsystems.{name}: expected exactly the keys H and rho0 "
+                             f"(or oscillator and rho0), got {got}")
         parsed[name] = (_matrix(entry["H"], f"subsystems.{name}.H"),
                         _matrix(entry["rho0"], f"subsystems.{name}.rho0"))
     coupling = _matrix(data["coupling"], "coupling") if data.get("coupling") is not None else None
@@ -386,12 +610,24 @@ def _check_rate(rate, where):
         raise ValueError(f"{where}: a rate must be a non-negative real number, got {rate!r}")
 
 
+def _json_int(text):
+    """A JSON integer: an int when short, else its text (the grammar refuses it by name)."""
+    return int(text) if len(text) <= 100 else text
+
+
 def _check_dimension(where, subsystems, lindblad):
     """The joint dimension within the limit, before any entry is read."""
     d = 1
     for entry in subsystems.values():
-        H = entry.get("H") if isinstance(entry, dict) else None
-        d *= len(H) if isinstance(H, list) and H else 1
+        if not isinstance(entry, dict):
+            continue
+        H, spec = entry.get("H"), entry.get("oscillator")
+        levels = spec.get("levels") if isinstance(spec, dict) else None
+        if isinstance(H, list) and H:
+            d *= len(H)
+        elif isinstance(levels, int) and not isinstance(levels, bool) and (
+                2 <= levels <= MAX_OSCILLATOR_LEVELS):  # else _oscillator_entry names it
+            d *= levels
     limit = MAX_DIMENSION_LINDBLAD if lindblad else MAX_DIMENSION
     if d > limit:
         kind = " with Lindblad terms" if lindblad else ""
@@ -407,7 +643,10 @@ def _located_entries(system):
                 yield f"{where}[{i}][{j}]", x
 
     for name, (H, rho0) in system.subsystems.items():
-        yield from matrix(H, f"subsystems.{name}.H")
+        if isinstance(H, Oscillator):  # phases up to omega * (levels - 1)
+            yield f"subsystems.{name}.oscillator", f"({H.omega})*{len(rho0)}"
+        else:
+            yield from matrix(H, f"subsystems.{name}.H")
         yield from matrix(rho0, f"subsystems.{name}.rho0")
     if system.coupling is not None:
         yield from matrix(system.coupling, "coupling")
@@ -438,6 +677,38 @@ def system_scale(system, *, float64=False):
         if ".rho0" not in where:
             scale = max(scale, value)
     return scale or 1.0
+
+
+#: the most Fock levels an oscillator of SYSTEM.json may declare
+MAX_OSCILLATOR_LEVELS = 2000
+
+
+def _oscillator_entry(entry, where):
+    """(Oscillator(omega), rho0 padded with zeros to ``levels``) from a SYSTEM.json entry."""
+    spec = entry["oscillator"]
+    if not isinstance(spec, dict) or set(spec) != {"omega", "levels"}:
+        got = sorted(spec) if isinstance(spec, dict) else type(spec).__name__
+        raise ValueError(f"{where}.oscillator: expected exactly the keys omega and levels, got {got}")
+    omega = _entry(spec["omega"], f"{where}.oscillator.omega")
+    try:
+        value = complex(parse_number(omega))
+    except (TypeError, ValueError):
+        value = -1
+    if value.imag != 0 or value.real <= 0:
+        raise ValueError(f"{where}.oscillator.omega must be a positive real number, got {omega!r}")
+    levels = spec["levels"]
+    if isinstance(levels, bool) or not isinstance(levels, int) or not (
+            2 <= levels <= MAX_OSCILLATOR_LEVELS):
+        raise ValueError(f"{where}.oscillator.levels must be an integer from 2 to "
+                         f"{MAX_OSCILLATOR_LEVELS}, got {json.dumps(levels)}")
+    rho = _matrix(entry["rho0"], f"{where}.rho0")
+    if len(rho) > levels:
+        raise ValueError(f"{where}.rho0 is {len(rho)}x{len(rho)}, more than the oscillator's "
+                         f"{levels} levels")
+    # Fock levels above the given block start empty
+    padded = [row + ["0"] * (levels - len(rho)) for row in rho]
+    padded += [["0"] * levels for _ in range(levels - len(rho))]
+    return Oscillator(omega), padded
 
 
 def _entry(value, where):

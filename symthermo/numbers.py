@@ -459,8 +459,12 @@ def number_system(*objects, dps=None):
 
     SymPy input (or any ``sympy.Basic``) selects ``EXACT``; otherwise ``dps``
     given selects ``MPMATH``; mpmath input selects ``MPMATH``; the rest is
-    ``FLOAT64``.
+    ``FLOAT64``.  python-flint balls select ``BALLS`` (:mod:`symthermo.balls`).
     """
+    if any(type(o).__module__.startswith("flint") for o in objects):
+        from .balls import BALLS
+
+        return BALLS
     if any(isinstance(o, (sympy.MatrixBase, sympy.Basic)) for o in objects):
         if dps is not None:
             return MPMATH

@@ -34,6 +34,7 @@ __all__ = [
     "FLOAT64_DIGITS",
     "requested_digits",
     "PRECISION_LOCK",
+    "precision_held",
 ]
 
 GUARD_DIGITS = _GUARD_DIGITS
@@ -58,6 +59,62 @@ def check_dps(dps):
 #: ``ctx`` are process-wide, so two threads at different precisions must take turns
 PRECISION_LOCK = threading.RLock()
 
+
+
+def _flint_context():
+    """python-flint's global context if python-flint is in use (never imported here)."""
+    import sys
+
+    flint = sys.modules.get("flint")
+    return getattr(flint, "ctx", None)
+
+
+class precision_held(contextlib.ContextDecorator):
+    """Hold :data:`PRECISION_LOCK` and put the global precisions back on exit.
+
+    A context manager and a decorator.  mpmath's ``mp`` (and python-flint's
+    ``ctx``, where python-flint is loaded) are process-wide: a thread that
+    changes their precision changes it for every thread, and SymPy's ``evalf``
+    changes it too (``mpmath.workprec`` inside ``Function._eval_evalf``).  Every
+    public function of symthermo that computes with mpmath or SymPy numbers
+    runs inside this block, so two threads at different precisions take turns
+    and each finds ``mp.prec`` as it left it.  Code of your own that uses
+    mpmath in another thread at the same time should hold
+    :data:`PRECISION_LOCK` as well.
+
+    >>> import mpmath
+    >>> from symthermo.precision import precision_held
+    >>> before = mpmath.mp.prec
+    >>> with precision_held():
+    ...     mpmath.mp.dps = 80        # a careless change inside the block...
+    >>> mpmath.mp.prec == before      # ...is undone on exit
+    True
+    """
+
+    def _recreate_cm(self):
+        return type(self)()  # a decorated function gets a fresh block per call (and thread)
+
+    def __enter__(self):
+        PRECISION_LOCK.acquire()
+        try:
+            flint_ctx = _flint_context()
+            self._saved = (mpmath.mp.prec, flint_ctx, flint_ctx.prec if flint_ctx is not None else None)
+        except BaseException:
+            PRECISION_LOCK.release()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        prec, flint_ctx, flint_prec = self._saved
+        try:
+            mpmath.mp.prec = prec
+            if flint_ctx is not None and flint_ctx.prec != flint_prec:
+                flint_ctx.prec = flint_prec
+        finally:
+            PRECISION_LOCK.release()
+        return False
+
+
 #: the digits asked of the innermost working_precision block (see requested_digits)
 _REQUESTED_DIGITS = contextvars.ContextVar("symthermo_requested_digits", default=None)
 
@@ -66,7 +123,7 @@ _REQUESTED_DIGITS = contextvars.ContextVar("symthermo_requested_digits", default
 def working_precision(dps, *, extra=0):
     """mpmath at ``dps`` digits plus guard digits (plus ``extra``), restored on exit."""
     dps = check_dps(dps)
-    with PRECISION_LOCK:
+    with precision_held():
         token = _REQUESTED_DIGITS.set(dps)
         try:
             with mpmath.workdps(dps + GUARD_DIGITS + extra):
@@ -97,7 +154,8 @@ def decimal_string(x, dps):
     """``x`` as a decimal string with ``dps`` significant digits.
 
     ``inf``/``-inf`` for infinities; ``nan`` is refused (the contract never
-    prints it); an exact zero prints as ``0``.
+    prints it); an exact zero prints as ``0``.  The digits do not depend on
+    ``mpmath.mp.dps``: the number is converted at its own precision.
     """
     if isinstance(x, float):
         if math.isnan(x):
@@ -106,9 +164,12 @@ def decimal_string(x, dps):
             return "inf" if x > 0 else "-inf"
         if x == 0:
             return "0"
-        with mpmath.workdps(max(dps, 17) + 5):
-            return mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False)
-    x = mpmath.mpmathify(x)
+        # exact (53 bits), and nstr works at an explicit precision: no global state involved
+        return mpmath.nstr(mpmath.mpf(x, prec=53), dps, strip_zeros=False)
+    if not isinstance(x, (mpmath.mpf, mpmath.mpc)):
+        # an int, Fraction or SymPy number: converted exactly enough for dps digits
+        with precision_held(), mpmath.workdps(max(dps, 17) + 5):
+            x = mpmath.mpmathify(x)
     if isinstance(x, mpmath.mpc):
         if x.imag != 0:
             raise ValueError(f"refusing to print a complex value {x} as a real quantity")
@@ -134,30 +195,49 @@ def scope(*objects, dps=None):
 
     if dps is not None:
         dps = check_dps(dps)
-    lib = number_system(*objects, dps=dps)
-    if lib is MPMATH:
-        digits = dps if dps is not None else mpmath.mp.dps
-        with working_precision(digits):
-            yield lib, digits
-    else:
-        yield lib, None
+    with precision_held():  # SymPy's evalf and our parsers touch mpmath too
+        lib = number_system(*objects, dps=dps)
+        if lib is MPMATH:
+            digits = dps if dps is not None else mpmath.mp.dps
+            with working_precision(digits):
+                yield lib, digits
+        else:
+            yield lib, None
 
 
+@precision_held()
 def rounded(x, digits):
-    """Round an mpmath number (or a dict/list of them) to ``digits``; others pass."""
-    import dataclasses
+    """Round an mpmath number (or a dict/list of them) to ``digits``; others pass.
+
+    The numbers come back as :mod:`symthermo.values` numbers that carry
+    ``digits`` and print with them, whatever ``mpmath.mp.dps`` is.
+
+    >>> import mpmath
+    >>> from symthermo.precision import rounded, working_precision
+    >>> with working_precision(30):
+    ...     x = rounded(mpmath.mpf(2) / 3, 30)
+    >>> x, x.dps
+    (mpf('0.666666666666666666666666666667'), 30)
+    """
+    from .values import with_digits
 
     if digits is None:
         return x
+    return with_digits(_rounded(x, digits), digits)
+
+
+def _rounded(x, digits):
+    import dataclasses
+
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return type(x)(*[rounded(getattr(x, f.name), digits) for f in dataclasses.fields(x)])
+        return type(x)(*[_rounded(getattr(x, f.name), digits) for f in dataclasses.fields(x)])
     if isinstance(x, mpmath.matrix):
         with mpmath.workdps(digits):
             return x.apply(lambda v: +v)
     if isinstance(x, dict):
-        return {k: rounded(v, digits) for k, v in x.items()}
+        return {k: _rounded(v, digits) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return type(x)(rounded(v, digits) for v in x)
+        return type(x)(_rounded(v, digits) for v in x)
     if isinstance(x, (mpmath.mpf, mpmath.mpc)):
         with mpmath.workdps(digits):
             return +x
@@ -244,6 +324,11 @@ def stable(compute, digits, *, max_extra=None):
     digits = check_dps(digits)
     if max_extra is None:
         max_extra = 4 * digits + 200
+    with precision_held():  # the comparisons between the evaluations need mpmath too
+        return _stable(compute, digits, max_extra)
+
+
+def _stable(compute, digits, max_extra):
     extra, step = 0, 20
     with working_precision(digits):
         previous = compute()
@@ -311,14 +396,15 @@ def evaluate(body, *objects, dps=None, certify=False):
 
     if dps is not None:
         dps = check_dps(dps)
-    lib = number_system(*objects, dps=dps)
-    if lib is not MPMATH:
-        return body(lib)
-    digits = dps if dps is not None else mpmath.mp.dps
-    if certify:
-        return stable(lambda: body(lib), digits)
-    with working_precision(digits):
-        return rounded(body(lib), digits)
+    with precision_held():
+        lib = number_system(*objects, dps=dps)
+        if lib is not MPMATH:
+            return body(lib)
+        digits = dps if dps is not None else mpmath.mp.dps
+        if certify:
+            return stable(lambda: body(lib), digits)
+        with working_precision(digits):
+            return rounded(body(lib), digits)
 
 
 __all__ += ["evaluate"]

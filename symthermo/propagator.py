@@ -45,6 +45,7 @@ import scipy.linalg
 from scipy.sparse.csgraph import connected_components
 
 from .expressions import ExactComplex, ExpressionError, parse_number
+from .precision import precision_held
 
 __all__ = ["evolve", "unitary_evolution", "lindblad_evolution", "lindblad_generator"]
 
@@ -351,6 +352,7 @@ def _extra_digits(scale):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def unitary_evolution(H, rho0, times, *, dps=None, state_tolerance=None):
     """Density matrices U(t) rho0 U(t)^dag with U(t) = exp(-i H t).
 
@@ -438,6 +440,7 @@ def unitary_evolution(H, rho0, times, *, dps=None, state_tolerance=None):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def lindblad_generator(H, lindblad, *, dps=None):
     """The Lindblad superoperator as a d^2 x d^2 matrix, column-stacking convention.
 
@@ -535,6 +538,7 @@ def _generator_mp(H, terms):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def lindblad_evolution(H, rho0, times, *, lindblad, dps=None, state_tolerance=None):
     """Density matrices exp(G t) rho0 under the Lindblad master equation.
 
@@ -960,6 +964,7 @@ def _refine(Gx, X, clusters, target, t_max):
 # ---------------------------------------------------------------------------
 
 
+@precision_held()  # mpmath's precision is process-wide
 def evolve(H, rho0, times, *, lindblad=(), dps=None, state_tolerance=None):
     """Density matrices rho(t) for each t in times under the master equation.
 

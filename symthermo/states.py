@@ -64,8 +64,7 @@ def _show_deviation(x):
 
     if x == 0:
         return "0"
-    with mpmath.workdps(20):
-        return mpmath.nstr(mpmath.mpf(x), 2)
+    return mpmath.nstr(mpmath.mpf(x, prec=70), 2)  # explicit precision: no global state
 
 
 # -- the precision of what was given ---------------------------------------------

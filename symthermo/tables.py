@@ -1,8 +1,11 @@
 """Reference tables: the payloads of ``symthermo reference`` and ``symthermo ledger``.
 
-Values are decimal strings with ``dps`` significant digits (certified by
-evaluating at two increasing precisions, see
-:func:`symthermo.precision.stable`), ``inf`` where infinite, never ``nan``.
+Values are decimal strings with ``dps`` significant digits, ``inf`` where
+infinite, never ``nan``.  The closed forms of ``reference`` are certified in
+ball arithmetic (:func:`symthermo.certify.certified`: every printed digit
+proven, a value known only within a bound printed as ``"m +/- r"``, each row's
+``err``); the propagator, ``ledger`` and ``number_system="mpmath"`` evaluate at
+two increasing precisions (:func:`symthermo.precision.stable`).
 With ``float64`` the rows are evaluated in float64 and printed with 15
 significant digits.
 
@@ -20,8 +23,8 @@ import io
 import json
 
 from .expressions import to_float
-from .numbers import FLOAT64, MPMATH
-from .precision import FLOAT64_DIGITS, check_dps, decimal_string, stable
+from .numbers import EXACT, FLOAT64, MPMATH
+from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
 from .times import parse_times, time_numbers
 
 __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", "render"]
@@ -91,22 +94,88 @@ def _evaluate(compute, dps, float64):
     return stable(lambda: compute(MPMATH), digits), digits
 
 
+#: the number systems of a certified ``reference``: balls (one evaluation, proven
+#: bounds, Ziv's loop) or mpmath (two agreeing evaluations, precision.stable)
+NUMBER_SYSTEMS = ("balls", "mpmath")
+
+
+def _evaluate_balls(compute, digits):
+    """Rows from ``compute(BALLS)`` by Ziv's loop; None if the route has no ball version."""
+    from .certify import certified
+
+    try:
+        return certified(compute, digits)
+    except NotImplementedError:
+        return None
+
+
+def _ball_rows_out(result, keys, digits, errors):
+    """Rows of strings from balls (certify.format_ball); ``err`` per row: the bound of
+    |printed - exact| of each value (contract: "Certified values and their errors")."""
+    from .balls import is_ball
+
+    out = []
+    for row in result.value:
+        missing = [k for k in keys if k not in row]
+        if missing:
+            raise RuntimeError(f"row lacks keys {missing}")
+        text, err = {}, {}
+        for k in keys:
+            v = row[k]
+            if is_ball(v):
+                text[k], err[k] = result.format(v)
+            else:
+                text[k], err[k] = _format(v, digits), "0"
+        if errors:
+            text["err"] = err
+        out.append(text)
+    return out
+
+
+@precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
 def reference_payload(model, given_params, times, *, dps=30, float64=False,
-                      convention="received", method="closed-form"):
-    """The JSON-ready payload of ``symthermo reference``."""
+                      convention="received", method="closed-form", number_system="balls",
+                      errors=True):
+    """The JSON-ready payload of ``symthermo reference``.
+
+    Certified values come from balls by default (``number_system="balls"``: one
+    evaluation per precision, every printed digit proven, ``err`` per row when
+    ``errors``); a route without a ball version (the propagator) and
+    ``number_system="mpmath"`` use mpmath and :func:`~symthermo.precision.stable`.
+    """
+    if number_system not in NUMBER_SYSTEMS:
+        raise ValueError(f"unknown number system {number_system!r}; expected "
+                         f"{' or '.join(NUMBER_SYSTEMS)}")
     p = model.params(given_params)
     model.numeric_params(p)
     if method not in ("closed-form", "propagator"):
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
     time_texts = parse_times(times, p)
 
+    exact_times = []
+
     def compute(lib):
-        ts = time_values(time_texts, p, lib=lib)
+        if lib in (FLOAT64, MPMATH):
+            ts = time_values(time_texts, p, lib=lib)
+        else:  # balls: parsed once (SymPy), enclosed at each precision of Ziv's loop
+            if not exact_times:
+                exact_times.extend(time_values(time_texts, p, lib=EXACT))
+            ts = [lib.number(t) for t in exact_times]
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
-    rows, digits = _evaluate(compute, dps, float64)
     keys = model.keys()
+    result = None
+    if not float64 and number_system == "balls" and method == "closed-form":
+        digits = check_dps(dps)
+        result = _evaluate_balls(compute, digits)
+    if result is not None:
+        system = "balls"
+        rows_out = _ball_rows_out(result, keys, digits, errors)
+    else:
+        system = "float64" if float64 else "mpmath"
+        rows, digits = _evaluate(compute, dps, float64)
+        rows_out = _rows_out(rows, keys, digits)
     return {
         "model": model.name,
         "params": {k: str(v) for k, v in p.items()},
@@ -114,11 +183,12 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         "units": UNITS,
         "dps": digits,
         "method": method,
-        "number_system": "float64" if float64 else "mpmath",
-        "rows": _rows_out(rows, keys, digits),
+        "number_system": system,
+        "rows": rows_out,
     }
 
 
+@precision_held()
 def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received"):
     """The JSON-ready payload of ``symthermo ledger``."""
     from .ledger import ledger_keys, ledger_rows, system_scale
@@ -147,17 +217,23 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     }
 
 
-def render(payload, fmt):
-    """JSON (default) or CSV text of a payload."""
+def render(payload, fmt, *, errors=False):
+    """JSON (default) or CSV text of a payload; CSV gets ``err_KEY`` columns after the
+    values only with ``errors`` (old CSV parsers see the same columns as before)."""
     if fmt == "json":
         return json.dumps(payload, indent=1) + "\n"
     if fmt == "csv":
         rows = payload["rows"]
         buffer = io.StringIO()
-        keys = list(rows[0]) if rows else []
-        writer = csv.DictWriter(buffer, fieldnames=keys, lineterminator="\n")
+        keys = [k for k in rows[0] if k != "err"] if rows else []
+        errors = errors and bool(rows) and "err" in rows[0]
+        fields = keys + ([f"err_{k}" for k in rows[0]["err"]] if errors else [])
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(row)
+            flat = {k: row[k] for k in keys}
+            if errors:
+                flat.update({f"err_{k}": v for k, v in row["err"].items()})
+            writer.writerow(flat)
         return buffer.getvalue()
     raise ValueError(f"unknown format {fmt!r}")

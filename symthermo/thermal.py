@@ -106,7 +106,8 @@ def levels_of(H, lib: NumberSystem):
             e.is_number for e in energies) else 1
     else:
         scale = max(lib.one, max(abs(e) for e in energies))
-        g0 = sum(1 for e in energies if e - e0 <= lib.tolerance * scale)
+        # (e is e0: a ball minus itself is a ball about 0, not a proven 0)
+        g0 = sum(1 for e in energies if e is e0 or e - e0 <= lib.tolerance * scale)
         energies = [e0] * g0 + energies[g0:]
     return Levels(tuple(energies), g0)
 
@@ -262,10 +263,9 @@ def thermal_state(H, beta, *, dps=None):
 
 def _round_matrix(lib, M, digits):
     if lib is MPMATH and digits is not None:
-        import mpmath
+        from .precision import rounded
 
-        with mpmath.workdps(digits):
-            return M.apply(lambda x: +x)
+        return rounded(M, digits)
     if lib is EXACT:
         return M.applyfunc(lambda x: x.simplify())
     return M
@@ -400,6 +400,8 @@ def beta_for_entropy(lib: NumberSystem, levels, entropy):
     with f' = -beta Var(H) / [S(beta) - ln g0], which is smooth from
     beta = 0 to the exponentially small entropies of near-pure states.
     """
+    if hasattr(lib, "beta_for_entropy"):  # balls: a proven bracket (symthermo.balls)
+        return lib.beta_for_entropy(levels, entropy)
     if lib is EXACT:
         if entropy == _max_entropy(lib, levels):
             return lib.zero

@@ -35,7 +35,8 @@ import re
 from collections.abc import Sequence
 from fractions import Fraction
 
-from .expressions import ExactComplex, is_real, parse_expression, shorten, to_float, to_mpmath
+from .expressions import (ExactComplex, is_real, parse_expression, shorten, to_float, to_mpmath,
+                          to_sympy)
 
 __all__ = ["Times", "TimeRange", "parse_times", "time_numbers", "MAX_TEXT", "MAX_COUNT",
            "PHASE_TOLERANCE"]
@@ -250,7 +251,8 @@ def _range(item, names):
 
 
 def time_numbers(times, *, lib, scale=1):
-    """The times as numbers of ``lib`` (float64, or mpmath at the current precision).
+    """The times as numbers of ``lib`` (float64, mpmath at the current precision, or exact
+    SymPy numbers for ``EXACT``).
 
     ``scale`` is the largest frequency of the problem; in float64 a time is
     refused when its rounding alone moves the phase ``scale * t`` by more
@@ -278,6 +280,15 @@ def time_numbers(times, *, lib, scale=1):
                 raise ValueError(f"time {label} is beyond float64: its rounding alone moves the "
                                  f"phase scale*t (scale {scale:.6g}) by {scale * math.ulp(t):.2g} "
                                  f"rad; use --dps instead of --float64")
+            out.append(t)
+        return out
+    if getattr(lib, "name", None) == "exact":  # SymPy numbers (balls enclose them later)
+        out = []
+        for value, label in labelled:
+            t = to_sympy(value)
+            if t.free_symbols:
+                names = ", ".join(sorted(str(x) for x in t.free_symbols))
+                raise ValueError(f"time {label} depends on symbolic {names}")
             out.append(t)
         return out
     out = []

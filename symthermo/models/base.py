@@ -38,11 +38,13 @@ import numpy as np
 import sympy
 
 from .. import definitions
+from ..balls import ball_beta_times_heat, ball_lambdify, ball_local_from_data, ball_work
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
+from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
@@ -93,6 +95,9 @@ class LocalForms:
     spectrum: list  # eigenvalues of rho_X(t), ascending, multiplicities kept
     beta: sympy.Expr = None  # closed form, if any
     thermal_energy: sympy.Expr = None  # closed form, if any
+    #: rho_X(t) is diagonal in H_X's eigenbasis at every t (structure the ball route uses
+    #: to return exact zeros: a passive diagonal qubit has ergotropy and exergy exactly 0)
+    diagonal: bool = False
 
 
 @dataclass
@@ -281,6 +286,7 @@ class Model:
         """
         return None
 
+    @precision_held()  # thread safety: mpmath's precision is process-wide
     def evaluate(self, p, times, *, lib, convention="received"):
         """Rows of the closed-form route (raw numbers in ``lib``).
 
@@ -300,6 +306,7 @@ class Model:
         locals_ = self._local_systems(p, lib)
         return [self._finish(locals_, data0, d, t, lib, convention) for t, d in zip(times, data)]
 
+    @precision_held()
     def propagate(self, p, times, *, lib, convention="received"):
         """Rows of the propagator route (raw numbers in ``lib``)."""
         from ..ledger import trajectory_rows
@@ -316,7 +323,7 @@ class Model:
                     for r, L in dyn.lindblad]
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
-                               leak_check=lambda n, r: _leak_check(subs[n], r, lib, n))
+                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n))
         extras = self.propagated_extras(p, rows, lib=lib)
         out = []
         for row, extra in zip(rows, extras):
@@ -349,21 +356,37 @@ class Model:
         if q0 is None:
             q0 = data0["_q0"] = {n: _local_from_data(locals_[n], data0[n], lib)
                                  for n in self.subsystems}
-        qt = {}
+        # balls: the increments at t = 0 are exact zeros (structure, not a cancellation);
+        # qt is then q0 itself, so that extra keys can tell (qt is q0)
+        balls = lib not in (MPMATH, FLOAT64, EXACT)
+        at_start = balls and lib.is_exact_zero(t)
+        qt = q0 if at_start else {}
         for n in self.subsystems:
-            qt[n] = _local_from_data(locals_[n], data[n], lib)
+            if not at_start:
+                qt[n] = _local_from_data(locals_[n], data[n], lib)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
+            if at_start:
+                row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
+                continue
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
-            row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
-                                 convention=convention)
+            if balls:
+                row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
+            else:
+                row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
+                                     convention=convention)
         if len(self.subsystems) > 1:
             row["E_int"] = data["E_int"]
-            row["I_AB"] = data["I_AB"]
+            # every model starts in a product state: I_AB(0) = 0 exactly
+            row["I_AB"] = lib.zero if at_start else data["I_AB"]
             if self.unitary:
+                if balls:
+                    times_heat = ball_beta_times_heat
+                else:
+                    times_heat = beta_times_heat
                 for n in self.subsystems:
-                    row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                    row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
+                        (times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
@@ -751,10 +774,14 @@ def _to_lib(lib, x):
         return float(x)
     if lib is MPMATH:
         return mpmath.mpmathify(sympy.N(x, mpmath.mp.dps + 5))
+    if lib is not EXACT:
+        return lib.number(x)
     return x
 
 
 def _local_from_data(sub: Subsystem, d, lib):
+    if lib is not EXACT and hasattr(lib, "sort"):
+        return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])
     if lib is FLOAT64 and spectrum and spectrum[0] < 0:
         _check_spectrum_floor(spectrum[0])
@@ -803,7 +830,9 @@ def _leak_check(sub, reduced, lib, name):
 def _lambdified(forms: ClosedForms, lib):
     """A function t -> reduced data, from the closed forms, in ``lib``."""
     modules = "mpmath" if lib is MPMATH else ("numpy" if lib is FLOAT64 else "sympy")
+    balls = lib not in (MPMATH, FLOAT64, EXACT)
     entries = []
+    diagonal = [n for n, lf in forms.subsystems.items() if lf.diagonal]
     for n, lf in forms.subsystems.items():
         entries.append((n, "E", lf.energy))
         for k, lam in enumerate(lf.spectrum):
@@ -826,6 +855,8 @@ def _lambdified(forms: ClosedForms, lib):
             raise ValueError(f"{key} still depends on {sorted(map(str, extra))}; give numeric values")
         if lib is EXACT:
             compiled.append((owner, key, lambda t, e=expr: e.subs(T, t)))
+        elif balls:
+            compiled.append((owner, key, ball_lambdify(T, expr)))
         else:
             compiled.append((owner, key, sympy.lambdify(T, expr, modules=modules)))
 
@@ -839,12 +870,16 @@ def _lambdified(forms: ClosedForms, lib):
                     value = value.real
             elif lib is FLOAT64:
                 value = complex(value) if isinstance(value, complex) else float(value)
+            elif balls:
+                value = lib.real_value(value)
             if owner is None:
                 out[key] = value
             elif key.startswith("spectrum"):
                 out[owner]["spectrum"].append(value)
             else:
                 out[owner][key] = value
+        for n in diagonal:
+            out[n]["diagonal"] = True
         return out
 
     return at

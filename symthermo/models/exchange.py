@@ -41,6 +41,7 @@ import numpy as np
 import sympy
 
 from ..entropy import entropy_of_spectrum
+from ..balls import ipow
 from ..numbers import EXACT, FLOAT64, MPMATH
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
                    column_of, entropy_expression)
@@ -254,15 +255,17 @@ class Exchange(Model):
         tiny = lib.tolerance ** 2
 
         def values(C, S):
-            return {n: sum((c * C ** i * S ** j for i, j, c in poly), lib.zero)
+            return {n: sum((c * ipow(C, i) * ipow(S, j) for i, j, c in poly), lib.zero)
                     for n, poly in zip(names, coeffs)}
 
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times])
             Cs, Ss = np.cos(half * ts), np.sin(half * ts)
             cs = [(float(a), float(b)) for a, b in zip(Cs, Ss)]
-        else:
+        elif lib is MPMATH:
             cs = [(mpmath.cos(half * t), mpmath.sin(half * t)) for t in times]
+        else:  # balls (symthermo.balls)
+            cs = [(lib.cos(half * t), lib.sin(half * t)) for t in times]
         rows = [values(C, S) for C, S in cs]
         v0 = values(lib.one, lib.zero)
         s0 = {n: entropy_of_spectrum(lib, _spectrum(lib, v0, n, diagonal[n], tiny)) for n in w}
@@ -276,7 +279,7 @@ class Exchange(Model):
                 mutual += entropy_of_spectrum(lib, spec) - s0[n]
                 beta = lib.inf if lo == 0 else lib.log(hi / lo) / w[n]
                 row[n] = {"E": w[n] * v[f"pe_{n}"], "spectrum": spec, "beta": beta,
-                          "Eth": w[n] * lo}
+                          "Eth": w[n] * lo, "diagonal": diagonal[n]}
             row["I_AB"] = mutual
             out.append(row)
         return out
@@ -354,7 +357,9 @@ def _spectrum(lib, v, n, diagonal, tiny):
     rounded time, whose beta would otherwise be a precision-dependent large number
     instead of inf."""
     pe, pg = v[f"pe_{n}"], v[f"pg_{n}"]
-    if diagonal:
+    if diagonal and hasattr(lib, "sort"):  # balls: the order statistics, proven
+        lo, hi = lib.sort([pe, pg])
+    elif diagonal:
         lo, hi = (pe, pg) if pe <= pg else (pg, pe)
     else:
         z = pe - pg

@@ -128,9 +128,12 @@ from .jc_manifolds import (
     poisson_window,
     pure_sums_arrays,
     PureSumsSetup,
+    ball_pure_sums,
+    poisson_outside_weight,
 )
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
+from ..balls import BALLS, ball_lambdify, ipow, nonnegative, sqrt_nonneg
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
 
@@ -442,11 +445,58 @@ def _num(lib, x):
     x = sympy.sympify(x)
     if lib is FLOAT64:
         return float(x)
+    if lib is BALLS:
+        return lib.number(x)
     return mpmath.mpmathify(sympy.N(x, mpmath.mp.dps + 10))
 
 
 def _eps(lib):
     return np.finfo(float).eps if lib is FLOAT64 else mpmath.eps
+
+
+def _ball_neglected_weight(mu, window):
+    """The Poisson(mu) weight outside the Fock window, P(N < n_lo) + P(N > n_hi), in
+    balls (poisson_window gives the same in mpmath)."""
+    return poisson_outside_weight(mu, window.n_lo, window.n_hi)
+
+
+def _ball_gram_spectrum(lib, vs, weights):
+    """The non-zero spectrum of rho_B = V V^dag (columns sqrt(w_r) (X^r, Y^r)) as the
+    eigenvalues of the small Gram matrix V^dag V, in balls (python-flint's eig encloses
+    the eigenvalues of every matrix in the ball; each entry carries the dropped
+    manifolds' bound)."""
+    from flint import acb, acb_mat
+
+    columns, scales, pads = [], [], []
+    for v, w in zip(vs, weights):
+        for key in ("X", "Y"):
+            columns.append([acb(a, b) for a, b in v[key]])
+            scales.append(w.sqrt())
+        pads.append(v["pad"])
+    pad = sum(pads, lib.zero)
+    n = len(columns)
+    G = acb_mat(n, n)
+    for i in range(n):
+        for k in range(i, n):
+            total = acb(0)
+            for a, b in zip(columns[i], columns[k]):
+                total += a.conjugate() * b
+            total = total * scales[i] * scales[k]
+            total += acb(arb_pad(pad), arb_pad(pad))
+            G[i, k] = total
+            G[k, i] = total.conjugate()
+    try:
+        values = G.eig(multiple=True)
+    except ValueError:
+        raise NotImplementedError("jaynes-cummings: the Gram eigenvalues could not be "
+                                  "isolated in balls") from None
+    return lib.sort([nonnegative(e.real) for e in values])
+
+
+def arb_pad(bound):
+    from flint import arb
+
+    return arb(0, bound.upper()) if bound.is_finite() else arb(0).union(arb.pos_inf())
 
 
 def _two_level(lib, z, c2, det):
@@ -464,6 +514,10 @@ def _two_level(lib, z, c2, det):
         if lm <= _eps(lib) ** 1.5:
             lm = 0.0
         return lm, 1.0 - lm
+    if lib is BALLS:  # det >= 0 and z^2 + 4|c|^2 >= 0 exactly: intersect the balls with [0, inf)
+        s = sqrt_nonneg(z * z + 4 * c2)
+        lm = 2 * nonnegative(det) / (1 + s)
+        return lm, 1 - lm
     s = mpmath.sqrt(max(z * z + 4 * c2, 0))
     lm = 2 * max(det, 0) / (1 + s)
     if lm <= mpmath.eps ** 1.5:
@@ -639,6 +693,8 @@ class JaynesCummings(Model):
         if p["state_B"] == "vacuum":
             core = self._vacuum_core(p, times, lib)
             window = {"manifolds": 2, "neglected_weight": lib.zero}
+        elif lib is BALLS:
+            core, window = self._coherent_core_balls(p, times, lib)
         else:
             core, window = self._coherent_core(p, times, lib)
         sc = self._semiclassical_values(p, times, lib)
@@ -660,8 +716,13 @@ class JaynesCummings(Model):
             v = {k: values[k][i] for k in values}
             lam_a = _two_level(lib, v["z_A"], v["c2_A"], v["det_A"])
             lam_b = lam_a if pure else _two_level(lib, v["z_B"], v["c2_B"], v["det_B"])
-            out.append(self._assemble(lib, wB, v["E_A"], v["E_B"], v["E_int"], lam_a, lam_b,
-                                      pure=pure, s_ab=None if pure else lib.log(2 * lib.one)))
+            d = self._assemble(lib, wB, v["E_A"], v["E_B"], v["E_int"], lam_a, lam_b,
+                               pure=pure, s_ab=None if pure else lib.log(2 * lib.one))
+            if p["state_A"] != "plus":
+                # no coherence to start from: rho_A is diagonal, rho_B diagonal on Fock 0, 1
+                # (structure the ball route uses for exact zeros, symthermo.balls)
+                d["A"]["diagonal"] = d["B"]["diagonal"] = True
+            out.append(d)
         return out
 
     def _assemble(self, lib, wB, e_a, e_b, e_int, lam_a, lam_b, *, pure, s_ab):
@@ -816,6 +877,60 @@ class JaynesCummings(Model):
             out.append(computed[k] if k in computed else
                        self._coherent_initial(lib, runs_of(p["state_A"]), wA, wB, g, alpha,
                                               mixed))
+        return out, info
+
+    def _coherent_core_balls(self, p, times, lib):
+        """The coherent-field reduced data in balls, with the proven bound of the dropped
+        manifolds in every radius (:func:`~symthermo.models.jc_manifolds.ball_pure_sums`).
+
+        The Fock window follows the working precision (10^-(bits/3.3 + 10) of Poisson
+        weight), so each step of Ziv's loop widens it: a value that the truncation
+        bound keeps from being certified is reported as ``m +/- bound``, never with
+        digits the dropped manifolds could change.  A mixed qubit (two runs): rho_B's
+        spectrum from the Gram matrix of the runs, its eigenvalues enclosed by flint."""
+        import flint
+
+        runs = runs_of(p["state_A"])
+        mixed = len(runs) > 1
+        wA, wB, g = (_num(lib, p[k]) for k in ("omega_A", "omega_B", "g"))
+        alpha = _num(lib, p["alpha"])
+        delta = (wA - wB) / 2
+        window = poisson_window(p["alpha"], int(flint.ctx.prec * 0.30103) + 10)
+        nonzero = [t for t in times if not lib.is_exact_zero(t)]
+        balls_runs = [Run(_num(lib, w), _num(lib, ce), _num(lib, cg)) for w, ce, cg in runs]
+        per_run = []
+        for run in balls_runs:
+            sums, dropped = ball_pure_sums(lib, run, alpha, delta, g, nonzero, window,
+                                           vectors=mixed)
+            per_run.append(sums)
+        info = {"manifolds": window.manifolds,
+                "neglected_weight": _ball_neglected_weight(alpha * alpha, window)}
+        ce2 = sum((r.weight * r.c_e * r.c_e for r in balls_runs), lib.zero)
+        out, j = [], 0
+        for t in times:
+            if lib.is_exact_zero(t):
+                out.append(self._coherent_initial(lib, runs, wA, wB, g, alpha, mixed))
+                continue
+            vs = [sums[j] for sums in per_run]
+            j += 1
+            w = [r.weight for r in balls_runs]
+            pe = sum((wr * v["pe"] for wr, v in zip(w, vs)), lib.zero)
+            pg = sum((wr * v["pg"] for wr, v in zip(w, vs)), lib.zero)
+            re = sum((wr * v["reg_re"] for wr, v in zip(w, vs)), lib.zero)
+            im = sum((wr * v["reg_im"] for wr, v in zip(w, vs)), lib.zero)
+            spa = sum((wr * v["spa"] for wr, v in zip(w, vs)), lib.zero)
+            c2 = nonnegative(ipow(re, 2) + ipow(im, 2))
+            lam_a = _two_level(lib, pe - pg, c2, pe * pg - c2)
+            e_a = wA * (pe - lib.one / 2)
+            e_b = wB * (ce2 + alpha * alpha - pe)
+            e_int = 2 * g * spa
+            if not mixed:
+                out.append(self._assemble(lib, wB, e_a, e_b, e_int, lam_a, lam_a, pure=True,
+                                          s_ab=None))
+                continue
+            lam_b = _ball_gram_spectrum(lib, vs, w)
+            out.append(self._assemble(lib, wB, e_a, e_b, e_int, lam_a, lam_b, pure=False,
+                                      s_ab=lib.log(2 * lib.one)))
         return out, info
 
     def _coherent_initial(self, lib, runs, wA, wB, g, alpha, mixed):
@@ -1007,12 +1122,16 @@ def _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b, *, pure):
 def _real(lib, x):
     if lib is FLOAT64:
         return float(np.real(x))
+    if lib is BALLS:
+        return lib.real_value(x)
     return mpmath.re(x)
 
 
 def _time(lib, t):
     if lib is FLOAT64:
         return float(t)
+    if lib is BALLS:
+        return lib.number(t)
     if isinstance(t, sympy.Basic):
         return mpmath.mpmathify(sympy.N(t, mpmath.mp.dps + 5))
     return mpmath.mpf(t) if not isinstance(t, mpmath.mpf) else t
@@ -1082,6 +1201,9 @@ def _compile(expr, lib):
             return [float(v) for v in values]
 
         return vec
+    if lib is BALLS:
+        fb = ball_lambdify(T, expr)
+        return lambda ts: [lib.real_value(fb(t)) for t in ts]
     fn = sympy.lambdify(T, expr, modules="mpmath")
 
     def each(ts):
@@ -1092,7 +1214,7 @@ def _compile(expr, lib):
 
 @functools.lru_cache(maxsize=128)
 def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
-    lib = FLOAT64 if libname == FLOAT64.name else MPMATH
+    lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     keys = ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A", "z_B", "c2_B", "det_B")
     return {k: _compile(f[k], lib) for k in keys}
@@ -1105,7 +1227,7 @@ def _vacuum_compiled(omega_A, omega_B, g, state_A, lib):
 
 @functools.lru_cache(maxsize=128)
 def _semiclassical_compiled_cached(key, omega_A, omega_B, g, alpha, state_A, libname):
-    lib = FLOAT64 if libname == FLOAT64.name else MPMATH
+    lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     sc = semiclassical_forms(omega_A, omega_B, g, alpha, state_A)
     return {"W_A_semiclassical": _compile(sc["U_A"] - sc["U_A"].subs(T, 0), lib),
             "W_st": _compile(sc["W_st"], lib),

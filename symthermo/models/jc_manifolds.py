@@ -86,6 +86,9 @@ __all__ = [
     "manifold_sums",
     "pure_sums_arrays",
     "PureSumsSetup",
+    "poisson_tail_bounds",
+    "poisson_outside_weight",
+    "ball_pure_sums",
 ]
 
 #: placeholders of the Cayley-Hamilton form: COS = cos(Omega t), SIN = sin(Omega t)/Omega
@@ -952,3 +955,220 @@ def _collect_mp(results, P, nruns, want_gram):
                     idx += 1
             out.gram.append(M)
     return out
+
+
+# --------------------------------------------------------------------------
+# balls: the sums with a proven bound of every dropped manifold
+# --------------------------------------------------------------------------
+
+def _pad(bound):
+    """The ball [-bound, bound] (all reals if the bound is not finite)."""
+    from flint import arb
+
+    if bound.is_finite():
+        return arb(0, bound.upper())
+    return arb(0).union(arb.pos_inf())
+
+
+def poisson_tail_bounds(mu, n_lo, n_hi):
+    """Proven upper bounds (balls) of the Poisson(mu) weights outside [n_lo, n_hi].
+
+    Returns ``(lower, upper, upper_mean)``: ``lower`` >= sum_{n < n_lo} P_n (0 when
+    n_lo = 0), ``upper`` >= sum_{n > n_hi} P_n and ``upper_mean`` >= sum_{n > n_hi} n P_n,
+    from the geometric bounds
+
+        sum_{n >= N} P_n <= P_N / (1 - mu/(N+1))          (N + 1 > mu),
+        sum_{n < N} P_n <= P_{N-1} / (1 - (N-1)/mu)        (N - 1 < mu),
+
+    and sum_{n >= N} n P_n = mu sum_{n >= N-1} P_n.  P_n = e^-mu mu^n / n! in balls
+    (lgamma), so the bounds hold at any precision.  A window that does not satisfy
+    the conditions gives an infinite bound (never a wrong one).
+
+    >>> from flint import arb
+    >>> from symthermo.balls import ball_precision
+    >>> from symthermo.models.jc_manifolds import poisson_tail_bounds
+    >>> with ball_precision(200):
+    ...     lo, hi, mean = poisson_tail_bounds(arb(900), 650, 1150)
+    ...     print(hi < arb("1e-12"), lo < arb("1e-12"), hi < mean < 2000 * hi)
+    True True True
+    """
+    from flint import arb
+
+    def p(n):
+        return (-mu + n * mu.log() - arb(n + 1).lgamma()).exp() if n > 0 else (-mu).exp()
+
+    def upper_from(n):  # sum_{j >= n} P_j
+        if n + 1 > mu:
+            return p(n) / (1 - mu / (n + 1))
+        return arb.pos_inf()
+
+    if mu.is_zero():
+        return arb(0), arb(0), arb(0)
+    lower = arb(0)
+    if n_lo > 0:
+        lower = p(n_lo - 1) / (1 - (n_lo - 1) / mu) if n_lo - 1 < mu else arb.pos_inf()
+    upper = upper_from(n_hi + 1)
+    upper_mean = mu * upper_from(n_hi)
+    return lower, upper, upper_mean
+
+
+def poisson_outside_weight(mu, n_lo, n_hi):
+    """sum_{n < n_lo} P_n + sum_{n > n_hi} P_n for Poisson(mu), as a narrow ball: each tail
+    summed term by term (ratio recurrence) until the next term is 2^-(prec+10) of the sum,
+    the rest enclosed by its geometric bound.
+
+    >>> from flint import arb
+    >>> from symthermo.balls import ball_precision
+    >>> from symthermo.models.jc_manifolds import poisson_outside_weight
+    >>> with ball_precision(100):
+    ...     w = poisson_outside_weight(arb(4), 1, 6)   # 1 - sum_{n=1..6} P_n
+    ...     exact = 1 - sum((arb(4) ** n / arb(n).gamma() / n for n in range(1, 7)),
+    ...                     arb(0)) * (-arb(4)).exp()
+    ...     print(w.overlaps(exact), w.rad() < 1e-25)
+    True True
+    """
+    import flint
+    from flint import arb
+
+    if mu.is_zero():
+        return arb(0)
+    tiny = arb(2) ** -(flint.ctx.prec + 10)
+
+    def p(n):
+        return (-mu + n * mu.log() - arb(n + 1).lgamma()).exp() if n > 0 else (-mu).exp()
+
+    total = arb(0)
+    # upper tail: n = n_hi + 1, n_hi + 2, ... (ratios mu/(n+1) < 1 once n + 1 > mu)
+    n, term = n_hi + 1, p(n_hi + 1)
+    while True:
+        total += term
+        ratio = mu / (n + 1)
+        term = term * ratio
+        n += 1
+        if ratio < 1 and term < tiny * total:
+            rest = term / (1 - mu / (n + 1))
+            total += arb(0, rest.upper())
+            break
+    if n_lo > 0:
+        # lower tail: n = n_lo - 1, n_lo - 2, ..., 0 (ratios n/mu < 1 for n < mu)
+        n, term = n_lo - 1, p(n_lo - 1)
+        low = arb(0)
+        while n >= 0:
+            low += term
+            if n == 0:
+                break
+            ratio = n / mu
+            term = term * ratio
+            n -= 1
+            if ratio < 1 and term < tiny * low:
+                rest = term / (1 - n / mu)
+                low += arb(0, rest.upper())
+                break
+        total += low
+    return total
+
+
+def ball_pure_sums(lib, run, alpha, delta, g, times, window, *, vectors=False):
+    """p_e, p_g, rho_eg (real, imaginary), sigma_plus_a, per time, for one pure run, in
+    balls: the exact Poisson amplitudes (no renormalisation) over the kept blocks, plus
+    the proven bound of the dropped blocks added to each radius.
+
+    Each block k (span{|e,k>, |g,k+1>}) keeps its initial weight w_k = c_e^2 P_k +
+    c_g^2 P_{k+1} under the evolution, and p_e, p_g and <sigma_+ a> are sums of
+    per-block terms: a dropped block changes p_e or p_g by at most w_k, <sigma_+ a>
+    by at most sqrt(k+1) w_k / 2, and rho_eg (which pairs block m with block m-1) by
+    at most w_k in total.  The dropped weight is bounded by
+    :func:`poisson_tail_bounds`.  With ``vectors``, each time also carries ``"X"`` and
+    ``"Y"``: psi(e, m) ~ A_m and psi(g, m) ~ B_{m-1} as (re, im) pairs over
+    m = k_lo .. k_hi + 1 (zeros where the block is dropped), and ``"pad"``, a bound of
+    what the dropped blocks change in any sum_m conj(V_m) W_m of these vectors.
+    """
+    from flint import arb
+
+    mu = alpha * alpha
+    lo, hi = window.n_lo, window.n_hi
+    ce, cg = run.c_e, run.c_g
+    # amplitudes f_n, n = lo .. hi + 1, from the mode outward (rigorous at every step)
+    # Fock levels n_lo_f .. n_hi_f are "inside"; the kept blocks k_lo .. k_hi are every
+    # block that touches them, with their exact initial amplitudes (one level beyond
+    # each end), so that the dropped blocks hold only levels outside
+    if mu.is_zero():
+        n_lo_f, n_hi_f = 0, 0
+    else:
+        n_lo_f, n_hi_f = lo, hi
+    k_lo, k_hi = max(n_lo_f - 1, 0), n_hi_f
+    zero = arb(0)
+    if mu.is_zero():
+        f = {0: arb(1)}
+    else:
+        first, last = k_lo, k_hi + 1
+        mode = min(max(int(mu.mid().floor().unique_fmpz() or 0), first), last)
+        f = {mode: ((-mu + mode * mu.log() - arb(mode + 1).lgamma()) / 2).exp()}
+        for n in range(mode, last):
+            f[n + 1] = f[n] * alpha / arb(n + 1).sqrt()
+        for n in range(mode, first, -1):
+            f[n - 1] = f[n] * arb(n).sqrt() / alpha
+
+    def amp(n):
+        return f.get(n, zero)
+
+    blocks = list(range(k_lo, k_hi + 1))
+    singlet = k_lo == 0  # the block "-1": |g,0>, a phase only
+    # dropped blocks hold only levels n < n_lo_f or n > n_hi_f (c_e^2 + c_g^2 = 1)
+    lower, upper, upper_mean = poisson_tail_bounds(mu, n_lo_f, n_hi_f)
+    dropped = lower + upper
+    # sum over dropped blocks of sqrt(k+1) w_k: below, sqrt(k+1) <= sqrt(n_lo_f); above,
+    # sum_{k > n_hi} (k+1)(P_k + P_{k+1}) <= 2 sum_{k > n_hi} k P_k + sum_{k > n_hi} P_k
+    spa_bound = (arb(n_lo_f).sqrt() * lower + 2 * upper_mean + upper) / 2
+    # rho_eg's terms that pair a kept edge block with a dropped one: half their weights
+    # (at the bottom only when blocks below are dropped: with the singlet nothing is)
+    edge = (ce * ce * amp(k_hi) * amp(k_hi) + cg * cg * amp(k_hi + 1) * amp(k_hi + 1)) / 2
+    if not singlet:
+        edge += (ce * ce * amp(k_lo) * amp(k_lo) + cg * cg * amp(k_lo + 1) * amp(k_lo + 1)) / 2
+    # at resonance a run without coherence (c_e c_g = 0) has every block's
+    # Re conj(A_k) B_k = -u_k v_k S^2 = 0 exactly (u or v vanishes): <sigma_+ a> = 0
+    spa_zero = (ce * cg).is_zero() and delta.is_zero()
+    roots = [arb(k + 1).sqrt() for k in blocks]
+    kk = [g * r for r in roots]
+    om = [(delta * delta + x * x).sqrt() for x in kk]
+    a = [ce * amp(k) for k in blocks]
+    b = [cg * amp(k + 1) for k in blocks]
+    u = [delta * x + y * z for x, y, z in zip(a, kk, b)]
+    v = [delta * z - y * x for x, y, z in zip(a, kk, b)]
+    out = []
+    for t in times:
+        pe = pg = reg_re = reg_im = spa = zero
+        prev = None  # B_{k-1} as (re, im)
+        if singlet:
+            s, c = (delta * t).sin_cos()
+            first = cg * amp(0)
+            prev = (first * c, first * s)
+            pg = first * first
+        xs, ys = [], [prev if prev is not None else (zero, zero)]
+        for j, k in enumerate(blocks):
+            if om[j].is_zero():
+                C, S = arb(1), t
+            else:
+                s, C = (om[j] * t).sin_cos()
+                S = s / om[j]
+            ar, ai = a[j] * C, -u[j] * S
+            br, bi = b[j] * C, v[j] * S
+            pe += ar * ar + ai * ai
+            pg += br * br + bi * bi
+            if prev is not None:
+                # A_k conj(B_{k-1})
+                reg_re += ar * prev[0] + ai * prev[1]
+                reg_im += ai * prev[0] - ar * prev[1]
+            spa += roots[j] * (ar * br + ai * bi)
+            prev = (br, bi)
+            if vectors:
+                xs.append((ar, ai))
+                ys.append(prev)
+        pad = _pad(dropped)
+        rpad = _pad(dropped + edge)
+        out.append({"pe": pe + pad, "pg": pg + pad, "reg_re": reg_re + rpad,
+                    "reg_im": reg_im + rpad, "spa": spa if spa_zero else spa + _pad(spa_bound)})
+        if vectors:
+            xs.append((zero, zero))  # A_{k_hi + 1}: dropped
+            out[-1].update(X=xs, Y=ys, pad=dropped + edge)
+    return out, dropped

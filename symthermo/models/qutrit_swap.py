@@ -279,8 +279,11 @@ class QutritSwap(Model):
             ts = np.asarray([float(t) for t in times])
             c2s, s2s = np.cos(g * ts) ** 2, np.sin(g * ts) ** 2
             pairs = [(float(c2), float(s2)) for c2, s2 in zip(c2s, s2s)]
-        else:
+        elif lib is MPMATH:
             pairs = [(mpmath.cos(g * t) ** 2, mpmath.sin(g * t) ** 2) for t in times]
+        else:  # balls (symthermo.balls)
+            pairs = [(abs(lib.cos(g * t)) * abs(lib.cos(g * t)),
+                      abs(lib.sin(g * t)) * abs(lib.sin(g * t))) for t in times]
         out = []
         for t, (c2, s2) in zip(times, pairs):
             rA = [c2 * x + s2 * y for x, y in zip(pa, pb)]
@@ -290,7 +293,9 @@ class QutritSwap(Model):
             for n, pops, s0 in (("A", rA, s_a0), ("B", rB, s_b0)):
                 spec = sorted(pops)
                 mutual += entropy_of_spectrum(lib, spec) - s0
-                row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec}
+                row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec,
+                          # level order: the ball route proves passivity from it
+                          "populations": [pops[k] for k in order]}
             if t == 0:
                 # A is w(beta_B(0)) exactly: give its beta and E^th, not a re-solved beta
                 row["A"]["beta"] = beta
@@ -364,6 +369,8 @@ def _energy(lib, pops, energies, order):
 
 
 def _sigma_erg(lib, q0, qt):
+    if qt is q0:  # t = 0 exactly (the ball route passes the same quantities): no increment
+        return lib.zero
     beta = q0["B"]["beta"]
     d_erg = qt["B"]["ergotropy"] - q0["B"]["ergotropy"]
     d_e = qt["B"]["E"] - q0["B"]["E"]

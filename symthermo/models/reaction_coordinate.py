@@ -186,8 +186,13 @@ def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
     a, b, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
     # the base sorts the spectra, so the unsorted eigenvalues halve what is printed
-    forms = ClosedForms(subsystems={"A": replace(a, beta=None, spectrum=[d["P_e"], d["P_g"]]),
-                                    "B": replace(b, spectrum=[d["n"], 1 - d["n"]])},
+    # A is diagonal: the coupling conserves the excitation number and state_A has no coherence
+    forms = ClosedForms(subsystems={"A": replace(a, beta=None, spectrum=[d["P_e"], d["P_g"]],
+                                                 diagonal=True),
+                                    # B: diagonal on the Fock levels 0 and 1 (no |0><1|:
+                                    # it would pair with <e|g> = 0 of the qubit)
+                                    "B": replace(b, spectrum=[d["n"], 1 - d["n"]],
+                                                 diagonal=True)},
                         interaction_energy=e_int, extras={"_N": d["N"]})
     return _lambdified(forms, lib)
 

@@ -200,6 +200,7 @@ class SpontaneousEmission(Model):
             spectrum=_ascending(d["P_e"], d["P_g"], d["tau"]),
             beta=d["beta"],
             thermal_energy=d["Eth"],
+            diagonal=True,  # populations only: the coherences stay 0 (SL26 Eq. 35)
         )
         notes = {
             "P_e": "dsolve of SL26 Eq. 35 (4 linear ODEs) from |e><e|; coherences stay 0",

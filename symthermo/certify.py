@@ -1,0 +1,341 @@
+"""Certified digits by Ziv's strategy: evaluate once in balls, check, raise the precision.
+
+:func:`certified` evaluates ``compute(BALLS)`` at a working precision of about
+``digits * log2(10)`` bits plus guard bits.  Each ball in the result either
+
+- rounds to ``digits`` significant digits: every point of the ball has the
+  same correctly rounded ``digits``-digit decimal (:func:`decimal_digits`);
+- is an exact 0 or an exact infinity (structure, never a cancellation);
+- or is too wide, and then the precision is doubled and everything is
+  evaluated again, up to a bound (``max_bits``).
+
+A ball still too wide at the bound (a value that is truly 0 but computed as
+a cancellation, or one limited by a truncation bound) is *returned with its
+bound*, never refused: :func:`format_ball` prints it as ``"m +/- r"``
+(``"0 +/- r"`` when the ball contains 0), which no parser can mistake for a
+decimal.  Compare :func:`symthermo.precision.stable`, which trusts two
+evaluations that agree.
+
+>>> from symthermo.certify import certified, format_ball
+>>> result = certified(lambda lib: [lib.number(1) / 3, lib.exp(lib.number(-50))], 30)
+>>> [format_ball(x, 30)[0] for x in result.value]
+['0.333333333333333333333333333333', '1.92874984796391778301734281653e-22']
+>>> x = certified(lambda lib: (1 + lib.number("1e-40")) - 1, 10).value
+>>> format_ball(x, 10)
+('1.000000000e-40', '1.2e-69')
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Context, Decimal
+
+import flint
+from flint import acb, arb
+
+from .balls import BALLS, ball_precision, infinite_sign, is_ball
+from .precision import check_dps
+
+__all__ = ["Certified", "certified", "decimal_digits", "format_ball", "error_bound",
+           "GUARD_BITS", "is_certified"]
+
+#: bits added to digits * log2(10) for the first evaluation
+GUARD_BITS = 24
+_LOG2_10 = math.log2(10)
+
+
+@dataclass(frozen=True)
+class Certified:
+    """The balls of the last evaluation, its precision in bits, and whether every
+    ball was certified (rounds to the digits, or is an exact 0 or infinity).
+    ``texts`` maps ``id(ball)`` of the balls in ``value`` to their
+    :func:`format_ball` result, found while checking them (use :meth:`format`)."""
+
+    value: object
+    bits: int
+    complete: bool
+    digits: int = None
+    texts: dict = None
+
+    def format(self, x):
+        """``format_ball(x, digits)``, from the check's cache when x is in ``value``."""
+        found = self.texts.get(id(x)) if self.texts else None
+        return found if found is not None else format_ball(x, self.digits)
+
+
+def _balls(x, out):
+    """The balls inside x (dicts, lists, tuples, row sequences), in a fixed order."""
+    if is_ball(x):
+        out.append(x)
+    elif isinstance(x, dict):
+        for k in x:
+            _balls(x[k], out)
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            _balls(v, out)
+    elif hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(x, (str, bytes)):
+        for v in x:
+            _balls(v, out)
+    return out
+
+
+def is_certified(x, digits):
+    """True when the ball ``x`` prints as ``digits`` proven digits (or exactly)."""
+    if isinstance(x, acb):
+        if not x.imag.is_zero():
+            return False
+        x = x.real
+    if (x.is_exact() and x.is_zero()) or infinite_sign(x):
+        return True
+    return decimal_digits(x, digits) is not None
+
+
+def certified(compute, digits, *, max_bits=None):
+    """``compute(lib)`` evaluated in balls until every ball prints ``digits`` proven digits.
+
+    The precision starts at ``ceil(digits log2 10) + GUARD_BITS`` bits and doubles while a
+    ball is too wide, up to ``max_bits`` (default: 8 times the start, at least 1024
+    bits); it stops early when a doubling narrows none of the uncertified balls (a
+    truncation bound, not rounding, limits them).  Returns :class:`Certified`.
+
+    >>> from symthermo.certify import certified
+    >>> r = certified(lambda lib: lib.exp(lib.number(1)), 50)
+    >>> r.complete, r.bits >= 166
+    (True, True)
+    """
+    digits = check_dps(digits)
+    bits = int(math.ceil(digits * _LOG2_10)) + GUARD_BITS
+    if max_bits is None:
+        max_bits = max(8 * bits, 1024)
+    previous = None
+    while True:
+        with ball_precision(bits):
+            value = compute(BALLS)
+            flat = _balls(value, [])
+            texts = {}
+            open_ = []
+            for k, x in enumerate(flat):
+                key = id(x)
+                if key not in texts:  # already inside a precision scope
+                    x = _real_checked(x)
+                    # nan (an operation outside its domain on a wide ball): more precision
+                    texts[key] = ("nan", "inf") if x.is_nan() else _format_ball(x, digits)
+                if texts[key][0] == "nan" or " +/- " in texts[key][0]:
+                    open_.append(k)
+            if not open_:
+                return Certified(value, bits, True, digits, texts)
+            if bits * 2 > max_bits:
+                if any(texts[id(flat[k])][0] == "nan" for k in open_):
+                    raise ValueError(f"a value is nan at {bits} bits of working precision")
+                return Certified(value, bits, False, digits, texts)
+            if previous is not None and len(previous) == len(flat):
+                # a doubling that narrows no open ball: truncation-limited, stop here
+                narrowed = any(_radius(flat[k]).is_nan() or _radius(previous[k]).is_nan()
+                               or _radius(flat[k]) < _radius(previous[k]) * arb(2) ** -(bits // 4)
+                               for k in open_)
+                if not narrowed:
+                    return Certified(value, bits, False, digits, texts)
+            previous = flat
+        bits *= 2
+
+
+def _real_checked(x):
+    if isinstance(x, acb):
+        if not x.imag.contains(0):
+            raise ValueError(f"refusing to print a complex value {x} as a real quantity")
+        return x.real
+    return x
+
+
+def _radius(x):
+    if isinstance(x, acb):
+        return x.real.rad().max(x.imag.rad())
+    return x.rad()
+
+
+def _real(x):
+    if isinstance(x, acb):
+        return x.real
+    return x
+
+
+def decimal_digits(x, digits):
+    """The ``digits``-significant-digit decimal that every point of ``x`` rounds to, as
+    ``(sign, digit string, decimal exponent of the leading digit)``, or None.
+
+    The check is rigorous: the ball lies strictly within half a unit in the last place
+    of the decimal (computed in balls), so the decimal is the correctly rounded value
+    of the exact number.
+    """
+    x = _real(x)
+    if not x.is_finite() or x.is_zero() or x.contains(0):
+        return None
+    # extra digits against double rounding (a wrong candidate fails the check below)
+    text = x.str(digits + 24, radius=False)
+    parsed = _digits_of(text)
+    if parsed is None:
+        return None
+    negative, dig, e = parsed
+    keep, rest = dig[:digits].ljust(digits, "0"), dig[digits:]
+    n = int(keep)
+    # round half to even on the digit string
+    if rest and (rest[0] > "5" or (rest[0] == "5" and (rest.strip("0") != "5" or n % 2))):
+        n += 1
+        if n == 10 ** digits:  # 9.99.. rounded up to the next power of ten
+            n, e = 10 ** (digits - 1), e + 1
+    k = e - digits + 1
+    if not _within_half_unit(x, -n if negative else n, k):
+        return None
+    return ("-" if negative else ""), str(n), e
+
+
+def _digits_of(text):
+    """(negative, significant digit string, decimal exponent of its first digit) of a
+    decimal literal as arb prints it (``-0.00123``, ``1.5e+25``), or None."""
+    if not text or text[0] == "[":
+        return None
+    negative = text[0] == "-"
+    body = text[1:] if negative or text[0] == "+" else text
+    mantissa, _, exponent = body.partition("e")
+    try:
+        exp10 = int(exponent) if exponent else 0
+    except ValueError:  # pragma: no cover - arb prints decimal literals
+        return None
+    whole, _, frac = mantissa.partition(".")
+    raw = whole + frac
+    stripped = raw.lstrip("0")
+    if not stripped or not raw.isdigit():
+        return None
+    # value = 0.raw * 10^(len(whole) + exp10); the first significant digit's exponent:
+    e = len(whole) + exp10 - (len(raw) - len(stripped)) - 1
+    return negative, stripped, e
+
+
+def _dyadic(x):
+    """(a, e) with x = a 2^e exactly, for an exact finite arb."""
+    if x.is_zero():
+        return 0, 0
+    a, e = x.man_exp()
+    return int(a), int(e)
+
+
+def _compare(a, e, c, k):
+    """sign of a 2^e - c 10^k / 2 (all integers), in exact integer arithmetic."""
+    e2, k10 = max(0, -e), max(0, -k)
+    lhs = (a << (e + 1 + e2)) * _pow10(k10)
+    rhs = (c * _pow10(k + k10)) << e2
+    return (lhs > rhs) - (lhs < rhs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pow10(k):
+    return 10 ** k
+
+
+def _within_half_unit(x, n, k):
+    """The ball x lies strictly inside ((n - 1/2) 10^k, (n + 1/2) 10^k), checked exactly."""
+    a, e = _dyadic(x.lower())
+    b, f = _dyadic(x.upper())
+    return _compare(a, e, 2 * n - 1, k) > 0 and _compare(b, f, 2 * n + 1, k) < 0
+
+
+def _layout(sign, dig, exponent, dps):
+    """mpmath.nstr(x, dps, strip_zeros=False)'s layout of the digits (same strings)."""
+    min_fixed, max_fixed = min(-(dps // 3), -5), dps
+    if min_fixed < exponent < max_fixed:
+        if exponent < 0:
+            dig = "0" * (-exponent) + dig
+            split = 1
+        else:
+            split = exponent + 1
+        exponent = 0
+    else:
+        split = 1
+    text = dig[:split] + "." + dig[split:]
+    if exponent == 0:
+        return sign + text
+    return sign + text + ("e+" if exponent > 0 else "e") + str(exponent)
+
+
+def error_bound(x, center=None):
+    """An upper bound of |center - x| over the ball (center: its midpoint if None), as a
+    two-digit decimal string rounded up (``"0"`` for an exact value at its center)."""
+    x = _real(x)
+    if center is None:
+        r = x.rad()
+    else:
+        r = abs(x - center).upper()
+    if r.is_zero():
+        return "0"
+    if not r.is_finite():
+        return "inf"
+    return _ceil2(r)
+
+
+def _ceil2(r):
+    """A non-negative arb's upper end as a 2-significant-digit decimal rounded up."""
+    f = float(r.upper().mid()) if not r.is_exact() else float(r)
+    if 1e-300 < f < 1e300:
+        # float() rounds to nearest: 1e-12 relative makes every step an upper bound
+        f *= 1 + 1e-12
+        e = math.floor(math.log10(f))
+        m = math.ceil(f / 10.0 ** (e - 1) * (1 + 1e-12))
+        if m >= 100:
+            m, e = math.ceil(m / 10), e + 1
+        d = f"{m:02d}"
+        return f"{d[0]}.{d[1]}e{e:+d}" if e != 0 else f"{d[0]}.{d[1]}"
+    man, exp = r.upper().mid().man_exp() if not r.is_exact() else r.man_exp()
+    up = Context(prec=40, rounding=ROUND_CEILING)
+    value = up.multiply(Decimal(int(man)), up.power(Decimal(2), int(exp)))
+    e = value.adjusted()
+    q = value.quantize(Decimal(1).scaleb(e - 1), rounding=ROUND_CEILING, context=up)
+    sign, dig, _ = q.as_tuple()
+    d = "".join(map(str, dig))[:2].ljust(2, "0")
+    return f"{d[0]}.{d[1]}e{q.adjusted():+d}" if q.adjusted() != 0 else f"{d[0]}.{d[1]}"
+
+
+def format_ball(x, digits):
+    """``(text, err)`` of a ball for the contract: ``text`` is the correctly rounded
+    ``digits``-digit decimal when proven, ``"0"`` for an exact 0, ``"inf"``/``"-inf"``
+    for exact infinities, and otherwise ``"m +/- r"`` (``"0 +/- r"`` when the ball holds
+    0); ``err`` bounds |text - exact value| (two digits, rounded up).
+
+    >>> from flint import arb
+    >>> from symthermo.balls import ball_precision
+    >>> from symthermo.certify import format_ball
+    >>> with ball_precision(60):
+    ...     format_ball(arb(0, 3e-41), 20)
+    ('0 +/- 3.1e-41', '3.1e-41')
+    >>> with ball_precision(60):
+    ...     format_ball(arb(2) / 3, 5)
+    ('0.66667', '3.4e-6')
+    """
+    x = _real_checked(x)
+    with ball_precision(max(flint.ctx.prec, int(digits * _LOG2_10) + 64)):
+        return _format_ball(x, digits)
+
+
+def _format_ball(x, digits):
+    if x.is_nan():
+        raise ValueError("refusing to print nan")
+    if x.is_exact() and x.is_zero():
+        return "0", "0"
+    if infinite_sign(x):
+        return ("inf" if infinite_sign(x) > 0 else "-inf"), "0"
+    if not x.is_finite():
+        return "0 +/- inf", "inf"
+    found = decimal_digits(x, digits)
+    if found is not None:
+        sign, dig, e = found
+        text = _layout(sign, dig, e, digits)
+        return text, error_bound(x, arb(text.replace("e+", "e")))
+    if x.contains(0):
+        bound = _ceil2(abs(x).upper())
+        return f"0 +/- {bound}", bound
+    # some digits only: the midpoint with the digits that the radius leaves meaningful
+    keep = max(1, min(digits, int(x.rel_accuracy_bits() / _LOG2_10) + 1))
+    text = x.str(keep, radius=False)
+    err = error_bound(x, arb(text))
+    return f"{text} +/- {err}", err
