@@ -800,6 +800,29 @@ class _Balls(NumberSystem):
         return enclose_monotone_root(entropy_at, entropy, guess, decreasing=True)
 
 
+    # -- matrices (ledger-balls) -----------------------------------------------------
+    _closed_form_eigvalsh = eigvalsh
+
+    def eigvalsh(self, M):
+        """Eigenvalues of a Hermitian matrix, ascending, multiplicities kept: diagonal and
+        2x2 in closed form, larger ones enclosed by
+        :func:`symthermo.ball_linalg.hermitian_eigvalsh` (Weyl and Ostrowski bounds around
+        an approximate eigenbasis: exact degeneracies and clusters need no isolation, and
+        the enclosures are tighter than ``acb_mat.eig(multiple=True)``'s)."""
+        n = M.rows
+        if all(self.is_exact_zero(M.data[i][j]) for i in range(n) for j in range(n) if i != j):
+            return self._closed_form_eigvalsh(M)
+        if n == 2:
+            # the closed form with a tight square ((a - d)**2 is nan when a - d holds 0)
+            a, d = self.real(M.data[0][0]), self.real(M.data[1][1])
+            b = abs(M.data[0][1])
+            mean, half = (a + d) / 2, sqrt_nonneg(ipow(a - d, 2) / 4 + ipow(b, 2))
+            return [mean - half, mean + half]
+        from .ball_linalg import hermitian_eigvalsh
+
+        return hermitian_eigvalsh(M.data if isinstance(M, _BallMatrix) else M)
+
+
 def enclose_monotone_root(f, target, guess, *, decreasing):
     """A ball [lo, hi] that provably holds the root beta >= 0 of f(beta) = target, f
     strictly monotone: f(lo) - target and f(hi) - target have proven opposite signs.

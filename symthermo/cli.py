@@ -56,9 +56,11 @@ def build_parser():
     p = sub.add_parser("derive", help="closed forms of a model, as SymPy derives them")
     p.add_argument("model", help="a model name (see symthermo models)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a parameter (repeatable); NAME=symbol keeps it symbolic")
+                   help="set a parameter (repeatable); the others stay symbols")
     p.add_argument("--format", choices=("latex", "text", "json"), default="text",
                    help="output format (default text)")
+    p.add_argument("--convention", choices=CONVENTIONS, default="received",
+                   help="received (Elouard & Latune, default) or provided (Santos & Latune)")
 
     p = sub.add_parser("reference", help="a model's values at given times")
     p.add_argument("model", help="a model name (see symthermo models)")
@@ -70,7 +72,7 @@ def build_parser():
     p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
                    help="certified digits from ball arithmetic (default: every printed digit "
                         "proven, one evaluation per precision) or mpmath (two agreeing "
-                        "precisions); the propagator uses mpmath")
+                        "precisions)")
     p.add_argument("--errors", action="store_true",
                    help="CSV: add err_KEY columns, the proven bound of |printed - exact| "
                         "(JSON rows always carry \"err\" with balls)")
@@ -79,12 +81,19 @@ def build_parser():
     p.add_argument("system", metavar="SYSTEM.json",
                    help="the system: Hamiltonians, initial states, coupling (CONTRACT.md)")
     _add_precision(p)
+    p.add_argument("--number-system", choices=("balls", "mpmath"), default="balls",
+                   help="certified digits from ball arithmetic (default: every printed digit "
+                        "proven) or mpmath (two agreeing precisions)")
+    p.add_argument("--errors", action="store_true",
+                   help="CSV: add err_KEY columns (JSON rows always carry \"err\" with balls)")
 
     p = sub.add_parser("verify", help="check the papers' printed equations against the derivation")
     p.add_argument("--paper", choices=("EL23", "SL26", "all"), default="all",
                    help="which paper's equations (default all)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="output format (default text)")
+    p.add_argument("--only", choices=("differs", "holds", "not-checked"),
+                   help="show only the checks with this status")
     p.add_argument("--quiet", action="store_true",
                    help="no progress bar on stderr (none is drawn when stderr is not a terminal)")
 
@@ -109,6 +118,10 @@ def build_parser():
     p.add_argument("--format", choices=("png", "pdf", "svg"), action="append", default=None,
                    dest="formats", help="image format (repeatable; default png and pdf)")
     p.add_argument("--dpi", default="150", help="resolution of PNG images (default 150)")
+
+    from .sweep_cli import add_sweep_parsers  # sweep, plot-sweep
+
+    add_sweep_parsers(sub)
     return parser
 
 
@@ -128,7 +141,8 @@ def _run(args):
         from .derive import derive_output
         from .models import get_model
 
-        out.write(derive_output(get_model(args.model), args.param, args.format))
+        out.write(derive_output(get_model(args.model), args.param, args.format,
+                                convention=args.convention))
     elif args.command == "reference":
         from .models import get_model
         from .tables import reference_payload, render
@@ -144,8 +158,9 @@ def _run(args):
 
         system = load_system(args.system)
         payload = ledger_payload(system, args.system, args.times, dps=_dps(args),
-                                 float64=args.float64, convention=args.convention)
-        out.write(render(payload, args.format))
+                                 float64=args.float64, convention=args.convention,
+                                 number_system=args.number_system)
+        out.write(render(payload, args.format, errors=args.errors))
     elif args.command == "verify":
         from .papers import EL23, SL26
         from .progress import progress_bar
@@ -155,7 +170,7 @@ def _run(args):
                                                              else 0)
         with progress_bar(total, "verify", quiet=args.quiet, unit="check") as bar:
             hook = {} if bar.disable else {"on_check": lambda check: bar.update()}
-            text, failed = verify_output(args.paper, args.format, **hook)
+            text, failed = verify_output(args.paper, args.format, only=args.only, **hook)
         out.write(text)
         if failed:
             raise CrossCheckError(f"{failed} of verify's own cross-checks failed")
@@ -169,6 +184,10 @@ def _run(args):
         for path in plot_figure(args.figure, args.out, dpi=parse_dpi(args.dpi),
                                 convention=args.convention, formats=args.formats, csv=True):
             out.write(f"{path}\n")
+    elif args.command in ("sweep", "plot-sweep"):
+        from .sweep_cli import run_sweep_command
+
+        run_sweep_command(args, out)
     else:
         raise UsageError("a command is required: models, derive, reference, ledger, verify, "
                          "reproduce or plot (see symthermo --help)")

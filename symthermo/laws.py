@@ -4,7 +4,8 @@ Every function returns a :class:`Balance`: ``lhs`` is the thermodynamic
 side (entropy changes and heats), ``rhs`` the information side (mutual
 information and relative entropies), and ``relation`` says whether they are
 equal (an identity) or ordered (an inequality, rhs the bound).  All heats
-are in the received convention.
+are in the received convention.  In balls (``lib=BALLS``) both sides are balls that
+hold the exact values: an identity holds when the ball of ``lhs - rhs`` contains 0.
 
 States come as :class:`Snapshot` objects, made with :func:`snapshot` from a
 density matrix and a Hamiltonian, so that the same state is not
@@ -23,7 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .local import Subsystem, beta_times_heat, relative_entropy_to_thermal, thermal_relative_entropy
+from .local import Subsystem, relative_entropy_to_thermal, thermal_relative_entropy
+from .local import beta_times_heat as _beta_times_heat
 from .numbers import FLOAT64, NumberSystem, number_system
 from .precision import precision_held  # each function takes turns with other threads on mpmath
 
@@ -79,6 +81,17 @@ def snapshot(rho, H, *, lib=None, system=None):
     system = system or Subsystem.of(H, lib)
     M = lib.as_matrix(rho)
     return Snapshot(system, M, system.quantities(M))
+
+
+def beta_times_heat(lib, beta, heat):
+    """beta(0) Q with 0 * inf = 0; in balls on proven signs only
+    (:func:`symthermo.balls.ball_beta_times_heat`), so both sides of a law are balls
+    that hold the exact values."""
+    from .balls import BALLS, ball_beta_times_heat
+
+    if lib is BALLS:
+        return ball_beta_times_heat(lib, beta, heat)
+    return _beta_times_heat(lib, beta, heat)
 
 
 def _heat(s0: Snapshot, st: Snapshot):

@@ -173,6 +173,13 @@ def _validated(system: System, lib):
     return subs, dims, H_total, V, lindblad, rho0
 
 
+def check_system(system: System, dps):
+    """Validate a system in mpmath at ``dps`` digits (errors quote decimals, not balls);
+    the ball route calls it once before Ziv's loop."""
+    with mpmath.workdps(check_dps(dps) + 10):
+        _validated(system, MPMATH)
+
+
 def ledger_keys(names, *, unitary=True):
     """The keys of a ledger row, in order."""
     keys = ["t"]
@@ -187,6 +194,10 @@ def ledger_keys(names, *, unitary=True):
 
 
 def _times(lib, times):
+    from .balls import BALLS
+
+    if lib is BALLS:
+        return [_ball_time(t) for t in times]
     out = []
     for t in times:
         value = lib.number(t) if not isinstance(t, (float, int)) or lib is MPMATH else float(t)
@@ -197,6 +208,38 @@ def _times(lib, times):
             raise ValueError(f"time must be >= 0, got {t!r}")
         out.append(value)
     return out
+
+
+def _ball_time(t):
+    from flint import arb
+
+    from .balls import to_ball
+
+    value = to_ball(t)
+    if not isinstance(value, arb) or not value.is_finite():
+        raise ValueError(f"time must be a finite real number, got {t!r}")
+    if value < 0:
+        raise ValueError(f"time must be >= 0, got {t!r}")
+    return value
+
+
+def _evolve(H_total, rho0, ts, lindblad, lib, *, state_tolerance=None):
+    """rho(t) for each t: balls by :mod:`symthermo.ball_linalg` (rigorous exponentials),
+    float64/mpmath by :func:`symthermo.propagator.evolve`."""
+    from .balls import BALLS
+
+    if lib is BALLS:
+        from .ball_linalg import ball_rows, lindblad_states, unitary_states
+
+        if lindblad:
+            states = lindblad_states(H_total, lindblad, rho0, ts)
+        else:
+            states = unitary_states(H_total, rho0, ts)
+        return [rho0 if s is rho0 else lib.matrix(ball_rows(s)) for s in states]
+    from .propagator import evolve
+
+    dps = None if lib is FLOAT64 else mpmath.mp.dps
+    return evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps, state_tolerance=state_tolerance)
 
 
 def ledger_rows(system: System, times, *, lib, convention="received"):
@@ -224,11 +267,149 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
                 f"{float(weight):.3g} at t = {_show_time(t)}, above {float(bound):.1g} "
                 f"({_bound_reason(lib)}); increase levels")
 
+    from .balls import BALLS
+
+    conserved = lib is BALLS and system.unitary and _coupling_conserved(system)
     rows = trajectory_rows(subs, dims, H_total, V, rho0, times, lib=lib, lindblad=lindblad,
-                           convention=convention, leak_check=leak_check)
+                           convention=convention, leak_check=leak_check,
+                           product_initial=system.initial_state is None,
+                           coupling_conserved=conserved)
     for row in rows:
         row["_internal"]["fock_leak"] = leaks
     return rows
+
+
+def _passive_zeros(sub, rho, q):
+    """Balls: the ergotropy of a state proven passive is an exact 0 (and a passive
+    qubit is thermal: exergy 0, E^th = E), by structure, not a cancellation.
+
+    Proven passive: H and rho diagonal (off-diagonal entries exact zeros) and, in order
+    of increasing energy (each step proven: E_i < E_j or exactly equal), populations
+    proven non-increasing (p_i > p_j, or exactly equal)."""
+    n = sub.lib.size(rho)
+    H = sub.H
+    if not all(H[i, j].is_zero() and rho[i, j].is_zero()
+               for i in range(n) for j in range(n) if i != j):
+        return q
+    energies = [sub.lib.real(H[i, i]) for i in range(n)]
+    pops = [sub.lib.real(rho[i, i]) for i in range(n)]
+    order = sorted(range(n), key=lambda i: float(energies[i].mid()))
+
+    def exactly_equal(a, b):
+        return a.is_exact() and b.is_exact() and (a - b).is_zero()
+
+    for i, j in zip(order, order[1:]):
+        if not (energies[i] < energies[j] or exactly_equal(energies[i], energies[j])):
+            return q
+        if not (pops[i] > pops[j] or exactly_equal(pops[i], pops[j])):
+            return q
+    q = dict(q, ergotropy=sub.lib.zero)
+    if n == 2 and energies[order[0]] < energies[order[1]] and pops[order[0]] > pops[order[1]]:
+        # a passive, non-degenerate qubit with 0 < p_e < p_g is the Gibbs state of its beta
+        q.update(exergy=sub.lib.zero, Eth=q["E"])
+    return q
+
+
+def exact_structure(H, V, rho0, dims, *, unitary):
+    """``(product_initial, coupling_conserved)`` proven in exact SymPy arithmetic for a
+    model's exact dynamics: rho0 equals the tensor product of its reduced states, and
+    [H, V] = 0 with a unitary evolution (then E_int(t) = E_int(0)).  Either is False
+    when it does not hold or SymPy cannot decide it."""
+    import sympy
+
+    from .numbers import EXACT
+
+    def is_zero(M):
+        return all(sympy.simplify(x) == 0 for x in M)
+
+    reduced = [EXACT.partial_trace(rho0, dims, [k]) for k in range(len(dims))]
+    product = len(dims) > 1 and is_zero(rho0 - EXACT.kron_all(reduced))
+    conserved = unitary and is_zero(H * V - V * H)
+    return product, conserved
+
+
+def _gaussian(x):
+    """An entry as an exact (Fraction, Fraction) pair, or None when it is not a
+    Gaussian rational (a SymPy expression such as sqrt(2))."""
+    from fractions import Fraction
+
+    from .numbers import _ExactComplex
+
+    try:
+        v = parse_number(x)
+    except ValueError:
+        return None
+    if isinstance(v, _ExactComplex):
+        return Fraction(v.re), Fraction(v.im)
+    if isinstance(v, complex):
+        return Fraction(v.real), Fraction(v.imag)
+    try:
+        return Fraction(v), Fraction(0)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _exact_matrix(M):
+    rows = _as_matrix_data(M)
+    rows = rows.tolist() if hasattr(rows, "tolist") else rows
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in rows):
+        return None  # an oscillator, or a matrix type without exact entries
+    out = [[_gaussian(v) for v in r] for r in rows]
+    return None if any(v is None for r in out for v in r) else out
+
+
+def _gmul(A, B):
+    n, m, k = len(A), len(B[0]), len(B)
+    out = []
+    for i in range(n):
+        row = []
+        for j in range(m):
+            re = im = 0
+            for l in range(k):
+                a, b = A[i][l], B[l][j]
+                if a[0] or a[1]:
+                    re += a[0] * b[0] - a[1] * b[1]
+                    im += a[0] * b[1] + a[1] * b[0]
+            row.append((re, im))
+        out.append(row)
+    return out
+
+
+def _gkron(A, B):
+    return [[(a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]) for a in ra for b in rb]
+            for ra in A for rb in B]
+
+
+def _coupling_conserved(system):
+    """True when [H_1 + ... + H_N, V] = 0 exactly (Gaussian rationals): then
+    E_int(t) = Tr[rho(t) V] = E_int(0) under the unitary evolution (d/dt Tr[rho V] =
+    i Tr[rho [H, V]]), a structural fact the balls route uses instead of a
+    cancellation.  False when some entry is not an exact Gaussian rational."""
+    if system.coupling is None:
+        return False
+    V = _exact_matrix(system.coupling)
+    locals_ = [_exact_matrix(H) for H, _ in system.subsystems.values()]
+    if V is None or any(h is None for h in locals_):
+        return False
+    dims = [len(h) for h in locals_]
+    total = 1
+    for d in dims:
+        total *= d
+    if len(V) != total:
+        return False
+    zero, one = (0, 0), (1, 0)
+
+    def eye(d):
+        return [[one if i == j else zero for j in range(d)] for i in range(d)]
+
+    H0 = [[zero] * total for _ in range(total)]
+    for k, h in enumerate(locals_):
+        term = [[one]]
+        for m, d in enumerate(dims):
+            term = _gkron(term, h if m == k else eye(d))
+        H0 = [[(a[0] + b[0], a[1] + b[1]) for a, b in zip(r, s)] for r, s in zip(H0, term)]
+    HV, VH = _gmul(H0, V), _gmul(V, H0)
+    return all(a == b for r, s in zip(HV, VH) for a, b in zip(r, s))
 
 
 def fock_leak_bound(lib):
@@ -262,58 +443,88 @@ def _show_time(t):
 
 
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
-                    convention="received", leak_check=None):
+                    convention="received", leak_check=None, product_initial=False,
+                    coupling_conserved=False):
     """Propagate rho0 under H_total (+ Lindblad) and compute every row.
 
     ``subs`` maps names to :class:`~symthermo.local.Subsystem` (in tensor
     order, dimensions ``dims``); ``V`` is the coupling whose mean is E_int.
     ``leak_check(name, reduced_state, t)`` may raise when a truncated Fock space
-    holds population at its edge.
+    holds population at its edge.  ``product_initial`` says that rho0 is by
+    construction the product of its reduced states (then, in balls, I_tot(0) is an
+    exact 0); ``coupling_conserved`` that [H, V] = 0 was proven (then, in balls,
+    E_int(t) = E_int(0)).
     """
-    from .propagator import evolve
+    from .balls import BALLS, ball_beta_times_heat
 
     names = list(subs)
+    if lib is BALLS and any(sub.dimension is None for sub in subs.values()):
+        # a truncated Fock space is not an enclosure of the oscillator: no proven bound yet
+        raise NotImplementedError("balls: the propagator of an oscillator (Fock cutoff) has "
+                                  "no bound of its truncation")
     ts = _times(lib, times)
-    dps = None if lib is FLOAT64 else mpmath.mp.dps
+    balls = lib is BALLS
+    bq = ball_beta_times_heat if balls else beta_times_heat
     # rho0 was checked when it was read (or built by a model): what is computed from it
     # is checked against its own error bound, never as input
     eigenvalues0 = lib.eigvalsh(rho0)
     bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
-    states = evolve(H_total, rho0, ts, lindblad=lindblad, dps=dps, state_tolerance=bound)
+    states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
     q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
           for n, r in zip(names, reduced0)}
+    if balls:
+        q0 = {n: _passive_zeros(subs[n], r, q0[n]) for n, r in zip(names, reduced0)}
     s_joint0 = entropy_of_spectrum(lib, density_spectrum(
         rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
-    i_tot0 = sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
+    product = balls and product_initial
+    # balls: I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
+    i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
     unitary = not lindblad
+    e_int0 = None
     rows = []
     for t, rho in zip(ts, states):
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
         row = {"t": t}
         qt, reduced_states = {}, {}
+        # balls: at an exact t = 0 the state is rho0 itself and the increments are exact 0
+        at_start = balls and lib.is_exact_zero(t)
         for k, n in enumerate(names):
             reduced = lib.partial_trace(rho, dims, [k]) if len(names) > 1 else rho
             if leak_check is not None:
                 leak_check(n, reduced, t)
             reduced_states[n] = reduced
-            qt[n] = subs[n].quantities(reduced, name=f"rho_{n}(t={t})", check=False,
-                                       tolerance=bound)
+            qt[n] = q0[n] if at_start else subs[n].quantities(
+                reduced, name=f"rho_{n}(t={t})", check=False, tolerance=bound)
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
+            if at_start:
+                row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
+                continue
             row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
             row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
                                  convention=convention)
         if len(names) > 1:
-            row["E_int"] = lib.expectation(rho, V)
-            s_joint = entropy_of_spectrum(lib, density_spectrum(rho, name=f"rho(t={t})", lib=lib,
-                                                                tolerance=bound, computed=True))
-            mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
+            if balls and coupling_conserved:
+                if e_int0 is None:
+                    e_int0 = lib.expectation(rho0, V)
+                row["E_int"] = e_int0
+            else:
+                row["E_int"] = lib.expectation(rho, V)
+            if at_start:
+                mutual = i_tot0
+            elif balls and unitary:
+                # the spectrum of rho(t) is that of rho(0) under a unitary evolution
+                mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint0
+            else:
+                s_joint = entropy_of_spectrum(lib, density_spectrum(
+                    rho, name=f"rho(t={t})", lib=lib, tolerance=bound, computed=True))
+                mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual
             if unitary:
                 for n in names:
-                    row[f"sigma_{n}"] = qt[n]["S"] - q0[n]["S"] + sum(
-                        (beta_times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                    row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
+                        (bq(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in names if m != n), lib.zero)
         row["_internal"] = {"q0": q0, "qt": qt, "subsystems": subs, "I_tot0": i_tot0,
                             "reduced": reduced_states}
@@ -334,7 +545,9 @@ def identity_sides(row):
     lib = next(iter(subs.values())).lib
     mutual = row.get("I_AB", row.get("I_tot", lib.zero)) - internal["I_tot0"]
     distances = {n: thermal_relative_entropy(subs[n], qt[n]["beta"], q0[n]["beta"]) for n in names}
-    bq = {n: beta_times_heat(lib, q0[n]["beta"], qt[n]["Eth"] - q0[n]["Eth"]) for n in names}
+    from .laws import beta_times_heat as law_beta_times_heat  # balls: proven signs only
+
+    bq = {n: law_beta_times_heat(lib, q0[n]["beta"], qt[n]["Eth"] - q0[n]["Eth"]) for n in names}
     out = {}
     for n in names:
         lhs = qt[n]["S"] - q0[n]["S"] + sum((bq[m] for m in names if m != n), lib.zero)

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from . import definitions
 from .entropy import entropy_of_spectrum
 from .ergotropy import (_energy_above_ground, _eigenvalue_error, _spread, clip_rounding,
-                        ergotropy_rounding_bound, exergy_rounding_bound, passive_energy)
+                        ergotropy_rounding_bound, excess_bound, exergy_rounding_bound,
+                        float_passive_excess, passive_energy)
 from .numbers import EXACT, FLOAT64, NumberSystem
 from .states import checked_state, density_spectrum
 from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
@@ -82,11 +83,17 @@ class Subsystem:
         if lib is FLOAT64:
             d = len(spectrum)
             eigen_error = _eigenvalue_error(M, self.levels, d)
-            ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
-                d, above, passive, eigen_error, ground))
-            exergy = clip_rounding(exergy, exergy_rounding_bound(
-                d, above, thermal_above, beta, entropy, _spread(self.levels, thermal_above),
-                eigen_error, ground))
+            erg_bound = ergotropy_rounding_bound(d, above, passive, eigen_error, ground)
+            excess = float_passive_excess(lib, self.levels, spectrum, beta)
+            if excess is not None:
+                # ergotropy + (Tr[pi H] - E^th) without cancellation (passive_excess)
+                exergy = clip_rounding(ergotropy + excess.delta, erg_bound + excess_bound(
+                    excess, beta, d, eigen_error))
+            else:
+                exergy = clip_rounding(exergy, exergy_rounding_bound(
+                    d, above, thermal_above, beta, entropy, _spread(self.levels, thermal_above),
+                    eigen_error, ground))
+            ergotropy = clip_rounding(ergotropy, erg_bound)
         return {
             "E": ground + above,
             "S": entropy,

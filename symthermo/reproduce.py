@@ -12,6 +12,10 @@ The steps, in order (:data:`STEPS`; one more is added by appending a
    plotted curves as CSV (needs matplotlib: without it reproduce stops
    before any work and says so; ``figures=False`` / ``--no-figures`` skips
    this step);
+5. ``maps/``: the refrigerator's refrigeration region and best COP/Carnot over
+   (beta_B, omega_B) around EL23's point (a float64 sweep with certified spot
+   checks, :func:`symthermo.sweep_maps.refrigerator_map`; the figure where
+   matplotlib is installed);
 
 then ``SUMMARY.md`` (what was made, with timings) and
 ``.symthermo-manifest.json`` (every file with its sha256).
@@ -130,6 +134,13 @@ def _figures(run):
         plot_all(run.dir / "figures", progress=each, csv=True)
 
 
+def _maps(run):
+    from .sweep_maps import refrigerator_map
+
+    paths = refrigerator_map(run.dir / "maps", progress=run.progress)
+    run.progress(f"      maps: {len(paths)} files")
+
+
 #: the steps of the main job, in order
 STEPS = (
     Step("verify", "checking the papers' equations (verify)", _verify),
@@ -138,6 +149,7 @@ STEPS = (
          _formulas),
     Step("figures", "figures (EL23 Fig. 2, SL26 Figs. 1-13), with their data as CSV", _figures,
          needs=("matplotlib",)),
+    Step("maps", "refrigerator map over (beta_B, omega_B): where it cools, COP/Carnot", _maps),
 )
 
 

@@ -10,9 +10,9 @@ With ``float64`` the rows are evaluated in float64 and printed with 15
 significant digits.
 
 >>> from symthermo.tables import parse_times
->>> list(parse_times("0, pi/2, 1e-3"))
+>>> list(parse_times("0, pi/2, 1e-3", {}))
 [Fraction(0, 1), pi/2, Fraction(1, 1000)]
->>> list(parse_times("0:1:3"))
+>>> list(parse_times("0:1:3", {}))
 [Fraction(0, 1), Fraction(1, 2), Fraction(1, 1)]
 """
 
@@ -124,12 +124,26 @@ def _ball_rows_out(result, keys, digits, errors):
             v = row[k]
             if is_ball(v):
                 text[k], err[k] = result.format(v)
+                if text[k] == "nan":  # the contract never prints nan
+                    raise ValueError(f"{k} at t = {text.get('t', '?')} has no finite "
+                                     f"enclosure (nan) at {result.bits} bits")
             else:
                 text[k], err[k] = _format(v, digits), "0"
         if errors:
             text["err"] = err
         out.append(text)
     return out
+
+
+def _undecided_special_times(result, exact_times):
+    """Indices of the exact special times (``pi/(2*g)``) whose row holds a value the
+    balls could only bound (printed ``m +/- r``)."""
+    from .balls import is_ball
+    from .exact_times import is_special_time
+
+    return [i for i, row in enumerate(result.value)
+            if i < len(exact_times) and is_special_time(exact_times[i])
+            and any(is_ball(v) and " +/- " in result.format(v)[0] for v in row.values())]
 
 
 @precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
@@ -140,7 +154,8 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
 
     Certified values come from balls by default (``number_system="balls"``: one
     evaluation per precision, every printed digit proven, ``err`` per row when
-    ``errors``); a route without a ball version (the propagator) and
+    ``errors``), for the closed forms and the propagator (rigorous matrix exponentials,
+    :mod:`symthermo.ball_linalg`); a route without a ball version and
     ``number_system="mpmath"`` use mpmath and :func:`~symthermo.precision.stable`.
     """
     if number_system not in NUMBER_SYSTEMS:
@@ -152,7 +167,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
     time_texts = parse_times(times, p)
 
-    exact_times = []
+    exact_times, proven = [], []
 
     def compute(lib):
         if lib in (FLOAT64, MPMATH):
@@ -161,14 +176,29 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
             if not exact_times:
                 exact_times.extend(time_values(time_texts, p, lib=EXACT))
             ts = [lib.number(t) for t in exact_times]
+            if method == "closed-form" and any(proven):
+                return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
     keys = model.keys()
     result = None
-    if not float64 and number_system == "balls" and method == "closed-form":
+    if not float64 and number_system == "balls":
         digits = check_dps(dps)
         result = _evaluate_balls(compute, digits)
+        if result is not None and method == "closed-form":
+            # exact values at exact special times (pi/(2*g)), sought only where the
+            # balls left a value undecided: the extra SymPy work is paid where needed
+            undecided = _undecided_special_times(result, exact_times)
+            if undecided:
+                from .exact_times import proven_times
+
+                found = proven_times(model, p, [exact_times[i] for i in undecided])
+                proven.extend([None] * len(exact_times))
+                for i, data in zip(undecided, found):
+                    proven[i] = data
+                if any(proven):
+                    result = _evaluate_balls(compute, digits)
     if result is not None:
         system = "balls"
         rows_out = _ball_rows_out(result, keys, digits, errors)
@@ -188,21 +218,63 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     }
 
 
+#: bits the ledger's ball evaluation adds to certify's working precision
+LEDGER_GUARD_BITS = 32
+
+
 @precision_held()
-def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received"):
-    """The JSON-ready payload of ``symthermo ledger``."""
+def ledger_payload(system, source_name, times, *, dps=30, float64=False, convention="received",
+                   number_system="balls", errors=True):
+    """The JSON-ready payload of ``symthermo ledger``.
+
+    Certified values come from balls by default (rigorous propagators and spectra,
+    :mod:`symthermo.ball_linalg`, Ziv's loop: every printed digit proven, ``err`` per
+    row when ``errors``); ``number_system="mpmath"`` uses two agreeing precisions.
+    """
     from .ledger import ledger_keys, ledger_rows, system_scale
 
-    time_texts = parse_times(times)
+    if number_system not in NUMBER_SYSTEMS:
+        raise ValueError(f"unknown number system {number_system!r}; expected "
+                         f"{' or '.join(NUMBER_SYSTEMS)}")
+    time_texts = parse_times(times, {})
     scale = system_scale(system, float64=float64)
+    exact_times = []
 
     def compute(lib):
-        ts = time_values(time_texts, {}, lib=lib, scale=scale)
+        if lib in (FLOAT64, MPMATH):
+            ts = time_values(time_texts, {}, lib=lib, scale=scale)
+        else:  # balls: parsed once (exact), enclosed at each precision of Ziv's loop
+            if not exact_times:
+                exact_times.extend(time_values(time_texts, {}, lib=EXACT))
+            ts = [lib.number(t) for t in exact_times]
         rows = ledger_rows(system, ts, lib=lib, convention=convention)
         return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
-    rows, digits = _evaluate(compute, dps, float64)
+    def compute_balls(lib):
+        # the entropy-matched beta is bracketed to about 20 bits less than the working
+        # precision: LEDGER_GUARD_BITS more spare the whole evaluation a doubling
+        import flint
+
+        from .balls import ball_precision
+
+        with ball_precision(flint.ctx.prec + LEDGER_GUARD_BITS):
+            return compute(lib)
+
     keys = ledger_keys(system.names, unitary=system.unitary)
+    result = None
+    if not float64 and number_system == "balls":
+        from .ledger import check_system
+
+        digits = check_dps(dps)
+        check_system(system, digits)  # messages quote decimals, as with mpmath
+        result = _evaluate_balls(compute_balls, digits)
+    if result is not None:
+        used = "balls"
+        rows_out = _ball_rows_out(result, keys, digits, errors)
+    else:
+        used = "float64" if float64 else "mpmath"
+        rows, digits = _evaluate(compute, dps, float64)
+        rows_out = _rows_out(rows, keys, digits)
     return {
         "model": "ledger",
         "system": source_name,
@@ -212,8 +284,8 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
         "units": UNITS,
         "dps": digits,
         "method": "propagator",
-        "number_system": "float64" if float64 else "mpmath",
-        "rows": _rows_out(rows, keys, digits),
+        "number_system": used,
+        "rows": rows_out,
     }
 
 

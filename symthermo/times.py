@@ -15,12 +15,12 @@ to float64 alone moves a phase of the model by more than ``PHASE_TOLERANCE``
 the digits printed would be noise.  mpmath has no such limit.
 
 >>> from symthermo.times import parse_times
->>> times = parse_times("0, pi/2, 0:1:3")
+>>> times = parse_times("0, pi/2, 0:1:3", {})
 >>> len(times), times[1], times[3]
 (5, pi/2, Fraction(1, 2))
->>> len(parse_times("0:1:1000000"))
+>>> len(parse_times("0:1:1000000", {}))
 1000000
->>> parse_times("0:1:1000000000")
+>>> parse_times("0:1:1000000000", {})
 Traceback (most recent call last):
 ...
 ValueError: --times '0:1:1000000000': 1000000000 times exceed the limit 1000000
@@ -32,11 +32,11 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from .expressions import (ExactComplex, is_real, parse_expression, shorten, to_float, to_mpmath,
-                          to_sympy)
+from .expressions import (CONSTANTS, FUNCTIONS, ExactComplex, is_real, parse_expression, shorten,
+                          to_float, to_mpmath, to_sympy)
 
 __all__ = ["Times", "TimeRange", "parse_times", "time_numbers", "MAX_TEXT", "MAX_COUNT",
            "PHASE_TOLERANCE"]
@@ -150,7 +150,10 @@ def parse_times(text, names=None, *, what="--times"):
         time texts or numbers.
     names : mapping, optional
         Parameter names the times may use, with their values (SymPy
-        numbers, or symbols left symbolic); other values (strings) are skipped.
+        numbers, or symbols left symbolic); other values (strings) are
+        skipped.  Without it (the parameters not known yet) any name is
+        allowed and the times come back as texts (``"1/2"``, ``"pi/(2*g)"``),
+        read again when the parameters are given.
 
     Returns
     -------
@@ -160,20 +163,25 @@ def parse_times(text, names=None, *, what="--times"):
     Examples
     --------
     >>> from symthermo.times import parse_times
-    >>> list(parse_times("0:1:3"))
+    >>> list(parse_times("0:1:3", {}))
     [Fraction(0, 1), Fraction(1, 2), Fraction(1, 1)]
     >>> parse_times("1/(4*g)", {"g": 2})[0]
     Fraction(1, 8)
-    >>> parse_times("-1")
+    >>> parse_times("-1", {})
     Traceback (most recent call last):
     ...
     ValueError: time '-1' must be a non-negative real number
     """
-    names = {k: v for k, v in (names or {}).items() if not isinstance(v, str)}
+    if isinstance(text, str) and len(text) > MAX_TEXT:
+        raise ValueError(f"{what} {shorten(text)}: {len(text)} characters exceed the limit "
+                         f"{MAX_TEXT}")
+    if names is None:  # parameters not known yet: checked now, as texts read again later
+        if isinstance(text, Times):
+            return text
+        return _Texts(parse_times(text, _FreeNames(), what=what))
+    if not isinstance(names, _FreeNames):
+        names = {k: v for k, v in names.items() if not isinstance(v, str)}
     if isinstance(text, str):
-        if len(text) > MAX_TEXT:
-            raise ValueError(f"{what} {shorten(text)}: {len(text)} characters exceed the limit "
-                             f"{MAX_TEXT}")
         items = text.split(",")
     elif isinstance(text, (list, tuple, Sequence)) and not isinstance(text, (bytes, bytearray)):
         if isinstance(text, Times):
@@ -194,6 +202,42 @@ def parse_times(text, names=None, *, what="--times"):
             raise ValueError(f"{what} {shorten(text)}: {total} times exceed the limit {MAX_COUNT}")
         parts.append(part)
     return Times(parts, text if isinstance(text, str) else None)
+
+
+class _FreeNames(Mapping):
+    """Any parameter name, as a positive symbol: times read before the parameters are known."""
+
+    def __getitem__(self, name):
+        if name in CONSTANTS or name in FUNCTIONS or name.lower() in (
+                "nan", "inf", "infinity", "oo", "zoo"):
+            raise KeyError(name)
+        import sympy
+
+        return sympy.Symbol(name, positive=True)
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self):
+        return 0
+
+
+class _Texts(Sequence):
+    """The times as texts of the grammar (``str`` of each exact time), computed on demand."""
+
+    def __init__(self, times):
+        self.times = times
+
+    def __len__(self):
+        return len(self.times)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        return str(self.times[k])
+
+    def __eq__(self, other):
+        return isinstance(other, (list, tuple, _Texts)) and list(self) == list(other)
 
 
 class _Single(tuple):
@@ -260,9 +304,9 @@ def time_numbers(times, *, lib, scale=1):
 
     >>> from symthermo.numbers import FLOAT64
     >>> from symthermo.times import parse_times, time_numbers
-    >>> time_numbers(parse_times("0.1, 1/3"), lib=FLOAT64)
+    >>> time_numbers(parse_times("0.1, 1/3", {}), lib=FLOAT64)
     [0.1, 0.3333333333333333]
-    >>> time_numbers(parse_times("1e300"), lib=FLOAT64)
+    >>> time_numbers(parse_times("1e300", {}), lib=FLOAT64)
     Traceback (most recent call last):
     ...
     ValueError: time '1e300' is beyond float64: its rounding alone moves the phase scale*t (scale 1) by 1.5e+284 rad; use --dps instead of --float64

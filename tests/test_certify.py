@@ -322,11 +322,15 @@ class TestStructuralZeros:
         assert row["sigma_erg_A"] == "0" and float(row["exergy_B"]) > 0
 
     def test_special_time_zero_is_a_bound(self):
-        # exchange at g t = pi/2: A is exactly in its ground state, reached through cos(pi/2):
-        # no structure proves it, so E_A is printed with its (tiny) bound, not as 0
-        row = reference_payload(get_model("exchange"), [], "pi/(2*g)", dps=20)["rows"][0]
+        # exchange at the decimal g t = 1.570796326794896619 (not pi/2): no structure proves a
+        # zero, so E_A is printed with its (tiny) bound, not as 0
+        row = reference_payload(get_model("exchange"), [], "157.0796326794896619",
+                                dps=20)["rows"][0]
         low, high = interval(row["E_A"])
-        assert row["E_A"].startswith("0 +/- ") and high < Decimal("1e-100")
+        assert not row["E_A"].startswith("0 +/- ") and high < Decimal("1e-37")
+        # at the exact time pi/(2*g) SymPy proves it (symthermo.exact_times): exact 0
+        row = reference_payload(get_model("exchange"), [], "pi/(2*g)", dps=20)["rows"][0]
+        assert row["E_A"] == "0" and row["err"]["E_A"] == "0"
 
 
 @pytest.mark.parametrize("state", ["mixed", "plus"])

@@ -41,9 +41,13 @@ class TestLedger:
         for x in "AB":
             expected += [f"{k}_{x}" for k in ("E", "S", "beta", "Eth", "Q", "W", "ergotropy", "exergy")]
         expected += ["E_int", "I_AB", "sigma_A", "sigma_B"]
-        assert keys == expected
+        # balls (the default): every row ends with "err", the bound of each printed value
+        assert payload["number_system"] == "balls" and keys[-1] == "err"
+        assert keys[:-1] == expected and list(payload["rows"][0]["err"]) == expected
         for row in payload["rows"][1:]:
             for key, value in row.items():
+                if key == "err":
+                    continue
                 assert value not in ("nan", None)
                 if value not in ("0", "inf"):
                     assert significant_digits(value) == 30, (key, value)
@@ -56,6 +60,8 @@ class TestLedger:
         with mpmath.workdps(60):
             for r30, r50 in zip(rows30, rows50):
                 for key in r30:
+                    if key == "err":
+                        continue
                     a, b = mpmath.mpf(r30[key]), mpmath.mpf(r50[key])
                     assert abs(a - b) <= max(abs(b), mpmath.mpf(10) ** -20) * mpmath.mpf(10) ** -25, key
 
@@ -65,7 +71,9 @@ class TestLedger:
                                capsys)
         assert code == 0
         rows = list(csv.DictReader(io.StringIO(out_csv)))
-        assert rows == json.loads(out_json)["rows"]
+        # CSV keeps the value columns only (no --errors); JSON rows add "err"
+        assert rows == [{k: v for k, v in r.items() if k != "err"}
+                        for r in json.loads(out_json)["rows"]]
 
     def test_provided_convention_negates_heat_and_work_only(self, capsys):
         _, a, _ = run(["ledger", str(EXAMPLE), "--times", "1", "--dps", "20"], capsys)

@@ -1,6 +1,8 @@
 """formulas.tex: the definitions rendered from the code by latexify, and a pdflatex compile."""
 
+import re
 import shutil
+import subprocess
 
 import pytest
 
@@ -20,8 +22,17 @@ def test_definitions_are_rendered_from_the_functions_that_run():
     assert len(rendered) == len(DEFINITIONS)
     text = dict(rendered)
     # the rendering follows the code: changing a definition would change these
-    assert r"\mathrm{Eth\_t} - \mathrm{Eth\_0}" in text["heat received by a subsystem (EL23 Eq. 6)"]
-    assert "\\frac{" in text["Carnot bound (EL23)"]
+    assert text["heat received by a subsystem (EL23 Eq. 6)"] == \
+        r"Q = E^{\mathrm{th}}(t) - E^{\mathrm{th}}(0)"
+    assert text["Carnot bound (EL23)"] == \
+        r"\eta_{\mathrm{C}} = \frac{\beta_{B}(0)}{\beta_{A}(0) - \beta_{B}(0)}"
+    for tex in text.values():  # no Python identifier reaches the page
+        assert not re.search(r"\\mathrm\{\w+\\_", tex), tex
+
+
+LONG_CHECK = dict(CHECK, published_latex=r"z_{A}(t)=" + r"\frac{g^{2}}{2\Omega^{2}}" * 40,
+                  witness={"params": {"g": "1", "omega_A": "1.63"}, "t": "1",
+                           "published": "0." + "3" * 40, "derived": "-0." + "4" * 40})
 
 
 def test_text_is_escaped():
@@ -30,8 +41,9 @@ def test_text_is_escaped():
 
 @pytest.fixture(scope="module")
 def document():
-    forms = [symbolic_forms(get_model(name)) for name in ("spontaneous-emission", "exchange")]
-    return formulas_document(forms, [CHECK])
+    forms = [symbolic_forms(get_model(name)) for name in ("spontaneous-emission", "exchange",
+                                                           "refrigerator")]
+    return formulas_document(forms, [CHECK, LONG_CHECK])
 
 
 def test_document_holds_models_and_checks(document):
@@ -49,3 +61,16 @@ def test_document_compiles_with_pdflatex(document, tmp_path):
     pdf, message = compile_pdf(tex)
     assert message == "ok", message
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_document_has_no_overfull_box_and_no_python_identifier(document, tmp_path):
+    """Long printed LaTeX and 40-digit witnesses wrap; closed forms break between terms."""
+    assert "\\mathrm{beta\\_" not in document and "{'" not in document and "**" not in document
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (Debian: texlive-latex-base texlive-latex-extra)")
+    (tmp_path / "formulas.tex").write_text(document)
+    subprocess.run(["pdflatex", "-interaction=nonstopmode", "formulas.tex"], cwd=tmp_path,
+                   capture_output=True, timeout=300)
+    log = (tmp_path / "formulas.log").read_text(errors="replace")
+    sizes = [float(x) for x in re.findall(r"Overfull \\[hv]box \((\d+\.?\d*)pt too", log)]
+    assert max(sizes, default=0) <= 1, sizes

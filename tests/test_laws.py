@@ -110,6 +110,82 @@ def test_three_systems_identities_hold_to_1e_25(case):
     _check_identities(*case)
 
 
+def _check_identities_in_balls(sys_, t, bits=160):
+    """The same identities on the ball route: each ball of lhs - rhs contains 0, sigma and
+    Clausius are never proven negative, the first law and energy conservation hold inside
+    the balls; a finite pair of sides is narrow (the check is not vacuous)."""
+    from symthermo.balls import BALLS, ball_precision, infinite_sign
+
+    with ball_precision(bits):
+        rows = ledger_rows(sys_, [0, sympy.Rational(t)], lib=BALLS)
+        narrow = BALLS.number(2) ** (40 - bits)
+        for row in rows:
+            for name, (lhs, rhs) in identity_sides(row).items():
+                if infinite_sign(lhs) or infinite_sign(rhs):
+                    assert infinite_sign(lhs) == infinite_sign(rhs), f"{name}: {lhs} != {rhs}"
+                    continue
+                difference = lhs - rhs
+                assert difference.contains(0), f"{name}: {lhs} - {rhs} = {difference}"
+                if lhs.is_finite() and rhs.is_finite():
+                    assert difference.rad() < narrow * max(1, abs(lhs).upper()), (name, difference)
+                if name.startswith("sigma") or name == "clausius":
+                    assert not rhs < 0, f"{name} negative: {rhs}"
+            names = sys_.names
+            for n in names:
+                first = row[f"Q_{n}"] + row[f"W_{n}"] - (row[f"E_{n}"] - rows[0][f"E_{n}"])
+                assert first.contains(0), (n, first)
+            total = sum((row[f"E_{n}"] - rows[0][f"E_{n}"] for n in names), BALLS.zero) + \
+                row["E_int"] - rows[0]["E_int"]
+            assert total.contains(0) and total.rad() < narrow, total
+            for n in names:
+                assert row[f"sigma_{n}"].overlaps(identity_sides(row)[f"sigma_{n}"][0])
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(system(2))
+def test_two_systems_identities_hold_inside_the_balls(case):
+    _check_identities_in_balls(*case)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(system(3))
+def test_three_systems_identities_hold_inside_the_balls(case):
+    _check_identities_in_balls(*case)
+
+
+def test_laws_functions_on_balls_hold_inside_the_balls():
+    """laws.py with lib=BALLS: EL23 Eq. 5, S38 and S19 from snapshots of a propagated
+    state (ball_linalg), each lhs - rhs ball holding 0 and narrow."""
+    from symthermo.ball_linalg import ball_rows, unitary_states
+    from symthermo.balls import BALLS, ball_precision
+    from symthermo.laws import entropy_heat_identity
+
+    H = [["0", "0"], ["0", "1"]]
+    V = [["0", "0", "0", "0"], ["0", "0", "3/10", "0"], ["0", "3/10", "0", "0"],
+         ["0", "0", "0", "0"]]
+    rho_a, rho_b = [["4/5", "1/10"], ["1/10", "1/5"]], [["3/10", "0"], ["0", "7/10"]]
+    with ball_precision(150):
+        Hm = BALLS.matrix(H)
+        full = BALLS.kron(Hm, BALLS.eye(2)) + BALLS.kron(BALLS.eye(2), Hm) + BALLS.matrix(V)
+        rho0 = BALLS.kron(BALLS.matrix(rho_a), BALLS.matrix(rho_b))
+        rho_t = BALLS.matrix(ball_rows(unitary_states(full.data, rho0.data,
+                                                      [BALLS.number("2")])[0]))
+        a0, b0 = snapshot(rho_a, H, lib=BALLS), snapshot(rho_b, H, lib=BALLS)
+        at = snapshot(BALLS.partial_trace(rho_t, [2, 2], [0]), H, lib=BALLS)
+        bt = snapshot(BALLS.partial_trace(rho_t, [2, 2], [1]), H, lib=BALLS)
+        spectrum0 = BALLS.eigvalsh(rho0)  # unitary: the joint spectrum is conserved
+        s_joint = -sum((BALLS.xlogx(x) for x in spectrum0), BALLS.zero)
+        mutual = at["S"] + bt["S"] - s_joint
+        mutual0 = a0["S"] + b0["S"] - s_joint
+        assert mutual0.contains(0) and mutual > 0
+        for balance in (entropy_production(a0, at, [(b0, bt)], mutual_information=mutual),
+                        clausius([(a0, at), (b0, bt)], mutual_information=mutual),
+                        entropy_heat_identity(a0, at), entropy_heat_identity(b0, bt)):
+            r = balance.residual()
+            assert r.contains(0) and r.rad() < 1e-35, (balance.name, r)
+        assert clausius([(a0, at), (b0, bt)], mutual_information=mutual).rhs > 0
+
+
 def _swap_qubits(g=0.3):
     H = np.diag([0.0, 1.0])
     V = g * np.array([[0, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0]], dtype=float)

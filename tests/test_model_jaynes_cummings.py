@@ -411,13 +411,17 @@ def test_reference_certifies_the_paper_case_and_pure_times():
     assert row["beta_A"] != "inf" and len(row["E_B"].replace(".", "")) >= 30
     assert payload["rows"][0]["W_A"] == "0"
     # exactly pure and maximally mixed times of the vacuum case: mpmath's agreement of two
-    # precisions rounds them to exact 0 and inf; balls (the default) bound them instead
+    # precisions rounds them to exact 0 and inf; balls (the default) prove them at the
+    # exact times (symthermo.exact_times) and bound them at decimal times
     payload = reference_payload(MODEL, [], "pi/(4*g), pi/(2*g), pi/g", dps=20,
                                 number_system="mpmath")
     quarter, half, full = payload["rows"]
     assert quarter["beta_A"] == "0" and half["beta_A"] == "inf" and full["E_B"] == "0"
     assert half["W_A"].startswith("-1.000000000")
     balls = reference_payload(MODEL, [], "pi/(4*g), pi/(2*g), pi/g", dps=20)["rows"]
-    assert balls[0]["beta_A"].startswith("0 +/- ") and balls[2]["E_B"].startswith("0 +/- ")
-    assert float(balls[0]["beta_A"].split()[-1]) < 1e-100
+    assert balls[0]["beta_A"] == "0" and balls[1]["beta_A"] == "inf" and balls[2]["E_B"] == "0"
     assert balls[1]["W_A"].startswith("-1.000000000")
+    near = reference_payload(MODEL, [], "78.539816339744830962, 314.15926535897932385",
+                             dps=20)["rows"]
+    assert near[0]["beta_A"] != "0" and near[1]["E_B"] != "0"
+    assert float(near[1]["E_B"].split()[-1]) < 1e-30

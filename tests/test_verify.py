@@ -247,7 +247,7 @@ def test_failed_crosschecks_give_exit_code_1(monkeypatch, capsys):
     import symthermo.verify
     from symthermo.cli import main
 
-    monkeypatch.setattr(symthermo.verify, "verify_output", lambda paper, fmt: ("table\n", 2))
+    monkeypatch.setattr(symthermo.verify, "verify_output", lambda paper, fmt, **kw: ("table\n", 2))
     assert main(["verify"]) == 1
     assert "cross-checks failed" in capsys.readouterr().err
 
@@ -266,3 +266,26 @@ def test_renderings(run):
     for c in checks:
         if c["status"] == "differs":
             assert f"### {c['id']}" in md
+
+
+def test_text_table_wraps_the_whole_detail_and_shows_the_witness():
+    from symthermo.verify.report import render_text
+
+    detail = "word " * 60 + "END."
+    check = {"id": "EL23:S99", "paper": "EL23", "equation": "S99", "status": "differs",
+             "detail": detail, "published_latex": "", "derived_latex": "",
+             "witness": {"params": {"g": "1"}, "t": "0.7", "published": "0.1", "derived": "0.2"}}
+    text = render_text([check], width=80)
+    assert "END." in text  # nothing cut
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "witness: t = 0.7; printed 0.1, derived 0.2; g=1" in " ".join(text.split())
+
+
+def test_only_filters_by_status_and_refuses_an_unknown_one(capsys):
+    from symthermo.cli import main
+    from symthermo.verify import verify_output
+
+    assert main(["verify", "--only", "wrong"]) == 2
+    assert "wrong" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="'wrong'"):
+        verify_output("EL23", "text", only="wrong")

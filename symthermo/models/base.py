@@ -47,8 +47,9 @@ from ..numbers import EXACT, FLOAT64, MPMATH
 from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
+from ..passive_excess import ARRAY, passive_excess, two_level_excess
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
-                         exergy_rounding_bound, passive_energy)
+                         exergy_rounding_bound, float_passive_excess, passive_energy)
 
 __all__ = [
     "T",
@@ -287,8 +288,11 @@ class Model:
         return None
 
     @precision_held()  # thread safety: mpmath's precision is process-wide
-    def evaluate(self, p, times, *, lib, convention="received"):
+    def evaluate(self, p, times, *, lib, convention="received", proven=None):
         """Rows of the closed-form route (raw numbers in ``lib``).
+
+        ``proven`` (balls only): per time, exact values of the reduced data proven by
+        SymPy at an exact time, or None (:func:`symthermo.exact_times.proven_data`).
 
         In float64, a model with :meth:`reduced_arrays` is finished with
         numpy for all times at once and the rows come as :class:`ColumnRows`
@@ -303,6 +307,10 @@ class Model:
         self.numeric_params(p)
         data0 = self.reduced_data(p, [_zero(lib)], lib=lib)[0]
         data = self.reduced_data(p, times, lib=lib)
+        if proven is not None:
+            from ..exact_times import merge_proven
+
+            data = [merge_proven(d, e, lib) for d, e in zip(data, proven)]
         locals_ = self._local_systems(p, lib)
         return [self._finish(locals_, data0, d, t, lib, convention) for t, d in zip(times, data)]
 
@@ -321,9 +329,22 @@ class Model:
         rho0 = lib.as_matrix(dyn.initial_state)
         lindblad = [(lib.number(_num(r)) if lib is not FLOAT64 else float(r), lib.as_matrix(L))
                     for r, L in dyn.lindblad]
+        structure = {}
+        if lib not in (MPMATH, FLOAT64, EXACT):  # balls: structural zeros proven exactly
+            from ..ledger import exact_structure
+
+            try:
+                ex = self.dynamics(p, lib=EXACT)
+            except (ValueError, NotImplementedError):  # no exact dynamics: no structure
+                ex = None
+            if ex is not None:
+                structure = dict(zip(("product_initial", "coupling_conserved"), exact_structure(
+                    ex.hamiltonian, ex.coupling, ex.initial_state, ex.dims,
+                    unitary=not ex.lindblad)))
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
-                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n))
+                               leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n),
+                               **structure)
         extras = self.propagated_extras(p, rows, lib=lib)
         out = []
         for row, extra in zip(rows, extras):
@@ -731,17 +752,36 @@ def _local_columns(info: _LocalInfo, d, n):
         passive = 0.0
     count = len(spectrum)
     spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
+    erg_bound = ergotropy_rounding_bound(count, above, passive, 0.0, ground)
+    exergy = clip_rounding(above - thermal_above, exergy_rounding_bound(
+        count, above, thermal_above, beta, S, spread, 0.0, ground))
+    if info.gaps is not None and eth is None:
+        exergy = _exergy_columns(info, spectrum, beta, above - passive, erg_bound, exergy)
     return {
         "E": E,
         "S": S,
         "beta": beta,
         "Eth": ground + thermal_above if ground != 0 else thermal_above,
-        "ergotropy": clip_rounding(above - passive, ergotropy_rounding_bound(
-            count, above, passive, 0.0, ground)),
-        "exergy": clip_rounding(above - thermal_above, exergy_rounding_bound(
-            count, above, thermal_above, beta, S, spread, 0.0, ground)),
+        "ergotropy": clip_rounding(above - passive, erg_bound),
+        "exergy": exergy,
         "spectrum": spectrum,
     }
+
+
+def _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, fallback):
+    """ergotropy + (Tr[pi H] - E^th) for all times, the second part without
+    cancellation (:mod:`symthermo.passive_excess`, the per-row formula on arrays);
+    ``fallback`` (E - E^th) where beta is 0 or inf."""
+    if info.two_level:
+        lo, hi = spectrum
+        delta = two_level_excess(info.gaps[1], lo, hi)
+        return clip_rounding(ergotropy + delta, erg_bound + 4 * FLOAT64.eps * np.abs(delta))
+    ok = (beta > 0) & (beta < np.inf)
+    if not ok.any():
+        return fallback
+    excess = passive_excess(ARRAY, info.gaps, list(reversed(spectrum)), np.where(ok, beta, 1.0))
+    value = clip_rounding(ergotropy + excess.delta, erg_bound + excess.bound)
+    return value if ok.all() else np.where(ok, value, fallback)
 
 
 def _check_spectrum_floor(lowest):
@@ -802,11 +842,18 @@ def _local_from_data(sub: Subsystem, d, lib):
     if lib is FLOAT64:
         count = len(spectrum)
         ground = float(sub.ground)
-        ergotropy = clip_rounding(ergotropy, ergotropy_rounding_bound(
-            count, above, passive, 0.0, ground))
-        exergy = clip_rounding(exergy, exergy_rounding_bound(
-            count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
-            0.0, ground))
+        erg_bound = ergotropy_rounding_bound(count, above, passive, 0.0, ground)
+        # ergotropy + (Tr[pi H] - E^th) without cancellation (passive_excess) where E^th
+        # is the spectrum's, as the vectorised route (_local_columns)
+        excess = (float_passive_excess(lib, sub.levels, spectrum, beta)
+                  if d.get("Eth") is None else None)
+        if excess is not None:
+            exergy = clip_rounding(ergotropy + excess.delta, excess.bound + erg_bound)
+        else:
+            exergy = clip_rounding(exergy, exergy_rounding_bound(
+                count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
+                0.0, ground))
+        ergotropy = clip_rounding(ergotropy, erg_bound)
     return {
         "E": d["E"],
         "S": entropy,

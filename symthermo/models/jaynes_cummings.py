@@ -667,8 +667,8 @@ class JaynesCummings(Model):
                            mutual_information=i_ab, extras=extras, notes=notes)
 
     # -- closed-form route, numerically ----------------------------------------
-    def evaluate(self, p, times, *, lib, convention="received"):
-        rows = super().evaluate(p, times, lib=lib, convention=convention)
+    def evaluate(self, p, times, *, lib, convention="received", proven=None):
+        rows = super().evaluate(p, times, lib=lib, convention=convention, proven=proven)
         return self._signed(rows, convention)
 
     def _signed(self, rows, convention):

@@ -389,6 +389,11 @@ class Refrigerator(Model):
         (the closed forms are c_0 + sum_k c_k cos(nu_k t); evaluating the constants
         once per call, not once per time, is what makes 1000 times cheap)."""
         key = ("compiled", lib.name) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
+        if key not in self._cache and lib is FLOAT64:
+            # a sweep meets a new parameter set at every call: the constants come from
+            # the series derived once with symbolic parameters (see _float64_constants)
+            constants = _float64_constants(p)
+            self._cache[key] = (2, lambda: constants)
         if key not in self._cache:
             forms = self.closed_forms(p)
             exprs = [forms.extras["z_A"], forms.extras["z_B"], forms.interaction_energy]
@@ -522,6 +527,33 @@ class Refrigerator(Model):
         out["cop"] = _cop(lib, row["t"], q0, qt, row["E_int"])
         out["carnot"] = _carnot(lib, p)
         return out
+
+
+_SERIES = []
+
+
+def _float64_constants(p):
+    """The frequencies (Omega, lambda) and cosine-series constants of z_A, z_B, E_int
+    (the layout of :meth:`Refrigerator._compiled`) as floats, for numeric ``p``.
+
+    The series is derived once per process with symbolic parameters, each
+    constant factored (a vanishing factor such as omega_A - omega_B gives an
+    exact 0), compiled to mpmath, evaluated at 40 digits and rounded to float64.
+    """
+    if not _SERIES:
+        d = derive_reduced()
+        freqs, table = cosine_series([d["z_A"], d["z_B"], d["E_int"]])
+        if freqs != [_OM, _LAM]:  # pragma: no cover - the derivation's own layout
+            raise AssertionError(f"unexpected frequencies {freqs}")
+        wA, wB, g, bA, bB = (_SYMBOLS[n] for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B"))
+        full = {_TAU_A: sympy.tanh(bA * wA / 2), _TAU_B: sympy.tanh(bB * wB / 2),
+                _LAM: sympy.sqrt(g ** 2 + (wA + wB) ** 2), _OM: sympy.sqrt(g ** 2 + (wA - wB) ** 2)}
+        flat = [sympy.factor(v).subs(full) for v in list(freqs) + [c for row in table for c in row]]
+        _SERIES.append(sympy.lambdify([wA, wB, g, bA, bB], flat, modules="mpmath"))
+    with mpmath.workdps(40):
+        args = [mpmath.mpmathify(sympy.N(p[n], 45))
+                for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B")]
+        return [float(v) for v in _SERIES[0](*args)]
 
 
 def finish_qubits(row, data0, data, names, convention):

@@ -234,8 +234,8 @@ class SpontaneousEmission(Model):
                         initial_state=EXCITED, local_hamiltonians={"A": H},
                         lindblad=[(g, SIGMA_MINUS)])
 
-    def evaluate(self, p, times, *, lib, convention="received"):
-        rows = super().evaluate(p, times, lib=lib, convention=convention)
+    def evaluate(self, p, times, *, lib, convention="received", proven=None):
+        rows = super().evaluate(p, times, lib=lib, convention=convention, proven=proven)
         return _signed(rows, convention)
 
     def propagate(self, p, times, *, lib, convention="received"):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 
-from .report import FIELDS, render_json, render_markdown, render_text, summary
+from .report import FIELDS, STATUSES, render_json, render_markdown, render_text, summary
 
 __all__ = ["run_checks", "verify_output", "verify_markdown", "print_verdicts", "PAPERS",
            "summary"]
@@ -103,14 +103,19 @@ def run_checks(paper="all", *, equations=None, on_check=None):
     return _run(paper, equations, on_check)[0]
 
 
-def verify_output(paper="all", fmt="text", *, on_check=None):
+def verify_output(paper="all", fmt="text", *, on_check=None, only=None):
     """(text, failed): the rendering of ``symthermo verify`` and the number of
     verify's own cross-checks that failed (0 unless symthermo disagrees with itself);
-    ``on_check(check)`` is called after each check."""
+    ``on_check(check)`` is called after each check; ``only`` keeps the checks of one
+    status (``differs``, ``holds``, ``not-checked``)."""
     if fmt not in ("text", "json"):
         raise ValueError(f"unknown format {fmt!r}; expected text or json")
+    if only is not None and only not in STATUSES:
+        raise ValueError(f"unknown status {only!r}; expected one of {', '.join(STATUSES)}")
     start = time.perf_counter()
     checks, failures, _ = _run(paper, on_check=on_check)
+    if only is not None:
+        checks = [c for c in checks if c["status"] == only]
     elapsed = time.perf_counter() - start
     text = render_json(checks) if fmt == "json" else render_text(checks, failures=failures,
                                                                    seconds=elapsed)

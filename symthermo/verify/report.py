@@ -63,12 +63,25 @@ def one_line(text, width=110):
     return first
 
 
-def render_text(checks, *, failures=(), seconds=None):
-    """A table: id, status, one-line detail; then the counts per paper."""
-    width = max([len(c["id"]) for c in checks] + [2]) + 2
-    lines = [f"{'id':<{width}}{'status':<14}detail"]
+def render_text(checks, *, failures=(), seconds=None, width=100):
+    """A table: id, status, the whole detail wrapped under its column (never cut),
+    and for a ``differs`` its witness; then the counts per paper."""
+    import textwrap
+
+    col = max([len(c["id"]) for c in checks] + [2]) + 2
+    indent = " " * (col + 14)
+    lines = [f"{'id':<{col}}{'status':<14}detail"]
     for c in checks:
-        lines.append(f"{c['id']:<{width}}{c['status']:<14}{one_line(c['detail'])}")
+        detail = " ".join(str(c.get("detail", "")).split())
+        body = textwrap.wrap(detail, max(30, width - len(indent))) or [""]
+        lines.append(f"{c['id']:<{col}}{c['status']:<14}{body[0]}")
+        lines += [indent + b for b in body[1:]]
+        w = c.get("witness")
+        if c["status"] == "differs" and w:
+            params = ", ".join(f"{k}={v}" for k, v in (w.get("params") or {}).items())
+            text = (f"witness: t = {w.get('t')}; printed {w.get('published')}, derived "
+                    f"{w.get('derived')}; {params}")
+            lines += [indent + b for b in textwrap.wrap(text, max(30, width - len(indent)))]
     lines.append("")
     for paper, counts in summary(checks).items():
         lines.append(f"{paper}: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES))

@@ -1,0 +1,240 @@
+"""Exact values at exact special times: structure the balls cannot see.
+
+A ball cannot prove ``x - x = 0``: at ``g t = pi/2`` the exchange model has
+swapped its excitation exactly, but ``cos(g t)`` evaluated in balls is a small
+ball about 0, and the entropy, beta, ergotropy that follow are balls about 0 or
+unbounded.  When a requested time is an exact expression (``pi/(2*g)``,
+``log(2)/gamma``), :func:`proven_data` evaluates the model's reduced data at
+that time with SymPy (``model.reduced_data(p, [t], lib=EXACT)``), simplifies
+each value with a few bounded, identity-preserving steps (``expand``,
+``cancel``, ``expand_log``; small expressions only, a time budget; no
+``trigsimp`` or ``simplify``, whose cost has no bound: the trigonometric values
+at rational multiples of pi are SymPy's own automatic evaluation) and keeps a value only when the result is a *rational number*
+(SymPy's proof).  :func:`merge_proven` then puts those exact values into the
+ball data, so the ball finishing (entropies, betas, ergotropies, increments)
+turns them into exact zeros and infinities by its own structure.  A value
+SymPy does not prove stays the ball it was; no value ever comes from numbers
+that agree.
+
+Two facts of the exact spectrum are used as well: a spectrum proven to be all
+equal is the maximally mixed state, the Gibbs state at beta = 0 for every
+Hamiltonian (``beta`` exactly 0); and for a unitary model started in a product
+state, ``I_AB(t) = Delta S_A + Delta S_B``, proven 0 when that sum simplifies
+to 0 (the closed form itself holds ``0 ln 0``, which SymPy leaves undefined).
+
+>>> import sympy
+>>> from symthermo.exact_times import prove_rational
+>>> prove_rational(sympy.cos(sympy.pi / 2) ** 2)
+0
+>>> prove_rational(sympy.exp(-2 * sympy.log(2)) + sympy.sin(sympy.pi / 6))
+3/4
+>>> prove_rational(sympy.cos(1)) is None
+True
+"""
+
+from __future__ import annotations
+
+import time
+
+import sympy
+
+from .numbers import EXACT
+
+__all__ = ["is_special_time", "prove_rational", "proven_data", "merge_proven",
+           "TIME_BUDGET", "TOTAL_BUDGET", "MAX_OPS", "proven_times"]
+
+#: seconds of SymPy simplification allowed per time (checked between steps)
+TIME_BUDGET = 1.0
+#: seconds of SymPy work allowed for all the times of one evaluation together
+TOTAL_BUDGET = 3.0
+#: expressions with more operations than this are not simplified (left as balls)
+MAX_OPS = 400
+
+
+def is_special_time(expr):
+    """True for an exact time that is not a plain rational (``pi/(2*g)``, ``log(2)``).
+
+    >>> import sympy
+    >>> from symthermo.exact_times import is_special_time
+    >>> is_special_time(sympy.pi / 2), is_special_time(sympy.Rational(157, 10))
+    (True, False)
+    """
+    return isinstance(expr, sympy.Expr) and expr.is_number and not expr.is_Rational
+
+
+def _steps(expr):
+    yield expr
+    if expr.has(sympy.sin, sympy.cos, sympy.tan):
+        # a trigonometric value SymPy did not evaluate (an angle that is not a simple
+        # multiple of pi) leaves nothing that expand or cancel can prove without trigsimp
+        return
+    yield sympy.expand(expr)
+    yield sympy.cancel(expr)
+    if expr.has(sympy.log):
+        yield sympy.cancel(sympy.expand_log(sympy.expand(expr), force=False))
+
+
+def prove_rational(expr, *, deadline=None):
+    """The exact rational value of a SymPy number, when bounded simplification proves
+    it; None otherwise (too large, out of time, undefined, or not proven rational)."""
+    if isinstance(expr, (int,)) and not isinstance(expr, bool):
+        return sympy.Integer(expr)
+    if not isinstance(expr, sympy.Expr) or not expr.is_number:
+        return None
+    if expr.is_Rational:
+        return expr
+    if expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return None
+    if sympy.count_ops(expr) > MAX_OPS:
+        return None
+    try:
+        for value in _steps(expr):
+            if value.is_Rational:
+                return value
+            if deadline is not None and time.monotonic() > deadline:
+                return None
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
+    return None
+
+
+def _prove_tree(d, deadline):
+    """The dict of reduced data with each SymPy value replaced by its proven rational or
+    None (unproven); spectra and population lists become lists of the same."""
+    out = {}
+    for key, v in d.items():
+        if isinstance(v, dict):
+            out[key] = _prove_tree(v, deadline)
+        elif isinstance(v, (list, tuple)):
+            out[key] = [prove_rational(x, deadline=deadline) for x in v]
+        elif isinstance(v, (sympy.Basic, int)) and not isinstance(v, bool):
+            out[key] = prove_rational(v, deadline=deadline)
+    return out
+
+
+def _entropy(spectrum):
+    return -sum((p * sympy.log(p) for p in spectrum if p != 0), sympy.Integer(0))
+
+
+def proven_data(model, p, t, *, budget=TIME_BUDGET):
+    """Per-key exact values of ``model``'s reduced data at the exact time ``t``.
+
+    Returns a dict shaped like ``model.reduced_data`` (per subsystem ``E``,
+    ``spectrum``, ``beta``, ``Eth``; ``E_int``, ``I_AB``, extras) whose values are
+    SymPy rationals where proven and None elsewhere, or None when the model has no
+    exact route (no finite closed form, symbolic parameters) or ``t`` is not special.
+
+    >>> import sympy
+    >>> from symthermo.models import get_model
+    >>> from symthermo.exact_times import proven_data
+    >>> m = get_model("spontaneous-emission")
+    >>> p = m.params({})
+    >>> d = proven_data(m, p, sympy.log(2) / p["gamma"])
+    >>> d["A"]["spectrum"], d["A"]["E"], d["A"]["beta"]
+    ([1/2, 1/2], 0, 0)
+    """
+    if not is_special_time(t):
+        return None
+    deadline = time.monotonic() + budget
+    try:
+        exact = model.reduced_data(p, [t], lib=EXACT)[0]
+    except Exception:  # noqa: BLE001 - best effort: any failure leaves the balls alone
+        return None
+    proven = _prove_tree(exact, deadline)
+    spectra = {}
+    try:
+        hamiltonians = model.local_hamiltonians(p)
+    except Exception:  # noqa: BLE001 - as above
+        hamiltonians = {}
+    for name in model.subsystems:
+        sub = proven.get(name)
+        if not isinstance(sub, dict):
+            continue
+        spec = sub.get("spectrum")
+        if not spec or any(x is None for x in spec):
+            continue
+        spectra[name] = spec
+        h = hamiltonians.get(name)
+        if (len(set(spec)) == 1 and sub.get("beta") is None
+                and isinstance(h, sympy.MatrixBase) and h.rows == len(spec)):
+            # maximally mixed on all the levels: the Gibbs state at beta = 0 of any
+            # Hamiltonian (not for an oscillator: [1/2, 1/2] on Fock 0, 1 has beta > 0)
+            sub["beta"] = sympy.Integer(0)
+    if (proven.get("I_AB", 0) is None and model.unitary and len(model.subsystems) == 2
+            and len(spectra) == 2 and time.monotonic() < deadline):
+        proven["I_AB"] = _mutual_information(model, p, spectra, deadline)
+    return proven
+
+
+def _mutual_information(model, p, spectra, deadline):
+    """I_AB(t) = Delta S_A + Delta S_B (unitary, product initial state), when proven."""
+    try:
+        start = model.reduced_data(p, [sympy.Integer(0)], lib=EXACT)[0]
+    except Exception:  # noqa: BLE001 - as in proven_data
+        return None
+    total = sympy.Integer(0)
+    for name, spec in spectra.items():
+        spec0 = [prove_rational(x, deadline=deadline) for x in start[name]["spectrum"]]
+        if any(x is None for x in spec0):
+            return None
+        total += _entropy(spec) - _entropy(spec0)
+    return prove_rational(total, deadline=deadline)
+
+
+def proven_times(model, p, times, *, budget=TIME_BUDGET, total=TOTAL_BUDGET):
+    """:func:`proven_data` for each time (None for a plain rational time); once ``total``
+    seconds are spent, the remaining times get None (balls only).
+
+    >>> import sympy
+    >>> from symthermo.models import get_model
+    >>> from symthermo.exact_times import proven_times
+    >>> m = get_model("exchange")
+    >>> p = m.params({})
+    >>> out = proven_times(m, p, [sympy.Rational(1, 2), sympy.pi / (2 * p["g"])])
+    >>> out[0] is None, out[1]["A"]["spectrum"], out[1]["A"]["E"]
+    (True, [0, 1], 0)
+    """
+    stop = time.monotonic() + total
+    out = []
+    for t in times:
+        left = stop - time.monotonic()
+        out.append(proven_data(model, p, t, budget=min(budget, left)) if left > 0 else None)
+    return out
+
+
+def merge_proven(data, proven, lib):
+    """The ball reduced data ``data`` with the proven exact values of ``proven`` put in
+    (as exact balls where the rational is dyadic, tight balls otherwise).
+
+    Only balls are replaced (counts and flags stay as the model gave them).  A spectrum
+    (or population list) is replaced only as a whole, when every entry is proven; a
+    ``beta`` not proven is dropped where the proven spectrum holds an exact 0 (the
+    closed form ln(p_g/p_e) is then undefined in SymPy), so that the ball finishing
+    derives it from the exact spectrum (inf for a pure qubit).
+    """
+    from .balls import is_ball
+
+    if not proven:
+        return data
+    out = dict(data)
+    for key, v in proven.items():
+        if key not in out:
+            continue
+        if isinstance(v, dict) and isinstance(out[key], dict):
+            sub = dict(out[key])
+            for k, x in v.items():
+                if isinstance(x, list):
+                    old = sub.get(k)
+                    if (isinstance(old, list) and len(x) == len(old) and all(map(is_ball, old))
+                            and all(e is not None for e in x)):
+                        sub[k] = [lib.number(e) for e in x]
+                elif x is not None and (is_ball(sub.get(k)) or (k == "beta" and k not in sub)):
+                    sub[k] = lib.number(x)
+            spec = v.get("spectrum")
+            if (v.get("beta") is None and is_ball(sub.get("beta")) and spec
+                    and all(e is not None for e in spec) and 0 in spec):
+                del sub["beta"]
+            out[key] = sub
+        elif v is not None and not isinstance(v, (dict, list)) and is_ball(out[key]):
+            out[key] = lib.number(v)
+    return out
