@@ -18,7 +18,9 @@ The grammar
 - the functions ``sqrt exp log ln sin cos tan sinh cosh tanh asin acos atan
   abs factorial``, each of one argument.
 
-``x/3j`` is refused as ambiguous (write ``x/3*j`` or ``x/(3j)``).
+``6/23j`` (two number literals) is (6/23)j, as SYSTEM.json has always read it;
+``x/3j`` with anything else on the left is refused as ambiguous (write
+``x/3*j`` or ``x/(3j)``).
 
 Plain numbers and rational arithmetic (``"2.5"``, ``"1e-3"``, ``"1/3"``,
 ``"0.2+0.1j"``, ``"2**-10"``) are computed exactly with
@@ -442,6 +444,7 @@ class _Reader:
         self.names = names
         self.exact = {}  # id(node) -> exact value or _SYMBOLIC
         self.root_bits = 0  # bits of exact numbers under roots so far (MAX_ROOT_BITS)
+        self.imaginary_fractions = set()  # ids of the Div nodes p/qj, read (p/q)j
 
     # -- errors ----------------------------------------------------------------
     def fail(self, message):
@@ -518,7 +521,10 @@ class _Reader:
             if isinstance(node, ast.BinOp):
                 if not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
                     raise self.fail(f"the operator in {self.segment(node)} is not allowed")
-                if isinstance(node.op, ast.Div) and self.bare_imaginary(node.right):
+                if isinstance(node.op, ast.Div) and self.bare_imaginary(node.right) and \
+                        isinstance(node.left, ast.Constant) and node.left.value.__class__ is not complex:
+                    self.imaginary_fractions.add(id(node))  # 6/23j: (6/23)j, as SYSTEM.json read it
+                elif isinstance(node.op, ast.Div) and self.bare_imaginary(node.right):
                     a = ast.get_source_segment(self.text, node.left)
                     b = ast.get_source_segment(self.text, node.right)[:-1]
                     raise self.fail(f"{self.segment(node)} is ambiguous: write {a}/{b}*j "
@@ -612,6 +618,10 @@ class _Reader:
                 return _SYMBOLIC
             if isinstance(node.op, ast.Pow):
                 return self.rational_power(a, b, node)
+            if id(node) in self.imaginary_fractions:
+                if b.im == 0:
+                    raise self.fail(f"division by zero in {self.segment(node)}")
+                return ExactComplex.make(0, a / b.im)
             try:
                 if isinstance(node.op, ast.Add):
                     v = a + b

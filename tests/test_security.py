@@ -108,7 +108,7 @@ HUGE = [
     "x" * 10**6,
 ]
 # not finite, not a number, or ambiguous
-INVALID = ["nan", "inf", "-inf", "oo", "1/0", "0**-1", "log(0)", "tan(pi/2)", "1/3j", "", "  ",
+INVALID = ["nan", "inf", "-inf", "oo", "1/0", "0**-1", "log(0)", "tan(pi/2)", "pi/3j", "", "  ",
            "1..0", "0x10", "1_000", "1e", "e1", "unknown_name"]
 PAYLOADS = CODE + HUGE + INVALID
 
@@ -429,6 +429,7 @@ class TestGrammar:
         assert parse_expression("2^3") == 8 and parse_expression("2*3^2") == 18
         assert parse_expression("-j*j") == 1
         assert parse_expression("1/(3j)") == ExactComplex(0, Fraction(-1, 3))
+        assert parse_expression("0+6/23j") == ExactComplex(0, Fraction(6, 23))  # as SYSTEM.json
         assert parse_expression(" 4 ") == 4
         assert parse_expression("9" * MAX_DIGITS) == int("9" * MAX_DIGITS)
 
