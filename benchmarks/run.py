@@ -25,15 +25,24 @@ problem failed with an error (its row says which).
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import json
-import math
-import pathlib
-import platform
-import sys
-import time
-import traceback
+import os
+
+# One BLAS/OpenMP thread for every tool, set before numpy (imported by the
+# problems, QuTiP and symthermo) starts its thread pools: the matrices are
+# small, and a tool that used more cores than another would not be compared fairly.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+             "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import pathlib  # noqa: E402
+import platform  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -104,7 +113,11 @@ def run(args):
                              "capped at the reference's verified digits",
         "ratio_definition": "tool wall time / symthermo float64 wall time (warm: after the "
                             "first call, whose SymPy derivation is timed in its own row) on the "
-                            "same problem; 'solver-only' counts only QuTiP's mesolve/sesolve",
+                            "same problem, each the median of up to --repeat runs (at least 3 "
+                            "unless one run exceeds the time budget), one BLAS thread for every "
+                            "tool; 'solver-only' counts only QuTiP's mesolve/sesolve",
+        "threads": {v: os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                                   "MKL_NUM_THREADS")},
         "rows": rows,
         "goals": goals(rows),
     }
@@ -160,13 +173,23 @@ def goals(rows):
         b = base[0]
         details, met = [], True
         for q in qutip:
-            ok = (q["ratio"] >= 100 and (b["digits"] or 0) >= (q["digits"] or 0))
+            ok = (q["solve_ratio"] >= 100 and (b["digits"] or 0) >= (q["digits"] or 0))
             met = met and ok
-            details.append(f"{q['tool']}: {q['ratio']:.3g}x total, {q['solve_ratio']:.3g}x "
-                           f"solver only; digits {b['digits']:.1f} vs {q['digits']:.1f}")
-        out.append({"goal": f"{problem}: float64 closed form >= 100x faster than QuTiP's solver, "
-                            "with at least as many digits", "met": met, "detail": "; ".join(details)})
+            details.append(f"{q['tool']}: solver alone {q['solve_ratio']:.3g}x, with its "
+                           f"quantities {q['ratio']:.3g}x; digits {b['digits']:.1f} vs "
+                           f"{q['digits']:.1f}")
+        out.append({"goal": f"{problem}: float64 closed form >= 100x faster than QuTiP's solver "
+                            "alone (every method and tolerance), with at least as many digits",
+                    "met": met, "detail": "; ".join(details)})
     p1 = "1 refrigerator"
+    plain = find(p1, "plain numpy")
+    base = find(p1, BASELINE)
+    if plain and base:
+        ratio = base[0]["time_s"] / plain[0]["time_s"]
+        out.append({"goal": "1: float64 closed form within 3x of a plain vectorised numpy "
+                            "evaluation of the same formulas", "met": ratio <= 3,
+                    "detail": f"symthermo float64 {base[0]['time_s'] * 1e3:.3g} ms, plain numpy "
+                              f"{plain[0]['time_s'] * 1e3:.3g} ms: {ratio:.2f}x"})
     if p1 in by:
         mp30 = [r for r in find(p1, "symthermo dps") if "certified" not in r["tool"]]
         qutip = [r for r in find(p1, "QuTiP") if r.get("solve_s")]

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import mpmath
 import numpy as np
 
 from .entropy import entropy_of_spectrum
@@ -35,6 +34,9 @@ from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, precision_held, stable
 from .states import check_density_matrix, computed_tolerance, density_spectrum, input_tolerance
 from .thermal import Oscillator
+from .lazy import lazy_import
+
+mpmath = lazy_import("mpmath")
 
 __all__ = ["System", "load_system", "ledger", "ledger_keys", "ledger_rows", "trajectory_rows",
            "identity_sides", "fock_leak_bound"]

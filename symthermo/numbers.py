@@ -28,9 +28,12 @@ import cmath
 import math
 from fractions import Fraction
 
-import mpmath
 import numpy as np
-import sympy
+
+from .lazy import is_loaded, lazy_import
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 from .expressions import ExactComplex as _ExactComplex
 from .expressions import is_real
@@ -154,9 +157,9 @@ class _Float64(NumberSystem):
     def as_matrix(self, M):
         if isinstance(M, np.ndarray):
             return np.asarray(M, dtype=complex)
-        if isinstance(M, mpmath.matrix):
+        if is_loaded("mpmath") and isinstance(M, mpmath.matrix):
             return np.array(M.tolist(), dtype=complex)
-        if isinstance(M, sympy.MatrixBase):
+        if is_loaded("sympy") and isinstance(M, sympy.MatrixBase):
             return np.array(M.evalf(17).tolist(), dtype=complex)
         return self.matrix(M)
 
@@ -346,10 +349,23 @@ class _Exact(NumberSystem):
     """SymPy: exact numbers and symbols."""
 
     name = "exact"
-    zero = sympy.Integer(0)
-    one = sympy.Integer(1)
-    inf = sympy.oo
-    tolerance = sympy.Integer(0)
+
+    # properties, not class attributes: SymPy is loaded only when used
+    @property
+    def zero(self):
+        return sympy.Integer(0)
+
+    @property
+    def one(self):
+        return sympy.Integer(1)
+
+    @property
+    def inf(self):
+        return sympy.oo
+
+    @property
+    def tolerance(self):
+        return sympy.Integer(0)
 
     def number(self, x):
         return sympy.nsimplify(parse_number(x)) if not isinstance(x, sympy.Basic) else x
@@ -465,13 +481,15 @@ def number_system(*objects, dps=None):
         from .balls import BALLS
 
         return BALLS
-    if any(isinstance(o, (sympy.MatrixBase, sympy.Basic)) for o in objects):
+    # no object is of SymPy's or mpmath's types before the module is loaded
+    if is_loaded("sympy") and any(isinstance(o, (sympy.MatrixBase, sympy.Basic)) for o in objects):
         if dps is not None:
             return MPMATH
         return EXACT
     if dps is not None:
         return MPMATH
-    if any(isinstance(o, (mpmath.matrix, mpmath.mpf, mpmath.mpc)) for o in objects):
+    if is_loaded("mpmath") and any(isinstance(o, (mpmath.matrix, mpmath.mpf, mpmath.mpc))
+                                   for o in objects):
         return MPMATH
     return FLOAT64
 
@@ -500,11 +518,12 @@ def _is_complex(x):
 def _to_complex(v):
     text = v if isinstance(v, str) else None
     v = parse_number(v)
-    if isinstance(v, (_ExactComplex, Fraction)) or (text is not None and isinstance(v, sympy.Basic)):
+    if isinstance(v, (_ExactComplex, Fraction)) or (
+            text is not None and is_loaded("sympy") and isinstance(v, sympy.Basic)):
         return complex(_to_float(v, text=text))  # too large for float64: a ValueError naming it
-    if isinstance(v, (mpmath.mpf, mpmath.mpc)):
+    if is_loaded("mpmath") and isinstance(v, (mpmath.mpf, mpmath.mpc)):
         return complex(v)
-    if isinstance(v, sympy.Basic):
+    if is_loaded("sympy") and isinstance(v, sympy.Basic):
         return complex(v.evalf(17))
     return complex(v)
 

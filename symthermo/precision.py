@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import decimal
 import math
 import threading
 
-import mpmath
-
+from .lazy import is_loaded, lazy_import
 from .numbers import _GUARD_DIGITS
+
+mpmath = lazy_import("mpmath")
 
 __all__ = [
     "GUARD_DIGITS",
     "working_precision",
     "decimal_string",
+    "decimal_strings",
     "check_dps",
     "FLOAT64_DIGITS",
     "requested_digits",
@@ -59,6 +62,10 @@ def check_dps(dps):
 #: ``ctx`` are process-wide, so two threads at different precisions must take turns
 PRECISION_LOCK = threading.RLock()
 
+
+
+#: mpmath's precision when it is imported (53 bits, 15 digits)
+_MPMATH_DEFAULT_PREC = 53
 
 
 def _flint_context():
@@ -98,7 +105,10 @@ class precision_held(contextlib.ContextDecorator):
         PRECISION_LOCK.acquire()
         try:
             flint_ctx = _flint_context()
-            self._saved = (mpmath.mp.prec, flint_ctx, flint_ctx.prec if flint_ctx is not None else None)
+            # mpmath not loaded yet: it starts at its default precision, so that is
+            # what to restore (and a float64 run never loads it just to look)
+            prec = mpmath.mp.prec if is_loaded("mpmath") else _MPMATH_DEFAULT_PREC
+            self._saved = (prec, flint_ctx, flint_ctx.prec if flint_ctx is not None else None)
         except BaseException:
             PRECISION_LOCK.release()
             raise
@@ -107,7 +117,8 @@ class precision_held(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         prec, flint_ctx, flint_prec = self._saved
         try:
-            mpmath.mp.prec = prec
+            if is_loaded("mpmath"):
+                mpmath.mp.prec = prec
             if flint_ctx is not None and flint_ctx.prec != flint_prec:
                 flint_ctx.prec = flint_prec
         finally:
@@ -164,8 +175,7 @@ def decimal_string(x, dps):
             return "inf" if x > 0 else "-inf"
         if x == 0:
             return "0"
-        # exact (53 bits), and nstr works at an explicit precision: no global state involved
-        return mpmath.nstr(mpmath.mpf(x, prec=53), dps, strip_zeros=False)
+        return _float_string(x, dps)
     if not isinstance(x, (mpmath.mpf, mpmath.mpc)):
         # an int, Fraction or SymPy number: converted exactly enough for dps digits
         with precision_held(), mpmath.workdps(max(dps, 17) + 5):
@@ -181,6 +191,106 @@ def decimal_string(x, dps):
     if x == 0:
         return "0"
     return mpmath.nstr(x, dps, strip_zeros=False)
+
+
+def _float_string(x, dps):
+    """A finite non-zero float as ``mpmath.nstr(mpf(x), dps, strip_zeros=False)``
+    prints it, without mpmath: the exact binary value rounded half away from
+    zero to ``dps`` digits (mpmath truncates its digit string, then rounds up on
+    a digit 5..9), fixed-point when the leading digit's exponent is strictly
+    between min(-(dps // 3), -5) and dps, else ``d.ddd...e+N`` / ``e-N``.
+
+    Python's ``format`` rounds correctly, half to even: it differs only on an
+    exact tie, which needs x 2^(dps + 1 - e) to be an integer (x = N 10^(e - dps)
+    with N an integer); those few values go through :mod:`decimal`."""
+    if dps < 2:
+        return _float_string_exact(x, dps)
+    text = format(x, f".{dps - 1}e")
+    mark = text.index("e")
+    exponent = int(text[mark + 1:])
+    if (x * 2.0 ** (dps + 1 - exponent)).is_integer():
+        return _float_string_exact(x, dps)
+    sign = "-" if text[0] == "-" else ""
+    digits = text[len(sign)] + text[len(sign) + 2:mark]
+    if min(-(dps // 3), -5) < exponent < dps:
+        if exponent < 0:
+            return sign + "0." + "0" * (-exponent - 1) + digits
+        return sign + digits[:exponent + 1] + "." + digits[exponent + 1:]
+    return sign + text[len(sign):mark] + (f"e+{exponent}" if exponent >= 0 else f"e{exponent}")
+
+
+def decimal_strings(values, dps):
+    """:func:`decimal_string` of every float of a float64 array (a list of str).
+
+    The same strings, made column-wise: the tie test runs in numpy on the whole
+    column, with a lower bound of each exponent (floor(log10 |x|) - 1), which
+    only sends a few more values (those with few binary digits) the exact way.
+
+    >>> import numpy as np
+    >>> from symthermo.precision import decimal_strings
+    >>> decimal_strings(np.array([0.5, -1e-7, 0.0, np.inf, 1/3]), 15)
+    ['0.500000000000000', '-1.00000000000000e-7', '0', 'inf', '0.333333333333333']
+    """
+    import numpy as np
+
+    a = np.asarray(values, dtype=float)
+    if np.isnan(a).any():
+        raise ValueError("refusing to print nan")
+    if dps < 2:
+        return [decimal_string(x, dps) for x in a.tolist()]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        magnitude = np.abs(a)
+        regular = np.isfinite(a) & (magnitude > 0)
+        low = np.where(regular, np.floor(np.log10(np.where(regular, magnitude, 1.0))) - 1, 0)
+        scaled = np.ldexp(a, (dps + 1 - low).astype(np.int64))
+        exact_way = ~regular | (scaled == np.floor(scaled))
+    form = f".{dps - 1}e"
+    lowest = min(-(dps // 3), -5)
+    out = []
+    for x, special in zip(a.tolist(), exact_way.tolist()):
+        if special:
+            out.append(decimal_string(x, dps))
+            continue
+        text = format(x, form)
+        mark = text.index("e")
+        exponent = int(text[mark + 1:])
+        sign = "-" if x < 0 else ""
+        start = len(sign)
+        if lowest < exponent < dps:
+            digits = text[start] + text[start + 2:mark]
+            if exponent < 0:
+                out.append(sign + "0." + "0" * (-exponent - 1) + digits)
+            else:
+                out.append(sign + digits[:exponent + 1] + "." + digits[exponent + 1:])
+        else:
+            out.append(text[:mark] + (f"e+{exponent}" if exponent >= 0 else f"e{exponent}"))
+    return out
+
+
+def _float_string_exact(x, dps):
+    """:func:`_float_string` by exact decimal arithmetic (round half up)."""
+    ctx = _DECIMAL_CONTEXTS.get(dps)
+    if ctx is None:
+        ctx = _DECIMAL_CONTEXTS.setdefault(
+            dps, decimal.Context(prec=dps, rounding=decimal.ROUND_HALF_UP, Emax=10 ** 6,
+                                 Emin=-10 ** 6, traps=[]))
+    rounded_value = ctx.plus(decimal.Decimal(x))  # Decimal(float) is exact
+    sign, digit_tuple, _ = rounded_value.as_tuple()
+    digits = "".join(map(str, digit_tuple)).ljust(dps, "0")
+    exponent = rounded_value.adjusted()
+    if min(-(dps // 3), -5) < exponent < dps:
+        if exponent < 0:
+            digits = "0" * -exponent + digits
+            split = 1
+        else:
+            split = exponent + 1
+        text = digits[:split] + "." + digits[split:]
+    else:
+        text = digits[:1] + "." + digits[1:] + (f"e+{exponent}" if exponent >= 0 else f"e{exponent}")
+    return "-" + text if sign else text
+
+
+_DECIMAL_CONTEXTS = {}
 
 
 @contextlib.contextmanager

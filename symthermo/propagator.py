@@ -39,13 +39,15 @@ import contextlib
 import math
 from fractions import Fraction
 
-import mpmath
 import numpy as np
 import scipy.linalg
 from scipy.sparse.csgraph import connected_components
 
 from .expressions import ExactComplex, ExpressionError, parse_number
+from .lazy import lazy_import
 from .precision import precision_held
+
+mpmath = lazy_import("mpmath")
 
 __all__ = ["evolve", "unitary_evolution", "lindblad_evolution", "lindblad_generator"]
 

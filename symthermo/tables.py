@@ -22,10 +22,15 @@ import csv
 import io
 import json
 
+from .compiled import plain_inputs
 from .expressions import to_float
+from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
-from .times import parse_times, time_numbers
+from .times import MAX_COUNT, parse_times, time_numbers
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", "render"]
 
@@ -77,6 +82,10 @@ def _format(value, digits):
 
 
 def _rows_out(rows, keys, digits):
+    if hasattr(rows, "strings") and all(k in rows.keys for k in keys):
+        out = rows.strings(keys, digits)  # ColumnRows: formatted column by column
+        if out is not None:
+            return out
     out = []
     for row in rows:
         missing = [k for k in keys if k not in row]
@@ -157,14 +166,27 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     ``errors``), for the closed forms and the propagator (rigorous matrix exponentials,
     :mod:`symthermo.ball_linalg`); a route without a ball version and
     ``number_system="mpmath"`` use mpmath and :func:`~symthermo.precision.stable`.
+    With ``float64`` and plain numbers the compiled closed forms come from the
+    cache of :mod:`symthermo.compiled`, without SymPy.
     """
     if number_system not in NUMBER_SYSTEMS:
         raise ValueError(f"unknown number system {number_system!r}; expected "
                          f"{' or '.join(NUMBER_SYSTEMS)}")
-    p = model.params(given_params)
-    model.numeric_params(p)
     if method not in ("closed-form", "propagator"):
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
+    keys = model.keys()
+    # float64 closed forms of plain numbers: compiled forms from the cache, no SymPy
+    fast = float64 and method == "closed-form" and plain_inputs(model, given_params, times)
+    if fast and len(fast[1]) > MAX_COUNT:
+        fast = None  # the grammar refuses it, naming the limit
+    if fast:
+        p, ts = fast
+        ts = time_numbers(ts, lib=FLOAT64, scale=_float64_scale(p.values))  # float64's limits
+        rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
+        return _reference_out(model, p.text(), convention, FLOAT64_DIGITS, method, "float64",
+                              _rows_out(rows, keys, FLOAT64_DIGITS))
+    p = model.params(given_params)
+    model.numeric_params(p)
     time_texts = parse_times(times, p)
 
     exact_times, proven = [], []
@@ -181,7 +203,6 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
-    keys = model.keys()
     result = None
     if not float64 and number_system == "balls":
         digits = check_dps(dps)
@@ -206,9 +227,14 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         system = "float64" if float64 else "mpmath"
         rows, digits = _evaluate(compute, dps, float64)
         rows_out = _rows_out(rows, keys, digits)
+    return _reference_out(model, {k: str(v) for k, v in p.items()}, convention, digits, method,
+                          system, rows_out)
+
+
+def _reference_out(model, params, convention, digits, method, system, rows_out):
     return {
         "model": model.name,
-        "params": {k: str(v) for k, v in p.items()},
+        "params": params,
         "convention": convention,
         "units": UNITS,
         "dps": digits,
@@ -232,16 +258,25 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     row when ``errors``); ``number_system="mpmath"`` uses two agreeing precisions.
     """
     from .ledger import ledger_keys, ledger_rows, system_scale
+    from .plain import plain_times
 
     if number_system not in NUMBER_SYSTEMS:
         raise ValueError(f"unknown number system {number_system!r}; expected "
                          f"{' or '.join(NUMBER_SYSTEMS)}")
-    time_texts = parse_times(times, {})
+    # float64 and plain times: read without SymPy (the float64 resolution still checked)
     scale = system_scale(system, float64=float64)
+    plain = plain_times(times) if float64 and isinstance(times, str) else None
+    if plain is not None and len(plain) > MAX_COUNT:
+        plain = None  # the grammar refuses it, naming the limit
+    if plain is not None:
+        plain = time_numbers(plain, lib=FLOAT64, scale=scale)
+    time_texts = parse_times(times, {}) if plain is None else None
     exact_times = []
 
     def compute(lib):
-        if lib in (FLOAT64, MPMATH):
+        if plain is not None:
+            ts = plain
+        elif lib in (FLOAT64, MPMATH):
             ts = time_values(time_texts, {}, lib=lib, scale=scale)
         else:  # balls: parsed once (exact), enclosed at each precision of Ziv's loop
             if not exact_times:

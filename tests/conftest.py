@@ -13,6 +13,21 @@ def _restore_mpmath_precision():
     assert leaked == before, f"mpmath precision leaked: {before} -> {leaked} bits"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_compiled_cache(tmp_path_factory):
+    """The compiled-forms cache of the test run lives in a temporary directory,
+    not in the user's ~/.cache (tests that need their own set SYMTHERMO_CACHE)."""
+    import os
+
+    before = os.environ.get("SYMTHERMO_CACHE")
+    os.environ["SYMTHERMO_CACHE"] = str(tmp_path_factory.mktemp("symthermo-cache"))
+    yield
+    if before is None:
+        os.environ.pop("SYMTHERMO_CACHE", None)
+    else:
+        os.environ["SYMTHERMO_CACHE"] = before
+
+
 # -- tests that draw need matplotlib (the 'plot' extra): skipped, with the reason, without it
 
 _NO_MATPLOTLIB = "needs matplotlib (the plot extra): pip install 'symthermo[plot]'"

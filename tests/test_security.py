@@ -344,7 +344,7 @@ class TestMessages:
         (["reference", "refrigerator", "--param", "g=nan", "--times", "1"], "'nan'"),
         (["reference", "refrigerator", "--times", "E.exp"], "'E.exp'"),
         (["reference", "refrigerator", "--times", "1e400", "--float64"], "'1e400'"),
-        (["reference", "refrigerator", "--times", "1e300", "--float64"], "'1e300' is beyond float64"),
+        (["reference", "refrigerator", "--times", "1e300", "--float64"], "1e+300' is beyond float64"),
         (["reference", "refrigerator", "--times=-1"], "'-1'"),
         (["reference", "refrigerator", "--times", "1+j"], "'1+j'"),
         (["reference", "refrigerator", "--param", "g=-2", "--times", "1"], "'-2'"),

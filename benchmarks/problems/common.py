@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -79,22 +80,27 @@ class Context:
 
 
 def timed(fn, ctx: Context, *, repeat=None, budget=3.0):
-    """(best wall time of ``fn()`` over up to ``repeat`` calls, last result).
+    """(median wall time of ``fn()`` over several calls, last result).
 
-    Calls are repeated only while the total stays under ``budget`` seconds,
-    so a slow tool is timed once.
+    Every tool is timed the same way: ``repeat`` calls, stopping early (after
+    at least three) when the next would pass ``budget`` seconds in total; a
+    call that alone exceeds the budget is timed once.  Calls under 10 ms are
+    repeated further, up to 51 calls or 0.25 s, so that the median of a
+    sub-millisecond call is not one noisy sample on a shared machine.
     """
-    repeat = ctx.repeat if repeat is None else repeat
-    best, total, out = math.inf, 0.0, None
-    for _ in range(max(1, repeat)):
+    repeat = max(1, ctx.repeat if repeat is None else repeat)
+    times, total, out = [], 0.0, None
+    while True:
         start = time.perf_counter()
         out = fn()
         elapsed = time.perf_counter() - start
-        best = min(best, elapsed)
+        times.append(elapsed)
         total += elapsed
-        if total + elapsed > budget:
+        if elapsed > budget or (len(times) >= 3 and total + elapsed > budget):
             break
-    return best, out
+        if len(times) >= repeat and (elapsed >= 0.01 or len(times) >= 51 or total >= 0.25):
+            break
+    return statistics.median(times), out
 
 
 def mp(x):

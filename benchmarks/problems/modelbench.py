@@ -9,10 +9,12 @@ For a model of :mod:`symthermo.models` at given parameters and times:
   ``lib=MPMATH`` (one evaluation at 30 + 10 guard digits, not certified);
   optionally also ``certified``: ``precision.stable``, as ``symthermo
   reference`` does;
-- the reference: the closed form at dps 50, evaluated with 30 and with 60
-  extra working digits (their agreement bounds its own error), cross-checked
-  against ``Model.propagate`` (the propagator route) at dps 50 at a few
-  times; the digits of every tool are capped at the smaller agreement.
+- the reference: ``Model.propagate`` (the propagator: the dynamics
+  integrated from the Hamiltonian and the Lindblad terms, sharing nothing
+  with the closed forms but the definitions of the quantities) at dps 50, at
+  up to ``ref_points`` evenly spaced times (every tool is scored there);
+  checked against the closed form at dps 50 + 70 working digits at the same
+  times, and the digits of every tool are capped at their agreement.
   ``precision.stable`` is not used for the reference: it fails to certify
   the exact zeros (ergotropy and exergy of a passive qubit) of the open
   models at many times, see the ``certified`` rows.
@@ -52,11 +54,12 @@ def cols_of(rows, keys):
 
 
 def symthermo_side(ctx, problem, model, p, ts, *, check_idx, certified=False, propagate_kwargs=None,
-                   labels=None):
+                   labels=None, ref_points=50):
     """Rows of the symthermo tools, the reference columns, and the cap.
 
     Returns ``(rows, ref_cols, cap, crosscheck_text, scorer)``; ``scorer(cols,
-    keys)`` scores a tool against the reference.
+    keys)`` scores a tool (columns over all of ``ts``) against the reference,
+    which holds the ``ref_points`` scored times (``check_idx`` among them) only.
     """
     from symthermo.numbers import FLOAT64, MPMATH
     from symthermo.precision import stable, working_precision
@@ -67,39 +70,41 @@ def symthermo_side(ctx, problem, model, p, ts, *, check_idx, certified=False, pr
     def mp_times():
         return [mpmath.mpf(t) for t in ts]
 
-    # the reference: the closed form at ref_dps (two working precisions)
-    ctx.log(f"{problem}: reference (closed form, dps {ctx.ref_dps})")
+    # the reference: the propagator (Model.propagate: the dynamics integrated from the
+    # Hamiltonian, sharing nothing with the closed forms but the definitions of the
+    # quantities) at ref_dps, at ``ref_points`` evenly spaced times; every tool is scored
+    # at those times
+    n = len(ts)
+    ref_idx = sorted({round(k * (n - 1) / max(1, ref_points - 1)) for k in range(ref_points)}
+                     | set(check_idx)) if n > ref_points else list(range(n))
+    ref_ts = [ts[i] for i in ref_idx]
     # the first float64 call of this process: SymPy derivation and compilation included
     start = time.perf_counter()
     model.evaluate(p, ts, lib=FLOAT64)
     first_s = time.perf_counter() - start
+    ctx.log(f"{problem}: reference (propagator, dps {ctx.ref_dps}) at {len(ref_idx)} of {n} times")
     t0 = time.perf_counter()
-
-    def at(extra):
-        with working_precision(ctx.ref_dps, extra=extra):
-            return [{k: r[k] for k in keys} for r in model.evaluate(p, mp_times(), lib=MPMATH)]
-
-    # two evaluations, 30 and 60 digits above the reference's 50 (+ guard digits): their
-    # agreement bounds the reference's own error (precision.stable is not used: see README)
-    lower, ref_rows = at(30), at(60)
-    ref_s = time.perf_counter() - t0
-    ref_cols = cols_of(ref_rows, keys)
-    self_digits = score(cols_of(lower, keys), ref_cols, keys, cap=ctx.ref_dps)["digits"]
-    ctx.log(f"{problem}: reference in {ref_s:.1f} s; cross-check by the propagator at "
-            f"{len(check_idx)} times")
     with working_precision(ctx.ref_dps):
-        prop = model.propagate(p, [mpmath.mpf(ts[i]) for i in check_idx], lib=MPMATH,
+        prop = model.propagate(p, [mpmath.mpf(t) for t in ref_ts], lib=MPMATH,
                                **(propagate_kwargs or {}))
-    agree = score(cols_of(prop, keys), {k: [ref_cols[k][i] for i in check_idx] for k in keys}, keys,
-                  cap=ctx.ref_dps)  # the same metric as the tools' digits
-    cap = min(agree["digits"], self_digits)
-    crosscheck = (f"closed form at {ctx.ref_dps} + 40 and + 70 working digits agree to "
-                  f"{self_digits:.1f} digits; vs the propagator route (dps {ctx.ref_dps}) at "
-                  f"{len(check_idx)} times: {agree['digits']:.1f} digits on every key"
-                  + (f" (worst {agree['worst']['key']})" if agree["digits"] < ctx.ref_dps else ""))
+    ref_s = time.perf_counter() - t0
+    ref_cols = cols_of(prop, keys)
+    # checked against the closed form at ref_dps + 60 working digits: two independent
+    # routes, their agreement bounds the reference's error (and caps every tool's digits)
+    with working_precision(ctx.ref_dps, extra=60):
+        closed = model.evaluate(p, [mpmath.mpf(t) for t in ref_ts], lib=MPMATH)
+    agree = score(cols_of(closed, keys), ref_cols, keys, cap=ctx.ref_dps)
+    cap = agree["digits"]
+    ctx.log(f"{problem}: reference in {ref_s:.1f} s, agrees with the closed form to {cap:.1f} digits")
+    crosscheck = (f"the propagator at dps {ctx.ref_dps} and the closed form at dps "
+                  f"{ctx.ref_dps} + 70 working digits agree to {cap:.1f} digits on every key at "
+                  f"the {len(ref_idx)} scored times"
+                  + (f" (worst {agree['worst']['key']})" if cap < ctx.ref_dps else ""))
+    ref_labels = [labels[i] for i in ref_idx]
 
     def scorer(cols, use_keys):
-        return score(cols, ref_cols, use_keys, cap=cap, labels=labels)
+        picked = {k: [cols[k][i] for i in ref_idx] for k in use_keys}
+        return score(picked, ref_cols, use_keys, cap=cap, labels=ref_labels)
 
     rows = []
     t64, r64 = timed(lambda: model.evaluate(p, ts, lib=FLOAT64), ctx)

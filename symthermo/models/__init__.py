@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 
-from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, T, parse_parameters
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, parse_parameters
 
 __all__ = ["get_model", "model_names", "Model", "Parameter", "LocalForms", "ClosedForms",
            "Dynamics", "T", "parse_parameters"]
@@ -26,6 +26,15 @@ _REGISTRY = {
     "reaction-coordinate": "symthermo.models.reaction_coordinate:ReactionCoordinate",
     "qutrit-swap": "symthermo.models.qutrit_swap:QutritSwap",
 }
+
+
+def __getattr__(name):
+    # PEP 562: the time symbol T is made on first use (importing SymPy is slow)
+    if name == "T":
+        from .base import T
+
+        return T
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def model_names():

@@ -24,21 +24,23 @@ reduced data for all times at once as numpy arrays; :meth:`Model.evaluate`
 then finishes every time in one go with numpy (the same formulas, 0 ln 0 = 0,
 beta solved by :func:`~symthermo.thermal.beta_for_entropy_array`, 0 * inf = 0
 in sigma) and returns :class:`ColumnRows`, which behaves as the list of row
-dicts.  Compiled closed forms and constants are cached per parameter set.
+dicts.  Compiled closed forms and constants are cached per parameter set: in
+memory, and, when the parameters are plain numbers
+(:class:`~symthermo.compiled.NumericParams`), on disk across processes by
+:mod:`symthermo.compiled`, so that such a run needs no SymPy.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import mpmath
 import numpy as np
-import sympy
 
 from .. import definitions
-from ..balls import ball_beta_times_heat, ball_lambdify, ball_local_from_data, ball_work
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..heat_work import check_convention, heat, sign, work
@@ -50,6 +52,10 @@ from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spe
 from ..passive_excess import ARRAY, passive_excess, two_level_excess
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
                          exergy_rounding_bound, float_passive_excess, passive_energy)
+from ..compiled import NumericParams, cached
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = [
     "T",
@@ -67,8 +73,19 @@ __all__ = [
     "params_key",
 ]
 
-#: the time symbol of every closed form
-T = sympy.Symbol("t", nonnegative=True)
+
+@functools.cache
+def time_symbol():
+    """The time symbol ``t`` (nonnegative) of every closed form, also ``base.T``."""
+    return sympy.Symbol("t", nonnegative=True)
+
+
+def __getattr__(name):
+    # PEP 562: ``T``, the time symbol, is made on first use so that importing
+    # the models does not import SymPy (``from .base import T`` works as before)
+    if name == "T":
+        return time_symbol()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -304,6 +321,8 @@ class Model:
             rows = self._evaluate_columns(p, times, convention)
             if rows is not None:
                 return rows
+        if isinstance(p, NumericParams):
+            p = p.exact()
         self.numeric_params(p)
         data0 = self.reduced_data(p, [_zero(lib)], lib=lib)[0]
         data = self.reduced_data(p, times, lib=lib)
@@ -371,6 +390,8 @@ class Model:
         return {n: lf.hamiltonian for n, lf in self.closed_forms(p).subsystems.items()}
 
     def _finish(self, locals_, data0, data, t, lib, convention):
+        if lib not in (MPMATH, FLOAT64, EXACT):
+            from ..balls import ball_beta_times_heat, ball_work  # lazy: loads SymPy, flint
         row = {"t": t}
         # the t = 0 quantities are computed once per evaluation and kept in data0
         q0 = data0.get("_q0")
@@ -423,13 +444,13 @@ class Model:
             return None
         key = params_key(p)
         cache = self.__dict__.get("_vectorised_cache")
-        if cache is None or ("numeric",) + key not in cache:
+        if not isinstance(p, NumericParams) and (cache is None or ("numeric",) + key not in cache):
             self.numeric_params(p)
             self._cached(("numeric",) + key, lambda: True)
         n = len(times)
         ts = np.empty(n + 1)
         ts[0] = 0.0
-        ts[1:] = times if isinstance(times, np.ndarray) else np.fromiter(times, float, n)
+        ts[1:] = times  # numpy converts a list of floats directly (faster than fromiter)
         self.__dict__["_current_params"] = (p, key)
         try:
             with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
@@ -447,6 +468,9 @@ class Model:
     def _params_cached(self, tag, p, make):
         """``make()`` once per parameter set (and ``tag``): compiled closed forms,
         constants, local Hamiltonians."""
+        if isinstance(p, NumericParams):
+            # plain numbers: the compiled-forms cache, on disk across processes
+            return cached(self, tag, p, make)
         current = self.__dict__.get("_current_params")
         key = current[1] if current is not None and current[0] is p else params_key(p)
         return self._cached((tag,) + key, make)
@@ -523,6 +547,8 @@ class Model:
 def params_key(p):
     """A hashable key of exact parameter values (1.0 is not 1: Rationals by
     numerator and denominator, other SymPy values with their type)."""
+    if isinstance(p, NumericParams):
+        return p.key
     out = []
     for k, v in p.items():
         if isinstance(v, sympy.Rational):
@@ -586,6 +612,23 @@ class ColumnRows(Sequence):
         if isinstance(v, list):
             return np.array(v)
         return np.full(self._n, v)
+
+    def strings(self, keys, digits):
+        """The rows as dicts of :func:`~symthermo.precision.decimal_string` texts
+        (ints as ``str``), formatted column by column; None when a column holds
+        anything but numbers."""
+        from ..precision import decimal_strings
+
+        columns = []
+        for k in keys:
+            v = self.column(k)
+            if v.dtype.kind == "f":
+                columns.append(decimal_strings(v, digits))
+            elif v.dtype.kind in "iu":
+                columns.append([str(x) for x in v.tolist()])
+            else:
+                return None
+        return [dict(zip(keys, values)) for values in zip(*columns)]
 
     def negate(self, keys):
         """Change the sign of ``keys`` in every row (a switch of convention)."""
@@ -821,6 +864,8 @@ def _to_lib(lib, x):
 
 def _local_from_data(sub: Subsystem, d, lib):
     if lib is not EXACT and hasattr(lib, "sort"):
+        from ..balls import ball_local_from_data  # lazy: loads SymPy, flint
+
         return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])
     if lib is FLOAT64 and spectrum and spectrum[0] < 0:
@@ -876,6 +921,7 @@ def _leak_check(sub, reduced, lib, name):
 
 def _lambdified(forms: ClosedForms, lib):
     """A function t -> reduced data, from the closed forms, in ``lib``."""
+    from ..balls import ball_lambdify  # lazy: loads SymPy, flint
     modules = "mpmath" if lib is MPMATH else ("numpy" if lib is FLOAT64 else "sympy")
     balls = lib not in (MPMATH, FLOAT64, EXACT)
     entries = []
@@ -894,6 +940,7 @@ def _lambdified(forms: ClosedForms, lib):
         entries.append((None, "I_AB", forms.mutual_information))
     for key, expr in forms.extras.items():
         entries.append((None, key, expr))
+    T = time_symbol()
     compiled = []
     for owner, key, expr in entries:
         expr = sympy.sympify(expr)

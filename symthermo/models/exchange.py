@@ -36,17 +36,20 @@ cos(t/100)**2
 
 from __future__ import annotations
 
-import mpmath
-import numpy as np
-import sympy
+import functools
 
+import numpy as np
+
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
-from ..balls import ipow
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
-                   column_of, entropy_expression)
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib, column_of,
+                   entropy_expression)
 from .refrigerator import (_kron, evolve_in_blocks, finish_qubit_columns, finish_qubits,
                            qubit_entropy_beta)
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = ["Exchange", "derive_case", "STATES", "hamiltonians"]
 
@@ -59,9 +62,6 @@ _PARAMETERS = (
     Parameter("state_A", "excited", "initial state of A", choices=STATES),
     Parameter("state_B", "ground", "initial state of B", choices=STATES),
 )
-_SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS if not prm.choices}
-_C, _S = sympy.symbols("C S", real=True)
-_NU = sympy.Symbol("nu", positive=True)
 _DERIVED = {}
 
 
@@ -92,6 +92,7 @@ def hamiltonians(wA, wB, g):
 def _canonical(expr, nu2):
     """Expand with S^2 -> 1 - C^2 and nu^2 -> its value, factor, then write the
     factor (C - 1)(C + 1) back as -S^2 (accurate near C = 1)."""
+    from .exchange import _C, _NU, _S  # lazy (PEP 562)
     e = sympy.expand(sympy.expand(expr).subs(_S ** 2, 1 - _C ** 2).subs(_NU ** 2, nu2))
     e = sympy.factor(e)
     return e.subs((_C - 1) * (_C + 1), -_S ** 2)
@@ -106,6 +107,7 @@ def derive_case(state_A, state_B):
     frequency found from H'), ``commutes`` (True: [N, H] = 0); expressions are
     in the symbols C = cos(nu t/2), S = sin(nu t/2), nu.
     """
+    from .exchange import _C, _NU, _S, _SYMBOLS  # lazy (PEP 562)
     key = (state_A, state_B)
     if key in _DERIVED:
         return _DERIVED[key]
@@ -137,6 +139,8 @@ def derive_case(state_A, state_B):
 
 
 def _time_subs(p):
+    from .base import T  # lazy (PEP 562)
+    from .exchange import _C, _NU, _S  # lazy (PEP 562)
     wA, wB, g = p["omega_A"], p["omega_B"], p["g"]
     nu = sympy.sqrt((wA - wB) ** 2 + 4 * g ** 2)
     return nu, {_C: sympy.cos(nu * T / 2), _S: sympy.sin(nu * T / 2), _NU: nu}
@@ -162,14 +166,17 @@ class Exchange(Model):
                 raise ValueError(f"{name} must be > 0, got {v}")
 
     def _numeric_names(self, p):
+        from .exchange import _SYMBOLS  # lazy (PEP 562)
         return {k: p[k] for k in _SYMBOLS}
 
     def _case(self, p):
+        from .exchange import _SYMBOLS  # lazy (PEP 562)
         d = derive_case(p["state_A"], p["state_B"])
         fill = {_SYMBOLS[k]: v for k, v in self._numeric_names(p).items()}
         return d, fill
 
     def closed_forms(self, p) -> ClosedForms:
+        from .base import T  # lazy (PEP 562)
         key = ("forms",) + tuple(sorted((k, sympy.srepr(sympy.sympify(v))) for k, v in p.items()))
         if key in self._cache:
             return self._cache[key]
@@ -208,6 +215,7 @@ class Exchange(Model):
 
     def reduced_states(self, p):
         """rho_A(t), rho_B(t) in the lab frame, as SymPy matrices in t."""
+        from .base import T  # lazy (PEP 562)
         d, fill = self._case(p)
         _, to_t = _time_subs(p)
         phase = sympy.exp(sympy.I * (p["omega_A"] + p["omega_B"]) * T / 2)
@@ -228,6 +236,7 @@ class Exchange(Model):
     # -- evaluation ------------------------------------------------------------
     def _compiled(self, p):
         """Polynomials in (C, S) for each needed quantity, coefficients exact."""
+        from .exchange import _C, _NU, _S  # lazy (PEP 562)
         key = ("compiled",) + tuple(sorted((k, sympy.srepr(sympy.sympify(v))) for k, v in p.items()))
         if key not in self._cache:
             d, fill = self._case(p)
@@ -241,6 +250,7 @@ class Exchange(Model):
         return self._cache[key]
 
     def reduced_data(self, p, times, *, lib):
+        from ..balls import ipow  # lazy: loads SymPy, flint
         if lib is EXACT:
             return super().reduced_data(p, times, lib=lib)
         names, polys, nu, diag_A, diag_B = self._compiled(p)
@@ -369,3 +379,23 @@ def _spectrum(lib, v, n, diagonal, tiny):
     if lo <= tiny:
         lo = lib.zero
     return [lo, hi]
+
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    _SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS if not prm.choices}
+    _C, _S = sympy.symbols("C S", real=True)
+    _NU = sympy.Symbol("nu", positive=True)
+    return {'_C': _C, '_NU': _NU, '_S': _S, '_SYMBOLS': _SYMBOLS}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('_C', '_NU', '_S', '_SYMBOLS'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

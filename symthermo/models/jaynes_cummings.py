@@ -109,15 +109,11 @@ from __future__ import annotations
 import functools
 import math
 
-import mpmath
 import numpy as np
-import sympy
 
-from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, T,
-                   column_of, entropy_columns, xlogx_columns)
+from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, column_of,
+                   entropy_columns, xlogx_columns)
 from .jc_manifolds import (
-    COS,
-    SIN,
     Run,
     apply_hamiltonian,
     cayley_hamilton,
@@ -131,19 +127,20 @@ from .jc_manifolds import (
     ball_pure_sums,
     poisson_outside_weight,
 )
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
-from ..balls import BALLS, ball_lambdify, ipow, nonnegative, sqrt_nonneg
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = ["JaynesCummings", "vacuum_forms", "semiclassical_forms", "coherent_forms",
            "SIGMA_Z", "SIGMA_PLUS", "SIGMA_MINUS"]
 
-# qubit basis (|e>, |g>)
-SIGMA_Z = sympy.diag(1, -1)
-SIGMA_PLUS = sympy.Matrix([[0, 1], [0, 0]])  # |e><g|
-SIGMA_MINUS = SIGMA_PLUS.T
+# qubit basis (|e>, |g>) (SIGMA_Z, SIGMA_PLUS, SIGMA_MINUS are made on first use:
+# _symbolic_constants at the end)
 _QUBIT = ("e", "g")
 #: Fock cutoff of the vacuum propagator route: one excitation at most, so |2> stays empty
 VACUUM_FOCK_CUTOFF = 2
@@ -240,6 +237,8 @@ def _vacuum_derivation(omega_A, omega_B, g, state_A):
     C = cos(Omega_0 t), S = sin(Omega_0 t)/Omega_0, reduced with
     C^2 = 1 - Omega_0^2 S^2 before C and S are substituted.
     """
+    from .base import T  # lazy (PEP 562)
+    from .jaynes_cummings import SIGMA_Z  # lazy (PEP 562)
     t = T
     zero = sympy.Integer(0)
     block = manifold_block(zero, omega_A, omega_B, g)
@@ -322,6 +321,8 @@ def coherent_forms(omega_A, omega_B, g, alpha, state_A):
 
 def _coherent_derivation(omega_A, omega_B, g, alpha, state_A):
     """Series over the blocks n, in the compact amplitude form (checked against U (a, b))."""
+    from .base import T  # lazy (PEP 562)
+    from .jc_manifolds import COS, SIN  # lazy (PEP 562)
     n = sympy.Symbol("n", integer=True, nonnegative=True)
     t = T
     I = sympy.I
@@ -393,6 +394,8 @@ def semiclassical_forms(omega_A, omega_B, g, alpha, state_A):
 
 
 def _semiclassical_derivation(omega_A, omega_B, g, alpha, state_A):
+    from .base import T  # lazy (PEP 562)
+    from .jaynes_cummings import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z  # lazy (PEP 562)
     t = T
     I = sympy.I
     H_A = omega_A / 2 * SIGMA_Z
@@ -442,6 +445,7 @@ def _semiclassical_derivation(omega_A, omega_B, g, alpha, state_A):
 # --------------------------------------------------------------------------
 
 def _num(lib, x):
+    from ..balls import BALLS  # lazy: loads SymPy, flint
     x = sympy.sympify(x)
     if lib is FLOAT64:
         return float(x)
@@ -465,6 +469,7 @@ def _ball_gram_spectrum(lib, vs, weights):
     eigenvalues of the small Gram matrix V^dag V, in balls (python-flint's eig encloses
     the eigenvalues of every matrix in the ball; each entry carries the dropped
     manifolds' bound)."""
+    from ..balls import nonnegative  # lazy: loads SymPy, flint
     from flint import acb, acb_mat
 
     columns, scales, pads = [], [], []
@@ -508,6 +513,7 @@ def _two_level(lib, z, c2, det):
     times where the state is pure).  With mpmath lam_+ = 1 - lam_- keeps
     extra bits, so that ln lam_+ (hence S) is right to working precision.
     """
+    from ..balls import BALLS, nonnegative, sqrt_nonneg  # lazy: loads SymPy, flint
     if lib is FLOAT64:
         s = math.sqrt(max(z * z + 4 * c2, 0.0))
         lm = 2 * max(det, 0.0) / (1 + s)
@@ -600,10 +606,13 @@ class JaynesCummings(Model):
         return p["alpha"] if p["state_B"] == "coherent" else sympy.Integer(0)
 
     def local_hamiltonians(self, p):
+        from .jaynes_cummings import SIGMA_Z  # lazy (PEP 562)
         return {"A": p["omega_A"] / 2 * SIGMA_Z, "B": Oscillator(p["omega_B"])}
 
     # -- closed forms --------------------------------------------------------
     def closed_forms(self, p):
+        from .base import T  # lazy (PEP 562)
+        from .jaynes_cummings import SIGMA_Z  # lazy (PEP 562)
         wA, wB, g = p["omega_A"], p["omega_B"], p["g"]
         H_A = wA / 2 * SIGMA_Z
         sc = semiclassical_forms(wA, wB, g, self._alpha_eff(p), p["state_A"])
@@ -684,6 +693,7 @@ class JaynesCummings(Model):
         return rows
 
     def reduced_data(self, p, times, *, lib):
+        from ..balls import BALLS  # lazy: loads SymPy, flint
         if lib is EXACT:
             if p["state_B"] == "coherent":
                 raise ValueError("jaynes-cummings with a coherent field has no finite closed "
@@ -779,7 +789,8 @@ class JaynesCummings(Model):
         pure = p["state_A"] != "mixed"
         lam_a = _two_level_columns(z_a, c2_a, det_a)
         lam_b = lam_a if pure else _two_level_columns(z_b, c2_b, det_b)
-        return _assemble_columns(_num(FLOAT64, p["omega_B"]), e_a, e_b, e_int, lam_a, lam_b,
+        omega_b = self._params_cached("omega_B", p, lambda: _num(FLOAT64, p["omega_B"]))
+        return _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b,
                                  pure=pure)
 
     def _coherent_arrays(self, p, times):
@@ -888,6 +899,7 @@ class JaynesCummings(Model):
         bound keeps from being certified is reported as ``m +/- bound``, never with
         digits the dropped manifolds could change.  A mixed qubit (two runs): rho_B's
         spectrum from the Gram matrix of the runs, its eigenvalues enclosed by flint."""
+        from ..balls import ipow, nonnegative  # lazy: loads SymPy, flint
         import flint
 
         runs = runs_of(p["state_A"])
@@ -1063,6 +1075,7 @@ _SEMICLASSICAL_KEYS = ("W_A_semiclassical", "W_st", "E_int_semiclassical")
 def _semiclassical_arrays_fn(omega_A, omega_B, g, alpha, state_A):
     """numpy t -> (W_A_semiclassical, W_st, E_int_semiclassical), the expressions of
     _semiclassical_compiled lambdified together."""
+    from .base import T  # lazy (PEP 562)
     sc = semiclassical_forms(omega_A, omega_B, g, alpha, state_A)
     return _lambdify_arrays([sc["U_A"] - sc["U_A"].subs(T, 0), sc["W_st"], sc["E_int"]])
 
@@ -1076,6 +1089,7 @@ def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
 
 
 def _lambdify_arrays(exprs):
+    from .base import T  # lazy (PEP 562)
     exprs = [sympy.sympify(e) for e in exprs]
     for e in exprs:
         if e.free_symbols - {T}:
@@ -1120,6 +1134,7 @@ def _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b, *, pure):
 
 
 def _real(lib, x):
+    from ..balls import BALLS  # lazy: loads SymPy, flint
     if lib is FLOAT64:
         return float(np.real(x))
     if lib is BALLS:
@@ -1128,6 +1143,7 @@ def _real(lib, x):
 
 
 def _time(lib, t):
+    from ..balls import BALLS  # lazy: loads SymPy, flint
     if lib is FLOAT64:
         return float(t)
     if lib is BALLS:
@@ -1152,6 +1168,7 @@ def _annihilation(n_max):
 
 def _operators(omega_A, omega_B, g, n_max):
     """Joint H and V on qubit (e, g) x Fock |0..n_max> (SymPy)."""
+    from .jaynes_cummings import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z  # lazy (PEP 562)
     a = _annihilation(n_max)
     one = sympy.eye(n_max + 1)
     kron = sympy.kronecker_product
@@ -1188,6 +1205,8 @@ def _numeric_operators(lib, wA, wB, g, n_max):
 # --------------------------------------------------------------------------
 
 def _compile(expr, lib):
+    from ..balls import BALLS, ball_lambdify  # lazy: loads SymPy, flint
+    from .base import T  # lazy (PEP 562)
     expr = sympy.sympify(expr)
     if expr.free_symbols - {T}:
         raise ValueError(f"{expr} still depends on {sorted(map(str, expr.free_symbols - {T}))}; "
@@ -1214,6 +1233,7 @@ def _compile(expr, lib):
 
 @functools.lru_cache(maxsize=128)
 def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
+    from ..balls import BALLS  # lazy: loads SymPy, flint
     lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     keys = ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A", "z_B", "c2_B", "det_B")
@@ -1227,6 +1247,8 @@ def _vacuum_compiled(omega_A, omega_B, g, state_A, lib):
 
 @functools.lru_cache(maxsize=128)
 def _semiclassical_compiled_cached(key, omega_A, omega_B, g, alpha, state_A, libname):
+    from ..balls import BALLS  # lazy: loads SymPy, flint
+    from .base import T  # lazy (PEP 562)
     lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     sc = semiclassical_forms(omega_A, omega_B, g, alpha, state_A)
     return {"W_A_semiclassical": _compile(sc["U_A"] - sc["U_A"].subs(T, 0), lib),
@@ -1505,3 +1527,23 @@ def semiclassical_numeric(p, times, *, lib, alpha):
             edges = [t * k / pieces for k in range(pieces + 1)]
             out["W_st"].append(mpmath.quad(rate, edges, method="gauss-legendre"))
     return out
+
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    SIGMA_Z = sympy.diag(1, -1)
+    SIGMA_PLUS = sympy.Matrix([[0, 1], [0, 0]])  # |e><g|
+    SIGMA_MINUS = SIGMA_PLUS.T
+    return {'SIGMA_MINUS': SIGMA_MINUS, 'SIGMA_PLUS': SIGMA_PLUS, 'SIGMA_Z': SIGMA_Z}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('SIGMA_MINUS', 'SIGMA_PLUS', 'SIGMA_Z'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

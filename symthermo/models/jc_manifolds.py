@@ -68,10 +68,12 @@ import functools
 import math
 from dataclasses import dataclass
 
-import mpmath
 import numpy as np
-import sympy
-from mpmath.libmp import mpf_cos_sin, mpf_mul, to_fixed
+
+from ..lazy import lazy_import
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = [
     "apply_hamiltonian",
@@ -91,8 +93,8 @@ __all__ = [
     "ball_pure_sums",
 ]
 
-#: placeholders of the Cayley-Hamilton form: COS = cos(Omega t), SIN = sin(Omega t)/Omega
-COS, SIN = sympy.symbols("C_Omega S_Omega", real=True)
+#: COS, SIN (made on first use, see _symbolic_constants): placeholders of the
+#: Cayley-Hamilton form, COS = cos(Omega t), SIN = sin(Omega t)/Omega
 
 
 # --------------------------------------------------------------------------
@@ -181,12 +183,14 @@ class TwoLevelPropagator:
         return sympy.sqrt(self.omega2)
 
     def matrix(self):
+        from .jc_manifolds import COS, SIN  # lazy (PEP 562)
         return COS * sympy.eye(2) - sympy.I * SIN * self.K
 
     def phase(self, t):
         return sympy.exp(-sympy.I * self.c0 * t)
 
     def substitutions(self, t):
+        from .jc_manifolds import COS, SIN  # lazy (PEP 562)
         if self.omega2 == 0:
             return {COS: sympy.Integer(1), SIN: t}
         om = self.omega
@@ -194,6 +198,7 @@ class TwoLevelPropagator:
 
     def reduce(self, expr):
         """``expr`` (polynomial in C, S) reduced with C^2 = 1 - Omega^2 S^2."""
+        from .jc_manifolds import COS, SIN  # lazy (PEP 562)
         expr = sympy.expand(expr)
         if not expr.has(COS):
             return expr
@@ -207,6 +212,7 @@ class TwoLevelPropagator:
         int S^2 = (t - C S)/(2 Omega^2), int 1 = t; each checked by
         differentiation in the tests.
         """
+        from .jc_manifolds import COS, SIN  # lazy (PEP 562)
         expr = self.reduce(expr)
         if self.omega2 == 0:
             tau = sympy.Dummy("tau")
@@ -836,10 +842,12 @@ def _objects(values):
 
 
 def _fx(x, P):
+    from mpmath.libmp import to_fixed
     return to_fixed(mpmath.mpf(x)._mpf_, P)
 
 
 def _cos_sin_fixed(oms, t, P):
+    from mpmath.libmp import mpf_cos_sin, mpf_mul, to_fixed
     cs = [mpf_cos_sin(mpf_mul(om._mpf_, t._mpf_, P), P) for om in oms]
     return _objects([to_fixed(c, P) for c, _ in cs]), _objects([to_fixed(s, P) for _, s in cs])
 
@@ -883,6 +891,7 @@ def _time_sums(cos_k, sin_k, inv_om, sq, coeffs, singlet, delta, t, P, nruns, wa
     Y^r_m = B^r_{k-1} (the previous block's B, or the singlet's at m = 0);
     the last index m = n_hi + 1 holds only Y = B_{n_hi}.
     """
+    from mpmath.libmp import mpf_cos_sin, mpf_mul, to_fixed
     cd, sd = mpf_cos_sin(mpf_mul(delta._mpf_, t._mpf_, P), P)  # B_{-1} = c_g f_0 e^{i delta t}
     cdx, sdx = to_fixed(cd, P), to_fixed(sd, P)
     S = (sin_k * inv_om) >> P
@@ -1172,3 +1181,21 @@ def ball_pure_sums(lib, run, alpha, delta, g, times, window, *, vectors=False):
             xs.append((zero, zero))  # A_{k_hi + 1}: dropped
             out[-1].update(X=xs, Y=ys, pad=dropped + edge)
     return out, dropped
+
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    COS, SIN = sympy.symbols("C_Omega S_Omega", real=True)
+    return {'COS': COS, 'SIN': SIN}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('COS', 'SIN'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -44,16 +44,19 @@ ergotropy_B) is EL23's S12 (received convention).
 
 from __future__ import annotations
 
-import mpmath
-import numpy as np
-import sympy
+import functools
 
+import numpy as np
+
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
-                   entropy_columns)
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib, entropy_columns)
 from .refrigerator import _kron, coupled_blocks, evolve_in_blocks
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = ["QutritSwap", "derive_reduced", "coupling", "swap_operator", "BETA_B0"]
 
@@ -65,9 +68,8 @@ _PARAMETERS = (
     Parameter("g", "1", "swap coupling, V = g sum_{k != l} |kl><lk|", latex="g"),
 )
 
-#: beta_B(0), the entropy-matched inverse temperature of rho_B(0) (implicit)
-BETA_B0 = sympy.Symbol("beta_B0", positive=True)
-_SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS}
+#: BETA_B0 (made on first use, see _symbolic_constants): beta_B(0), the entropy-matched
+#: inverse temperature of rho_B(0) (implicit)
 _DERIVED = {}
 
 
@@ -103,6 +105,8 @@ def derive_reduced():
     ``coherences`` (the reduced states' off-diagonal entries, all 0),
     ``blocks`` and ``frequencies``, and ``V_is_S_minus_P`` (True).
     """
+    from .base import T  # lazy (PEP 562)
+    from .qutrit_swap import _SYMBOLS  # lazy (PEP 562)
     if _DERIVED:
         return _DERIVED
     w1, w2, g = _SYMBOLS["omega_1"], _SYMBOLS["omega_2"], _SYMBOLS["g"]
@@ -190,6 +194,8 @@ class QutritSwap(Model):
         return w, [x / z for x in weights]
 
     def closed_forms(self, p) -> ClosedForms:
+        from .base import T  # lazy (PEP 562)
+        from .qutrit_swap import BETA_B0, _SYMBOLS  # lazy (PEP 562)
         key = ("forms",) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
         if key in self._cache:
             return self._cache[key]
@@ -379,3 +385,22 @@ def _sigma_erg(lib, q0, qt):
 
 def _numeric_matrix(M, lib):
     return lib.as_matrix(M)
+
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    BETA_B0 = sympy.Symbol("beta_B0", positive=True)
+    _SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS}
+    return {'BETA_B0': BETA_B0, '_SYMBOLS': _SYMBOLS}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('BETA_B0', '_SYMBOLS'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -52,28 +52,26 @@ import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
-import sympy
-from sympy.codegen.cfunctions import expm1
 
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _lambdified,
-                   column_of, entropy_columns)
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified, column_of,
+                   entropy_columns)
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..numbers import FLOAT64
 from ..thermal import Oscillator
 
+sympy = lazy_import("sympy")
+
 __all__ = ["ReactionCoordinate", "one_excitation_solution", "lorentzian_mapping",
            "lorentzian_spectral_density", "RCMapping"]
 
 # qubit basis (|e>, |g>); mode basis |0>, |1>, ..., |n_max>; joint index = 3 * qubit + n
-SIGMA_Z = sympy.diag(1, -1)
-SIGMA_MINUS = sympy.Matrix([[0, 0], [1, 0]])
-SIGMA_PLUS = SIGMA_MINUS.T
+# (SIGMA_Z, SIGMA_MINUS, SIGMA_PLUS, _WEIGHT are made on first use: _symbolic_constants)
 #: Fock cutoff of the propagator route: one excitation at most, so n = 2 stays empty
 #: (the leak check of the base verifies it)
 FOCK_CUTOFF = 2
 
-_WEIGHT = {"excited": sympy.Integer(1), "ground": sympy.Integer(0), "mixed": sympy.Rational(1, 2)}
 
 
 def _annihilation(n_max):
@@ -85,6 +83,7 @@ def _kron(A, B):
 
 
 def _operators(omega, omega_rc, lam, n_max):
+    from .reaction_coordinate import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z  # lazy (PEP 562)
     a = _annihilation(n_max)
     one_b = sympy.eye(n_max + 1)
     HA = omega / 2 * SIGMA_Z
@@ -154,6 +153,7 @@ def _derive(omega, omega_rc, lam, kappa, weight):
 
 @functools.lru_cache(maxsize=64)
 def _forms(omega, omega_rc, lam, kappa, state_a):
+    from .reaction_coordinate import SIGMA_Z, _WEIGHT  # lazy (PEP 562)
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
     pe, pg, n, N = d["P_e"], d["P_g"], d["n"], d["N"]
     lo_a, hi_a = sympy.Min(pe, pg, evaluate=False), sympy.Max(pe, pg, evaluate=False)
@@ -183,6 +183,7 @@ def _forms(omega, omega_rc, lam, kappa, state_a):
 @functools.lru_cache(maxsize=64)
 def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
     """The lambdified reduced data (cached: printing the detuned forms takes a while)."""
+    from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
     a, b, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
     # the base sorts the spectra, so the unsorted eigenvalues halve what is printed
@@ -201,6 +202,8 @@ def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
 def _compiled_arrays(omega, omega_rc, lam, kappa, state_a):
     """One numpy function t -> (E_A, P_e, P_g, E^th_A, E_B, <n>, 1 - <n>, E_int, N): the
     expressions of :func:`_compiled`, lambdified together (common subexpressions once)."""
+    from .base import T  # lazy (PEP 562)
+    from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
     a, b, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
     exprs = [a.energy, d["P_e"], d["P_g"], a.thermal_energy, b.energy, d["n"], 1 - d["n"],
@@ -213,6 +216,8 @@ def _compiled_arrays(omega, omega_rc, lam, kappa, state_a):
 
 def _populations(s2, b, b_g, decay):
     """(regime, (|c_e|^2, |c_g|^2, Re(c_e^* c_g))) with c = e^{decay t} (C + S B) e_1."""
+    from .base import T  # lazy (PEP 562)
+    from .reaction_coordinate import expm1  # lazy (PEP 562)
     t = T
     amp = sympy.exp(decay * t)
     if s2.is_zero:
@@ -321,6 +326,7 @@ class ReactionCoordinate(Model):
                 raise ValueError(f"{name} must be positive, got {v}")
 
     def _data(self, p):
+        from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
         return _derive(p["omega"], p["omega_rc"], p["lam"], p["kappa"], _WEIGHT[p["state_A"]])
 
     def closed_forms(self, p):
@@ -331,6 +337,7 @@ class ReactionCoordinate(Model):
                            notes=dict(notes))
 
     def local_hamiltonians(self, p):
+        from .reaction_coordinate import SIGMA_Z  # lazy (PEP 562)
         return {"A": p["omega"] / 2 * SIGMA_Z, "B": Oscillator(p["omega_rc"])}
 
     def reduced_data(self, p, times, *, lib):
@@ -367,6 +374,7 @@ class ReactionCoordinate(Model):
                 "E_int": e_int, "I_AB": (S_A + S_B) - joint}
 
     def dynamics(self, p, *, lib):
+        from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
         H, V, L, HA, _ = _operators(p["omega"], p["omega_rc"], p["lam"], FOCK_CUTOFF)
         w = _WEIGHT[p["state_A"]]
         rho_a = sympy.diag(w, 1 - w)
@@ -472,3 +480,25 @@ def lorentzian_mapping(omega_c, gamma, lam):
     coupling_squared = l**2 * F
     return RCMapping(omega_rc=wc, lam=sympy.sqrt(coupling_squared), kappa=g * wc,
                      coupling_squared=coupling_squared)
+
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    from sympy.codegen.cfunctions import expm1
+    SIGMA_Z = sympy.diag(1, -1)
+    SIGMA_MINUS = sympy.Matrix([[0, 0], [1, 0]])
+    SIGMA_PLUS = SIGMA_MINUS.T
+    _WEIGHT = {"excited": sympy.Integer(1), "ground": sympy.Integer(0), "mixed": sympy.Rational(1, 2)}
+    return {'SIGMA_MINUS': SIGMA_MINUS, 'SIGMA_PLUS': SIGMA_PLUS, 'SIGMA_Z': SIGMA_Z, '_WEIGHT': _WEIGHT, 'expm1': expm1}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('SIGMA_MINUS', 'SIGMA_PLUS', 'SIGMA_Z', '_WEIGHT', 'expm1'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -46,15 +46,19 @@ state, I_AB(t) = Delta S_A(t) + Delta S_B(t) (the joint entropy is constant).
 
 from __future__ import annotations
 
-import mpmath
-import numpy as np
-import sympy
+import functools
 
+import numpy as np
+
+from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, T, _to_lib,
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib,
                    beta_times_heat_columns)
+
+mpmath = lazy_import("mpmath")
+sympy = lazy_import("sympy")
 
 __all__ = ["Refrigerator", "derive_reduced", "coupled_blocks", "evolve_in_blocks",
            "half_angle_to_full"]
@@ -157,6 +161,7 @@ def evolve_in_blocks(H, rho0, *, name="nu"):
 def half_angle_to_full(expr, freqs):
     """Replace C_k^2, S_k^2, C_k S_k by (1 + cos nu_k t)/2, (1 - cos nu_k t)/2,
     sin(nu_k t)/2, for an expression of degree <= 2 in each block's (C_k, S_k)."""
+    from .base import T  # lazy (PEP 562)
     expr = sympy.expand(expr)
     for nu, _, C, S in freqs:
         if not (expr.has(C) or expr.has(S)):
@@ -174,9 +179,6 @@ def half_angle_to_full(expr, freqs):
 
 # -- the derivation ---------------------------------------------------------------
 
-_SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS}
-_TAU_A, _TAU_B = sympy.symbols("tau_A tau_B", real=True)
-_LAM, _OM = sympy.symbols("lambda Omega", positive=True)
 _DERIVED = {}
 
 
@@ -216,6 +218,8 @@ def derive_reduced():
     ``Omega2`` (the squared block frequencies as found from H) and
     ``coherences`` (the reduced states' off-diagonal elements, all 0).
     """
+    from .base import T  # lazy (PEP 562)
+    from .refrigerator import _LAM, _OM, _SYMBOLS, _TAU_A, _TAU_B  # lazy (PEP 562)
     if _DERIVED:
         return _DERIVED
     wA, wB, g = _SYMBOLS["omega_A"], _SYMBOLS["omega_B"], _SYMBOLS["g"]
@@ -322,6 +326,8 @@ class Refrigerator(Model):
                 raise ValueError(f"{name} must be > 0, got {v}")
 
     def closed_forms(self, p) -> ClosedForms:
+        from .base import T  # lazy (PEP 562)
+        from .refrigerator import _LAM, _OM, _SYMBOLS, _TAU_A, _TAU_B  # lazy (PEP 562)
         key = ("forms",) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
         if key in self._cache:
             return self._cache[key]
@@ -540,6 +546,7 @@ def _float64_constants(p):
     constant factored (a vanishing factor such as omega_A - omega_B gives an
     exact 0), compiled to mpmath, evaluated at 40 digits and rounded to float64.
     """
+    from .refrigerator import _LAM, _OM, _SYMBOLS, _TAU_A, _TAU_B  # lazy (PEP 562)
     if not _SERIES:
         d = derive_reduced()
         freqs, table = cosine_series([d["z_A"], d["z_B"], d["E_int"]])
@@ -661,6 +668,7 @@ def cosine_series(exprs):
     expression (so e(t) = e(0) + sum_k c_k (cos(nu_k t) - 1), exact at t = 0);
     raises ValueError when an expression is not of that form.
     """
+    from .base import T  # lazy (PEP 562)
     cosines = sorted({c for e in exprs for c in sympy.sympify(e).atoms(sympy.cos) if c.has(T)},
                      key=sympy.default_sort_key)
     freqs = []
@@ -731,3 +739,23 @@ def _carnot(lib, p):
     if bA == bB:
         return lib.inf
     return _to_lib(lib, bB / (bA - bB)) if lib is not EXACT else bB / (bA - bB)
+
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    _SYMBOLS = {prm.name: prm.symbol for prm in _PARAMETERS}
+    _TAU_A, _TAU_B = sympy.symbols("tau_A tau_B", real=True)
+    _LAM, _OM = sympy.symbols("lambda Omega", positive=True)
+    return {'_LAM': _LAM, '_OM': _OM, '_SYMBOLS': _SYMBOLS, '_TAU_A': _TAU_A, '_TAU_B': _TAU_B}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('_LAM', '_OM', '_SYMBOLS', '_TAU_A', '_TAU_B'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

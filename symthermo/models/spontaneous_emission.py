@@ -55,21 +55,20 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import sympy
 
-from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, T,
-                   _lambdified, column_of)
+from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, _lambdified,
+                   column_of)
+from ..lazy import lazy_import
 from ..heat_work import check_convention
 from ..numbers import FLOAT64
+
+sympy = lazy_import("sympy")
 
 __all__ = ["SpontaneousEmission", "decay_solution", "qubit_entropy_matched",
            "lindblad_rhs"]
 
-# qubit basis (|e>, |g>): sigma_z = diag(1, -1), sigma_- = |g><e|
-SIGMA_Z = sympy.diag(1, -1)
-SIGMA_MINUS = sympy.Matrix([[0, 0], [1, 0]])
-SIGMA_PLUS = SIGMA_MINUS.T
-EXCITED = sympy.diag(1, 0)
+# qubit basis (|e>, |g>): sigma_z = diag(1, -1), sigma_- = |g><e| (SIGMA_Z, SIGMA_MINUS,
+# SIGMA_PLUS, EXCITED are made on first use: _symbolic_constants at the end)
 
 
 def lindblad_rhs(H, rho, terms):
@@ -90,6 +89,8 @@ def decay_solution(omega, gamma):
     >>> decay_solution(w, g)[0, 0]
     exp(-gamma*t)
     """
+    from .base import T  # lazy (PEP 562)
+    from .spontaneous_emission import EXCITED, SIGMA_MINUS, SIGMA_Z  # lazy (PEP 562)
     names = ("r_ee", "r_eg", "r_ge", "r_gg")
     funcs = [sympy.Function(n)(T) for n in names]
     rho = sympy.Matrix(2, 2, funcs)
@@ -133,6 +134,8 @@ def qubit_entropy_matched(p_e, omega):
 
 @functools.lru_cache(maxsize=32)
 def _derive(omega, gamma):
+    from .base import T  # lazy (PEP 562)
+    from .spontaneous_emission import SIGMA_Z  # lazy (PEP 562)
     rho = decay_solution(omega, gamma)
     p_e = sympy.simplify(rho[0, 0])
     if any(sympy.simplify(rho[i, j]) != 0 for i, j in ((0, 1), (1, 0))):
@@ -189,6 +192,7 @@ class SpontaneousEmission(Model):
             raise ValueError(f"omega must be positive, got {w}")
 
     def closed_forms(self, p):
+        from .spontaneous_emission import SIGMA_Z  # lazy (PEP 562)
         d = _derive(p["omega"], p["gamma"])
         w = p["omega"]
         a = LocalForms(
@@ -210,6 +214,7 @@ class SpontaneousEmission(Model):
                            notes=notes)
 
     def local_hamiltonians(self, p):
+        from .spontaneous_emission import SIGMA_Z  # lazy (PEP 562)
         return {"A": p["omega"] / 2 * SIGMA_Z}
 
     def reduced_data(self, p, times, *, lib):
@@ -228,6 +233,7 @@ class SpontaneousEmission(Model):
         return self._params_cached("arrays", p, lambda: _compile_arrays(p))(times)
 
     def dynamics(self, p, *, lib):
+        from .spontaneous_emission import EXCITED, SIGMA_MINUS, SIGMA_Z  # lazy (PEP 562)
         w, g = p["omega"], p["gamma"]
         H = w / 2 * SIGMA_Z
         return Dynamics(dims=[2], hamiltonian=H, coupling=sympy.zeros(2),
@@ -254,6 +260,7 @@ class SpontaneousEmission(Model):
 
 def _compile_arrays(p):
     """times -> reduced data (numpy) of :meth:`SpontaneousEmission.reduced_arrays`."""
+    from .base import T  # lazy (PEP 562)
     d = _derive(p["omega"], p["gamma"])
     eth = d["Eth"]
     if isinstance(eth, sympy.Piecewise):
@@ -288,6 +295,7 @@ def _expanded(expr):
 
 
 def _ascending(p_e, p_g, tau):
+    from .base import T  # lazy (PEP 562)
     if tau is sympy.oo:
         return [p_g, p_e]
     return [sympy.Piecewise((p_g, T <= tau), (p_e, True)),
@@ -304,3 +312,23 @@ def _signed(rows, convention):
             row["Q_standard"] = -row["Q_standard"]
     return rows
 
+
+@functools.cache
+def _symbolic_constants():
+    """The module's SymPy constants, made on first use (importing SymPy is slow)."""
+    SIGMA_Z = sympy.diag(1, -1)
+    SIGMA_MINUS = sympy.Matrix([[0, 0], [1, 0]])
+    SIGMA_PLUS = SIGMA_MINUS.T
+    EXCITED = sympy.diag(1, 0)
+    return {'EXCITED': EXCITED, 'SIGMA_MINUS': SIGMA_MINUS, 'SIGMA_PLUS': SIGMA_PLUS, 'SIGMA_Z': SIGMA_Z}
+
+
+def __getattr__(name):
+    # PEP 562: SymPy constants of this module, made on first use
+    if name == "T":
+        from .base import T
+
+        return T
+    if name in ('EXCITED', 'SIGMA_MINUS', 'SIGMA_PLUS', 'SIGMA_Z'):
+        return _symbolic_constants()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
