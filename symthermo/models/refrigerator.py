@@ -735,9 +735,12 @@ def _carnot(lib, p):
     temperatures give inf structurally, not from a cancellation of two
     computed betas.
     """
-    bA, bB = p["beta_A"], p["beta_B"]
+    values = p.values if hasattr(p, "exact") else p  # compiled NumericParams: Fractions, no SymPy
+    bA, bB = values["beta_A"], values["beta_B"]
     if bA == bB:
         return lib.inf
+    if lib is FLOAT64:
+        return float(bB / (bA - bB))
     return _to_lib(lib, bB / (bA - bB)) if lib is not EXACT else bB / (bA - bB)
 
 
