@@ -83,7 +83,8 @@ def test_refrigerator_map_on_a_small_grid(tmp_path, monkeypatch):
 
 class TestPlotSweep:
     @pytest.fixture(scope="class")
-    def data(self, tmp_path_factory):
+    @classmethod
+    def data(cls, tmp_path_factory):
         out = tmp_path_factory.mktemp("plot") / "map.csv"
         sweep("refrigerator", {"beta_B": "1:2.2:4", "omega_B": "log:1:4:3"}, "0:8:9",
               float64=True, workers=1, out=out,

@@ -71,7 +71,7 @@ def test_schema_is_exactly_the_contract(checks):
     for c in checks.values():
         keys = list(c)
         if c["status"] == "differs":
-            assert keys == FIELDS + ["witness"], c["id"]
+            assert keys == FIELDS + ["witness", "corrected_latex", "correction"], c["id"]
             w = c["witness"]
             assert set(w) == WITNESS_FIELDS, c["id"]
             assert isinstance(w["params"], dict) and w["params"], c["id"]
@@ -99,6 +99,83 @@ def test_derived_latex_is_given_for_every_checked_entry(checks):
         if c["status"] != "not-checked":
             assert c["derived_latex"].strip(), c["id"]
             assert "\\" in c["derived_latex"] or "=" in c["derived_latex"], c["id"]
+
+
+def test_projectors_carry_their_index_inside_ket_and_bra(checks):
+    """|r_l><r_l| is printed so, not as |r><r|_l (EL23 S4, S5; S1, S2, S14, S15; SL26 29)."""
+    by_id = {eid: c["derived_latex"] for eid, c in checks.items()}
+    r_sum = r"\sum_{l=1}^{L} E_{l} |r_{l}\rangle\langle r_{l}|"
+    e_sum = r"\sum_{l=L + 1}^{K} E_{l} |e_{l}\rangle\langle e_{l}|"
+    assert by_id["EL23:S4"] == r"\tilde{H}_A = " + r_sum
+    assert by_id["EL23:S5"] in (rf"\tilde{{H}}_A = {e_sum} + {r_sum}",
+                                rf"\tilde{{H}}_A = {r_sum} + {e_sum}")
+    assert r"|e_{k}\rangle\langle e_{k}|" in by_id["EL23:S2"]
+    assert r"|k\rangle_{j}\langle k|_{j}" in by_id["EL23:S14"]
+    assert r"|kl\rangle_{AB}\langle lk|" in by_id["EL23:S15"]
+    assert by_id["SL26:29"].startswith(r"|\psi\left(t\right)\rangle = ")
+    for eid, tex in by_id.items():
+        assert r"\rangle\langle r|_" not in tex and r"\rangle\langle e|_" not in tex, eid
+
+
+def test_every_differs_has_a_correction_or_says_why_not(checks):
+    for c in checks.values():
+        if c["status"] != "differs":
+            assert "corrected_latex" not in c and "correction" not in c, c["id"]
+            continue
+        assert c["corrected_latex"].strip(), c["id"]
+        if c["correction"].startswith("derived form: "):
+            assert c["corrected_latex"] == c["derived_latex"], c["id"]
+        else:
+            assert c["correction"].startswith("printed form with "), c["id"]
+            assert c["correction"].endswith("holds at every point of the check"), c["id"]
+
+
+def test_corrections_of_known_findings(checks):
+    # SL26 Eq. 41: omega (P_e - 1) is -omega P_g; the derived -omega P_e is omega (P_g - 1)
+    c = checks["SL26:41"]
+    assert "P_e(t) -> P_g(t)" in c["correction"]
+    assert c["corrected_latex"] == r"Q_q\left(t\right) = \omega \left(P_g\left(t\right) - 1\right)"
+    Pe, w = sympy.symbols("P_e omega")
+    assert sympy.expand(w * ((1 - Pe) - 1) - (-w * Pe)) == 0  # with P_g = 1 - P_e (Eq. 37)
+    # EL23 S23: one cos(Omega t) becomes cos(lambda t), and the overall sign
+    c = checks["EL23:S23"]
+    assert "cos(Omega*t) -> cos(lam*t)" in c["correction"]
+    assert "the sign of the right side flipped" in c["correction"]
+    assert c["corrected_latex"].startswith(r"z_A\left(t\right) = - (")
+    assert c["corrected_latex"].count(r"\cos{\left(\lambda t \right)}") == 1
+    assert c["corrected_latex"].count(r"\cos{\left(\Omega t \right)}") == 1
+    # beta_j(t) for beta_j(0) (EL23 Eq. 16, S35); |e><e| and |g><g| exchanged (SL26 Eq. 34)
+    assert "beta(j, t) -> beta(j, 0)" in checks["EL23:16"]["correction"]
+    assert "beta(i, t) -> beta(i, 0)" in checks["EL23:S35"]["correction"]
+    assert "exchanged" in checks["SL26:34"]["correction"]
+    # EL23 S3: the sign of the pseudo-energies
+    assert checks["EL23:S3"]["correction"].startswith("printed form with the sign of the right")
+    assert checks["EL23:S3"]["corrected_latex"] == (
+        r"E_{l} = - \frac{c + \log{\left(r_{l} \right)}}{\beta}")
+    # an inequality is not "corrected" by an edit that merely makes it true (EL23 Eq. 14)
+    assert checks["EL23:14"]["correction"].startswith("derived form: ")
+
+
+def test_s23_correction_agrees_with_the_hand_written_fix():
+    """The searched correction of S23 against el23._minimal_fix (written by hand), both
+    evaluated by SymPy at random exact points (not by verify's interpreter)."""
+    import random
+
+    from symthermo.verify import el23 as V
+    from symthermo.verify.corrections import minimal_edit
+
+    entry = next(e for e in EL23 if e.equation == "S23")
+    printed = V._read(entry.printed, V._FRIDGE_READINGS)
+    with working_precision(30):  # the points are built at verify's precision
+        derived = P.rel(P.z_A_t(P.t), V._fridge_forms()["z_A"])
+        fixed, _ = minimal_edit(printed, derived, V._fridge_points())
+    by_hand = V._minimal_fix("S23")[0]
+    rng = random.Random(7)
+    names = sorted(fixed.rhs.free_symbols | by_hand.free_symbols, key=str)
+    for _ in range(3):
+        at = {n: sympy.Rational(rng.randint(1, 40), 13) for n in names}
+        a, b = fixed.rhs.subs(at).evalf(30), by_hand.subs(at).evalf(30)
+        assert abs(a - b) <= sympy.Float("1e-25") * max(1, abs(b)), (at, a, b)
 
 
 def test_not_checked_only_with_a_concrete_reason(checks):

@@ -411,7 +411,16 @@ LATEX_NAMES = {
 #: Functions whose first argument is a subsystem (or mode) index, printed as a subscript.
 _SUBSCRIPTED = frozenset({S, Q, W, beta_gen, Eth, Uth, U, erg, Xi, r_gen, z_gen, sigma_gen,
                           F_th, w_gen, rho_gen, rho_th, pi_gen, calH, W_MCA, Q_MCA, a_mode,
-                          Hcal_j, proj_r, proj_eig, omega_of, Z, b_mode})
+                          Hcal_j, omega_of, Z, b_mode})
+
+#: Projectors and kets whose arguments are indices inside the ket and the bra.
+_KETS = {
+    proj_r: r"|r_{{{0}}}\rangle\langle r_{{{0}}}|",
+    proj_eig: r"|e_{{{0}}}\rangle\langle e_{{{0}}}|",
+    proj_lvl: r"|{1}\rangle_{{{0}}}\langle {1}|_{{{0}}}",
+    swap_kl: r"|{0}{1}\rangle_{{AB}}\langle {1}{0}|",
+    psi: r"|\psi\left({0}\right)\rangle",
+}
 
 _BRACKETS = {Comm: (r"\left[", ", ", r"\right]"), AntiComm: (r"\left\{", ", ", r"\right\}"),
              TP: ("", r" \otimes ", "")}
@@ -455,6 +464,9 @@ class _Printer(LatexPrinter):
         return f"{base}_{{{idx}}}"
 
     def _print_Function(self, expr, exp=None):
+        if isinstance(expr, AppliedUndef) and expr.func in _KETS:
+            out = _KETS[expr.func].format(*(self._print(x) for x in expr.args))
+            return out if exp is None else f"\\left({out}\\right)^{{{exp}}}"
         if isinstance(expr, AppliedUndef) and expr.func in _BRACKETS:
             left, sep, right = _BRACKETS[expr.func]
             return left + sep.join(self._print(x) for x in expr.args) + right
@@ -469,8 +481,11 @@ class _Printer(LatexPrinter):
         return super()._print_Function(expr, exp=exp)
 
 
-def latex(expr) -> str:
+def latex(expr, **settings) -> str:
     r"""LaTeX of a transcribed expression, with the names of :data:`LATEX_NAMES`.
+
+    ``settings`` are SymPy's LaTeX printer settings (``order="none"`` keeps
+    the order of an unevaluated tree).
 
     Examples
     --------
@@ -478,7 +493,7 @@ def latex(expr) -> str:
     >>> latex(Eth_B(t))
     'E_B^{\\rm th}\\left(t\\right)'
     """
-    return _Printer().doprint(expr)
+    return _Printer(settings).doprint(expr)
 
 
 def delta(f, *index):

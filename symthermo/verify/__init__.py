@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 
-from .report import FIELDS, STATUSES, render_json, render_markdown, render_text, summary
+from .report import DIFFERS_FIELDS, FIELDS, STATUSES, render_json, render_markdown, render_text, summary
 
 __all__ = ["run_checks", "verify_output", "verify_markdown", "print_verdicts", "PAPERS",
            "summary"]
@@ -43,7 +43,9 @@ def _run(paper, equations=None, on_check=None):
     from ..papers import EL23, SL26
     from ..precision import working_precision
     from . import el23, sl26  # noqa: F401 - registers the checks
-    from .checks import DPS, REGISTRY, Context, Result
+    from .context import Context
+    from .registry import REGISTRY, Result
+    from .tolerance import DPS
 
     entries = {"EL23": EL23, "SL26": SL26}
     checks, failures, seconds = [], [], {}
@@ -74,11 +76,35 @@ def _run(paper, equations=None, on_check=None):
                 }
                 if result.status == "differs":
                     check["witness"] = result.witness
-                assert tuple(k for k in check if k != "witness") == FIELDS
+                    check.update(_correction(result, check["derived_latex"]))
+                assert tuple(k for k in check if k not in DIFFERS_FIELDS) == FIELDS
                 checks.append(check)
                 if on_check is not None:
                     on_check(check)
     return checks, failures, seconds
+
+
+def _correction(result, derived_latex):
+    """``corrected_latex`` (the printed form with the smallest edit that makes it hold, else
+    the derived form) and ``correction`` (what was edited) of a ``differs``."""
+    from .corrections import correction_latex, minimal_edit
+
+    found = None
+    if result.search is not None:
+        printed, derived, points = result.search
+        try:
+            found = minimal_edit(printed, derived, points)
+        except Exception as exc:  # a bug of the search: the derived form stands
+            return {"corrected_latex": derived_latex,
+                    "correction": f"derived form (the edit search failed: {type(exc).__name__})"}
+    if found is None:
+        why = ("no edit of one node (or a sign and one node) of the printed form makes it hold"
+               if result.search is not None else "this check does not compare the printed "
+               "relation point by point, so no edit of it was searched")
+        return {"corrected_latex": derived_latex, "correction": f"derived form: {why}"}
+    fixed, what = found
+    return {"corrected_latex": correction_latex(fixed),
+            "correction": f"printed form with {what}; holds at every point of the check"}
 
 
 def _latex(derived):

@@ -13,7 +13,7 @@ The numbers of the derived side come from the core (the ledger rows of
 printed formula; the ``crosschecks`` compare the derived formula with the
 core's own function for the same quantity.
 
->>> from symthermo.verify.checks import REGISTRY
+>>> from symthermo.verify.registry import REGISTRY
 >>> import symthermo.verify.el23
 >>> "S23" in REGISTRY["EL23"]
 True
@@ -31,10 +31,13 @@ from ..papers.symbols import (
     W_B, W_dr, beta_A0, beta_B0, beta_gen, delta, erg_B, g, ge, gt, i, j, lam, le, lt, omega_A,
     omega_B, rel, rho_A, rho_B, rho_gen, sigma_A, t, tp, w_A, w_B, w_gen,
 )
-from .checks import (
-    ModelPoint, Op, Result, Space, close, fmt, judge, judge_claim, memo, model_available,
-    not_checked, register, value, witness, _real,
-)
+from .agreement import _real, close, fmt
+from .cache import memo
+from .expressions import value
+from .judge import judge, judge_claim, witness
+from .model_points import ModelPoint
+from .operators import Op, Space
+from .registry import Result, model_available, not_checked, register
 
 __all__ = []
 
@@ -447,7 +450,7 @@ def _gibbs(H, beta):
 
 
 def _entropy(op):
-    from .checks import entropy_of
+    from .cache import entropy_of
 
     return entropy_of(op)
 
@@ -516,7 +519,10 @@ def eq_s3(entry, ctx):
                   "to 1/r_l and w_A[beta, H~] has the populations inverted; S6 needs "
                   "E_l = -(ln r_l + c)/beta. Witness: the Gibbs population of |r_1> with the "
                   "printed and the derived E_l (the derived one is r_1).", derived,
-                  witness(pt, pub, der), failures)
+                  witness(pt, pub, der), failures,
+                  # for the corrected form: the display at every l of every point
+                  (entry.printed, derived, [p.bind({P.l: n}) for p in pts
+                                            for n in range(1, int(p.symbols[P.K]) + 1)]))
 
 
 @_check("S4", "S5")
@@ -635,7 +641,7 @@ def _sigma_erg_points(ctx, family="two-party"):
 
 
 def _passive_B(p, e):
-    from .checks import _passive
+    from .system_points import _passive
 
     return _passive(p, "B", _real(value(e.args[0], p)))
 
@@ -712,7 +718,7 @@ def _qutrit_point(params, when, **kw):
             ["B" if n == "A" else "A"])
 
     def entropy(e, pt):
-        from .checks import entropy_of
+        from .cache import entropy_of
 
         return entropy_of(value(e.args[0], pt))
 

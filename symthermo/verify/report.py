@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["FIELDS", "STATUSES", "summary", "render_text", "render_json", "render_markdown",
+__all__ = ["FIELDS", "DIFFERS_FIELDS", "STATUSES", "summary", "render_text", "render_json", "render_markdown",
            "one_line"]
 
 #: the contract's fields of a check, in order
 FIELDS = ("id", "paper", "equation", "status", "detail", "published_latex", "derived_latex")
+#: the fields a ``differs`` adds, in order
+DIFFERS_FIELDS = ("witness", "corrected_latex", "correction")
 #: the statuses, in the order they are counted
 STATUSES = ("holds", "differs", "not-checked")
 
@@ -82,6 +84,10 @@ def render_text(checks, *, failures=(), seconds=None, width=100):
             text = (f"witness: t = {w.get('t')}; printed {w.get('published')}, derived "
                     f"{w.get('derived')}; {params}")
             lines += [indent + b for b in textwrap.wrap(text, max(30, width - len(indent)))]
+            if c.get("correction"):
+                text = f"correction: {c['correction']}: {' '.join(c['corrected_latex'].split())}"
+                lines += [indent + b for b in textwrap.wrap(text, max(30, width - len(indent)),
+                                                            break_long_words=False)]
     lines.append("")
     for paper, counts in summary(checks).items():
         lines.append(f"{paper}: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES))
@@ -126,6 +132,8 @@ def render_markdown(checks):
             out += [f"### {c['id']}", "", c["detail"], "",
                     "Printed:", "", "$$", c["published_latex"], "$$", "",
                     "Derived:", "", "$$", c["derived_latex"], "$$", "",
+                    *(["Corrected (" + c["correction"] + "):", "", "$$", c["corrected_latex"],
+                       "$$", ""] if c.get("corrected_latex") else []),
                     f"Witness ({params}; t = {w['t']}): printed {w['published']}, "
                     f"derived {w['derived']}.", ""]
     return "\n".join(out)

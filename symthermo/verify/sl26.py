@@ -15,7 +15,7 @@ the model's mean-field closed forms
 (:func:`symthermo.models.jaynes_cummings.semiclassical_forms`): there the
 state stays a product by construction.
 
->>> from symthermo.verify.checks import REGISTRY
+>>> from symthermo.verify.registry import REGISTRY
 >>> import symthermo.verify.sl26
 >>> "41" in REGISTRY["SL26"]
 True
@@ -35,10 +35,14 @@ from ..papers.symbols import (
     beta_B0, beta_gen, delta, erg, g, ge, gt, i, j, lam, le, lt, omega, omega_A, omega_B, rel,
     rho_A, rho_B, rho_gen, rho_th, t, tau,
 )
-from .checks import (
-    ModelPoint, Op, Point, Result, Space, close, fmt, judge, judge_claim, memo, model_available,
-    not_checked, register, value, witness, _real,
-)
+from .agreement import _real, close, fmt
+from .cache import memo
+from .expressions import value
+from .judge import judge, judge_claim, witness
+from .model_points import ModelPoint
+from .operators import Op, Space
+from .points import Point
+from .registry import Result, model_available, not_checked, register
 
 __all__ = []
 
@@ -207,7 +211,8 @@ def eq9(entry, ctx):
 
 def _exergy_parts(p, name):
     from ..ergotropy import exergy_decomposition
-    from .checks import DPS, exact_matrix
+    from .operators import exact_matrix
+    from .tolerance import DPS
 
     rho = p.reduced(name, p.t)
     # exact copies: the core certifies its digits at higher precision
@@ -624,7 +629,7 @@ def _operator_point(model, params, names, dims, order, *, extra=None):
 
 
 def _random_state(space, seed):
-    from .checks import _random_density
+    from .random_systems import _random_density
 
     import random as _random
 
