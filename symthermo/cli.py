@@ -224,9 +224,15 @@ def main(argv=None):
         return 1
 
 
+#: an error line is cut to this many characters (a message may quote a huge expression)
+MAX_ERROR_CHARS = 1000
+
+
 def _one_line(exc):
-    text = str(exc)
-    return " ".join(text.split()) or type(exc).__name__
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if len(text) > MAX_ERROR_CHARS:
+        text = f"{text[:MAX_ERROR_CHARS - 40]}... ({len(text)} characters, cut)"
+    return text
 
 
 def _error(message):

@@ -379,8 +379,10 @@ def _model(model_name, figure=None):
 
 
 def _sympy_value(text, p):
+    from .expressions import parse_expression, to_float
+
     local = {k: v for k, v in p.items() if isinstance(v, sympy.Basic)}
-    return float(sympy.sympify(text, locals=local))
+    return to_float(parse_expression(text, local, what="figure value"), text=text)
 
 
 @functools.lru_cache(maxsize=32)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .entropy import entropy_of_spectrum
+from .expressions import ExpressionError, shorten
 from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
@@ -711,14 +712,31 @@ def _public(row):
 # -- SYSTEM.json ----------------------------------------------------------------
 
 _TOP_KEYS = {"subsystems", "coupling", "lindblad"}
+#: SYSTEM.json limits: file size in bytes, and the joint dimension (the
+#: product of the subsystems' dimensions) without and with Lindblad terms
+MAX_SYSTEM_BYTES = 10 * 2**20
+MAX_DIMENSION = 1024
+MAX_DIMENSION_LINDBLAD = 64
+#: the largest |entry| the float64 route accepts (energies and gaps are squared)
+FLOAT64_ENTRY_LIMIT = 1e150
 
 
 def load_system(source):
     """A :class:`System` from SYSTEM.json (a path, a JSON string, or a dict).
 
     Entries are numbers or strings read without loss of precision ("0.5",
-    "1/3", "0.2+0.1j"); unknown keys, malformed numbers and ragged matrices
-    are errors naming where they are.
+    "1/3", "0.2+0.1j", "sqrt(2)/2", by :mod:`symthermo.expressions`);
+    unknown keys, malformed numbers and ragged matrices are errors naming
+    where they are.  A file is read only if it is a regular file of at most
+    ``MAX_SYSTEM_BYTES`` (10 MiB) of UTF-8 text; the joint dimension is at
+    most ``MAX_DIMENSION`` (1024), or ``MAX_DIMENSION_LINDBLAD`` (64) with
+    Lindblad terms (whose generator has dimension**2 rows).
+
+    >>> from symthermo.ledger import load_system
+    >>> load_system("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot read /dev/zero: not a regular file
     """
     if isinstance(source, dict):
         data = source
@@ -727,18 +745,19 @@ def load_system(source):
         text = str(source)
         if text.lstrip().startswith("{"):
             where = "system"
+            if len(text) > MAX_SYSTEM_BYTES:
+                raise ValueError(f"system text of {len(text)} characters exceeds the limit "
+                                 f"{MAX_SYSTEM_BYTES}")
         else:
             where = text
-            try:
-                with open(text, encoding="utf-8") as handle:
-                    text = handle.read()
-            except OSError as exc:
-                raise ValueError(f"cannot read {source}: {exc.strerror}") from None
-        try:
-            data = json.loads(text)
+            text = _read_text(text)
+        try:  # numbers kept as their decimal text, read exactly by the grammar
+            data = json.loads(text, parse_float=str, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno} "
                              f"column {exc.colno}") from None
+        except RecursionError:
+            raise ValueError(f"{where} is not valid SYSTEM.json: nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError(f"{where}: expected a JSON object at the top level")
     unknown = set(data) - _TOP_KEYS
@@ -748,6 +767,7 @@ def load_system(source):
     subs = data.get("subsystems")
     if not isinstance(subs, dict) or not subs:
         raise ValueError(f"{where}: 'subsystems' must be a non-empty object of name -> {{H, rho0}}")
+    _check_dimension(where, subs, data.get("lindblad"))
     parsed = {}
     for name, entry in subs.items():
         if isinstance(entry, dict) and set(entry) == {"oscillator", "rho0"}:
@@ -765,8 +785,113 @@ def load_system(source):
         if not isinstance(term, dict) or set(term) != {"rate", "operator"}:
             raise ValueError(f"lindblad[{k}]: expected exactly the keys rate and operator")
         rate = _entry(term["rate"], f"lindblad[{k}].rate")
+        _check_rate(rate, f"lindblad[{k}].rate")
         lindblad.append((rate, _matrix(term["operator"], f"lindblad[{k}].operator")))
     return System(parsed, coupling, tuple(lindblad))
+
+
+def _read_text(path):
+    """The UTF-8 text of a regular file of at most MAX_SYSTEM_BYTES bytes."""
+    import os
+    import stat
+
+    shown = path if len(path) <= 200 else path[:200] + "..."
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb", closefd=True) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ValueError(f"cannot read {shown}: not a regular file")
+            raw = handle.read(MAX_SYSTEM_BYTES + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot read {shown}: {exc.strerror}") from None
+    if len(raw) > MAX_SYSTEM_BYTES:
+        raise ValueError(f"cannot read {shown}: larger than the limit of {MAX_SYSTEM_BYTES} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read {shown}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+                         f"offset {exc.start})") from None
+
+
+def _check_rate(rate, where):
+    from fractions import Fraction
+
+    from .expressions import is_real
+
+    value = parse_number(rate)
+    negative = (value < 0 if isinstance(value, Fraction)
+                else getattr(value, "is_negative", None) is True)
+    if not is_real(value) or negative:
+        raise ValueError(f"{where}: a rate must be a non-negative real number, got {rate!r}")
+
+
+def _json_int(text):
+    """A JSON integer: an int when short, else its text (the grammar refuses it by name)."""
+    return int(text) if len(text) <= 100 else text
+
+
+def _check_dimension(where, subsystems, lindblad):
+    """The joint dimension within the limit, before any entry is read."""
+    d = 1
+    for entry in subsystems.values():
+        if not isinstance(entry, dict):
+            continue
+        H, spec = entry.get("H"), entry.get("oscillator")
+        levels = spec.get("levels") if isinstance(spec, dict) else None
+        if isinstance(H, list) and H:
+            d *= len(H)
+        elif isinstance(levels, int) and not isinstance(levels, bool) and (
+                2 <= levels <= MAX_OSCILLATOR_LEVELS):  # else _oscillator_entry names it
+            d *= levels
+    limit = MAX_DIMENSION_LINDBLAD if lindblad else MAX_DIMENSION
+    if d > limit:
+        kind = " with Lindblad terms" if lindblad else ""
+        raise ValueError(f"{where}: joint dimension {d} exceeds the limit {limit}{kind}")
+
+
+def _located_entries(system):
+    """(where, entry) for every number of a system loaded by :func:`load_system`."""
+    def matrix(M, where):
+        rows = M.tolist() if hasattr(M, "tolist") else M
+        for i, row in enumerate(rows):
+            for j, x in enumerate(row):
+                yield f"{where}[{i}][{j}]", x
+
+    for name, (H, rho0) in system.subsystems.items():
+        if isinstance(H, Oscillator):  # phases up to omega * (levels - 1)
+            yield f"subsystems.{name}.oscillator", f"({H.omega})*{len(rho0)}"
+        else:
+            yield from matrix(H, f"subsystems.{name}.H")
+        yield from matrix(rho0, f"subsystems.{name}.rho0")
+    if system.coupling is not None:
+        yield from matrix(system.coupling, "coupling")
+    for k, (rate, L) in enumerate(system.lindblad):
+        yield f"lindblad[{k}].rate", rate
+        yield from matrix(L, f"lindblad[{k}].operator")
+
+
+def system_scale(system, *, float64=False):
+    """The largest |entry| of the Hamiltonians, coupling and rates: the float64 time scale.
+
+    With ``float64``, an entry above ``FLOAT64_ENTRY_LIMIT`` (1e150: squares of energies
+    and energy gaps must stay finite) is a ValueError naming where it is.
+    """
+    from .expressions import to_float
+
+    scale = 0.0
+    for where, x in _located_entries(system):
+        try:
+            value = abs(to_float(parse_number(x), what=where, text=str(x)))
+        except (TypeError, ValueError):
+            if float64:
+                raise
+            continue
+        if float64 and value > FLOAT64_ENTRY_LIMIT:
+            raise ValueError(f"{where} {shorten(str(x))} is too large for float64 arithmetic "
+                             f"(above {FLOAT64_ENTRY_LIMIT:g}, its square overflows); use --dps")
+        if ".rho0" not in where:
+            scale = max(scale, value)
+    return scale or 1.0
 
 
 #: the most Fock levels an oscillator of SYSTEM.json may declare
@@ -809,6 +934,8 @@ def _entry(value, where):
         value = repr(value)
     try:
         parse_number(value)
+    except ExpressionError as exc:
+        raise ValueError(f"{where}: not a number: {shorten(value)} ({exc.reason})") from None
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
     return value if isinstance(value, str) else str(value)

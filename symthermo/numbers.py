@@ -35,6 +35,11 @@ from .lazy import is_loaded, lazy_import
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
 
+from .expressions import ExactComplex as _ExactComplex
+from .expressions import is_real
+from .expressions import parse_number as _parse_number
+from .expressions import to_float as _to_float
+
 __all__ = [
     "NumberSystem",
     "FLOAT64",
@@ -115,6 +120,8 @@ class _Float64(NumberSystem):
     tolerance = 1e-12
 
     def number(self, x):
+        if isinstance(x, str):  # a float, or a complex if not real; too large is an error
+            return _to_float(parse_number(x), text=x)
         return complex(parse_number(x)) if _is_complex(x) else float(parse_number(x))
 
     def log(self, x):
@@ -488,11 +495,11 @@ def number_system(*objects, dps=None):
 
 
 def parse_number(x):
-    """A number read without loss of precision.
+    """A number read without loss of precision (the grammar of :mod:`symthermo.expressions`).
 
     Strings such as ``"1/3"``, ``"0.1"``, ``"2.5e-3"``, ``"0.2+0.1j"`` become
-    ``Fraction`` (real) or a ``(Fraction, Fraction)`` complex pair wrapped in
-    ``_ExactComplex``; numbers pass through.
+    ``Fraction`` (real) or :class:`~symthermo.expressions.ExactComplex`;
+    ``"pi/4"``, ``"sqrt(2)/2"`` a SymPy number; numbers pass through.
 
     >>> from symthermo.numbers import parse_number
     >>> parse_number("1/3")
@@ -500,80 +507,20 @@ def parse_number(x):
     >>> parse_number("0.1")
     Fraction(1, 10)
     """
-    if isinstance(x, str):
-        s = x.strip().replace(" ", "")
-        if not s:
-            raise ValueError(f"not a number: {x!r}")
-        try:
-            if s.endswith(("j", "J")):
-                return _parse_complex(s, x)
-            return Fraction(s)
-        except (ValueError, ZeroDivisionError):
-            pass
-        return _parse_expression(s, x)
-    if isinstance(x, bool) or x is None:
-        raise ValueError(f"not a number: {x!r}")
-    return x
-
-
-_ALLOWED_NAMES = {"pi", "sqrt", "exp", "log", "sin", "cos", "tan", "tanh", "cosh", "sinh", "I", "E"}
-
-
-def _parse_expression(s, original):
-    """A numeric SymPy expression such as ``1 - 1e-14`` or ``pi/4``, exactly."""
-    import re
-
-    s = re.sub(r"(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)[jJ]\b", r"(\1*I)", s)
-    s = re.sub(r"\b[jJ]\b", "I", s)
-    names = set(re.findall(r"[A-Za-z_]+", re.sub(r"\d[eE][+-]?\d", "", s)))
-    if not names <= _ALLOWED_NAMES or not re.fullmatch(r"[0-9A-Za-z_.+\-*/() ]+", s):
-        raise ValueError(f"not a number: {original!r}")
-    try:
-        value = sympy.sympify(s, rational=True)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError, ZeroDivisionError):
-        raise ValueError(f"not a number: {original!r}") from None
-    if not isinstance(value, sympy.Expr) or not value.is_number or value.has(sympy.zoo, sympy.nan):
-        raise ValueError(f"not a number: {original!r}")
-    return value
-
-
-class _ExactComplex:
-    __slots__ = ("re", "im")
-
-    def __init__(self, re, im):
-        self.re, self.im = re, im
-
-    def __complex__(self):
-        return complex(float(self.re), float(self.im))
-
-    def __repr__(self):
-        return f"({self.re}+{self.im}j)"
-
-
-def _parse_complex(s, original):
-    body = s[:-1]
-    # split at the last + or - that is not an exponent sign and not leading
-    for k in range(len(body) - 1, 0, -1):
-        if body[k] in "+-" and body[k - 1] not in "eE":
-            re_part, im_part = body[:k], body[k:]
-            break
-    else:
-        re_part, im_part = "0", body
-    if im_part in ("+", "-", ""):
-        im_part += "1"
-    return _ExactComplex(Fraction(re_part), Fraction(im_part))
+    return _parse_number(x, what="number")
 
 
 def _is_complex(x):
     return isinstance(x, (complex, _ExactComplex)) or (
-        isinstance(x, str) and x.strip().endswith(("j", "J", "i"))
-    )
+        isinstance(x, str) and not is_real(parse_number(x)))
 
 
 def _to_complex(v):
+    text = v if isinstance(v, str) else None
     v = parse_number(v)
-    if isinstance(v, _ExactComplex):
-        return complex(v)
+    if isinstance(v, (_ExactComplex, Fraction)) or (
+            text is not None and is_loaded("sympy") and isinstance(v, sympy.Basic)):
+        return complex(_to_float(v, text=text))  # too large for float64: a ValueError naming it
     if is_loaded("mpmath") and isinstance(v, (mpmath.mpf, mpmath.mpc)):
         return complex(v)
     if is_loaded("sympy") and isinstance(v, sympy.Basic):

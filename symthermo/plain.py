@@ -46,6 +46,8 @@ def plain_number(text):
     if not isinstance(text, str):
         return None
     s = text.strip()
+    if len(s) > 400:  # long literals: the grammar (symthermo.expressions) bounds them
+        return None
     m = _DECIMAL.fullmatch(s)
     if m:
         if m.group(1) is not None and abs(int(m.group(1))) > MAX_EXPONENT:
@@ -60,6 +62,13 @@ def plain_number(text):
 def plain_times(text):
     """Floats of a --times argument made of plain literals and ``START:STOP:COUNT``
     ranges (``COUNT`` equally spaced times, exact before rounding), or None."""
+    try:
+        return _plain_times(text)
+    except OverflowError:  # beyond float64 (1e400): the general route names it
+        return None
+
+
+def _plain_times(text):
     if not isinstance(text, str):
         return None
     out = []

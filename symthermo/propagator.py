@@ -19,8 +19,9 @@ with hbar = 1.  Two number systems are offered:
 
 Matrices may be numpy arrays, ``mpmath.matrix``, SymPy matrices, or nested
 lists of numbers and strings; strings such as ``"1/3"``, ``"2.5e-3"``,
-``"0.2+0.1j"``, ``"-j"`` or ``"1/3*j"`` are read exactly (``"1/3j"`` is
-refused as ambiguous), and binary floats by their exact binary value.
+``"0.2+0.1j"``, ``"-j"``, ``"1/3*j"`` or ``"sqrt(2)/2"`` are read exactly by
+the grammar of :mod:`symthermo.expressions` (``"1/3j"`` is refused as
+ambiguous), and binary floats by their exact binary value.
 
 >>> import numpy as np
 >>> from symthermo.propagator import evolve
@@ -36,13 +37,13 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from fractions import Fraction
 
 import numpy as np
 import scipy.linalg
 from scipy.sparse.csgraph import connected_components
 
+from .expressions import ExactComplex, ExpressionError, parse_number
 from .lazy import lazy_import
 from .precision import precision_held
 
@@ -63,42 +64,18 @@ _FLOAT64_EPS = 2.0**-52
 # Reading numbers
 # ---------------------------------------------------------------------------
 
-_DEC = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_RAT = rf"{_DEC}(?:/{_DEC})?"
-_REAL_STR = re.compile(rf"(?P<re>[+-]?{_RAT})")
-_IMAG_STR = re.compile(rf"(?P<sign>[+-]?)(?:(?P<im>{_DEC})|(?P<imrat>{_RAT})\*)?[jJ]")
-_COMPLEX_STR = re.compile(
-    rf"(?P<re>[+-]?{_RAT})(?P<sign>[+-])(?:(?P<im>{_DEC})|(?P<imrat>{_RAT})\*)?[jJ]"
-)
-
-
-def _rational(text):
-    """A decimal or ``p/q`` string as an exact Fraction."""
-    num, _, den = text.partition("/")
-    value = Fraction(num)
-    if den:
-        value /= Fraction(den)  # ZeroDivisionError for "1/0"
-    return value
-
-
 def _parse_string(s, where):
-    """``s`` as an exact (real, imaginary) pair of Fractions."""
-    text = "".join(s.split())
+    """``s`` by the grammar of :mod:`symthermo.expressions`: an exact (real, imaginary)
+    pair of Fractions, or a SymPy number (``"sqrt(2)/2"``)."""
     try:
-        m = _REAL_STR.fullmatch(text)
-        if m:
-            return _rational(m["re"]), Fraction(0)
-        m = _IMAG_STR.fullmatch(text) or _COMPLEX_STR.fullmatch(text)
-        if m:
-            groups = m.groupdict()
-            real = _rational(groups["re"]) if groups.get("re") else Fraction(0)
-            mag = groups["im"] or groups["imrat"]
-            imag = _rational(mag) if mag else Fraction(1)
-            return real, (-imag if groups["sign"] == "-" else imag)
-    except ZeroDivisionError:
-        raise ValueError(f"{where}: cannot read {s!r} as a number (division by zero)") from None
-    hint = " (write '1/3*j' for a fraction times j)" if re.search(r"/[^*]*[jJ]$", text) else ""
-    raise ValueError(f"{where}: cannot read {s!r} as a number{hint}")
+        value = parse_number(s, what=where)
+    except ExpressionError as exc:
+        raise ValueError(f"{where}: cannot read {s!r} as a number ({exc.reason})") from None
+    if isinstance(value, Fraction):
+        return value, Fraction(0)
+    if isinstance(value, ExactComplex):
+        return value.re, value.im
+    return value
 
 
 def _is_sympy(x):
@@ -117,7 +94,10 @@ def _read_scalar(x, where):
     numbers), so that tolerances can follow the input's own precision.
     """
     if isinstance(x, str):
-        real, imag = _parse_string(x, where)
+        parsed = _parse_string(x, where)
+        if not isinstance(parsed, tuple):
+            return _read_sympy(parsed, where)
+        real, imag = parsed
         if imag:
             return mpmath.mpc(_mp_from_fraction(real), _mp_from_fraction(imag)), 0.0
         return _mp_from_fraction(real), 0.0
@@ -364,8 +344,9 @@ def _finish(rho, trace0, dps):
 
 def _extra_digits(scale):
     """Digits lost to phases as large as ``scale`` (= |generator| * t_max)."""
-    scale = float(scale)
-    return max(0, math.ceil(math.log10(scale))) if scale > 1 else 0
+    if scale <= 1:
+        return 0
+    return max(0, math.ceil(float(mpmath.log10(scale))))  # scale may exceed float64 (1e400)
 
 
 # ---------------------------------------------------------------------------

@@ -10,23 +10,24 @@ With ``float64`` the rows are evaluated in float64 and printed with 15
 significant digits.
 
 >>> from symthermo.tables import parse_times
->>> parse_times("0, pi/2, 1e-3")
-['0', 'pi/2', '1e-3']
->>> parse_times("0:1:3")
-['0', '1/2', '1']
+>>> list(parse_times("0, pi/2, 1e-3", {}))
+[Fraction(0, 1), pi/2, Fraction(1, 1000)]
+>>> list(parse_times("0:1:3", {}))
+[Fraction(0, 1), Fraction(1, 2), Fraction(1, 1)]
 """
 
 from __future__ import annotations
 
 import csv
-from fractions import Fraction
 import io
 import json
 
 from .compiled import plain_inputs
+from .expressions import to_float
 from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
+from .times import MAX_COUNT, parse_times, time_numbers
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -36,83 +37,40 @@ __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", 
 UNITS = "hbar = k_B = 1"
 
 
-def parse_times(text):
-    """Split a --times argument at top-level commas; ``a:b:n`` is n equally spaced times."""
-    if isinstance(text, (list, tuple)):
-        return [str(t) for t in text]
-    parts, depth, current = [], 0, ""
-    for ch in str(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    parts.append(current.strip())
-    out = []
-    for part in parts:
-        if not part:
-            raise ValueError(f"empty time in --times {text!r}")
-        if ":" in part:
-            pieces = part.split(":")
-            if len(pieces) != 3:
-                raise ValueError(f"a time range is START:STOP:COUNT, got {part!r}")
-            start, stop, count = pieces
-            try:
-                n = int(count)
-            except ValueError:
-                raise ValueError(f"the count of a time range must be an integer, got {count!r}") from None
-            if n < 1:
-                raise ValueError(f"the count of a time range must be >= 1, got {n}")
-            a, b = _expr(start, {}), _expr(stop, {})
-            out += [str(a)] if n == 1 else [str(a + (b - a) * sympy.Rational(k, n - 1))
-                                           for k in range(n)]
-        else:
-            out.append(part)
-    return out
+def time_values(times, params, *, lib, scale=None):
+    """Times as numbers of ``lib``: ``times`` from :func:`parse_times`, or time texts
+    (expressions in the parameters) read with the parameters' values.
+
+    In float64, ``scale`` (default: the largest parameter other than the
+    inverse temperatures ``beta*``, a bound on the frequencies) bounds the
+    phase error of a time's rounding (:func:`symthermo.times.time_numbers`).
+    """
+    times = parse_times(times, params)
+    if scale is None:
+        scale = _float64_scale(params) if lib is FLOAT64 else 1
+    return time_numbers(times, lib=lib, scale=scale)
 
 
-def _expr(text, symbols):
-    try:  # a plain number ("10/999", "2.5e-3", the range parts): exact, without the parser
-        return sympy.Rational(Fraction(text.strip()))
-    except (ValueError, ZeroDivisionError, AttributeError):
-        pass
-    try:
-        value = sympy.sympify(text, locals=dict(symbols), rational=True)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
-        raise ValueError(f"not a time expression: {text!r}") from None
-    if not isinstance(value, sympy.Expr):
-        raise ValueError(f"not a time expression: {text!r}")
-    return value
+#: float64 evaluation takes parameters of size 0 or within [1e-150, 1e150] (their squares
+#: and inverse squares stay finite)
+FLOAT64_PARAMETER_RANGE = (1e-150, 1e150)
 
 
-def time_values(times, params, *, lib):
-    """Times as numbers of ``lib``, each a SymPy expression in the parameters."""
-    symbols = {name: sympy.Symbol(name, positive=True) for name in params}
-    subs = {symbols[k]: v for k, v in params.items() if isinstance(v, sympy.Basic)}
-    out = []
-    for text in times:
-        expr = _expr(text, symbols)
-        if isinstance(expr, sympy.Rational) and expr >= 0:  # a plain number: no subs
-            out.append(float(expr) if lib is FLOAT64 else lib.number(expr) if lib is not MPMATH
-                       else mpmath.mpf(expr.p) / expr.q)
+def _float64_scale(params):
+    """The largest parameter other than the inverse temperatures, after checking that
+    every numeric parameter is within FLOAT64_PARAMETER_RANGE."""
+    low, high = FLOAT64_PARAMETER_RANGE
+    scale = 1.0
+    for name, v in params.items():
+        if isinstance(v, str) or getattr(v, "free_symbols", None):
             continue
-        expr = expr.subs(subs)
-        free = {str(s) for s in expr.free_symbols}
-        if free:
-            raise ValueError(f"time {text!r} depends on unknown or symbolic {', '.join(sorted(free))}")
-        if expr.is_real is False or (expr.is_number and expr.is_negative):
-            raise ValueError(f"time must be a non-negative real number, got {text!r} = {expr}")
-        if lib is FLOAT64:
-            out.append(float(expr))
-        elif lib is not MPMATH:
-            out.append(lib.number(expr))
-        else:
-            out.append(mpmath.mpmathify(sympy.N(expr, mpmath.mp.dps + 5)))
-    return out
+        size = abs(to_float(v, what=f"parameter {name}"))
+        if size and not low <= size <= high:
+            raise ValueError(f"parameter {name} = {size:.6g} is outside float64's working range "
+                             f"[{low:g}, {high:g}] (or 0); use --dps")
+        if not name.startswith("beta"):
+            scale = max(scale, size) if scale != 1.0 else size
+    return scale
 
 
 def _format(value, digits):
@@ -219,14 +177,17 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     keys = model.keys()
     # float64 closed forms of plain numbers: compiled forms from the cache, no SymPy
     fast = float64 and method == "closed-form" and plain_inputs(model, given_params, times)
+    if fast and len(fast[1]) > MAX_COUNT:
+        fast = None  # the grammar refuses it, naming the limit
     if fast:
         p, ts = fast
+        ts = time_numbers(ts, lib=FLOAT64, scale=_float64_scale(p.values))  # float64's limits
         rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
         return _reference_out(model, p.text(), convention, FLOAT64_DIGITS, method, "float64",
                               _rows_out(rows, keys, FLOAT64_DIGITS))
     p = model.params(given_params)
     model.numeric_params(p)
-    time_texts = parse_times(times)
+    time_texts = parse_times(times, p)
 
     exact_times, proven = [], []
 
@@ -296,23 +257,28 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     :mod:`symthermo.ball_linalg`, Ziv's loop: every printed digit proven, ``err`` per
     row when ``errors``); ``number_system="mpmath"`` uses two agreeing precisions.
     """
-    from .ledger import ledger_keys, ledger_rows
+    from .ledger import ledger_keys, ledger_rows, system_scale
     from .plain import plain_times
 
     if number_system not in NUMBER_SYSTEMS:
         raise ValueError(f"unknown number system {number_system!r}; expected "
                          f"{' or '.join(NUMBER_SYSTEMS)}")
-    # float64 and plain times: read without SymPy
+    # float64 and plain times: read without SymPy (the float64 resolution still checked)
+    scale = system_scale(system, float64=float64)
     plain = plain_times(times) if float64 and isinstance(times, str) else None
-    time_texts = parse_times(times) if plain is None else None
+    if plain is not None and len(plain) > MAX_COUNT:
+        plain = None  # the grammar refuses it, naming the limit
+    if plain is not None:
+        plain = time_numbers(plain, lib=FLOAT64, scale=scale)
+    time_texts = parse_times(times, {}) if plain is None else None
     exact_times = []
 
     def compute(lib):
         if plain is not None:
             ts = plain
         elif lib in (FLOAT64, MPMATH):
-            ts = time_values(time_texts, {}, lib=lib)
-        else:  # balls: parsed once (SymPy), enclosed at each precision of Ziv's loop
+            ts = time_values(time_texts, {}, lib=lib, scale=scale)
+        else:  # balls: parsed once (exact), enclosed at each precision of Ziv's loop
             if not exact_times:
                 exact_times.extend(time_values(time_texts, {}, lib=EXACT))
             ts = [lib.number(t) for t in exact_times]

@@ -486,8 +486,9 @@ BAD = [
     ("times\\[0\\]: expected a number, got None", dict(times=[None])),
     ("times\\[0\\]: cannot read 'soon' as a number", dict(times=["soon"])),
     ("H\\[0, 1\\]: cannot read '1/x' as a number", dict(H=[[0, "1/x"], ["1/x", 0]])),
-    ("H\\[0, 0\\]: cannot read '1/3j' as a number \\(write '1/3\\*j'", dict(H=[["1/3j", 0], [0, 0]])),
-    ("H\\[0, 0\\]: cannot read '1/0' as a number \\(division by zero\\)", dict(H=[["1/0", 0], [0, 0]])),
+    ("H\\[0, 0\\]: cannot read 'g/3j' as a number \\('g/3j' is ambiguous: write g/3\\*j",
+     dict(H=[["g/3j", 0], [0, 0]])),
+    ("H\\[0, 0\\]: cannot read '1/0' as a number \\(division by zero", dict(H=[["1/0", 0], [0, 0]])),
     ("H\\[0, 0\\]: expected a finite number, got nan", dict(H=np.array([[np.nan, 0], [0, 0]], dtype=object))),
     ("dps must be a positive integer, got 0", dict(dps=0)),
 ]

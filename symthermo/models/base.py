@@ -42,6 +42,7 @@ import numpy as np
 from .. import definitions
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
+from ..expressions import parse_expression, to_sympy
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
@@ -152,8 +153,11 @@ def entropy_expression(spectrum):
 def parse_parameters(model, given):
     """Parameter values from NAME=VALUE strings or a dict; unknown names are errors.
 
-    Numeric values become exact SymPy numbers ("1.63" -> 163/100); a value
-    may be an expression in the other parameters ("0.8*lam").
+    Values are read by the grammar of :mod:`symthermo.expressions`: numbers
+    become exact SymPy numbers ("1.63" -> 163/100); a value may be an
+    expression in the other parameters ("0.8*lam"), read again with their
+    values once they are known; ``symbol`` (or ``sym``, ``?``) leaves a
+    parameter symbolic.
     """
     known = {p.name: p for p in model.parameters}
     values = {}
@@ -163,21 +167,21 @@ def parse_parameters(model, given):
             raise ValueError(f"unknown parameter {name!r} for model {model.name}; "
                              f"known: {', '.join(known)}")
         values[name] = value
-    out = {}
-    for name, p in known.items():
-        raw = values.get(name, p.default)
-        out[name] = _value(p, raw, known, values)
-    # a value given as an expression in other parameters ("kappa=0.8*lam") takes their values
-    given_values = {known[n].symbol: v for n, v in out.items()
-                    if not known[n].choices and v != known[n].symbol}
-    for _ in range(len(known)):
-        changed = False
-        for name, v in out.items():
-            if isinstance(v, sympy.Basic) and v.free_symbols & set(given_values):
-                out[name] = v.subs(given_values)
-                changed = True
-        if not changed:
-            break
+    symbols = {n: q.symbol for n, q in known.items() if not q.choices}
+    raw = {name: values.get(name, p.default) for name, p in known.items()}
+    out = {name: _value(p, raw[name], symbols) for name, p in known.items()}
+    # a value given in terms of other parameters ("kappa=0.8*lam") is read again with
+    # their values, in dependency order: the grammar's limits then see the numbers
+    pending = {name: {str(s) for s in v.free_symbols} & set(symbols) for name, v in out.items()
+               if isinstance(v, sympy.Basic) and v != known[name].symbol
+               and {str(s) for s in v.free_symbols} & set(symbols)}
+    while pending:
+        ready = [n for n, deps in pending.items() if not deps & set(pending)]
+        if not ready:
+            raise ValueError(f"parameters {', '.join(sorted(pending))} are defined in terms of "
+                             f"each other")
+        for name in ready:
+            out[name] = _value(known[name], raw[name], {d: out[d] for d in pending.pop(name)})
     return out
 
 
@@ -188,7 +192,7 @@ def _split(text):
     return name.strip(), value.strip()
 
 
-def _value(p, raw, known, values):
+def _value(p, raw, names):
     if p.choices:
         if raw not in p.choices:
             raise ValueError(f"{p.name} must be one of {', '.join(p.choices)}, got {raw!r}")
@@ -200,19 +204,30 @@ def _value(p, raw, known, values):
         raise ValueError(f"{p.name} needs a value")
     if text.lower() in ("symbol", "sym", "?"):
         return p.symbol
-    local = {n: q.symbol for n, q in known.items() if not q.choices}
-    try:
-        expr = sympy.sympify(text, locals=local, rational=True)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
-        raise ValueError(f"{p.name}: not a number or expression: {text!r}") from None
-    if not isinstance(expr, sympy.Expr):
-        raise ValueError(f"{p.name}: not a number or expression: {text!r}")
-    unknown = {str(s) for s in expr.free_symbols} - set(local)
-    if unknown:
-        raise ValueError(f"{p.name}: unknown name(s) {', '.join(sorted(unknown))} in {text!r}")
+    expr = to_sympy(parse_expression(text, names, what=f"parameter {p.name}"))
     if expr.is_number and (expr.is_real is False or expr.is_negative):
         raise ValueError(f"{p.name} must be a non-negative real number, got {text!r}")
+    _check_size(p.name, text, expr)
     return expr
+
+
+#: a parameter enters every closed form, where SymPy simplifies, factors and takes roots:
+#: its exact numbers have at most this many bits, its expression at most this many operations
+#: (omega_A=10**4000 or g=cos(pi/120), 223 operations as radicals, took minutes)
+MAX_PARAMETER_BITS = 1024
+MAX_PARAMETER_OPS = 24
+
+
+def _check_size(name, text, expr):
+    bits = max((max(abs(q.p).bit_length(), q.q.bit_length()) for q in expr.atoms(sympy.Rational)),
+               default=0)
+    if bits > MAX_PARAMETER_BITS:
+        raise ValueError(f"parameter {name} {text!r:.80}: an exact number of {bits} bits exceeds "
+                         f"the limit {MAX_PARAMETER_BITS} for parameters")
+    ops = sympy.count_ops(expr)
+    if ops > MAX_PARAMETER_OPS:
+        raise ValueError(f"parameter {name} {text!r:.80}: {ops} operations (as SymPy evaluates "
+                         f"it) exceed the limit {MAX_PARAMETER_OPS} for parameters")
 
 
 class Model:

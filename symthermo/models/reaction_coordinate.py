@@ -57,6 +57,7 @@ from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdif
                    entropy_columns)
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
+from ..expressions import parse_expression, to_sympy
 from ..numbers import FLOAT64
 from ..thermal import Oscillator
 
@@ -469,8 +470,8 @@ def lorentzian_mapping(omega_c, gamma, lam):
     >>> round(float(m.lam), 8)
     0.00984565
     """
-    wc, g, l = (sympy.sympify(v, rational=True) if isinstance(v, str) else sympy.sympify(v)
-                for v in (omega_c, gamma, lam))
+    wc, g, l = (to_sympy(parse_expression(v, what=name)) if isinstance(v, str) else sympy.sympify(v)
+                for name, v in (("omega_c", omega_c), ("gamma", gamma), ("lam", lam)))
     F = sympy.Piecewise(
         (2 * sympy.acos(g**2 / 2 - 1) / (sympy.pi * sympy.sqrt(4 - g**2)), g < 2),
         (2 / sympy.pi, sympy.Eq(g, 2)),

@@ -306,7 +306,9 @@ class Refrigerator(Model):
         "cop": "coefficient of performance eta = -Q_A/(-W_A - W_B - Delta E_int), received "
                "convention whatever the output convention; at t = 0 its limit "
                "-Eth_A(0)/(Eth_A(0) + Eth_B(0)) (both heats grow as t^2)",
-        "carnot": "Carnot bound beta_B(0)/(beta_A(0) - beta_B(0)), beta_j(0) entropy-matched",
+        "carnot": ("Carnot bound beta_B(0)/(beta_A(0) - beta_B(0)), beta_j(0) entropy-matched "
+                   "(= beta_j: B's flipped thermal state has w_B's spectrum); inf at equal "
+                   "temperatures"),
     }
     unitary = True
     paper_times = ("pi/sqrt(g**2 + (omega_A - omega_B)**2)",
@@ -352,11 +354,10 @@ class Refrigerator(Model):
         QB = -wB * (rB - rB0) / 2
         WA = wA * (zA - zA.subs(T, 0)) / 2 - QA
         WB = wB * (zB - zB.subs(T, 0)) / 2 - QB
-        betaA0, betaB0 = subsystems["A"].beta.subs(T, 0), subsystems["B"].beta.subs(T, 0)
         extras = {
             "z_A": zA, "z_B": zB, "r_A": rA, "r_B": rB,
             "cop": -QA / (-WA - WB - Eint),
-            "carnot": betaB0 / (betaA0 - betaB0),
+            "carnot": _carnot(EXACT, p),
         }
         notes = {
             "basis": "each qubit {|g>,|e>}, sigma_z = diag(-1, 1); joint |gg>,|ge>,|eg>,|ee>",
@@ -442,11 +443,13 @@ class Refrigerator(Model):
             values = [series([sympy.cos(nu * t) for nu in freqs]) for t in times]
             zero = series([sympy.Integer(1)] * nfreq)
         omegas = [_to_lib(lib, p["omega_A"]), _to_lib(lib, p["omega_B"])]
+        carnot = _carnot(lib, p)
         specs0 = [_spectrum(lib, z) for z in zero[:2]]
         s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
         out = []
         for zA, zB, Eint in values:
-            row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB)}
+            row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB),
+                   "carnot": carnot}
             mutual = lib.zero
             for k, (n, z) in enumerate((("A", zA), ("B", zB))):
                 w = omegas[k]
@@ -499,7 +502,7 @@ class Refrigerator(Model):
         # the two qubits stacked (row 0: A), for finish_qubit_columns
         return {"E_int": series[2], "z_A": z[0], "z_B": z[1], "r_A": r[0], "r_B": r[1],
                 "I_AB": dS[0] + dS[1],  # I_AB = Delta S_A + Delta S_B
-                "qubits": qubits, "cop_bound": bound}
+                "qubits": qubits, "cop_bound": bound, "carnot": _carnot(FLOAT64, p)}
 
     def _finish_columns(self, p, d, ts, convention):
         return finish_qubit_columns(self, d, ts, convention)
@@ -509,17 +512,11 @@ class Refrigerator(Model):
             # |Q_j| <= omega_j/2, |W_j| <= 3 omega_j/2, |E_int| <= ||V|| = g/2: a bound on
             # the scale of _cop's test of a vanishing denominator
             return _cop_columns(ts, d, cols["E_int"], d["cop_bound"])
-        if key == "carnot":
-            beta0 = d["qubits"]["beta"][:, 0]
-            return _carnot(FLOAT64, {"A": {"beta": float(beta0[0])},
-                                     "B": {"beta": float(beta0[1])}})
         return super().extra_columns(key, cols, d, ts)
 
     def extra_from_finished(self, key, row, q0, qt, lib):
         if key == "cop":
             return _cop(lib, row["t"], q0, qt, row["E_int"])
-        if key == "carnot":
-            return _carnot(lib, q0)
         return super().extra_from_finished(key, row, q0, qt, lib)
 
     def extras_from_row(self, p, row, *, lib):
@@ -534,7 +531,7 @@ class Refrigerator(Model):
             spec = qt[n]["spectrum"]
             out[f"r_{n}"] = spec[-1] - spec[0]
         out["cop"] = _cop(lib, row["t"], q0, qt, row["E_int"])
-        out["carnot"] = _carnot(lib, q0)
+        out["carnot"] = _carnot(lib, p)
         return out
 
 
@@ -729,13 +726,22 @@ def _cop(lib, t, q0, qt, e_int):
     return num / den
 
 
-def _carnot(lib, q0):
-    bA, bB = q0["A"]["beta"], q0["B"]["beta"]
-    if lib is not EXACT and lib.isinf(bA):
-        return lib.zero
+def _carnot(lib, p):
+    """The Carnot bound beta_B(0)/(beta_A(0) - beta_B(0)), from the parameters.
+
+    A starts in w_A(beta_A) and B in sigma_x w_B(beta_B) sigma_x, which has
+    the spectrum of w_B(beta_B): the entropy-matched beta_j(0) is beta_j
+    exactly.  So the bound is a function of the exact parameters, and equal
+    temperatures give inf structurally, not from a cancellation of two
+    computed betas.
+    """
+    values = p.values if hasattr(p, "exact") else p  # compiled NumericParams: Fractions, no SymPy
+    bA, bB = values["beta_A"], values["beta_B"]
     if bA == bB:
         return lib.inf
-    return bB / (bA - bB)
+    if lib is FLOAT64:
+        return float(bB / (bA - bB))
+    return _to_lib(lib, bB / (bA - bB)) if lib is not EXACT else bB / (bA - bB)
 
 
 @functools.cache

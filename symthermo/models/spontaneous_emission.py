@@ -222,6 +222,8 @@ class SpontaneousEmission(Model):
         # (base._beta_of_spectrum), which gives inf at t = 0, where P_g = 0 exactly
         forms = self.closed_forms(p)
         forms.subsystems["A"].beta = None
+        if lib is FLOAT64:
+            forms.subsystems["A"].thermal_energy = _expanded(forms.subsystems["A"].thermal_energy)
         fns = _lambdified(forms, lib)
         return [fns(t) for t in times]
 
@@ -269,6 +271,7 @@ def _compile_arrays(p):
     else:
         before = after = eth
         tau = np.inf
+    before, after = _expanded(before), _expanded(after)
     fn = sympy.lambdify(T, [d["E"], d["P_e"], d["P_g"], before, after, d["Q_standard"]],
                         modules="numpy", cse=True)
 
@@ -280,6 +283,15 @@ def _compile_arrays(p):
                 "P_e": pe, "Q_standard": q_st}
 
     return at
+
+
+def _expanded(expr):
+    """E^th for float64: (exp(gamma t) - 2) exp(-gamma t) expanded to 1 - 2 exp(-gamma t),
+    which has no inf * 0 at late times (t = 1e5 at gamma = 0.01 gave nan).  mpmath keeps
+    the derived form (its precision check refuses where that form loses digits)."""
+    if isinstance(expr, sympy.Piecewise):
+        return sympy.Piecewise(*[(sympy.expand(e), c) for e, c in expr.args])
+    return sympy.expand(expr)
 
 
 def _ascending(p_e, p_g, tau):
