@@ -7,8 +7,9 @@ For a model of :mod:`symthermo.models` at given parameters and times:
   which includes the SymPy derivation);
 - ``symthermo dps 30``: the same inside ``working_precision(30)`` with
   ``lib=MPMATH`` (one evaluation at 30 + 10 guard digits, not certified);
-  optionally also ``certified``: ``precision.stable``, as ``symthermo
-  reference`` does;
+  optionally also ``certified``: ``tables.reference_payload`` at dps 30, what
+  ``symthermo reference`` prints (balls, every printed digit proven), scored
+  on the printed strings;
 - the reference: ``Model.propagate`` (the propagator: the dynamics
   integrated from the Hamiltonian and the Lindblad terms, sharing nothing
   with the closed forms but the definitions of the quantities) at dps 50, at
@@ -17,11 +18,12 @@ For a model of :mod:`symthermo.models` at given parameters and times:
   times, and the digits of every tool are capped at their agreement.
   ``precision.stable`` is not used for the reference: it fails to certify
   the exact zeros (ergotropy and exergy of a passive qubit) of the open
-  models at many times, see the ``certified`` rows.
+  models at many times.
 """
 
 from __future__ import annotations
 
+import decimal
 import importlib
 import time
 import warnings
@@ -53,6 +55,12 @@ def cols_of(rows, keys):
     return {k: [r[k] for r in rows] for k in keys}
 
 
+def _printed_value(text):
+    """A printed contract value as an mpmath number (the midpoint of an ``m +/- r`` bound)."""
+    with mpmath.workdps(80):  # read every printed digit (mpf() keeps its bits after the block)
+        return mpmath.mpf(text.split(" +/- ")[0])
+
+
 def symthermo_side(ctx, problem, model, p, ts, *, check_idx, certified=False, propagate_kwargs=None,
                    labels=None, ref_points=50):
     """Rows of the symthermo tools, the reference columns, and the cap.
@@ -62,7 +70,8 @@ def symthermo_side(ctx, problem, model, p, ts, *, check_idx, certified=False, pr
     which holds the ``ref_points`` scored times (``check_idx`` among them) only.
     """
     from symthermo.numbers import FLOAT64, MPMATH
-    from symthermo.precision import stable, working_precision
+    from symthermo.precision import working_precision
+    from symthermo.tables import reference_payload
 
     keys = contract_keys(model)
     labels = labels or [f"t={t:.6g}" for t in ts]
@@ -129,11 +138,15 @@ def symthermo_side(ctx, problem, model, p, ts, *, check_idx, certified=False, pr
         from symthermo.errors import SymthermoError
 
         tool = f"symthermo dps {ctx.dps}, certified"
-        note = ("precision.stable (re-evaluation at higher precision until every digit is "
-                "certified), as `symthermo reference` does")
+        note = ("tables.reference_payload: what `symthermo reference --dps 30` prints (balls, "
+                "Ziv's loop, every printed digit proven), the printed strings scored")
+        # the exact decimal value of each float64 time, so every route sees the same times
+        given = {k: str(v) for k, v in p.items()}
+        texts = [str(decimal.Decimal(float(t))) for t in ts]
         try:
-            tc, rc = timed(lambda: stable(lambda: model.evaluate(p, mp_times(), lib=MPMATH),
-                                          ctx.dps), ctx, repeat=1)
+            tc, payload = timed(lambda: reference_payload(model, given, texts, dps=ctx.dps),
+                                ctx, repeat=1)
+            rc = [{k: _printed_value(r[k]) for k in keys} for r in payload["rows"]]
             rows.append(result(problem, tool, time_s=tc, scored=scorer(cols_of(rc, keys), keys),
                                keys=keys, note=note))
         except SymthermoError as exc:
