@@ -144,6 +144,32 @@ def _ball_rows_out(result, keys, digits, errors):
     return out
 
 
+def _check_number_system(number_system):
+    if number_system not in NUMBER_SYSTEMS:
+        raise ValueError(f"unknown number system {number_system!r}; expected "
+                         f"{' or '.join(NUMBER_SYSTEMS)}")
+
+
+def _times_in(lib, time_texts, params, exact_times, **kw):
+    """The times as numbers of ``lib``; for balls parsed once exactly (into the list
+    ``exact_times``) and enclosed at each precision of Ziv's loop."""
+    if lib in (FLOAT64, MPMATH):
+        return time_values(time_texts, params, lib=lib, **kw)
+    if not exact_times:
+        exact_times.extend(time_values(time_texts, params, lib=EXACT))
+    return [lib.number(t) for t in exact_times]
+
+
+def _rows_of(result, compute, keys, dps, float64, errors):
+    """(number system, digits, rows of strings): from the balls' ``result`` when there is
+    one, else ``compute`` in float64 or mpmath certified by agreement."""
+    if result is not None:
+        digits = check_dps(dps)
+        return "balls", digits, _ball_rows_out(result, keys, digits, errors)
+    rows, digits = _evaluate(compute, dps, float64)
+    return ("float64" if float64 else "mpmath"), digits, _rows_out(rows, keys, digits)
+
+
 def _undecided_special_times(result, exact_times):
     """Indices of the exact special times (``pi/(2*g)``) whose row holds a value the
     balls could only bound (printed ``m +/- r``)."""
@@ -169,9 +195,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     With ``float64`` and plain numbers the compiled closed forms come from the
     cache of :mod:`symthermo.compiled`, without SymPy.
     """
-    if number_system not in NUMBER_SYSTEMS:
-        raise ValueError(f"unknown number system {number_system!r}; expected "
-                         f"{' or '.join(NUMBER_SYSTEMS)}")
+    _check_number_system(number_system)
     if method not in ("closed-form", "propagator"):
         raise ValueError(f"unknown method {method!r}; expected closed-form or propagator")
     keys = model.keys()
@@ -192,14 +216,9 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     exact_times, proven = [], []
 
     def compute(lib):
-        if lib in (FLOAT64, MPMATH):
-            ts = time_values(time_texts, p, lib=lib)
-        else:  # balls: parsed once (SymPy), enclosed at each precision of Ziv's loop
-            if not exact_times:
-                exact_times.extend(time_values(time_texts, p, lib=EXACT))
-            ts = [lib.number(t) for t in exact_times]
-            if method == "closed-form" and any(proven):
-                return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
+        ts = _times_in(lib, time_texts, p, exact_times)
+        if lib not in (FLOAT64, MPMATH) and method == "closed-form" and any(proven):
+            return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
@@ -220,13 +239,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
                     proven[i] = data
                 if any(proven):
                     result = _evaluate_balls(compute, digits)
-    if result is not None:
-        system = "balls"
-        rows_out = _ball_rows_out(result, keys, digits, errors)
-    else:
-        system = "float64" if float64 else "mpmath"
-        rows, digits = _evaluate(compute, dps, float64)
-        rows_out = _rows_out(rows, keys, digits)
+    system, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors)
     return _reference_out(model, {k: str(v) for k, v in p.items()}, convention, digits, method,
                           system, rows_out)
 
@@ -260,9 +273,7 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     from .ledger import ledger_keys, ledger_rows, system_scale
     from .plain import plain_times
 
-    if number_system not in NUMBER_SYSTEMS:
-        raise ValueError(f"unknown number system {number_system!r}; expected "
-                         f"{' or '.join(NUMBER_SYSTEMS)}")
+    _check_number_system(number_system)
     # float64 and plain times: read without SymPy (the float64 resolution still checked)
     scale = system_scale(system, float64=float64)
     plain = plain_times(times) if float64 and isinstance(times, str) else None
@@ -274,14 +285,8 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     exact_times = []
 
     def compute(lib):
-        if plain is not None:
-            ts = plain
-        elif lib in (FLOAT64, MPMATH):
-            ts = time_values(time_texts, {}, lib=lib, scale=scale)
-        else:  # balls: parsed once (exact), enclosed at each precision of Ziv's loop
-            if not exact_times:
-                exact_times.extend(time_values(time_texts, {}, lib=EXACT))
-            ts = [lib.number(t) for t in exact_times]
+        ts = plain if plain is not None else _times_in(lib, time_texts, {}, exact_times,
+                                                        scale=scale)
         rows = ledger_rows(system, ts, lib=lib, convention=convention)
         return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
@@ -303,13 +308,7 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
         digits = check_dps(dps)
         check_system(system, digits)  # messages quote decimals, as with mpmath
         result = _evaluate_balls(compute_balls, digits)
-    if result is not None:
-        used = "balls"
-        rows_out = _ball_rows_out(result, keys, digits, errors)
-    else:
-        used = "float64" if float64 else "mpmath"
-        rows, digits = _evaluate(compute, dps, float64)
-        rows_out = _rows_out(rows, keys, digits)
+    used, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors)
     return {
         "model": "ledger",
         "system": source_name,
