@@ -726,22 +726,23 @@ class _Balls(NumberSystem):
         return total
 
     def eigvalsh(self, M):
-        """Eigenvalues of a Hermitian matrix, ascending: diagonal and 2x2 matrices in closed
-        form, larger ones enclosed by flint (``acb_mat.eig``, clusters allowed)."""
+        """Eigenvalues of a Hermitian matrix, ascending, multiplicities kept: diagonal and
+        2x2 in closed form, larger ones enclosed by
+        :func:`symthermo.ball_linalg.hermitian_eigvalsh` (Weyl and Ostrowski bounds around
+        an approximate eigenbasis: exact degeneracies and clusters need no isolation, and
+        the enclosures are tighter than ``acb_mat.eig(multiple=True)``'s)."""
         n = M.rows
         if all(self.is_exact_zero(M.data[i][j]) for i in range(n) for j in range(n) if i != j):
             return self.sort([self.real(M.data[i][i]) for i in range(n)])
         if n == 2:
+            # the closed form with a tight square ((a - d)**2 is nan when a - d holds 0)
             a, d = self.real(M.data[0][0]), self.real(M.data[1][1])
             b = abs(M.data[0][1])
-            mean, half = (a + d) / 2, ((a - d) ** 2 / 4 + b * b).sqrt()
+            mean, half = (a + d) / 2, sqrt_nonneg(ipow(a - d, 2) / 4 + ipow(b, 2))
             return [mean - half, mean + half]
-        try:  # flint encloses the eigenvalues of every matrix in the ball
-            values = acb_mat([[acb(v) for v in row] for row in M.data]).eig(multiple=True)
-        except ValueError:
-            raise NotImplementedError(f"balls: could not isolate the eigenvalues of a "
-                                      f"{n}x{n} matrix") from None
-        return self.sort([v.real for v in values])
+        from .ball_linalg import hermitian_eigvalsh
+
+        return hermitian_eigvalsh(M.data if isinstance(M, _BallMatrix) else M)
 
     def eigh(self, M):
         raise NotImplementedError("balls: eigenvectors are not implemented")
@@ -798,29 +799,6 @@ class _Balls(NumberSystem):
             return excess + s_min
 
         return enclose_monotone_root(entropy_at, entropy, guess, decreasing=True)
-
-
-    # -- matrices (ledger-balls) -----------------------------------------------------
-    _closed_form_eigvalsh = eigvalsh
-
-    def eigvalsh(self, M):
-        """Eigenvalues of a Hermitian matrix, ascending, multiplicities kept: diagonal and
-        2x2 in closed form, larger ones enclosed by
-        :func:`symthermo.ball_linalg.hermitian_eigvalsh` (Weyl and Ostrowski bounds around
-        an approximate eigenbasis: exact degeneracies and clusters need no isolation, and
-        the enclosures are tighter than ``acb_mat.eig(multiple=True)``'s)."""
-        n = M.rows
-        if all(self.is_exact_zero(M.data[i][j]) for i in range(n) for j in range(n) if i != j):
-            return self._closed_form_eigvalsh(M)
-        if n == 2:
-            # the closed form with a tight square ((a - d)**2 is nan when a - d holds 0)
-            a, d = self.real(M.data[0][0]), self.real(M.data[1][1])
-            b = abs(M.data[0][1])
-            mean, half = (a + d) / 2, sqrt_nonneg(ipow(a - d, 2) / 4 + ipow(b, 2))
-            return [mean - half, mean + half]
-        from .ball_linalg import hermitian_eigvalsh
-
-        return hermitian_eigvalsh(M.data if isinstance(M, _BallMatrix) else M)
 
 
 def enclose_monotone_root(f, target, guess, *, decreasing):
