@@ -60,10 +60,7 @@ class Real(mpmath.mpf):
 
     def __new__(cls, value, dps):
         value = value if isinstance(value, mpmath.mpf) else mpmath.mpf(value)
-        out = object.__new__(cls)
-        out._mpf_ = value._mpf_
-        out.dps = int(dps)
-        return out
+        return cls._raw(value._mpf_, dps)
 
     def __repr__(self):
         return f"mpf('{_digits_text(self, self.dps)}')"
