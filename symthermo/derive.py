@@ -21,7 +21,7 @@ import sympy
 
 from .heat_work import check_convention, sign
 from .linebreak import LINE_WIDTH, align_rows, tex_width
-from .models.base import T, entropy_expression
+from .models.base import T, _split, entropy_expression
 from .notation import latex as paper_latex, symbol_latex
 from .thermal import Oscillator
 
@@ -202,18 +202,11 @@ def _symbol_names(model):
 
 def symbolic_given(model, given=()):
     """``given`` (NAME=VALUE strings or a dict) with every other numeric parameter a symbol."""
-    items = dict(given) if isinstance(given, dict) else dict(_split_given(g) for g in given)
+    items = dict(given) if isinstance(given, dict) else dict(_split(g) for g in given)
     for prm in model.parameters:
         if not prm.choices:
             items.setdefault(prm.name, "symbol")
     return items
-
-
-def _split_given(text):
-    if "=" not in text:
-        raise ValueError(f"parameter must be NAME=VALUE, got {text!r}")
-    name, value = text.split("=", 1)
-    return name.strip(), value.strip()
 
 
 def _signed_keys(forms, convention):
