@@ -32,7 +32,10 @@ expression.
 Limits
 ------
 Checked before the work they bound; each refusal is one line naming the
-value and the limit.
+value and the limit.  The limits of one literal (``MAX_LENGTH``,
+``MAX_DIGITS``, ``MAX_LITERAL_EXPONENT``, ``MAX_BITS``) are defined in
+:mod:`symthermo.plain`, which reads every literal and the plain numbers
+(``2.5``, ``-1e-3``, ``1/3``) before the parser is needed.
 
 ==========================  ==============================================
 ``MAX_LENGTH``              10 000 characters in one expression
@@ -78,6 +81,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 from numbers import Integral
 
+# the limits of one literal, its reader and the fast path of plain numbers: one place
+from .plain import (MAX_BITS, MAX_DIGITS, MAX_LENGTH, MAX_LITERAL_EXPONENT, LiteralError,
+                    literal_value, plain_value)
+
 __all__ = [
     "ExpressionError",
     "ExactComplex",
@@ -102,12 +109,8 @@ __all__ = [
     "CONSTANTS",
 ]
 
-MAX_LENGTH = 10_000
 MAX_DEPTH = 100
 MAX_NODES = 500
-MAX_DIGITS = 4_000
-MAX_LITERAL_EXPONENT = 4_000
-MAX_BITS = 14_000
 MAX_ROOT_BITS = 1_024
 MAX_POWER = 10_000
 MAX_EXP_ARGUMENT = 10**6
@@ -125,11 +128,6 @@ FUNCTIONS = {
 CONSTANTS = ("pi", "E", "I", "j")
 
 _NOT_FINITE = ("nan", "inf", "infinity", "oo", "zoo", "NaN", "Inf", "Infinity")
-# a decimal literal as Python's tokenizer accepts it (no underscores, no other bases);
-# every quantifier is followed by a different character class, so matching is linear
-_LITERAL = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?"
-                      r"(?P<imag>[jJ])?")
-_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _ALLOWED_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                            "_.+-*/^() \t")
@@ -482,9 +480,12 @@ class _Reader:
         text = text.strip()
         if not text:
             raise ValueError(f"{self.what}: empty text {self.original!r}")
-        if _PLAIN.fullmatch(text):  # the common case, without the parser
-            sign, body = (-1, text[1:]) if text[0] == "-" else (1, text.lstrip("+"))
-            return sign * self.literal(body, None)
+        try:  # the common case, without the parser (symthermo.plain)
+            value = plain_value(text)
+        except LiteralError as exc:
+            raise self.fail(exc.reason) from None
+        if value is not None:
+            return value
         bad = next((c for c in text if c not in _ALLOWED_CHARS), None)
         if bad is not None:
             what = "a non-ASCII character" if ord(bad) > 127 else "the character"
@@ -576,26 +577,11 @@ class _Reader:
 
     def literal(self, text, node):
         """A decimal literal's exact value, from its text (``1e400`` is not a float)."""
-        m = _LITERAL.fullmatch(text)
-        if not m or not (m["int"] or m["frac"]):
-            where = self.segment(node) if node is not None else repr(text)
-            raise self.fail(f"the number {where} is not a decimal number")
-        digits = (m["int"] or "") + (m["frac"] or "")
-        if len(digits) > MAX_DIGITS:
-            raise self.fail(f"a number of {len(digits)} digits exceeds the limit {MAX_DIGITS}")
-        exponent = int(m["exp"]) if m["exp"] and len(m["exp"]) < 12 else (
-            0 if not m["exp"] else 10**12)
-        if abs(exponent) > MAX_LITERAL_EXPONENT:
-            raise self.fail(f"the exponent of {shorten(text, 40)} exceeds the limit "
-                            f"{MAX_LITERAL_EXPONENT}")
-        exponent -= len(m["frac"] or "")
-        mantissa = int(digits)
-        value = (Fraction(mantissa * 10**exponent) if exponent >= 0
-                 else Fraction(mantissa, 10**-exponent))
-        if _bits(value) > MAX_BITS:
-            raise self.fail(f"the number {shorten(text, 40)} has more than {MAX_BITS} bits "
-                            f"(the limit of an exact number)")
-        return ExactComplex.make(0, value) if m["imag"] else value
+        try:
+            value = literal_value(text)
+        except LiteralError as exc:
+            raise self.fail(exc.reason) from None
+        return ExactComplex.make(0, value[0]) if isinstance(value, tuple) else value
 
     # -- exact (rational) evaluation -------------------------------------------------
     def rational(self, node):

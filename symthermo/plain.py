@@ -1,13 +1,27 @@
-"""Plain numbers and time ranges read exactly, without SymPy.
+"""Plain numbers: the grammar's number literals and its fast path, without SymPy.
 
-The numeric float64 route needs floats only; for the common inputs (``1.63``,
-``2``, ``1/3``, ``1e-3``, ``0:10:1000``) importing SymPy to read them would
-cost more than the whole evaluation.  These readers accept only plain
-non-negative literals and return ``None`` for anything else (an expression,
-a sign, a name), which then goes the general (SymPy) way, with its checks
-and error messages.  Values are exact :class:`fractions.Fraction`, equal to
-what ``sympify(text, rational=True)`` gives; times become the correctly
-rounded float of the exact value.
+Every number a user types is read by the grammar of
+:mod:`symthermo.expressions`.  Its decimal literals are read here, with the
+limits that bound them (this module owns them; the grammar imports them):
+
+==========================  ==============================================
+``MAX_LENGTH``              10 000 characters in one expression
+``MAX_DIGITS``              4 000 digits in one number literal
+``MAX_LITERAL_EXPONENT``    a literal's decimal exponent at most 4 000
+                            in size (``1e4000``, ``1e-4000``)
+``MAX_BITS``                14 000 bits in the numerator or denominator of
+                            an exact number
+==========================  ==============================================
+
+The common inputs (``1.63``, ``2``, ``-0.5``, ``1/3``, ``1e-3``,
+``0:10:1000``) are *plain*: one decimal literal with an optional sign, or a
+ratio of two integers.  :func:`plain_value` reads them without the parser,
+and the grammar takes that fast path first, so both give the same exact
+:class:`fractions.Fraction` by construction.  The float64 route reads plain
+parameters and times with :func:`plain_number` and :func:`plain_times`,
+which never import SymPy (nor the grammar) and answer ``None`` for anything
+else: a name, an expression, a value beyond the limits; the grammar then
+reads that text, with its checks and messages.
 
 >>> from symthermo.plain import plain_number, plain_times
 >>> plain_number("1.63"), plain_number("2"), plain_number("1/3"), plain_number("pi")
@@ -25,55 +39,144 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-__all__ = ["plain_number", "plain_times", "MAX_EXPONENT", "MAX_RANGE"]
+__all__ = ["LiteralError", "literal_value", "plain_value", "plain_number", "plain_times",
+           "MAX_LENGTH", "MAX_DIGITS", "MAX_LITERAL_EXPONENT", "MAX_BITS"]
 
-#: a literal whose decimal exponent exceeds this in size is not plain (the
-#: general route decides about it): exact integers of 10^400 digits are not read here
-MAX_EXPONENT = 400
-#: the largest START:STOP:COUNT read here
-MAX_RANGE = 10 ** 7
+MAX_LENGTH = 10_000
+MAX_DIGITS = 4_000
+MAX_LITERAL_EXPONENT = 4_000
+MAX_BITS = 14_000
 
-# Python's literals: an integer has no leading zero ("007" is a syntax error), a
-# float may ("007.5"); a ratio of two integers
-_INTEGER = r"(?:0+|[1-9]\d*)"
-_DECIMAL = re.compile(r"(?:\d+\.\d*|\.\d+|\d+(?=[eE])|" + _INTEGER + r")(?:[eE]([+-]?\d{1,6}))?")
-_RATIO = re.compile(r"(" + _INTEGER + r")/(" + _INTEGER + r")")
+# a decimal literal as Python's tokenizer reads it, without sign (no underscores, no other
+# bases; leading zeros allowed, as float() allows them); every quantifier is followed by a
+# different character class, so matching is linear.  ASCII digits only: \d would admit
+# other scripts' digits, which int() reads and the grammar refuses.
+_LITERAL = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?"
+                      r"(?P<imag>[jJ])?")
+_DECIMAL = re.compile(r"(?P<sign>[+-]?)(?P<body>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+                      r"(?:[eE][+-]?[0-9]+)?)")
+# a ratio of two integers as Python writes them (no leading zero: "007" is a syntax error)
+_INTEGER = r"(?:0+|[1-9][0-9]*)"
+_RATIO = re.compile(r"(?P<sign>[+-]?)(?P<num>" + _INTEGER + r")/(?P<den>" + _INTEGER + r")")
+_COUNT = re.compile(r"[0-9]{1,9}")
 
 
-def plain_number(text):
-    """The exact non-negative value of a plain literal (``12``, ``0.5``, ``1e-3``,
-    ``3/4``) as a Fraction, or None if ``text`` is anything else."""
-    if not isinstance(text, str):
+class LiteralError(ValueError):
+    """A literal beyond the limits, or not a decimal number; ``reason`` names the limit."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _bits(q):
+    return max(q.numerator.bit_length(), q.denominator.bit_length())
+
+
+def _shorten(text, limit=40):
+    text = str(text)
+    if len(text) <= limit:
+        return repr(text)
+    half = limit // 2
+    return f"{text[:half - 1]!r}...{text[-half:]!r} ({len(text)} characters)"
+
+
+def literal_value(text):
+    """The exact value of one unsigned decimal literal (``2``, ``.5``, ``1e400``, ``2j``).
+
+    Returns a ``Fraction``, or ``(Fraction, "j")`` for an imaginary literal.
+    Raises :class:`LiteralError` beyond the limits or for a text that is no
+    decimal literal.  This is how the grammar reads every number literal.
+
+    >>> from symthermo.plain import literal_value
+    >>> literal_value("2.5e-3"), literal_value("1j")
+    (Fraction(1, 400), (Fraction(1, 1), 'j'))
+    >>> literal_value("1e5000")
+    Traceback (most recent call last):
+    ...
+    symthermo.plain.LiteralError: the exponent of '1e5000' exceeds the limit 4000
+    """
+    m = _LITERAL.fullmatch(text)
+    if not m or not (m["int"] or m["frac"]):
+        raise LiteralError(f"the number {_shorten(text)} is not a decimal number")
+    digits = (m["int"] or "") + (m["frac"] or "")
+    if len(digits) > MAX_DIGITS:
+        raise LiteralError(f"a number of {len(digits)} digits exceeds the limit {MAX_DIGITS}")
+    exponent = int(m["exp"]) if m["exp"] and len(m["exp"]) < 12 else (
+        0 if not m["exp"] else 10**12)
+    if abs(exponent) > MAX_LITERAL_EXPONENT:
+        raise LiteralError(f"the exponent of {_shorten(text)} exceeds the limit "
+                           f"{MAX_LITERAL_EXPONENT}")
+    exponent -= len(m["frac"] or "")
+    mantissa = int(digits)
+    value = (Fraction(mantissa * 10**exponent) if exponent >= 0
+             else Fraction(mantissa, 10**-exponent))
+    if _bits(value) > MAX_BITS:
+        raise LiteralError(f"the number {_shorten(text)} has more than {MAX_BITS} bits "
+                           f"(the limit of an exact number)")
+    return (value, "j") if m["imag"] else value
+
+
+def plain_value(text):
+    """The exact value of a plain number (a signed decimal literal or a ratio of two
+    integers, spaces around allowed), or None when ``text`` is not plain.
+
+    Raises :class:`LiteralError` for a plain number beyond the limits.  The
+    grammar tries this first: its value is the grammar's value of ``text``.
+
+    >>> from symthermo.plain import plain_value
+    >>> plain_value(" -2.5e-1 "), plain_value("10/4"), plain_value("2*g")
+    (Fraction(-1, 4), Fraction(5, 2), None)
+    """
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
         return None
     s = text.strip()
-    if len(s) > 400:  # long literals: the grammar (symthermo.expressions) bounds them
-        return None
     m = _DECIMAL.fullmatch(s)
     if m:
-        if m.group(1) is not None and abs(int(m.group(1))) > MAX_EXPONENT:
-            return None
-        return Fraction(s)
+        value = literal_value(m["body"])
+        return -value if m["sign"] == "-" else value
     m = _RATIO.fullmatch(s)
-    if m and len(s) <= 800 and int(m.group(2)) != 0:
-        return Fraction(int(m.group(1)), int(m.group(2)))
+    if m:
+        num, den = literal_value(m["num"]), literal_value(m["den"])
+        if not den:
+            return None  # the grammar names the division by zero
+        value = num / den
+        return -value if m["sign"] == "-" else value
     return None
 
 
-def plain_times(text):
-    """Floats of a --times argument made of plain literals and ``START:STOP:COUNT``
-    ranges (``COUNT`` equally spaced times, exact before rounding), or None."""
+def plain_number(text):
+    """The exact non-negative value of a plain number (``12``, ``0.5``, ``1e-3``,
+    ``3/4``) as a Fraction; None for anything else (a sign, a name, an expression,
+    a number beyond the grammar's limits), which the grammar then reads or refuses."""
     try:
-        return _plain_times(text)
+        value = plain_value(text)
+    except LiteralError:
+        return None
+    if value is None or text.strip()[:1] in "+-":
+        return None
+    return value
+
+
+def plain_times(text):
+    """Floats of a --times argument made of plain numbers and ``START:STOP:COUNT``
+    ranges (``COUNT`` equally spaced times, exact before rounding), or None.
+
+    Within the limits of :mod:`symthermo.times` (``MAX_TEXT``, ``MAX_COUNT``);
+    beyond them, or beyond float64, None: the grammar names the limit."""
+    from .times import MAX_COUNT, MAX_TEXT
+
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        return None
+    try:
+        return _plain_times(text, MAX_COUNT)
     except OverflowError:  # beyond float64 (1e400): the general route names it
         return None
 
 
-def _plain_times(text):
-    if not isinstance(text, str):
-        return None
+def _plain_times(text, max_count):
     out = []
     for part in text.split(","):
-        part = part.strip()
         if ":" not in part:
             value = plain_number(part)
             if value is None:
@@ -81,10 +184,10 @@ def _plain_times(text):
             out.append(value.numerator / value.denominator)  # int / int rounds correctly
             continue
         pieces = part.split(":")
-        if len(pieces) != 3 or not re.fullmatch(r"\d{1,9}", pieces[2].strip()):
+        if len(pieces) != 3 or not _COUNT.fullmatch(pieces[2].strip()):
             return None
         a, b, n = plain_number(pieces[0]), plain_number(pieces[1]), int(pieces[2])
-        if a is None or b is None or not 1 <= n <= MAX_RANGE:
+        if a is None or b is None or not 1 <= n <= max_count - len(out):
             return None
         if n == 1:
             out.append(a.numerator / a.denominator)

@@ -27,7 +27,7 @@ from .expressions import to_float
 from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
-from .times import MAX_COUNT, parse_times, time_numbers
+from .times import parse_times, time_numbers
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -201,8 +201,6 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     keys = model.keys()
     # float64 closed forms of plain numbers: compiled forms from the cache, no SymPy
     fast = float64 and method == "closed-form" and plain_inputs(model, given_params, times)
-    if fast and len(fast[1]) > MAX_COUNT:
-        fast = None  # the grammar refuses it, naming the limit
     if fast:
         p, ts = fast
         ts = time_numbers(ts, lib=FLOAT64, scale=_float64_scale(p.values))  # float64's limits
@@ -277,8 +275,6 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     # float64 and plain times: read without SymPy (the float64 resolution still checked)
     scale = system_scale(system, float64=float64)
     plain = plain_times(times) if float64 and isinstance(times, str) else None
-    if plain is not None and len(plain) > MAX_COUNT:
-        plain = None  # the grammar refuses it, naming the limit
     if plain is not None:
         plain = time_numbers(plain, lib=FLOAT64, scale=scale)
     time_texts = parse_times(times, {}) if plain is None else None
