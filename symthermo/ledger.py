@@ -479,8 +479,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
         q0 = {n: _passive_zeros(subs[n], r, q0[n]) for n, r in zip(names, reduced0)}
     s_joint0 = entropy_of_spectrum(lib, density_spectrum(
         rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
-    product = balls and product_initial
-    # balls: I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
+    product = product_initial
+    # I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
     i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
     unitary = not lindblad
     e_int0 = None
@@ -489,8 +489,9 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
         row = {"t": t}
         qt, reduced_states = {}, {}
-        # balls: at an exact t = 0 the state is rho0 itself and the increments are exact 0
-        at_start = balls and lib.is_exact_zero(t)
+        # at t = 0 the state is rho0 itself and the increments are exact 0, on every route
+        # (float64 and mpmath would otherwise print the rounding of E(0) - E(0) as W)
+        at_start = lib.is_exact_zero(t) if balls else t == 0
         for k, n in enumerate(names):
             reduced = lib.partial_trace(rho, dims, [k]) if len(names) > 1 else rho
             if leak_check is not None:
