@@ -23,6 +23,7 @@ from .heat_work import check_convention, sign
 from .linebreak import LINE_WIDTH, align_rows, tex_width
 from .models.base import T, _split, entropy_expression
 from .notation import latex as paper_latex, symbol_latex
+from .precision import precision_held  # SymPy's simplify and evalf set mpmath's precision
 from .thermal import Oscillator
 
 __all__ = ["Derivation", "derive", "derived_forms", "derive_output", "key_latex", "short_derived", "symbolic_given", "tidy",
@@ -105,6 +106,7 @@ def _thermal_energy(h, beta, levels):
     return sum((e * w for e, w in zip(levels, weights)), sympy.Integer(0)) / sum(weights)
 
 
+@precision_held()
 def derived_forms(model, given=()):
     """(params, ordered dict key -> SymPy expression, notes) for a model."""
     p = model.params(given)
@@ -200,6 +202,7 @@ def _symbol_names(model):
     return names
 
 
+@precision_held()
 def symbolic_given(model, given=()):
     """``given`` (NAME=VALUE strings or a dict) with every other numeric parameter a symbol."""
     items = dict(given) if isinstance(given, dict) else dict(_split(g) for g in given)
@@ -216,6 +219,7 @@ def _signed_keys(forms, convention):
     return {k: (-v if k.startswith(("Q_", "W_")) else v) for k, v in forms.items()}
 
 
+@precision_held()
 def tidy(expr):
     """The shortest of a few SymPy rewritings of ``expr`` (by estimated printed width).
 
@@ -281,6 +285,7 @@ def _atoms(expr):
     return sorted(expr.atoms(sympy.Symbol, sympy.core.function.AppliedUndef), key=str)
 
 
+@precision_held()
 def short_derived(model, given=()):
     """(params, intermediates, short forms, notes) of a model.
 
@@ -334,6 +339,7 @@ def _lhs(symbol):
     return paper_latex(symbol)
 
 
+@precision_held()
 def derive_output(model, given, fmt, *, convention="received"):
     """Text, LaTeX or JSON of a model's closed forms.
 
@@ -456,6 +462,7 @@ class Derivation:
         return "$$\\begin{aligned}\n" + " \\\\\n".join(self.latex_rows()) + "\n\\end{aligned}$$"
 
 
+@precision_held()
 def derive(model, params=(), *, convention="received"):
     """:class:`Derivation` of ``model`` (a name or a model), every parameter not in
     ``params`` (NAME=VALUE strings or a dict) a symbol; Q and W in ``convention``."""

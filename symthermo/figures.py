@@ -45,6 +45,7 @@ import sympy
 
 from . import __version__
 from .errors import SymthermoError
+from .precision import precision_held  # SymPy numbers and model evaluations use mpmath
 
 __all__ = [
     "FIGURES",
@@ -404,6 +405,7 @@ def _rows(model_name, params_items, convention, route, rate, x_max, n_points):
     return p, x, times, rows
 
 
+@precision_held()
 def figure_data(name, *, n_points=None, convention=None):
     """The numbers behind a figure: a dict with ``x``, ``t``, ``rows``, ``curves``.
 
@@ -436,6 +438,7 @@ def _column(curve):
     return ("minus_" if curve.sign < 0 else "") + ("delta_" if curve.delta else "") + curve.key
 
 
+@precision_held()
 def figure_csv(name, *, n_points=None, convention=None):
     """The plotted numbers of a figure as CSV text (float64, 15 significant digits).
 
@@ -480,6 +483,7 @@ def _pyplot():
     return plt
 
 
+@precision_held()
 def make_figure(name, *, n_points=None, convention=None):
     """The matplotlib figure of ``name`` (not written; close it with ``plt.close``).
 
@@ -555,6 +559,7 @@ def _max_n_locator(n):
     return MaxNLocator(n)
 
 
+@precision_held()
 def plot_figure(name, out_dir, *, n_points=None, dpi=150, convention=None, formats=None,
                 csv=False):
     """Draw figure ``name`` into ``out_dir`` as ``NAME.png`` and ``NAME.pdf``.
@@ -619,6 +624,7 @@ def plot_figure(name, out_dir, *, n_points=None, dpi=150, convention=None, forma
     return paths
 
 
+@precision_held()
 def plot_all(out_dir, progress=None, *, names=None, n_points=None, skip_unavailable=False,
              convention=None, formats=None, csv=False, dpi=150):
     """Draw every registered figure (or ``names``) into ``out_dir``; the written paths.

@@ -174,3 +174,62 @@ def test_precision_held_restores_after_an_error():
     t.start()
     t.join()
     assert taken == [True]
+
+
+def _derive_work():
+    from symthermo.derive import derive_output
+
+    return derive_output(get_model("exchange"), ["g=1/100"], "json")
+
+
+def _verify_work():
+    from symthermo.verify import run_checks
+
+    return run_checks("EL23", equations=["5", "S23", "S37"])
+
+
+def _reference_work(dps):
+    return reference_payload(get_model("jaynes-cummings"), {"state_A": "plus"}, "0,1/3,7",
+                             dps=dps)["rows"]
+
+
+def test_derive_verify_and_reference_at_once_match_lone_runs(interleaving):
+    alone = {"derive": _derive_work(), "verify": _verify_work(),
+             25: _reference_work(25), 70: _reference_work(70)}
+    jobs = {"derive": _derive_work, "verify": _verify_work,
+            25: lambda: _reference_work(25), 70: lambda: _reference_work(70)}
+    results, errors = _run_together(jobs, repeats=2)
+    assert errors == []
+    for name, runs in results.items():
+        assert runs == [alone[name]] * 2, f"{name}: differs from the lone run"
+
+
+@pytest.mark.parametrize("entry", ["derive", "figure", "verify"])
+def test_public_entries_hold_the_precision_lock(entry, monkeypatch):
+    """derive, figures and verify compute with SymPy numbers (evalf sets mpmath's
+    precision) and mpmath: the lock is held inside them."""
+    import symthermo.derive as derive_module
+    import symthermo.figures as figures
+    import symthermo.verify.context as context
+
+    held = []
+
+    def probe(original):
+        def inner(*args, **kwargs):
+            held.append(PRECISION_LOCK._is_owned())
+            return original(*args, **kwargs)
+        return inner
+
+    if entry == "derive":
+        monkeypatch.setattr(derive_module, "entropy_expression",
+                            probe(derive_module.entropy_expression))
+        derive_module.derive_output(get_model("exchange"), [], "text")
+    elif entry == "figure":
+        monkeypatch.setattr(figures, "_rows", probe(figures._rows))
+        figures.figure_data(figures.figure_names()[0], n_points=5)
+    else:
+        monkeypatch.setattr(context, "Context", probe(context.Context))
+        from symthermo.verify import run_checks
+
+        run_checks("EL23", equations=["5"])
+    assert held and all(held), held

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 
+from ..precision import precision_held
 from .report import DIFFERS_FIELDS, FIELDS, STATUSES, render_json, render_markdown, render_text, summary
 
 __all__ = ["run_checks", "verify_output", "verify_markdown", "print_verdicts", "PAPERS",
@@ -37,6 +38,7 @@ def _papers(paper):
     return (paper,)
 
 
+@precision_held()  # the whole run: building the context computes too
 def _run(paper, equations=None, on_check=None):
     """(checks, failures, seconds per check id) for ``paper`` ("EL23", "SL26" or "all");
     ``on_check(check)`` is called after each check (progress bars)."""
