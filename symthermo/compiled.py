@@ -22,6 +22,13 @@ user, or writable by others) is not trusted: the entry is derived again and
 rewritten.  Files are written to a temporary name and moved into place
 (``os.replace``), so a reader never sees half a file.
 
+The cache is bounded: after each write the least recently used entries
+(a hit refreshes an entry's time) beyond ``MAX_ENTRIES`` files or
+``MAX_BYTES`` bytes are removed, and temporary files older than an hour.
+Only regular files that this module names (40 hex digits and ``.py``, or
+its ``.tmp-*.py``), owned by the user, in the cache directory itself, are
+ever removed: nothing else there is touched.
+
 Why a cache and not modules generated at build time: the compiled forms
 depend on the parameter values (SymPy simplifies with them, and picks
 branches by them), and users pass any values with ``--param``; modules made
@@ -51,6 +58,7 @@ import stat
 import sys
 import tempfile
 import threading
+import time
 import types
 from collections.abc import Mapping
 from fractions import Fraction
@@ -74,11 +82,21 @@ __all__ = [
     "cache_key",
     "entry_path",
     "FORMAT",
+    "MAX_ENTRIES",
+    "MAX_BYTES",
+    "evict",
 ]
 
 #: the layout of an entry; a change makes every old entry a miss
 FORMAT = 1
 _HEADER = "# symthermo compiled forms (generated; rebuilt when anything changes)\n"
+#: the most entries and bytes the disk cache keeps (the least recently used go first)
+MAX_ENTRIES = 2000
+MAX_BYTES = 64 * 2**20
+#: a temporary file of a write older than this (seconds) was left by a killed process
+_STALE_TEMPORARY = 3600
+_ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.py")
+_TEMPORARY_NAME = re.compile(r"\.tmp-[A-Za-z0-9_]+\.py")
 _LOCK = threading.RLock()
 
 
@@ -268,6 +286,7 @@ def cached(model, tag, params, make):
         if directory is not None:
             try:
                 _store(directory, key, to_source(value))
+                evict(directory, keep=entry_path(directory, key).name)
             except Unserialisable:
                 pass
             except OSError:  # a read-only or full disk: the run goes on without the cache
@@ -309,9 +328,75 @@ def _load(directory, key):
             or lines[2] != "# sha256: " + hashlib.sha256(body.encode()).hexdigest()):
         return _MISSING
     try:
-        return from_source(body, filename=str(path))
+        value = from_source(body, filename=str(path))
     except Exception:  # noqa: BLE001 - a bad entry is rebuilt, never trusted
         return _MISSING
+    try:
+        os.utime(path)  # recently used: the last to be evicted
+    except OSError:
+        pass
+    return value
+
+
+def evict(directory, *, max_entries=None, max_bytes=None, keep=None):
+    """Remove the least recently used entries of the cache ``directory`` beyond
+    ``max_entries`` files or ``max_bytes`` bytes (default :data:`MAX_ENTRIES`,
+    :data:`MAX_BYTES`), and temporary files left by writes more than an hour old.
+
+    Only regular files (not links, not directories) named as this module names
+    them, owned by the user, directly in ``directory``, are removed; ``keep`` (a
+    file name) never is.  Returns the number of entries removed.
+
+    >>> import os, tempfile
+    >>> from symthermo.compiled import evict
+    >>> d = tempfile.mkdtemp()
+    >>> for k in range(3):
+    ...     with open(os.path.join(d, f"{k:040x}.py"), "w") as f:
+    ...         _ = f.write("x")
+    ...     os.utime(os.path.join(d, f"{k:040x}.py"), (k, k))
+    >>> open(os.path.join(d, "notes.txt"), "w").close()
+    >>> evict(d, max_entries=1)
+    2
+    >>> sorted(os.listdir(d))
+    ['0000000000000000000000000000000000000002.py', 'notes.txt']
+    """
+    max_entries = MAX_ENTRIES if max_entries is None else max_entries
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    now = time.time()
+    entries = []
+    with os.scandir(directory) as listing:
+        for item in listing:
+            entry = _ENTRY_NAME.fullmatch(item.name)
+            if not entry and not _TEMPORARY_NAME.fullmatch(item.name):
+                continue
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode) or (uid is not None and st.st_uid != uid):
+                continue
+            if entry:
+                entries.append((st.st_mtime, item.name, st.st_size))
+            elif now - st.st_mtime > _STALE_TEMPORARY:
+                _unlink(Path(directory) / item.name)
+    entries.sort(reverse=True)  # the most recently used first
+    removed, total, kept, full = 0, 0, 0, False
+    for _, name, size in entries:
+        full = full or kept >= max_entries or total + size > max_bytes
+        if name == keep or not full:
+            kept, total = kept + 1, total + size
+        elif _unlink(Path(directory) / name):
+            removed += 1
+    return removed
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:  # gone already (another process evicted it), or not ours to remove
+        return False
+    return True
 
 
 def _store(directory, key, body):

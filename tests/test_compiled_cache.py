@@ -336,3 +336,75 @@ def test_every_model_prints_the_same_from_the_cache(cache, name, given):
         compiled._MEMORY.clear()
         fast = reference_payload(get_model(name), given, "0:300:20", float64=True)
         assert fast == general
+
+
+class TestEviction:
+    """The disk cache is bounded (least recently used first) and removes only its own files."""
+
+    def _sweep(self, points, start=0):
+        model = get_model("refrigerator")
+        for k in range(start, start + points):
+            compiled._MEMORY.clear()
+            reference_payload(model, {"g": f"{1 + k / 1000}"}, "0:1:3", float64=True)
+
+    @staticmethod
+    def _entries(directory):
+        return sorted(p.name for p in directory.iterdir() if compiled._ENTRY_NAME.fullmatch(p.name))
+
+    def test_a_sweep_stays_within_the_entry_limit(self, cache, monkeypatch):
+        monkeypatch.setattr(compiled, "MAX_ENTRIES", 7)
+        self._sweep(12)  # two entries per parameter set: 24 without a bound
+        assert len(self._entries(cache)) == 7
+
+    def test_a_sweep_stays_within_the_byte_limit(self, cache, monkeypatch):
+        self._sweep(3)
+        sizes = [(cache / n).stat().st_size for n in self._entries(cache)]
+        monkeypatch.setattr(compiled, "MAX_BYTES", 2 * max(sizes) + 1)
+        self._sweep(10, start=3)
+        total = sum((cache / n).stat().st_size for n in self._entries(cache))
+        assert 0 < total <= 2 * max(sizes) + 1
+
+    def test_least_recently_used_goes_first(self, cache, monkeypatch):
+        monkeypatch.setattr(compiled, "MAX_ENTRIES", 4)
+        self._sweep(2)  # four entries, points 0 and 1
+        first = set(self._entries(cache))
+        old = 0
+        for name in first:  # make them old, then use point 0 again (a hit refreshes it)
+            os.utime(cache / name, (old, old))
+            old += 10
+        self._sweep(1, start=0)
+        used = {n for n in first if (cache / n).stat().st_mtime > 1000}
+        assert len(used) == 2
+        self._sweep(1, start=5)  # two new entries push out two: point 1's, not point 0's
+        assert used <= set(self._entries(cache))
+        assert len(self._entries(cache)) == 4
+
+    def test_nothing_but_its_own_files_is_removed(self, cache, monkeypatch, tmp_path):
+        self._sweep(1)
+        outside = tmp_path / "precious.py"
+        outside.write_text("keep me")
+        foreign = {
+            "notes.txt": "text", "README": "x", "ABCDEF0123456789ABCDEF0123456789ABCDEF01.py": "upper",
+            "0123456789abcdef0123456789abcdef01234567.pyc": "other suffix",
+            "0123456789abcdef0123456789abcdef0123456.py": "39 digits", ".tmp-x.txt": "t",
+        }
+        for name, text in foreign.items():
+            (cache / name).write_text(text)
+            os.utime(cache / name, (0, 0))
+        (cache / ("f" * 40 + ".py")).mkdir()  # an entry's name, but a directory
+        (cache / ("e" * 40 + ".py")).symlink_to(outside)  # an entry's name, but a link
+        os.utime(cache / ("e" * 40 + ".py"), (0, 0), follow_symlinks=False)
+        assert compiled.evict(cache, max_entries=0, max_bytes=0) == 2
+        assert self._entries(cache) == ["e" * 40 + ".py", "f" * 40 + ".py"]
+        for name, text in foreign.items():
+            assert (cache / name).read_text() == text
+        assert outside.read_text() == "keep me"
+
+    def test_stale_temporary_files_are_removed_fresh_ones_kept(self, cache):
+        self._sweep(1)
+        stale, fresh = cache / ".tmp-abc123.py", cache / ".tmp-def456.py"
+        stale.write_text("half")
+        fresh.write_text("being written")
+        os.utime(stale, (0, 0))
+        compiled.evict(cache)
+        assert not stale.exists() and fresh.exists()
