@@ -47,6 +47,7 @@ __all__ = [
     "EXACT",
     "number_system",
     "parse_number",
+    "numpy_lambdify",
 ]
 
 
@@ -468,6 +469,37 @@ MPMATH = _MPMath()
 EXACT = _Exact()
 
 _GUARD_DIGITS = 10
+
+
+def numpy_lambdify(args, expr, **kwargs):
+    """``sympy.lambdify(args, expr, modules="numpy")`` with integers beyond 2**53
+    written as floats.
+
+    SymPy prints an exact integer as Python's ``int``; one beyond int64 makes numpy
+    build an object array, which ``sqrt`` and ``exp`` do not take (a detuning of 1e-10
+    gives ``sqrt(100039999980000000001)``).  float64 computes in floats anyway: the
+    integer is rounded once, as numpy would round it.
+
+    >>> import numpy as np, sympy
+    >>> from symthermo.numbers import numpy_lambdify
+    >>> t = sympy.Symbol("t")
+    >>> f = numpy_lambdify(t, sympy.sqrt(10**20 + 1) * t)
+    >>> float(f(np.array([2.0]))[0])
+    20000000000.0
+    """
+    from sympy.printing.numpy import NumPyPrinter
+
+    class _Printer(NumPyPrinter):
+        def _print_Integer(self, e):
+            p = int(e.p)
+            if abs(p) <= 2**53:
+                return str(p)
+            try:
+                return repr(float(p))
+            except OverflowError:  # beyond float64: what numpy would make of it
+                return "(1e999)" if p > 0 else "(-1e999)"
+
+    return sympy.lambdify(args, expr, modules="numpy", printer=_Printer, **kwargs)
 
 
 def number_system(*objects, dps=None):

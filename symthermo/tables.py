@@ -47,7 +47,8 @@ def time_values(times, params, *, lib, scale=None):
     """
     times = parse_times(times, params)
     if scale is None:
-        scale = _float64_scale(params) if lib is FLOAT64 else 1
+        scale, name = _float64_scale(params) if lib is FLOAT64 else (1, None)
+        return time_numbers(times, lib=lib, scale=scale, scale_name=name)
     return time_numbers(times, lib=lib, scale=scale)
 
 
@@ -57,10 +58,10 @@ FLOAT64_PARAMETER_RANGE = (1e-150, 1e150)
 
 
 def _float64_scale(params):
-    """The largest parameter other than the inverse temperatures, after checking that
-    every numeric parameter is within FLOAT64_PARAMETER_RANGE."""
+    """(the largest parameter other than the inverse temperatures, its name), after
+    checking that every numeric parameter is within FLOAT64_PARAMETER_RANGE."""
     low, high = FLOAT64_PARAMETER_RANGE
-    scale = 1.0
+    scale, scale_name = 1.0, None
     for name, v in params.items():
         if isinstance(v, str) or getattr(v, "free_symbols", None):
             continue
@@ -68,9 +69,9 @@ def _float64_scale(params):
         if size and not low <= size <= high:
             raise ValueError(f"parameter {name} = {size:.6g} is outside float64's working range "
                              f"[{low:g}, {high:g}] (or 0); use --dps")
-        if not name.startswith("beta"):
-            scale = max(scale, size) if scale != 1.0 else size
-    return scale
+        if not name.startswith("beta") and (scale_name is None or size > scale):
+            scale, scale_name = size, name
+    return scale, scale_name
 
 
 def _format(value, digits):
@@ -203,7 +204,8 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     fast = float64 and method == "closed-form" and plain_inputs(model, given_params, times)
     if fast:
         p, ts = fast
-        ts = time_numbers(ts, lib=FLOAT64, scale=_float64_scale(p.values))  # float64's limits
+        scale, name = _float64_scale(p.values)
+        ts = time_numbers(ts, lib=FLOAT64, scale=scale, scale_name=name)  # float64's limits
         rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
         return _reference_out(model, p.text(), convention, FLOAT64_DIGITS, method, "float64",
                               _rows_out(rows, keys, FLOAT64_DIGITS))

@@ -294,13 +294,14 @@ def _range(item, names):
     return TimeRange(_time(start_text, names), _time(stop_text, names), count)
 
 
-def time_numbers(times, *, lib, scale=1):
+def time_numbers(times, *, lib, scale=1, scale_name=None):
     """The times as numbers of ``lib`` (float64, mpmath at the current precision, or exact
     SymPy numbers for ``EXACT``).
 
     ``scale`` is the largest frequency of the problem; in float64 a time is
     refused when its rounding alone moves the phase ``scale * t`` by more
-    than ``PHASE_TOLERANCE``.
+    than ``PHASE_TOLERANCE`` (the message names ``scale_name``, the parameter
+    that sets the scale, when given).
 
     >>> from symthermo.numbers import FLOAT64
     >>> from symthermo.times import parse_times, time_numbers
@@ -321,9 +322,10 @@ def time_numbers(times, *, lib, scale=1):
             if isinstance(t, complex) or t < 0:
                 raise ValueError(f"time {label} must be a non-negative real number")
             if scale * math.ulp(t) > PHASE_TOLERANCE:
+                named = f", parameter {scale_name}" if scale_name else ""
                 raise ValueError(f"time {label} is beyond float64: its rounding alone moves the "
-                                 f"phase scale*t (scale {scale:.6g}) by {scale * math.ulp(t):.2g} "
-                                 f"rad; use --dps instead of --float64")
+                                 f"phase scale*t (scale {scale:.6g}{named}) by "
+                                 f"{scale * math.ulp(t):.2g} rad; use --dps instead of --float64")
             out.append(t)
         return out
     if getattr(lib, "name", None) == "exact":  # SymPy numbers (balls enclose them later)

@@ -45,7 +45,7 @@ from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
-from ..numbers import EXACT, FLOAT64, MPMATH
+from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
 from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
@@ -952,7 +952,8 @@ def _lambdified(forms: ClosedForms, lib):
         elif balls:
             compiled.append((owner, key, ball_lambdify(T, expr)))
         else:
-            compiled.append((owner, key, sympy.lambdify(T, expr, modules=modules)))
+            compiled.append((owner, key, numpy_lambdify(T, expr) if lib is FLOAT64
+                             else sympy.lambdify(T, expr, modules=modules)))
 
     def at(t):
         out = {n: {"spectrum": []} for n in forms.subsystems}

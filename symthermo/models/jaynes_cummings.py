@@ -130,14 +130,14 @@ from .jc_manifolds import (
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
-from ..numbers import EXACT, FLOAT64, MPMATH
+from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
 from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
 
 __all__ = ["JaynesCummings", "vacuum_forms", "semiclassical_forms", "coherent_forms",
-           "SIGMA_Z", "SIGMA_PLUS", "SIGMA_MINUS"]
+           "SIGMA_Z", "SIGMA_PLUS", "SIGMA_MINUS", "MAX_ALPHA"]
 
 # qubit basis (|e>, |g>) (SIGMA_Z, SIGMA_PLUS, SIGMA_MINUS are made on first use:
 # _symbolic_constants at the end)
@@ -146,6 +146,8 @@ _QUBIT = ("e", "g")
 VACUUM_FOCK_CUTOFF = 2
 #: float64 tail bound of the Fock window (10^-30: far below the float64 resolution)
 FLOAT64_WINDOW_DIGITS = 30
+#: the largest coherent amplitude: the Fock window evolved grows as alpha
+MAX_ALPHA = 1000
 
 STATES_A = ("excited", "ground", "plus", "mixed")
 STATES_B = ("vacuum", "coherent")
@@ -601,6 +603,11 @@ class JaynesCummings(Model):
         a = p["alpha"]
         if a.is_number and (a.is_real is False or a.is_negative):
             raise ValueError(f"alpha must be a non-negative real number, got {a}")
+        if p["state_B"] == "coherent" and a.is_number and a > MAX_ALPHA:
+            # the window holds ~ 2 alpha sqrt(2 ln 10^digits) manifolds, each evolved, and
+            # mpmath's incomplete gamma of the neglected weight stops converging near 3000
+            raise ValueError(f"alpha = {a} exceeds the limit {MAX_ALPHA} (the Fock window of "
+                             f"|alpha> grows as alpha)")
 
     def _alpha_eff(self, p):
         return p["alpha"] if p["state_B"] == "coherent" else sympy.Integer(0)
@@ -1095,7 +1102,7 @@ def _lambdify_arrays(exprs):
         if e.free_symbols - {T}:
             raise ValueError(f"{e} still depends on {sorted(map(str, e.free_symbols - {T}))}; "
                              "give numeric values")
-    fn = sympy.lambdify(T, exprs, modules="numpy", cse=True)
+    fn = numpy_lambdify(T, exprs, cse=True)
 
     def at(ts):
         return [np.real(v) if np.iscomplexobj(v) else v for v in fn(ts)]
@@ -1212,7 +1219,7 @@ def _compile(expr, lib):
         raise ValueError(f"{expr} still depends on {sorted(map(str, expr.free_symbols - {T}))}; "
                          "give numeric values")
     if lib is FLOAT64:
-        fn = sympy.lambdify(T, expr, modules="numpy")
+        fn = numpy_lambdify(T, expr)
 
         def vec(ts):
             values = np.broadcast_to(np.asarray(fn(np.asarray(ts, dtype=float)), dtype=float),

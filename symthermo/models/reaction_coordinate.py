@@ -58,7 +58,7 @@ from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdif
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
-from ..numbers import FLOAT64
+from ..numbers import FLOAT64, numpy_lambdify
 from ..thermal import Oscillator
 
 sympy = lazy_import("sympy")
@@ -211,7 +211,7 @@ def _compiled_arrays(omega, omega_rc, lam, kappa, state_a):
     exprs = [sympy.sympify(e) for e in exprs]
     if any(e.free_symbols - {T} for e in exprs):
         raise ValueError("the reaction-coordinate closed forms need numeric parameters")
-    return sympy.lambdify(T, exprs, modules="numpy", cse=True)
+    return numpy_lambdify(T, exprs, cse=True)
 
 
 def _populations(s2, b, b_g, decay):

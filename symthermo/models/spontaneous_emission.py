@@ -60,7 +60,7 @@ from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Paramet
                    column_of)
 from ..lazy import lazy_import
 from ..heat_work import check_convention
-from ..numbers import FLOAT64
+from ..numbers import FLOAT64, numpy_lambdify
 
 sympy = lazy_import("sympy")
 
@@ -134,6 +134,12 @@ def qubit_entropy_matched(p_e, omega):
 
 @functools.lru_cache(maxsize=32)
 def _derive(omega, gamma):
+    if all(x.is_Number and x.is_positive for x in (omega, gamma)):
+        # derived once with symbols, then the numbers put in: SymPy's solve and simplify
+        # with a number such as gamma = 1e-10 in the exponent took minutes
+        w, g = sympy.symbols("omega gamma", positive=True)
+        values = {w: omega, g: gamma}
+        return {k: v.subs(values) for k, v in _derive(w, g).items()}
     from .base import T  # lazy (PEP 562)
     from .spontaneous_emission import SIGMA_Z  # lazy (PEP 562)
     rho = decay_solution(omega, gamma)
@@ -267,13 +273,13 @@ def _compile_arrays(p):
         (before, cond), (after, _) = eth.args
         if cond != (T <= d["tau"]):  # pragma: no cover - fixed by _derive
             raise AssertionError(f"unexpected branch condition {cond}")
-        tau = sympy.lambdify([], d["tau"], modules="numpy")()  # as the lambdified Piecewise
+        tau = numpy_lambdify([], d["tau"])()  # as the lambdified Piecewise
     else:
         before = after = eth
         tau = np.inf
     before, after = _expanded(before), _expanded(after)
-    fn = sympy.lambdify(T, [d["E"], d["P_e"], d["P_g"], before, after, d["Q_standard"]],
-                        modules="numpy", cse=True)
+    fn = numpy_lambdify(T, [d["E"], d["P_e"], d["P_g"], before, after, d["Q_standard"]],
+                        cse=True)
 
     def at(ts):
         n = len(ts)
