@@ -41,13 +41,14 @@ import numpy as np
 
 from .. import definitions
 from ..lazy import lazy_import
-from ..entropy import entropy_of_spectrum
+from ..entropy import binary_entropy, entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
 from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
+                       beta_for_entropy,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
 from ..passive_excess import ARRAY, passive_excess, two_level_excess
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
@@ -411,11 +412,12 @@ class Model:
             if at_start:
                 row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
                 continue
-            row[f"Q_{n}"] = heat(q0[n]["Eth"], qt[n]["Eth"], convention=convention)
+            d_eth = _thermal_increment(q0[n], qt[n])
+            row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
             if balls:
                 row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
             else:
-                row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], q0[n]["Eth"], qt[n]["Eth"],
+                row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], lib.zero, d_eth,
                                      convention=convention)
         if len(self.subsystems) > 1:
             row["E_int"] = data["E_int"]
@@ -428,7 +430,7 @@ class Model:
                     times_heat = beta_times_heat
                 for n in self.subsystems:
                     row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
-                        (times_heat(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
+                        (times_heat(lib, q0[m]["beta"], _thermal_increment(q0[m], qt[m]))
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
@@ -872,18 +874,32 @@ def _local_from_data(sub: Subsystem, d, lib):
         _check_spectrum_floor(spectrum[0])
         spectrum = [max(x, 0.0) for x in spectrum]
     above = d["E"] - sub.ground
+    # mpmath, two eigenvalues summing to 1: everything from the smaller, lo, alone.  The
+    # larger, 1 - lo, rounds to 1 for lo below the working precision (a long decay), and
+    # what it carries (the entropy's lo + O(lo^2), E^th - E_g = gap lo) would be lost at
+    # every precision alike, so that two precisions agree on a wrong value
+    from_lo = lib is MPMATH and len(spectrum) == 2
+    entropy = (binary_entropy(lib, spectrum[0]) if from_lo
+               else entropy_of_spectrum(lib, spectrum))
+    two_level = isinstance(sub.levels, Levels) and len(sub.levels.energies) == 2
     beta = d.get("beta")
     if beta is None:
-        beta = _beta_of_spectrum(lib, sub.levels, spectrum)
+        beta = (beta_for_entropy(lib, sub.levels, entropy) if from_lo and not two_level
+                else _beta_of_spectrum(lib, sub.levels, spectrum))
     thermal_above = d.get("Eth")
-    if thermal_above is None:
+    if thermal_above is None or (from_lo and two_level):
         thermal_above = _thermal_mean_of_spectrum(lib, sub.levels, spectrum, beta)
     else:
         thermal_above = thermal_above - sub.ground
     passive = passive_energy(lib, sub.levels, spectrum)
-    entropy = entropy_of_spectrum(lib, spectrum)
     ergotropy = definitions.ergotropy(above, passive)
     exergy = definitions.exergy(above, thermal_above)
+    if from_lo:
+        # both are >= 0; with E - E_g rounded (E = E_g + e^-174) and passive and E^th
+        # above the ground exact, a negative value within E's rounding is that rounding
+        floor = 8 * mpmath.eps * (abs(d["E"]) + abs(sub.ground))
+        ergotropy, exergy = (x if x >= 0 or -x > floor else lib.zero
+                             for x in (ergotropy, exergy))
     if lib is FLOAT64:
         count = len(spectrum)
         ground = float(sub.ground)
@@ -899,7 +915,7 @@ def _local_from_data(sub: Subsystem, d, lib):
                 count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
                 0.0, ground))
         ergotropy = clip_rounding(ergotropy, erg_bound)
-    return {
+    out = {
         "E": d["E"],
         "S": entropy,
         "beta": beta,
@@ -907,6 +923,17 @@ def _local_from_data(sub: Subsystem, d, lib):
         "ergotropy": ergotropy,
         "exergy": exergy,
     }
+    if lib is MPMATH:  # E^th above the ground energy: its increments without the ground
+        out["_Eth_above"] = thermal_above
+    return out
+
+
+def _thermal_increment(q0, qt):
+    """E^th(t) - E^th(0), as the difference of the thermal energies above the ground
+    where known (mpmath): E^th(t) = E_g + e^-174 rounds to E_g, the difference does not."""
+    if "_Eth_above" in q0 and "_Eth_above" in qt:
+        return qt["_Eth_above"] - q0["_Eth_above"]
+    return qt["Eth"] - q0["Eth"]
 
 
 def _leak_check(sub, reduced, lib, name):
