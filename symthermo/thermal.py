@@ -105,7 +105,9 @@ def levels_of(H, lib: NumberSystem):
         g0 = sum(1 for e in energies if (e - e0).is_zero is True) if all(
             e.is_number for e in energies) else 1
     else:
-        scale = max(lib.one, max(abs(e) for e in energies))
+        # relative to the energies themselves: a qubit of gap 1e-10 is not degenerate
+        # because the working precision is 20 digits (max(1, |E|) made it so)
+        scale = max(abs(e) for e in energies) or lib.one
         # (e is e0: a ball minus itself is a ball about 0, not a proven 0)
         g0 = sum(1 for e in energies if e is e0 or e - e0 <= lib.tolerance * scale)
         energies = [e0] * g0 + energies[g0:]
