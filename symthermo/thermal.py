@@ -811,3 +811,52 @@ def _levels_beta_array(levels, target):
             break
         idx, beta, lo, hi, lt = idx[keep], candidate[keep], lo[keep], hi[keep], lt[keep]
     return out, ok
+
+
+def oscillator_deficit(lib, n):
+    """n - m for an oscillator state of spectrum {1 - n, n}, m the mean occupation of the
+    thermal state of the same entropy; without the cancellation of n - m (mpmath).
+
+    For small n the two agree to O(n/ln(1/n)) relative, so m computed first and
+    subtracted loses all of it when n is below the working precision.  Here
+    delta = n - m solves g(n) - g(n - delta) = f(n), with g(m) = (1 + m) ln(1 + m) -
+    m ln m the thermal entropy and f(n) = g(n) - h(n) = sum_k n^2k/(k(2k - 1)), h the
+    binary entropy; the left side is written with log1p so that only delta's own
+    rounding is lost, and Newton (slope ln(1 + 1/m)) converges from delta = f/ln(1+1/n).
+
+    >>> import mpmath
+    >>> from symthermo.numbers import MPMATH
+    >>> from symthermo.thermal import oscillator_deficit
+    >>> with mpmath.workdps(30):
+    ...     d = oscillator_deficit(MPMATH, mpmath.mpf(10) ** -100)
+    >>> with mpmath.workdps(300):   # m from the entropy, at 300 digits
+    ...     n = mpmath.mpf(10) ** -100
+    ...     s = -n * mpmath.log(n) - (1 - n) * mpmath.log1p(-n)
+    ...     m = mpmath.findroot(lambda m: (1 + m) * mpmath.log1p(m) - m * mpmath.log(m) - s,
+    ...                         n * (1 - 1 / mpmath.log(1 / n)))
+    ...     print(abs(mpmath.re(n - m) / d - 1) < 1e-28)
+    True
+    """
+    if n == 0:
+        return lib.zero
+    eps = lib.tolerance * lib.tolerance  # far below the relative precision wanted
+    f, term, k = lib.zero, n * n, 1
+    while True:  # sum_k n^(2k) / (k (2k - 1)), n < 1/2
+        step = term / (k * (2 * k - 1))
+        f += step
+        if step <= f * eps:
+            break
+        term, k = term * n * n, k + 1
+    delta = f / lib.log1p(1 / n)
+    previous = None
+    for _ in range(200):
+        m = n - delta
+        # g(n) - g(m) with m = n - delta, the delta-sized terms in log1p form
+        gap = ((1 + n) * lib.log1p(delta / (1 + m)) + n * lib.log1p(-delta / n)
+               + delta * (lib.log1p(m) - lib.log(m)))
+        step = (gap - f) / lib.log1p(1 / m)
+        if step == 0 or (previous is not None and abs(step) >= previous):
+            return delta  # converged: the steps no longer shrink (rounding)
+        delta -= step
+        previous = abs(step)
+    raise ArithmeticError(f"oscillator_deficit: Newton did not converge at n = {n}")

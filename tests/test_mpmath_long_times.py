@@ -17,9 +17,9 @@ CASES = [("reaction-coordinate", {}, "2e4, 5e4"),
          ("reaction-coordinate", {"state_A": "mixed"}, "5e4"),
          ("spontaneous-emission", {}, "2e4, 5e4"),
          ("spontaneous-emission", {"gamma": "1"}, "300")]
-#: not yet: the oscillator's E - E^th is O(<n>^2) below E (the near-vacuum mode of the
-#: reaction coordinate); both precisions lose it alike and stable() returns it as 0
-OPEN = {"W_B", "exergy_B"}
+#: the oscillator's E - E^th is O(<n>^2) below E (the near-vacuum mode of the reaction
+#: coordinate): both precisions lost it alike and stable() returned it as 0
+OSCILLATOR = {"W_B", "exergy_B", "Eth_B", "beta_B"}
 
 
 def _number(text):
@@ -50,12 +50,11 @@ def _wrong_keys(model, params, times, keys=None):
 @pytest.mark.parametrize("model,params,times", CASES)
 def test_mpmath_digits_equal_balls_at_twice_the_digits(model, params, times):
     wrong, tiny = _wrong_keys(model, params, times)
-    assert [w for w in wrong if w[1] not in OPEN] == []
+    assert wrong == []
     assert tiny  # the case reaches populations far below the working precision
 
 
-@pytest.mark.xfail(reason="open: the oscillator's W and exergy at <n> below the working "
-                          "precision (needs an O(<n>^2) form)")
-def test_oscillator_work_near_vacuum():
-    wrong, _ = _wrong_keys("reaction-coordinate", {}, "5e4", keys=OPEN)
+@pytest.mark.parametrize("times", ["5e4", "2000, 4000, 8000"])
+def test_oscillator_work_near_vacuum(times):
+    wrong, _ = _wrong_keys("reaction-coordinate", {}, times, keys=OSCILLATOR)
     assert wrong == []

@@ -48,7 +48,7 @@ from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
 from ..precision import precision_held
 from ..thermal import (Levels, Oscillator, _beta_for_entropy_array, _beta_of_spectrum,
-                       beta_for_entropy,
+                       beta_for_entropy, oscillator_deficit,
                        _thermal_mean_array, _thermal_mean_of_spectrum)
 from ..passive_excess import ARRAY, passive_excess, two_level_excess
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
@@ -416,6 +416,9 @@ class Model:
             row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
             if balls:
                 row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
+            elif "_E_minus_Eth" in q0[n] and "_E_minus_Eth" in qt[n]:
+                row[f"W_{n}"] = sign(convention) * (qt[n]["_E_minus_Eth"]
+                                                    - q0[n]["_E_minus_Eth"])
             else:
                 row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], lib.zero, d_eth,
                                      convention=convention)
@@ -894,6 +897,15 @@ def _local_from_data(sub: Subsystem, d, lib):
     passive = passive_energy(lib, sub.levels, spectrum)
     ergotropy = definitions.ergotropy(above, passive)
     exergy = definitions.exergy(above, thermal_above)
+    if (from_lo and isinstance(sub.levels, Oscillator) and d.get("beta") is None
+            and d.get("Eth") is None and 0 < spectrum[0] < mpmath.mpf("1e-3")):
+        # a mode near its vacuum: E^th trails the passive energy omega lo by omega
+        # (lo - m) = O(lo^2), which m found from the entropy loses below the precision
+        delta = oscillator_deficit(lib, spectrum[0])
+        omega = sub.levels.omega
+        m = spectrum[0] - delta
+        beta, thermal_above = lib.log1p(1 / m) / omega, omega * m
+        exergy = ergotropy + omega * delta  # E - E^th = (E - passive) + omega delta
     if from_lo:
         # both are >= 0; with E - E_g rounded (E = E_g + e^-174) and passive and E^th
         # above the ground exact, a negative value within E's rounding is that rounding
@@ -925,6 +937,8 @@ def _local_from_data(sub: Subsystem, d, lib):
     }
     if lib is MPMATH:  # E^th above the ground energy: its increments without the ground
         out["_Eth_above"] = thermal_above
+    if from_lo:  # E - E^th without cancellation: W = Delta(E - E^th)
+        out["_E_minus_Eth"] = exergy
     return out
 
 
