@@ -289,11 +289,16 @@ def _passive_zeros(sub, rho, q):
     of increasing energy (each step proven: E_i < E_j or exactly equal), populations
     proven non-increasing (p_i > p_j, or exactly equal)."""
     n = sub.lib.size(rho)
-    H = sub.H
-    if not all(H[i, j].is_zero() and rho[i, j].is_zero()
+    oscillator = isinstance(sub.levels, Oscillator)
+    H = None if oscillator else sub.H
+    if not all((oscillator or H[i, j].is_zero()) and rho[i, j].is_zero()
                for i in range(n) for j in range(n) if i != j):
         return q
-    energies = [sub.lib.real(H[i, i]) for i in range(n)]
+    if oscillator:  # H = offset + omega n on the Fock levels of rho
+        energies = [sub.lib.number(sub.levels.offset) + sub.lib.number(sub.levels.omega) * k
+                    for k in range(n)]
+    else:
+        energies = [sub.lib.real(H[i, i]) for i in range(n)]
     pops = [sub.lib.real(rho[i, i]) for i in range(n)]
     order = sorted(range(n), key=lambda i: float(energies[i].mid()))
 
@@ -306,7 +311,8 @@ def _passive_zeros(sub, rho, q):
         if not (pops[i] > pops[j] or exactly_equal(pops[i], pops[j])):
             return q
     q = dict(q, ergotropy=sub.lib.zero)
-    if n == 2 and energies[order[0]] < energies[order[1]] and pops[order[0]] > pops[order[1]]:
+    if (not oscillator and n == 2 and energies[order[0]] < energies[order[1]]
+            and pops[order[0]] > pops[order[1]]):
         # a passive, non-degenerate qubit with 0 < p_e < p_g is the Gibbs state of its beta
         q.update(exergy=sub.lib.zero, Eth=q["E"])
     return q
@@ -444,6 +450,30 @@ def _show_time(t):
         return str(t)
 
 
+def _fock_support(H_total, lindblad, rho0, dims, oscillators):
+    """Balls: the entries (i, j) of rho(t) that may be nonzero, when the truncated Fock
+    spaces are proven invariant (:mod:`symthermo.fock_truncation`: the truncated
+    dynamics is then the exact one); NotImplementedError otherwise (no proven bound of
+    the truncation of the oscillators' observables: the caller falls back to mpmath)."""
+    from .fock_truncation import invariant_support
+
+    from .fock_truncation import reachable_entries
+
+    operators = [L for _, L in lindblad]
+    if invariant_support(H_total, operators, rho0, dims, oscillators) is None:
+        raise NotImplementedError("balls: the truncated Fock space is not proven invariant; "
+                                  "the truncation of an oscillator's observables has no "
+                                  "proven bound")
+    return reachable_entries(H_total, operators, rho0)
+
+
+def _restricted(lib, rho, entries):
+    """rho with the entries not in ``entries`` (pairs (i, j)) set to exact zeros."""
+    n = lib.size(rho)
+    return lib.matrix([[rho[i, j] if (i, j) in entries else 0 for j in range(n)]
+                       for i in range(n)])
+
+
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                     convention="received", leak_check=None, product_initial=False,
                     coupling_conserved=False):
@@ -460,10 +490,10 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     from .balls import BALLS, ball_beta_times_heat
 
     names = list(subs)
-    if lib is BALLS and any(sub.dimension is None for sub in subs.values()):
-        # a truncated Fock space is not an enclosure of the oscillator: no proven bound yet
-        raise NotImplementedError("balls: the propagator of an oscillator (Fock cutoff) has "
-                                  "no bound of its truncation")
+    support = None
+    oscillators = [k for k, n in enumerate(names) if subs[n].dimension is None]
+    if lib is BALLS and oscillators:
+        support = _fock_support(H_total, lindblad, rho0, dims, oscillators)
     ts = _times(lib, times)
     balls = lib is BALLS
     bq = ball_beta_times_heat if balls else beta_times_heat
@@ -472,6 +502,9 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     eigenvalues0 = lib.eigvalsh(rho0)
     bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
     states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
+    if support is not None:
+        # proven: the other entries of rho(t) are exact zeros (generator's structure)
+        states = [_restricted(lib, s, support) for s in states]
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
     q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
           for n, r in zip(names, reduced0)}
@@ -498,6 +531,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             reduced_states[n] = reduced
             qt[n] = q0[n] if at_start else subs[n].quantities(
                 reduced, name=f"rho_{n}(t={t})", check=False, tolerance=bound)
+            if balls and not at_start:
+                qt[n] = _passive_zeros(subs[n], reduced, qt[n])
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
             if at_start:
