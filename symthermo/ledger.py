@@ -281,6 +281,21 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
     return rows
 
 
+def _thermal_enclosed(sub, q):
+    """Balls: an oscillator whose beta ball reaches infinity (a state that may be pure)
+    has no finite ball of E^th from the thermal functions (nan); the thermal state of
+    the same entropy has the least energy of all such states, so E_0 <= E^th <= E and
+    0 <= exergy <= E - E_0 enclose them (E_0 the ground energy)."""
+    if not isinstance(sub.levels, Oscillator) or q["Eth"].is_finite():
+        return q
+    ground = sub.lib.number(sub.ground)
+    above = q["E"] - ground
+    if not above.is_finite():
+        return q
+    return dict(q, Eth=ground.union(q["E"]), exergy=sub.lib.zero.union(above),
+                thermal_above_ground=sub.lib.zero.union(above))
+
+
 def _passive_zeros(sub, rho, q):
     """Balls: the ergotropy of a state proven passive is an exact 0 (and a passive
     qubit is thermal: exergy 0, E^th = E), by structure, not a cancellation.
@@ -532,7 +547,7 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             qt[n] = q0[n] if at_start else subs[n].quantities(
                 reduced, name=f"rho_{n}(t={t})", check=False, tolerance=bound)
             if balls and not at_start:
-                qt[n] = _passive_zeros(subs[n], reduced, qt[n])
+                qt[n] = _passive_zeros(subs[n], reduced, _thermal_enclosed(subs[n], qt[n]))
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
             if at_start:
