@@ -194,6 +194,9 @@ def proven_data(model, p, t):
     ``spectrum``, ``beta``, ``Eth``; ``E_int``, ``I_AB``, extras) whose values are
     SymPy rationals where proven and None elsewhere, or None when the model has no
     exact route (no finite closed form, symbolic parameters) or ``t`` is not special.
+    A model with ``exact_phases(p, t)`` also gets ``"_phases"``: those of its phases
+    proven rational (its ``evaluate`` reads them; a model whose reduced data have no
+    exact route, beta_B(0) of the qutrit swap, then gets only them).
 
     >>> import sympy
     >>> from symthermo.models import get_model
@@ -210,11 +213,14 @@ def proven_data(model, p, t):
         # the model's closed forms at such a time are already costly in SymPy
         # ((1 + sqrt(2))**3000): left to the balls, as any value over the budget
         return None
+    phases = _proven_phases(model, p, t)
     try:
         exact = model.reduced_data(p, [t], lib=EXACT)[0]
     except Exception:  # noqa: BLE001 - best effort: any failure leaves the balls alone
-        return None
+        return {"_phases": phases} if phases else None
     proven = _prove_tree(exact)
+    if phases:
+        proven["_phases"] = phases
     spectra = {}
     try:
         hamiltonians = model.local_hamiltonians(p)
@@ -238,6 +244,21 @@ def proven_data(model, p, t):
             and len(spectra) == 2):
         proven["I_AB"] = _mutual_information(model, p, spectra)
     return proven
+
+
+def _proven_phases(model, p, t):
+    """The model's exact phases at ``t`` (``model.exact_phases(p, t)``: named SymPy
+    numbers such as cos(g t)**2, from which the model's own structure follows, e.g. a
+    full swap) that are proven rational, as a dict; {} for a model without them."""
+    phases = getattr(model, "exact_phases", None)
+    if phases is None:
+        return {}
+    try:
+        values = phases(p, t)
+    except Exception:  # noqa: BLE001 - as in proven_data
+        return {}
+    out = {k: prove_rational(v) for k, v in values.items()}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _mutual_information(model, p, spectra):
