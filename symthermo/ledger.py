@@ -403,13 +403,65 @@ def _gkron(A, B):
             for ra in A for rb in B]
 
 
+def _local_energies(H, rho0):
+    """The exact diagonal of a local Hamiltonian that is diagonal (exact zeros off the
+    diagonal; an oscillator's offset + omega k on its Fock levels), as Gaussian
+    rationals, or None."""
+    if isinstance(H, Oscillator):
+        w, e0 = _gaussian(H.omega), _gaussian(H.offset)
+        levels = _state_size(rho0)
+        if w is None or e0 is None:
+            return None
+        return [(e0[0] + k * w[0], e0[1] + k * w[1]) for k in range(levels)]
+    h = _exact_matrix(H)
+    if h is None or any(h[i][j] != (0, 0) for i in range(len(h)) for j in range(len(h))
+                        if i != j):
+        return None
+    return [h[i][i] for i in range(len(h))]
+
+
+def _exact_zero_entry(x):
+    """True when a coupling entry is an exact zero (read exactly, sqrt(2)/10 included)."""
+    g = _gaussian(x)
+    if g is not None:
+        return g == (0, 0)
+    try:
+        v = parse_number(x)
+    except ValueError:
+        return False
+    return getattr(v, "is_zero", None) is True
+
+
+def _diagonal_conserved(system):
+    """[H_0, V] = 0 for diagonal local Hamiltonians (oscillators included): (E_i - E_j)
+    V_ij = 0 for every entry, i.e. V couples only levels of exactly equal total energy
+    (V's entries need only be exact zeros or not: sqrt(n) entries are fine).  None when
+    some local Hamiltonian is not diagonal with Gaussian-rational entries."""
+    energies = [_local_energies(H, rho0) for H, rho0 in system.subsystems.values()]
+    if any(e is None for e in energies):
+        return None
+    total = [(0, 0)]
+    for e in energies:
+        total = [(a[0] + b[0], a[1] + b[1]) for a in total for b in e]
+    rows = _as_matrix_data(system.coupling)
+    rows = rows.tolist() if hasattr(rows, "tolist") else rows
+    if len(rows) != len(total):
+        return False
+    return all(total[i] == total[j] or _exact_zero_entry(v)
+               for i, row in enumerate(rows) for j, v in enumerate(row))
+
+
 def _coupling_conserved(system):
-    """True when [H_1 + ... + H_N, V] = 0 exactly (Gaussian rationals): then
+    """True when [H_1 + ... + H_N, V] = 0 exactly (Gaussian rationals; or diagonal
+    local Hamiltonians, oscillators included, and V coupling only equal energies): then
     E_int(t) = Tr[rho(t) V] = E_int(0) under the unitary evolution (d/dt Tr[rho V] =
     i Tr[rho [H, V]]), a structural fact the balls route uses instead of a
     cancellation.  False when some entry is not an exact Gaussian rational."""
     if system.coupling is None:
         return False
+    diagonal = _diagonal_conserved(system)
+    if diagonal is not None:
+        return diagonal
     V = _exact_matrix(system.coupling)
     locals_ = [_exact_matrix(H) for H, _ in system.subsystems.values()]
     if V is None or any(h is None for h in locals_):

@@ -123,6 +123,19 @@ def test_system_oscillator_two_cutoffs_agree():
         # the bound is not vacuous: the local quantities have all their digits
         assert {"E_A", "S_A", "E_B", "S_B", "beta_B", "Eth_B", "I_AB"} <= digits
         assert all(a[k] == b[k] for k in digits & set(_digits(b)))
+        # resonant exchange: [H_A + H_B, V] = 0 is proven from the diagonal energies and
+        # V's exact zeros (sqrt(n) entries), so E_int(t) = E_int(0) = 0 exactly
+        assert a["E_int"] == "0" and a["err"]["E_int"] == "0"
+
+
+def test_detuned_exchange_has_no_structural_e_int():
+    system = _system(6)
+    H_A, rho_A = system.subsystems["A"]
+    detuned = type(system)(dict(system.subsystems, A=([["3/2", "0"], ["0", "0"]], rho_A)),
+                           coupling=system.coupling)
+    row = ledger_payload(detuned, "detuned", "1", dps=20)["rows"][0]
+    assert row["err"]["E_int"] != "0"  # E_int(1) != E_int(0) = 0: no exact zero claimed
+    assert " +/- " not in row["E_int"] and float(row["E_int"]) != 0
 
 
 def test_system_oscillator_not_invariant_is_not_balls():
