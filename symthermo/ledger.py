@@ -518,27 +518,41 @@ def _show_time(t):
 
 
 def _fock_support(H_total, lindblad, rho0, dims, oscillators):
-    """Balls: the entries (i, j) of rho(t) that may be nonzero, when the truncated Fock
-    spaces are proven invariant (:mod:`symthermo.fock_truncation`: the truncated
-    dynamics is then the exact one); NotImplementedError otherwise (no proven bound of
-    the truncation of the oscillators' observables: the caller falls back to mpmath)."""
-    from .fock_truncation import invariant_support
-
-    from .fock_truncation import reachable_entries
+    """Balls: ``(states, entries)`` when the truncated Fock spaces are proven invariant
+    (:mod:`symthermo.fock_truncation`: the truncated dynamics is then the exact one):
+    the basis states R that rho(t) lives on (span R is invariant under H, L and
+    L^dag L) and the entries (i, j) of rho(t) that may be nonzero.  NotImplementedError
+    otherwise (no proven bound of the truncation of the oscillators' observables: the
+    caller falls back to mpmath)."""
+    from .fock_truncation import invariant_support, reachable_entries
 
     operators = [L for _, L in lindblad]
-    if invariant_support(H_total, operators, rho0, dims, oscillators) is None:
+    states = invariant_support(H_total, operators, rho0, dims, oscillators)
+    if states is None:
         raise NotImplementedError("balls: the truncated Fock space is not proven invariant; "
                                   "the truncation of an oscillator's observables has no "
                                   "proven bound")
-    return reachable_entries(H_total, operators, rho0)
+    return states, reachable_entries(H_total, operators, rho0)
 
 
-def _restricted(lib, rho, entries):
-    """rho with the entries not in ``entries`` (pairs (i, j)) set to exact zeros."""
-    n = lib.size(rho)
-    return lib.matrix([[rho[i, j] if (i, j) in entries else 0 for j in range(n)]
-                       for i in range(n)])
+def _evolve_on_support(H_total, rho0, ts, lindblad, lib, support):
+    """rho(t) propagated on span R only (R closed under H, L and L^dag L: the blocks
+    H_RR, L_RR generate the same evolution there, and (L^dag L)_RR = L_RR^dag L_RR),
+    embedded back with exact zeros outside the reachable entries."""
+    states, entries = support
+    n = lib.size(rho0)
+
+    def block(M):
+        return lib.matrix([[M[i, j] for j in states] for i in states])
+
+    small = _evolve(block(H_total), block(rho0), ts,
+                    [(rate, block(L)) for rate, L in lindblad], lib)
+    where = {i: k for k, i in enumerate(states)}
+    out = []
+    for rho in small:
+        out.append(lib.matrix([[rho[where[i], where[j]] if (i, j) in entries else 0
+                                for j in range(n)] for i in range(n)]))
+    return out
 
 
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
@@ -568,10 +582,11 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     # is checked against its own error bound, never as input
     eigenvalues0 = lib.eigvalsh(rho0)
     bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
-    states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
     if support is not None:
-        # proven: the other entries of rho(t) are exact zeros (generator's structure)
-        states = [_restricted(lib, s, support) for s in states]
+        # proven: rho(t) lives on span R; the other entries are exact zeros (structure)
+        states = _evolve_on_support(H_total, rho0, ts, lindblad, lib, support)
+    else:
+        states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
     q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
           for n, r in zip(names, reduced0)}
