@@ -333,10 +333,13 @@ def _passive_zeros(sub, rho, q):
     return q
 
 
-def exact_structure(H, V, rho0, dims, *, unitary):
+def exact_structure(H, V, rho0, dims, *, unitary, lindblad=()):
     """``(product_initial, coupling_conserved)`` proven in exact SymPy arithmetic for a
     model's exact dynamics: rho0 equals the tensor product of its reduced states, and
-    [H, V] = 0 with a unitary evolution (then E_int(t) = E_int(0)).  Either is False
+    E_int(t) = E_int(0) at every t: [H, V] = 0 with a unitary evolution, or (with the
+    Lindblad terms ``lindblad``, (rate, L) pairs) V an eigen-operator of the adjoint
+    generator, G^dag(V) = i[H, V] + sum r (L^dag V L - {L^dag L, V}/2) = c V, with
+    E_int(0) = Tr[rho0 V] = 0 (then d E_int/dt = c E_int keeps it 0).  Either is False
     when it does not hold or SymPy cannot decide it."""
     import sympy
 
@@ -347,8 +350,20 @@ def exact_structure(H, V, rho0, dims, *, unitary):
 
     reduced = [EXACT.partial_trace(rho0, dims, [k]) for k in range(len(dims))]
     product = len(dims) > 1 and is_zero(rho0 - EXACT.kron_all(reduced))
-    conserved = unitary and is_zero(H * V - V * H)
-    return product, conserved
+    commutator = H * V - V * H
+    if unitary:
+        return product, is_zero(commutator)
+    if not lindblad or sympy.simplify((rho0 * V).trace()) != 0:
+        return product, False
+    adjoint = sympy.I * commutator
+    for rate, L in lindblad:
+        LdL = L.H * L
+        adjoint += rate * (L.H * V * L - (LdL * V + V * LdL) / 2)
+    entries = [(i, j) for i in range(V.rows) for j in range(V.cols) if V[i, j] != 0]
+    if not entries:
+        return product, False
+    c = sympy.simplify(adjoint[entries[0]] / V[entries[0]])
+    return product, is_zero(adjoint - c * V)
 
 
 def _gaussian(x):
@@ -565,8 +580,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     ``leak_check(name, reduced_state, t)`` may raise when a truncated Fock space
     holds population at its edge.  ``product_initial`` says that rho0 is by
     construction the product of its reduced states (then, in balls, I_tot(0) is an
-    exact 0); ``coupling_conserved`` that [H, V] = 0 was proven (then, in balls,
-    E_int(t) = E_int(0)).
+    exact 0); ``coupling_conserved`` that E_int(t) = E_int(0) was proven
+    (:func:`exact_structure`; then, in balls, E_int(0) is used at every t).
     """
     from .balls import BALLS, ball_beta_times_heat
 

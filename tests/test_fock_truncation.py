@@ -82,12 +82,21 @@ def test_propagator_certified_and_equal_to_closed_form(name, times):
 
 
 def test_reaction_coordinate_structural_zeros():
-    """Passive diagonal reduced states: the ergotropies are exact zeros (err 0)."""
-    prop = reference_payload(get_model("reaction-coordinate"), {}, "pi/lam", dps=20,
-                             method="propagator")
-    row = prop["rows"][0]
-    for k in ("ergotropy_A", "exergy_A", "ergotropy_B"):
-        assert row[k] == "0" and row["err"][k] == "0"
+    """Passive diagonal reduced states: the ergotropies are exact zeros (err 0); at
+    resonance the adjoint generator maps V to -(kappa/2) V and E_int(0) = 0, so E_int
+    is an exact 0 as well: the propagator prints the closed form's strings."""
+    model = get_model("reaction-coordinate")
+    prop = reference_payload(model, {}, "pi/lam, 100", dps=20, method="propagator")
+    closed = reference_payload(model, {}, "pi/lam, 100", dps=20)
+    for row, want in zip(prop["rows"], closed["rows"]):
+        for k in ("ergotropy_A", "exergy_A", "ergotropy_B", "E_int"):
+            assert row[k] == "0" and row["err"][k] == "0"
+        assert {k: v for k, v in row.items() if k != "err"} == \
+            {k: v for k, v in want.items() if k != "err"}
+    # detuned: V is no eigen-operator of the adjoint generator, E_int(t) != 0
+    detuned = reference_payload(model, {"omega_rc": "1.2"}, "10", dps=20, method="propagator")
+    row = detuned["rows"][0]
+    assert row["err"]["E_int"] != "0" and float(row["E_int"]) < 0
 
 
 # -- SYSTEM.json oscillator at two cutoffs ----------------------------------------------------
