@@ -227,3 +227,20 @@ def test_fock_range_reads_the_blocks():
     assert fock_range(H, [2, levels], 1) == 1 and fock_range(H, [2, levels], 0) == 1
     assert fock_range(L @ L, [2, levels], 1) == 2 and fock_range(L @ L, [2, levels], 0) == 0
     assert fock_range(np.kron(np.eye(2), np.diag([1.0] * levels)), [2, levels], 1) == 0
+
+
+def test_pure_oscillator_state_on_the_propagator_is_bounded_not_nan():
+    """At g t = pi/2 the mode holds exactly one photon (pure): the propagator, which has
+    no exact times, cannot prove S_B = 0, so beta_B is a ball reaching infinity; E^th_B
+    is then enclosed in [E_0, E_B] (the thermal state of equal entropy has the least
+    energy), never nan, and holds the exact value 0 the closed form proves."""
+    model = get_model("jaynes-cummings")
+    prop = reference_payload(model, {}, "pi/(2*g)", dps=20, method="propagator")["rows"][0]
+    closed = reference_payload(model, {}, "pi/(2*g)", dps=20)["rows"][0]
+    assert closed["Eth_B"] == "0" and closed["beta_B"] == "inf"
+    assert prop["beta_B"] == "0 +/- inf"
+    for key in ("Eth_B", "exergy_B", "Q_B"):
+        lo, hi = _interval(prop[key], prop["err"][key])
+        want = arb(closed[key]) if closed[key] != "inf" else None
+        assert lo <= want <= hi, (key, prop[key], closed[key])
+        assert hi - lo <= 2.5  # bounded by E_B = 1 (and its rounding)
