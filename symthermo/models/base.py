@@ -826,12 +826,23 @@ def _local_columns(info: _LocalInfo, d, n):
     else:
         exergy = clip_rounding(above - thermal_above, lambda: exergy_rounding_bound(
             count, above, thermal_above, beta, S, spread, 0.0, ground))
+    eth_out = ground + thermal_above if ground != 0 else thermal_above
+    ergotropy = clip_rounding(ergotropy, erg_bound)
+    if info.two_level and d.get("diagonal"):
+        # the structural zeros of the ball route (balls.ball_local_from_data): a qubit
+        # diagonal in the energy basis with p_e < 1/2 is passive and the Gibbs state of
+        # its entropy-matched beta, so ergotropy = exergy = 0 and E^th = E exactly
+        passive_branch = levels.passive_diagonal_qubit(above)
+        if passive_branch.any():
+            ergotropy = np.where(passive_branch, 0.0, ergotropy)
+            exergy = np.where(passive_branch, 0.0, exergy)
+            eth_out = np.where(passive_branch, E, eth_out)
     return {
         "E": E,
         "S": S,
         "beta": beta,
-        "Eth": ground + thermal_above if ground != 0 else thermal_above,
-        "ergotropy": clip_rounding(ergotropy, erg_bound),
+        "Eth": eth_out,
+        "ergotropy": ergotropy,
         "exergy": exergy,
         "spectrum": spectrum,
     }
@@ -927,11 +938,18 @@ def _local_from_data(sub: Subsystem, d, lib):
                 count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
                 0.0, ground))
         ergotropy = clip_rounding(ergotropy, erg_bound)
+    eth = sub.ground + thermal_above
+    if (lib is FLOAT64 and d.get("diagonal") and isinstance(sub.levels, Levels)
+            and sub.levels.is_qubit and sub.levels.passive_diagonal_qubit(above)):
+        # structural zeros, as on the ball route and the vectorised float64 route (mpmath
+        # keeps its agreement check: two cancellations that agree are its only proof)
+        ergotropy = exergy = lib.zero
+        eth = d["E"]
     return {
         "E": d["E"],
         "S": entropy,
         "beta": beta,
-        "Eth": sub.ground + thermal_above,
+        "Eth": eth,
         "ergotropy": ergotropy,
         "exergy": exergy,
     }
