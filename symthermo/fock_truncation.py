@@ -24,6 +24,15 @@ which L^dag acts as its truncation too; so span R is
 invariant under the infinite generator, which equals the truncated one there: the
 truncated rho(t) is the exact one.
 
+Not covered (the callers fall back to mpmath and its top-level population check):
+a truncation that is not invariant.  A Duhamel bound of ||rho(t) - rho_N(t)||_1
+would bound the finite subsystems' quantities, but not the oscillator's own: its
+energy omega n is unbounded (a trace-norm error does not bound Tr[n (rho -
+rho_N)]) and entropy continuity in infinite dimension needs an energy constraint
+(Fannes-Audenaert's bound grows with the dimension); and the coupling of the top
+level to the levels beyond the cut, which such a bound needs, is not part of a
+truncated matrix given in SYSTEM.json.
+
 >>> from symthermo.fock_truncation import invariant_truncation
 >>> a = [[0, 1, 0], [0, 0, 2 ** 0.5], [0, 0, 0]]          # a on |0>, |1>, |2>
 >>> import numpy as np
