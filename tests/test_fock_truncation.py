@@ -244,3 +244,15 @@ def test_pure_oscillator_state_on_the_propagator_is_bounded_not_nan():
         want = arb(closed[key]) if closed[key] != "inf" else None
         assert lo <= want <= hi, (key, prop[key], closed[key])
         assert hi - lo <= 2.5  # bounded by E_B = 1 (and its rounding)
+
+
+def test_the_example_system_is_certified():
+    """examples/qubit_oscillator_exchange.json: the resonant exchange with an oscillator
+    of 12 levels holding at most 4 quanta is proven invariant: every value has proven
+    digits or is an exact 0/inf."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "qubit_oscillator_exchange.json"
+    payload = ledger_payload(load_system(str(path)), path.name, "0, 1, 5", dps=30)
+    assert payload["number_system"] == "balls"
+    assert all(" +/- " not in v for row in payload["rows"] for k, v in row.items() if k != "err")
