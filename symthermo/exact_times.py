@@ -22,11 +22,12 @@ expression has at most :data:`MAX_GENERATORS` distinct non-rational atoms
 (``cancel`` works with polynomials in them), and at most :data:`MAX_TIMES`
 exact times of one call are tried; a time itself over these bounds is not tried
 (the model's closed forms at it would be large).  These bounds keep every step
-small, which is what keeps untrusted input from hanging.  :func:`merge_proven` then puts those exact values into the
-ball data, so the ball finishing (entropies, betas, ergotropies, increments)
-turns them into exact zeros and infinities by its own structure.  A value
-SymPy does not prove stays the ball it was; no value ever comes from numbers
-that agree.
+small, which is what keeps untrusted input from hanging.
+
+:func:`merge_proven` then puts those exact values into the ball data, so the
+ball finishing (entropies, betas, ergotropies, increments) turns them into exact
+zeros and infinities by its own structure.  A value SymPy does not prove stays
+the ball it was; no value ever comes from numbers that agree.
 
 Two facts of the exact spectrum are used as well: a spectrum proven to be all
 equal is the maximally mixed state, the Gibbs state at beta = 0 for every
