@@ -873,8 +873,7 @@ def _is_levels(levels):
 def _is_qubit(levels):
     from .thermal import Levels
 
-    return isinstance(levels, Levels) and len(levels.energies) == 2 and \
-        levels.ground_degeneracy == 1
+    return isinstance(levels, Levels) and levels.is_qubit
 
 
 def ball_local_from_data(sub, d, lib):
@@ -904,8 +903,11 @@ def ball_local_from_data(sub, d, lib):
         passive_proven = True  # non-increasing populations: the state is its passive state
     if d.get("diagonal") and len(spectrum) == 2:
         # diagonal on the two lowest levels: p_1 = above/gap < 1/2 proven means passive
-        gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
-        passive_proven = bool(above < gap / 2)
+        if _is_qubit(levels):
+            passive_proven = bool(levels.passive_diagonal_qubit(above))
+        else:
+            gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
+            passive_proven = bool(above < gap / 2)
         if passive_proven and _is_qubit(levels):  # a passive qubit is also thermal
             return {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
                     "ergotropy": lib.zero, "exergy": lib.zero}
