@@ -128,8 +128,17 @@ def levels_of(H, lib: NumberSystem):
         # relative to the energies themselves: a qubit of gap 1e-10 is not degenerate
         # because the working precision is 20 digits (max(1, |E|) made it so)
         scale = max(abs(e) for e in energies) or lib.one
+        if lib is MPMATH:
+            # mpmath: the eigenvalues' rounding (guard digits included) beside the largest,
+            # or dps digits of the pair itself: levels 0 and 1 beside 1e10 at dps 10 are two
+            def same(e):
+                return (e - e0 <= 64 * lib.eps * scale
+                        or e - e0 <= lib.tolerance * max(abs(e0), abs(e)))
+        else:
+            def same(e):
+                return e - e0 <= lib.tolerance * scale
         # (e is e0: a ball minus itself is a ball about 0, not a proven 0)
-        g0 = sum(1 for e in energies if e is e0 or e - e0 <= lib.tolerance * scale)
+        g0 = sum(1 for e in energies if e is e0 or same(e))
         energies = [e0] * g0 + energies[g0:]
     return Levels(tuple(energies), g0)
 

@@ -23,9 +23,6 @@ CASES = [(name, p.name, value, system)
 #: open, outside this test's files: certify.py formats the ball of P_e = e^-1e10 by
 #: computing 10^4342944820 exactly (it runs for hours)
 HANGS = {("spontaneous-emission", "gamma", "1e10", "balls")}
-#: open: levels 0, 1 and 1e10 at dps 10 in mpmath: 0 and 1 are taken as one degenerate
-#: ground level (thermal.levels_of), and the refusal does not name omega_2
-MERGED = {("qutrit-swap", "omega_2", "1e10", "mpmath")}
 
 
 @pytest.mark.parametrize("model,param,value,system", CASES,
@@ -33,9 +30,6 @@ MERGED = {("qutrit-swap", "omega_2", "1e10", "mpmath")}
 def test_extreme_parameter(model, param, value, system, capsys):
     if (model, param, value, system) in HANGS:
         pytest.skip("open: certify.py prints a ball of exponent -4e9 digit by digit")
-    if (model, param, value, system) in MERGED:
-        pytest.xfail("open: mpmath at dps 10 merges levels 0 and 1 next to a level at 1e10 "
-                     "(degeneracy tolerance relative to the largest energy)")
     extra = ["--param", "state_B=coherent"] if param == "alpha" else []
     code = main(["reference", model, "--param", f"{param}={value}", *extra, "--times", "1",
                  "--format", "csv", *SYSTEMS[system]])
@@ -50,3 +44,21 @@ def test_extreme_parameter(model, param, value, system, capsys):
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), err
         assert param in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("energies,degeneracy", [
+    (["-5e-11", "5e-11"], 1),           # a qubit of gap 1e-10 (was merged: max(1, |E|))
+    (["0", "1", "1e10"], 1),            # levels 0 and 1 beside 1e10 (were merged at dps 10)
+    (["0", "1e-25", "1e10"], 2),        # a degenerate ground with rounding-sized noise
+    (["2", "2", "3"], 2),
+])
+def test_mpmath_ground_degeneracy_at_dps_10(energies, degeneracy):
+    import mpmath
+
+    from symthermo.numbers import MPMATH
+    from symthermo.precision import working_precision
+    from symthermo.thermal import levels_of
+
+    with working_precision(10):
+        H = mpmath.diag([mpmath.mpf(e) for e in energies])
+        assert levels_of(H, MPMATH).ground_degeneracy == degeneracy
