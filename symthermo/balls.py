@@ -38,6 +38,7 @@ import sympy
 from flint import acb, acb_mat, arb
 from sympy.printing.pycode import MpmathPrinter
 
+from .ball_columns import BallColumn, when
 from .numbers import NumberSystem, _ExactComplex, parse_number
 
 __all__ = [
@@ -80,6 +81,8 @@ def _UNBOUNDED():
 def infinite_sign(x):
     """+1 or -1 for a ball that is +inf or -inf (an infinite midpoint with a finite
     radius: ``arb(1) + inf``), 0 otherwise (finite, or unbounded like ``[+/- inf]``)."""
+    if isinstance(x, BallColumn):
+        raise TypeError("infinite_sign of a column: ask each ball")
     if not isinstance(x, arb) or x.is_finite() or x.is_nan():
         return 0
     m = x.mid()
@@ -97,7 +100,7 @@ def ipow(x, n):
     >>> ipow(arb(0, 1e-20), 2).upper() < 2e-40, ipow(arb(-2, 0.5), 3) < 0
     (True, True)
     """
-    if not isinstance(x, arb):
+    if not isinstance(x, (arb, BallColumn)):
         if isinstance(x, acb) and n >= 0:
             out = acb(1)
             for _ in range(n):
@@ -126,7 +129,7 @@ def sqrt_nonneg(x):
     upper = x.upper()
     if upper < 0:
         raise ValueError(f"square root of a negative number {x}")
-    return arb(0).union(upper.sqrt())
+    return _hull(arb(0), upper.sqrt())
 
 
 def nonnegative(x):
@@ -137,12 +140,19 @@ def nonnegative(x):
     upper = x.upper()
     if upper < 0:
         raise ValueError(f"a quantity that must be >= 0 is negative: {x}")
-    return arb(0).union(upper)
+    return _hull(arb(0), upper)
+
+
+def _hull(a, b):
+    """``a.union(b)``, also when ``b`` is a column of balls and ``a`` one ball."""
+    if isinstance(b, BallColumn) and not isinstance(a, BallColumn):
+        return b.rcall(a, "union")
+    return a.union(b)
 
 
 def is_ball(x):
-    """True for an ``arb`` or ``acb``."""
-    return isinstance(x, (arb, acb))
+    """True for an ``arb`` or ``acb`` (or a :class:`~symthermo.ball_columns.BallColumn`)."""
+    return isinstance(x, (arb, acb, BallColumn))
 
 
 def _exact_dyadic(sign, man, exp):
@@ -184,7 +194,7 @@ def to_ball(x):
     ...     print(to_ball(sympy.sqrt(2)) ** 2 - 2 < to_ball("1e-20"))
     True
     """
-    if isinstance(x, (arb, acb)):
+    if isinstance(x, (arb, acb, BallColumn)):
         return x
     if isinstance(x, bool) or x is None:
         raise ValueError(f"not a number: {x!r}")
@@ -602,7 +612,7 @@ class _Balls(NumberSystem):
 
     def log(self, x):
         x = to_ball(x)
-        if isinstance(x, arb) and not (x > 0):
+        if isinstance(x, (arb, BallColumn)) and not (x > 0):
             if x.is_zero():
                 return arb.neg_inf()
             if x.upper() < 0:
@@ -648,6 +658,10 @@ class _Balls(NumberSystem):
         return is_ball(x) and x.is_zero() if is_ball(x) else x == 0
 
     def isinf(self, x):
+        if isinstance(x, BallColumn):
+            from .ball_columns import Decision
+
+            return Decision([infinite_sign(v) != 0 for v in x.values])
         return infinite_sign(x) != 0
 
     def xlogx(self, x):
@@ -664,10 +678,10 @@ class _Balls(NumberSystem):
             raise ValueError(f"x ln x of a negative number {x}")
         u = x.upper()
         if u < arb(-1).exp():
-            return arb(0).union(u * u.log())
+            return _hull(arb(0), u * u.log())
         # [0, u] with u >= 1/e: x ln x is in [-1/e, max(0, u ln u)]
         top = u * u.log() if u > 1 else arb(0)
-        return (-arb(-1).exp()).union(top)
+        return _hull(-arb(-1).exp(), top)
 
     def sort(self, values):
         """Ascending order statistics of balls: the k-th smallest value of points in the
@@ -885,10 +899,8 @@ def ball_local_from_data(sub, d, lib):
     which is then its entropy-matched beta: its ergotropy and exergy are exactly 0 and
     E^th = E.  Without that proof the differences are balls about their true value.
     """
-    from . import definitions
     from .entropy import entropy_of_spectrum
-    from .ergotropy import passive_energy
-    from .thermal import Oscillator, _beta_of_spectrum, _thermal_moments
+    from .thermal import Oscillator, _beta_of_spectrum
 
     levels = sub.levels
     spectrum = lib.sort(d["spectrum"])
@@ -905,10 +917,23 @@ def ball_local_from_data(sub, d, lib):
     if d.get("diagonal") and len(spectrum) == 2:
         # diagonal on the two lowest levels: p_1 = above/gap < 1/2 proven means passive
         gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
-        passive_proven = bool(above < gap / 2)
-        if passive_proven and _is_qubit(levels):  # a passive qubit is also thermal
-            return {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
-                    "ergotropy": lib.zero, "exergy": lib.zero}
+        proven = above < gap / 2
+        if _is_qubit(levels):  # a passive qubit is also thermal
+            # (columns of balls: each time takes its own branch, see ball_columns.when)
+            return when(proven, lambda: {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
+                                         "ergotropy": lib.zero, "exergy": lib.zero},
+                        lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
+        passive_proven = bool(proven)
+    return _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven)
+
+
+def _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven):
+    """The end of :func:`ball_local_from_data`: E^th, ergotropy, exergy."""
+    from . import definitions
+    from .ergotropy import passive_energy
+    from .thermal import _thermal_moments
+
+    levels = sub.levels
     thermal_above = d.get("Eth")
     if thermal_above is None and not beta.is_finite() and not lib.isinf(beta):
         thermal_above = _thermal_above_unbounded_beta(lib, levels, entropy)
@@ -949,10 +974,13 @@ def ball_work(lib, q0, qt, convention):
     subsystem that stays thermal (exergy exactly 0 at both times) has W exactly 0."""
     from .heat_work import sign
 
-    if lib.is_exact_zero(q0["exergy"]) and lib.is_exact_zero(qt["exergy"]):
-        return lib.zero
-    w = (qt["E"] - q0["E"]) - (qt["Eth"] - q0["Eth"])
-    return w if sign(convention) == 1 else -w
+    def moved():
+        w = (qt["E"] - q0["E"]) - (qt["Eth"] - q0["Eth"])
+        return w if sign(convention) == 1 else -w
+
+    if not lib.is_exact_zero(q0["exergy"]):
+        return moved()
+    return when(lib.is_exact_zero(qt["exergy"]), lambda: lib.zero, moved)
 
 
 def ball_beta_times_heat(lib, beta, heat):

@@ -35,6 +35,9 @@ from decimal import ROUND_CEILING, Context, Decimal
 import flint
 from flint import acb, arb
 
+import numpy as np
+
+from .ball_columns import BallColumnRows
 from .balls import BALLS, ball_precision, infinite_sign, is_ball
 from .precision import check_dps
 
@@ -92,6 +95,130 @@ def is_certified(x, digits):
     return decimal_digits(x, digits) is not None
 
 
+def _open_text(text):
+    return text == "nan" or " +/- " in text
+
+
+def _check_columns(rows, digits, previous, bits):
+    """The texts of columnar rows (:class:`~symthermo.ball_columns.BallColumnRows`):
+    ``(texts, open)`` with ``texts[key]`` a list of ``(text, err)`` per row (None for a
+    value that is not a ball) and ``open`` the ``(key, row)`` of values not certified."""
+    texts, open_ = {}, []
+    done = {}  # id(array or ball) -> its texts: a column shared by two keys is read once
+    for key in rows.keys:
+        v = rows.columns[key]
+        found = done.get(id(v))
+        if found is None:
+            if isinstance(v, np.ndarray):
+                found = format_column(v, digits)
+            elif is_ball(v):
+                found = [_text_of(v, digits)] * rows.n
+            else:
+                found = [None] * rows.n
+            done[id(v)] = found
+        texts[key] = found
+        for i, t in enumerate(found):
+            if t is not None and _open_text(t[0]):
+                open_.append((key, i))
+    return texts, open_
+
+
+def _text_of(x, digits):
+    x = _real_checked(x)
+    return ("nan", "inf") if x.is_nan() else _format_ball(x, digits)
+
+
+def format_column(values, digits):
+    """``[format_ball(x, digits) for x in values]`` (``("nan", "inf")`` for a nan ball,
+    None for a value that is not a ball) at the precision in force, by the fast
+    decimal check of :func:`_fast_text` where it decides, else :func:`format_ball`'s own
+    exact check.  A ball met twice (the same object) is read once."""
+    n10 = int(flint.ctx.prec * 0.30103) + 20
+    seen = {}
+    out = []
+    append = out.append
+    fast = _fast_text
+    for x in values.tolist():
+        key = id(x)
+        found = seen.get(key)
+        if found is None:
+            if type(x) is arb:
+                found = fast(x, digits, n10) or _text_of(x, digits)
+            elif is_ball(x):
+                found = _text_of(x, digits)
+            seen[key] = found
+        append(found)
+    return out
+
+
+def _fast_text(x, digits, n10):
+    """:func:`_format_ball` of a real ball whose digits are proven, from Arb's decimal
+    enclosure ``x in [(m +/- r) 10^e]`` (``mid_rad_10exp``: ``n10`` digits, about 20 more
+    than the precision holds) in integer arithmetic; None where it does not decide (an
+    exact 0, an infinity, nan, a ball about 0 or too wide, a rounding boundary within
+    reach, an ``err`` whose two digits the enclosure's last units could change): the
+    caller then takes the exact path.
+
+    The digit check is that of :func:`decimal_digits` on a ball that holds ``x``: a
+    decimal it proves, it proves for ``x``.  ``err`` is the two-digit ceiling of
+    max(|c - lo|, |hi - c|) over the enclosure, kept only when it is also that of the
+    enclosure narrowed by 3 units in its last place: then it is the ceiling of the exact
+    bound, never above :func:`error_bound`'s.
+    """
+    m, r, e = x.mid_rad_10exp(n10)
+    m = int(m)
+    if m == 0:
+        return None
+    r = int(r)
+    if m < 0:
+        sign, a = "-", -m
+    else:
+        sign, a = "", m
+    lo = a - r
+    if lo <= 0:
+        return None
+    hi = a + r
+    pow10 = _POW10
+    length = (a.bit_length() - 1) * 30103 // 100000 + 1  # the digits of a, up to 1 off
+    if a >= pow10[length]:
+        length += 1
+    elif a < pow10[length - 1]:
+        length -= 1
+    drop = length - digits
+    if drop < 2 or length >= _POW10_COUNT:
+        return None
+    unit = pow10[drop]
+    half = unit >> 1
+    n = (a + half) // unit
+    if n == pow10[digits]:  # rounded up to the next power of ten
+        unit, half, drop, n = unit * 10, half * 10, drop + 1, pow10[digits - 1]
+    c = n * unit
+    if lo <= c - half or hi >= c + half:
+        return None
+    e = int(e)
+    text = _layout(sign, str(n), digits - 1 + drop + e, digits)
+    d = hi - c if hi - c > c - lo else c - lo
+    if d == 0:
+        return text, "0"
+    ds = str(d)
+    size = len(ds)
+    if size <= 2:
+        return None  # the enclosure's last units matter: the exact path
+    tail = d % pow10[size - 2]
+    if 0 < tail <= 3 or d - 3 < pow10[size - 1]:
+        return None  # 3 units less could change the two digits: the exact path
+    lead = int(ds[:2]) + (1 if tail else 0)
+    if lead == 100:
+        lead, size = 10, size + 1
+    exp = e + size - 1
+    err = f"{lead // 10}.{lead % 10}e{exp:+d}" if exp != 0 else f"{lead // 10}.{lead % 10}"
+    return text, err
+
+
+_POW10_COUNT = 4096
+_POW10 = [10 ** k for k in range(_POW10_COUNT)]
+
+
 def certified(compute, digits, *, max_bits=None):
     """``compute(lib)`` evaluated in balls until every ball prints ``digits`` proven digits.
 
@@ -113,6 +240,23 @@ def certified(compute, digits, *, max_bits=None):
     while True:
         with ball_precision(bits):
             value = compute(BALLS)
+            if isinstance(value, BallColumnRows):
+                texts, open_ = _check_columns(value, digits, previous, bits)
+                if not open_:
+                    return Certified(value, bits, True, digits, texts)
+                nan = any(texts[k][i][0] == "nan" for k, i in open_)
+                if bits * 2 > max_bits:
+                    if nan:
+                        raise ValueError(f"a value is nan at {bits} bits of working precision")
+                    return Certified(value, bits, False, digits, texts)
+                if isinstance(previous, BallColumnRows) and previous.n == value.n:
+                    narrowed = any(_narrowed(value.ball(k, i), previous.ball(k, i), bits)
+                                   for k, i in open_)
+                    if not narrowed:
+                        return Certified(value, bits, False, digits, texts)
+                previous = value
+                bits *= 2
+                continue
             flat = _balls(value, [])
             texts = {}
             open_ = []
@@ -139,6 +283,13 @@ def certified(compute, digits, *, max_bits=None):
                     return Certified(value, bits, False, digits, texts)
             previous = flat
         bits *= 2
+
+
+def _narrowed(now, before, bits):
+    """The open ball ``now`` is narrower than ``before`` (one doubling earlier) by more
+    than a quarter of the bits: rounding, not a truncation bound, limited it."""
+    return (_radius(now).is_nan() or _radius(before).is_nan()
+            or _radius(now) < _radius(before) * arb(2) ** -(bits // 4))
 
 
 def _real_checked(x):

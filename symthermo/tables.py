@@ -121,8 +121,11 @@ def _evaluate_balls(compute, digits):
 def _ball_rows_out(result, keys, digits, errors):
     """Rows of strings from balls (certify.format_ball); ``err`` per row: the bound of
     |printed - exact| of each value (contract: "Certified values and their errors")."""
+    from .ball_columns import BallColumnRows
     from .balls import is_ball
 
+    if isinstance(result.value, BallColumnRows):
+        return _ball_columns_out(result, keys, digits, errors)
     out = []
     for row in result.value:
         missing = [k for k in keys if k not in row]
@@ -141,6 +144,35 @@ def _ball_rows_out(result, keys, digits, errors):
         if errors:
             text["err"] = err
         out.append(text)
+    return out
+
+
+def _ball_columns_out(result, keys, digits, errors):
+    """:func:`_ball_rows_out` of columnar balls (:mod:`symthermo.ball_columns`): the
+    texts found by the certification, column by column."""
+    value = result.value
+    missing = [k for k in keys if k not in value.columns]
+    if missing:
+        raise RuntimeError(f"row lacks keys {missing}")
+    texts, errs = [], []
+    for k in keys:
+        found = result.texts[k]
+        if any(t is None for t in found):  # values that are not balls
+            column = value.column(k)
+            found = [t if t is not None else (_format(column[i], digits), "0")
+                     for i, t in enumerate(found)]
+        for i, (text, _) in enumerate(found):
+            if text == "nan":  # the contract never prints nan
+                t = found[0][0] if keys[0] == "t" else "?"
+                t = result.texts["t"][i][0] if "t" in result.texts else t
+                raise ValueError(f"{k} at t = {t} has no finite enclosure (nan) at "
+                                 f"{result.bits} bits")
+        texts.append([t for t, _ in found])
+        errs.append([e for _, e in found])
+    out = [dict(zip(keys, row)) for row in zip(*texts)]
+    if errors:
+        for row, err in zip(out, zip(*errs)):
+            row["err"] = dict(zip(keys, err))
     return out
 
 
@@ -173,12 +205,18 @@ def _rows_of(result, compute, keys, dps, float64, errors):
 def _undecided_special_times(result, exact_times):
     """Indices of the exact special times (``pi/(2*g)``) whose row holds a value the
     balls could only bound (printed ``m +/- r``)."""
+    from .ball_columns import BallColumnRows
     from .balls import is_ball
     from .exact_times import is_special_time
 
-    return [i for i, row in enumerate(result.value)
-            if i < len(exact_times) and is_special_time(exact_times[i])
-            and any(is_ball(v) and " +/- " in result.format(v)[0] for v in row.values())]
+    special = [i for i, t in enumerate(exact_times[:len(result.value)]) if is_special_time(t)]
+    if isinstance(result.value, BallColumnRows):
+        return [i for i in special
+                if any(t is not None and " +/- " in t[0] for t in
+                       (result.texts[k][i] for k in result.value.keys))]
+    return [i for i in special
+            if any(is_ball(v) and " +/- " in result.format(v)[0]
+                   for v in result.value[i].values())]
 
 
 @precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
@@ -219,6 +257,10 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         ts = _times_in(lib, time_texts, p, exact_times)
         if lib not in (FLOAT64, MPMATH) and method == "closed-form" and any(proven):
             return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
+        if lib not in (FLOAT64, MPMATH) and method == "closed-form" and model.vectorised:
+            from .ball_columns import evaluate_columns  # all times at once, the same balls
+
+            return evaluate_columns(model, p, ts, convention=convention)
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 

@@ -577,7 +577,7 @@ def finish_qubits(row, data0, data, names, convention):
     for n in names:
         e0, eth0 = data0[n]["E"], data0[n]["Eth"]
         e, eth = data[n]["E"], data[n]["Eth"]
-        if type(e).__module__.startswith("flint"):
+        if type(e).__module__.startswith(("flint", "symthermo.ball_columns")):
             continue  # balls: the base finishing's structural zeros stand (symthermo.balls)
         row[f"Eth_{n}"] = eth
         row[f"Q_{n}"] = heat(eth0, eth, convention=convention)
@@ -714,8 +714,12 @@ def _cop(lib, t, q0, qt, e_int):
     if t == 0:
         # both heats start as (g t)^2/4 * omega_j r_j(0)/2 = -(g t)^2/4 * Eth_j(0)
         num, den = q0["A"]["Eth"], -q0["A"]["Eth"] - q0["B"]["Eth"]
-    scale = max(abs(QA), abs(QB), abs(WA), abs(WB), abs(e_int))
-    if abs(den) <= lib.tolerance * scale:
+    if lib.tolerance == 0:  # balls: only an exact 0 is 0 (no max of balls to decide)
+        small = lib.is_exact_zero(den)
+    else:
+        scale = max(abs(QA), abs(QB), abs(WA), abs(WB), abs(e_int))
+        small = abs(den) <= lib.tolerance * scale
+    if small:
         # a denominator that cancels to rounding level is an exact 0 (at resonance
         # Q_A + Q_B = 0 whenever only one block has moved): cop is infinite there
         den = 0
