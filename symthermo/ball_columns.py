@@ -176,7 +176,9 @@ def _each(name):
 
 def _each_bool(name):
     def method(self, *args):
-        return Decision([getattr(a, name)(*args) for a in self.values])
+        if args:
+            return Decision([getattr(a, name)(*args) for a in self.values])
+        return self.memo(name, lambda: Decision([getattr(a, name)() for a in self.values]))
     method.__name__ = name
     return method
 
@@ -185,16 +187,7 @@ def _ufunc(fn):
     name = fn.__name__
 
     def method(self):
-        # a column is never changed: the same function of it is computed once (at the
-        # precision in force, part of the key); the balls are those of a second call
-        key = (name, flint.ctx.prec)
-        memo = self._memo
-        if memo is None:
-            memo = self._memo = {}
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = BallColumn(fn(self.values))
-        return found
+        return self.memo(name, lambda: BallColumn(fn(self.values)))
     method.__name__ = name
     return method
 
@@ -304,12 +297,27 @@ class BallColumn:
     union = _each("union")
     min = _each("min")
     max = _each("max")
-    is_zero = _each_bool("is_zero")
+    def is_zero(self):
+        # x == 0 holds for a ball exactly when it is the exact 0 (is_zero), in numpy's loop
+        return self.memo("is_zero", lambda: Decision(self.values == 0))
+
     is_exact = _each_bool("is_exact")
     is_finite = _each_bool("is_finite")
     is_nan = _each_bool("is_nan")
     contains = _each_bool("contains")
     overlaps = _each_bool("overlaps")
+
+    def memo(self, name, make):
+        """``make()`` once per column, name and precision: a column is never changed, so
+        the same function of it is computed once (the balls a second call would give)."""
+        key = (name, flint.ctx.prec)
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = make()
+        return found
 
     def rcall(self, scalar, name):
         """``getattr(scalar, name)(element)`` for each element (``arb(0).union(column)``)."""

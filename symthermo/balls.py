@@ -670,6 +670,11 @@ class _Balls(NumberSystem):
         [u ln u, 0] for u < 1/e, and in [-1/e, max(0, u ln u)] otherwise.  A ball
         entirely below 0 is refused."""
         x = to_ball(x)
+        if isinstance(x, BallColumn):  # the entropy of a spectrum is often asked twice
+            return x.memo("xlogx", lambda: self._xlogx(x))
+        return self._xlogx(x)
+
+    def _xlogx(self, x):
         if x.is_zero():
             return arb(0)
         if x > 0:

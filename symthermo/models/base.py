@@ -383,6 +383,14 @@ class Model:
 
     # -- shared finishing ----------------------------------------------------
     def _local_systems(self, p, lib):
+        if lib not in (MPMATH, FLOAT64, EXACT):  # balls: once per parameter set and precision
+            import flint
+
+            return self._cached(("ball_locals", flint.ctx.prec) + params_key(p),
+                                lambda: self._make_local_systems(p, lib))
+        return self._make_local_systems(p, lib)
+
+    def _make_local_systems(self, p, lib):
         forms_h = self.local_hamiltonians(p)
         return {n: Subsystem.of(_numeric_h(forms_h[n], lib), lib) for n in self.subsystems}
 

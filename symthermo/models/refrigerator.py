@@ -411,8 +411,18 @@ class Refrigerator(Model):
                 fn = lambda: flat  # noqa: E731
             elif lib is FLOAT64:
                 fn = lambda: [float(sympy.N(v, 20)) for v in flat]  # noqa: E731
-            else:
+            elif lib is MPMATH:
                 fn = lambda: [_to_lib(lib, v) for v in flat]  # noqa: E731
+            else:  # balls: once per working precision
+                import flint
+
+                memo = {}
+
+                def fn():
+                    prec = flint.ctx.prec
+                    if prec not in memo:
+                        memo[prec] = [_to_lib(lib, v) for v in flat]
+                    return memo[prec]
             self._cache[key] = (len(freqs), fn)
         return self._cache[key]
 
