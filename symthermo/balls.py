@@ -34,12 +34,13 @@ from fractions import Fraction
 
 import flint
 import mpmath
-import sympy
 from flint import acb, acb_mat, arb
-from sympy.printing.pycode import MpmathPrinter
 
 from .ball_columns import BallColumn, when
+from .lazy import is_loaded, lazy_import
 from .numbers import NumberSystem, _ExactComplex, parse_number
+
+sympy = lazy_import("sympy")  # loaded by what needs it: a run of plain numbers does not
 
 __all__ = [
     "BALLS",
@@ -53,6 +54,8 @@ __all__ = [
     "ipow",
     "sqrt_nonneg",
     "enclose_monotone_root",
+    "ball_source",
+    "ball_function",
 ]
 
 
@@ -221,7 +224,7 @@ def to_ball(x):
         return acb(to_ball(x.real), to_ball(x.imag))
     if isinstance(x, str):
         return to_ball(parse_number(x))
-    if isinstance(x, sympy.Basic):
+    if is_loaded("sympy") and isinstance(x, sympy.Basic):
         x = sympy.sympify(x)
         if x.is_Rational:
             return _rational(int(x.p), int(x.q))
@@ -271,72 +274,84 @@ def ball_to_mpf(x):
 
 # -- lambdify: SymPy closed forms evaluated in balls ---------------------------------
 
-class _BallPrinter(MpmathPrinter):
-    """Prints numbers as exact ball constructors and constants as calls (evaluated at
-    the precision in force when the function runs, not when it was compiled)."""
+@functools.cache
+def _ball_printer_class():
+    """The printer class, made on first use (it derives from SymPy's MpmathPrinter)."""
+    from sympy.printing.pycode import MpmathPrinter
 
-    def _print_Float(self, e):
-        sign, man, exp, _ = e._mpf_
-        return f"_dyadic({int(sign)}, {int(man)}, {int(exp)})"
+    class _BallPrinter(MpmathPrinter):
+        """Prints numbers as exact ball constructors and constants as calls (evaluated at
+        the precision in force when the function runs, not when it was compiled)."""
 
-    def _print_Rational(self, e):
-        return f"_rational({int(e.p)}, {int(e.q)})"
+        def _print_Float(self, e):
+            sign, man, exp, _ = e._mpf_
+            return f"_dyadic({int(sign)}, {int(man)}, {int(exp)})"
 
-    def _print_Half(self, e):
-        return "_rational(1, 2)"
+        def _print_Rational(self, e):
+            return f"_rational({int(e.p)}, {int(e.q)})"
 
-    def _print_Integer(self, e):
-        return f"_integer({int(e.p)})"
+        def _print_Half(self, e):
+            return "_rational(1, 2)"
 
-    def _print_Pi(self, e):
-        return "_pi()"
+        def _print_Integer(self, e):
+            return f"_integer({int(e.p)})"
 
-    def _print_Exp1(self, e):
-        return "_e()"
+        def _print_Pi(self, e):
+            return "_pi()"
 
-    def _print_ImaginaryUnit(self, e):
-        return "_i()"
+        def _print_Exp1(self, e):
+            return "_e()"
 
-    def _print_Infinity(self, e):
-        return "_inf()"
+        def _print_ImaginaryUnit(self, e):
+            return "_i()"
 
-    def _print_NegativeInfinity(self, e):
-        return "(-_inf())"
+        def _print_Infinity(self, e):
+            return "_inf()"
 
-    def _print_Pow(self, expr, rational=False):
-        b, e = expr.as_base_exp()
-        if e.is_Integer:
-            return f"_ipow({self._print(b)}, {int(e)})"
-        if e == sympy.S.Half:
-            return f"sqrt({self._print(b)})"
-        if e == -sympy.S.Half:
-            return f"(1/sqrt({self._print(b)}))"
-        return f"_pow({self._print(b)}, {self._print(e)})"
+        def _print_NegativeInfinity(self, e):
+            return "(-_inf())"
 
-    def _print_Piecewise(self, expr):
-        # rigorous branch choice: _piecewise evaluates a condition, and a condition
-        # that is not decided takes the union of the branches that may apply
-        pairs = ", ".join(f"(lambda: {self._print(c)}, lambda: {self._print(e)})"
-                          for e, c in expr.args)
-        return f"_piecewise({pairs})"
+        def _print_Pow(self, expr, rational=False):
+            b, e = expr.as_base_exp()
+            if e.is_Integer:
+                return f"_ipow({self._print(b)}, {int(e)})"
+            if e == sympy.S.Half:
+                return f"sqrt({self._print(b)})"
+            if e == -sympy.S.Half:
+                return f"(1/sqrt({self._print(b)}))"
+            return f"_pow({self._print(b)}, {self._print(e)})"
 
-    def _print_Relational(self, expr):
-        ops = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
-        if expr.rel_op in ops:
-            return f"{ops[expr.rel_op]}({self._print(expr.lhs)}, {self._print(expr.rhs)})"
-        return super()._print_Relational(expr)
+        def _print_Piecewise(self, expr):
+            # rigorous branch choice: _piecewise evaluates a condition, and a condition
+            # that is not decided takes the union of the branches that may apply
+            pairs = ", ".join(f"(lambda: {self._print(c)}, lambda: {self._print(e)})"
+                              for e, c in expr.args)
+            return f"_piecewise({pairs})"
 
-    def _print_BooleanTrue(self, expr):
-        return "True"
+        def _print_Relational(self, expr):
+            ops = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
+            if expr.rel_op in ops:
+                return f"{ops[expr.rel_op]}({self._print(expr.lhs)}, {self._print(expr.rhs)})"
+            return super()._print_Relational(expr)
 
-    def _print_BooleanFalse(self, expr):
-        return "False"
+        def _print_BooleanTrue(self, expr):
+            return "True"
 
-    def _print_And(self, expr):
-        return "_and(" + ", ".join(self._print(a) for a in expr.args) + ")"
+        def _print_BooleanFalse(self, expr):
+            return "False"
 
-    def _print_Or(self, expr):
-        return "_or(" + ", ".join(self._print(a) for a in expr.args) + ")"
+        def _print_And(self, expr):
+            return "_and(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+        def _print_Or(self, expr):
+            return "_or(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    return _BallPrinter
+
+
+def _ball_printer():
+    return _ball_printer_class()({"fully_qualified_modules": False, "inline": True,
+                                  "allow_unknown_functions": True})
 
 
 _UNDECIDED = object()
@@ -521,10 +536,40 @@ def ball_lambdify(args, expr):
     ...     print(y.overlaps(to_ball(sympy.Rational(1, 3) - sympy.exp(-1))), y.rad() < 1e-55)
     True True
     """
-    printer = _BallPrinter({"fully_qualified_modules": False, "inline": True,
-                            "allow_unknown_functions": True})
-    return sympy.lambdify(args, expr, modules=[_NAMESPACE], printer=printer,
+    return sympy.lambdify(args, expr, modules=[_NAMESPACE], printer=_ball_printer(),
                           docstring_limit=0)
+
+
+def ball_source(exprs):
+    """Python source of a function of nothing returning the balls of the SymPy numbers
+    ``exprs`` (a list) at the precision in force when it is called; for
+    :func:`ball_function`, and for the cache of :mod:`symthermo.compiled` (a run of
+    plain numbers then needs no SymPy).
+
+    >>> import sympy
+    >>> from symthermo.balls import ball_function, ball_source, ball_precision
+    >>> source = ball_source([sympy.sqrt(2), sympy.tanh(sympy.Rational(9, 10))])
+    >>> with ball_precision(100):
+    ...     root2, t = ball_function(source)()
+    ...     print((root2 ** 2).contains(2), t.rad() < 1e-28)
+    True True
+    """
+    printer = _ball_printer()
+    items = []
+    for e in exprs:
+        e = sympy.sympify(e)
+        if e.free_symbols:
+            raise ValueError(f"{e} is not a number")
+        items.append(printer.doprint(e))
+    return "lambda: [" + ", ".join(items) + "]"
+
+
+def ball_function(source):
+    """The function :func:`ball_source` wrote (evaluated among the ball functions only)."""
+    if not source.startswith("lambda: ["):
+        raise ValueError("not the source of ball constants")
+    return eval(compile(source, "<symthermo ball constants>", "eval"),  # noqa: S307
+                dict(_NAMESPACE, __builtins__={}))
 
 
 # -- the number system ---------------------------------------------------------------
@@ -710,7 +755,7 @@ class _Balls(NumberSystem):
     def as_matrix(self, M):
         if isinstance(M, _BallMatrix):
             return _BallMatrix(M.data)
-        if isinstance(M, sympy.MatrixBase):
+        if is_loaded("sympy") and isinstance(M, sympy.MatrixBase):
             return _BallMatrix([[to_ball(v) for v in M.row(i)] for i in range(M.rows)])
         if isinstance(M, mpmath.matrix):
             return _BallMatrix([[to_ball(M[i, j]) for j in range(M.cols)]

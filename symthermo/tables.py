@@ -22,7 +22,7 @@ import csv
 import io
 import json
 
-from .compiled import plain_inputs
+from .compiled import NumericParams, plain_inputs
 from .expressions import to_float
 from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
@@ -205,8 +205,13 @@ def _rows_of(result, compute, keys, dps, float64, errors):
 def _undecided_special_times(result, exact_times):
     """Indices of the exact special times (``pi/(2*g)``) whose row holds a value the
     balls could only bound (printed ``m +/- r``)."""
+    from fractions import Fraction
+
     from .ball_columns import BallColumnRows
     from .balls import is_ball
+
+    if all(isinstance(t, Fraction) for t in exact_times):
+        return []  # a rational time is never special (and SymPy is not needed)
     from .exact_times import is_special_time
 
     special = [i for i, t in enumerate(exact_times[:len(result.value)]) if is_special_time(t)]
@@ -247,11 +252,20 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
         return _reference_out(model, p.text(), convention, FLOAT64_DIGITS, method, "float64",
                               _rows_out(rows, keys, FLOAT64_DIGITS))
-    p = model.params(given_params)
-    model.numeric_params(p)
-    time_texts = parse_times(times, p)
-
     exact_times, proven = [], []
+    # certified closed forms of plain numbers: the cached ball forms and exact Fraction
+    # times, without SymPy (compiled.NumericParams; Model.numeric_balls)
+    plain = (not float64 and number_system == "balls" and method == "closed-form"
+             and getattr(model, "numeric_balls", False)
+             and plain_inputs(model, given_params, times))
+    if plain and len(plain[1]) <= MAX_COUNT:
+        p = plain[0]
+        time_texts = parse_times(times, {})
+        exact_times.extend(time_texts)
+    else:
+        p = model.params(given_params)
+        model.numeric_params(p)
+        time_texts = parse_times(times, p)
 
     def compute(lib):
         ts = _times_in(lib, time_texts, p, exact_times)
@@ -282,8 +296,8 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
                 if any(proven):
                     result = _evaluate_balls(compute, digits)
     system, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors)
-    return _reference_out(model, {k: str(v) for k, v in p.items()}, convention, digits, method,
-                          system, rows_out)
+    params = p.text() if isinstance(p, NumericParams) else {k: str(v) for k, v in p.items()}
+    return _reference_out(model, params, convention, digits, method, system, rows_out)
 
 
 def _reference_out(model, params, convention, digits, method, system, rows_out):

@@ -47,12 +47,14 @@ state, I_AB(t) = Delta S_A(t) + Delta S_B(t) (the joint entropy is constant).
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
 
 import numpy as np
 
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
+from ..compiled import NumericParams
 from ..numbers import EXACT, FLOAT64, MPMATH
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib,
                    beta_times_heat_columns)
@@ -311,6 +313,8 @@ class Refrigerator(Model):
                    "temperatures"),
     }
     unitary = True
+    #: the ball route takes plain numbers (compiled.NumericParams) without SymPy
+    numeric_balls = True
     paper_times = ("pi/sqrt(g**2 + (omega_A - omega_B)**2)",
                    "2*pi/sqrt(g**2 + (omega_A - omega_B)**2)",
                    "3*pi/sqrt(g**2 + (omega_A - omega_B)**2)")
@@ -394,6 +398,13 @@ class Refrigerator(Model):
         function of nothing, returning numbers of ``lib`` at the current precision
         (the closed forms are c_0 + sum_k c_k cos(nu_k t); evaluating the constants
         once per call, not once per time, is what makes 1000 times cheap)."""
+        if isinstance(p, NumericParams):  # plain numbers, balls: the constants' source cached
+            key = ("compiled", lib.name) + p.key
+            if key not in self._cache:
+                entry = self._params_cached(("ball_constants",), p,
+                                            lambda: _ball_constants(self.closed_forms(p.exact())))
+                self._cache[key] = (entry["nfreq"], _per_precision(entry))
+            return self._cache[key]
         key = ("compiled", lib.name) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
         if key not in self._cache and lib is FLOAT64:
             # a sweep meets a new parameter set at every call: the constants come from
@@ -452,7 +463,7 @@ class Refrigerator(Model):
         else:
             values = [series([sympy.cos(nu * t) for nu in freqs]) for t in times]
             zero = series([sympy.Integer(1)] * nfreq)
-        omegas = [_to_lib(lib, p["omega_A"]), _to_lib(lib, p["omega_B"])]
+        omegas = [_parameter(lib, p, "omega_A"), _parameter(lib, p, "omega_B")]
         carnot = _carnot(lib, p)
         specs0 = [_spectrum(lib, z) for z in zero[:2]]
         s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
@@ -755,7 +766,48 @@ def _carnot(lib, p):
         return lib.inf
     if lib is FLOAT64:
         return float(bB / (bA - bB))
+    if isinstance(bB, Fraction) and lib not in (MPMATH, EXACT):  # balls of plain numbers
+        return lib.number(bB / (bA - bB))
     return _to_lib(lib, bB / (bA - bB)) if lib is not EXACT else bB / (bA - bB)
+
+
+def _parameter(lib, p, name):
+    """A parameter as a number of ``lib`` (plain numbers read without SymPy)."""
+    if isinstance(p, NumericParams):
+        return lib.number(p.values[name])
+    return _to_lib(lib, p[name])
+
+
+def _ball_constants(forms):
+    """The frequencies and cosine-series constants of z_A, z_B, E_int (the layout of
+    :meth:`Refrigerator._compiled`) as the source of a ball function, for the cache of
+    :mod:`symthermo.compiled`: a run of plain numbers then needs no SymPy."""
+    from ..balls import ball_source
+
+    exprs = [forms.extras["z_A"], forms.extras["z_B"], forms.interaction_energy]
+    freqs, table = cosine_series(exprs)
+    flat = list(freqs) + [c for row in table for c in row]
+    return {"nfreq": len(freqs), "source": ball_source(flat),
+            "real": [bool(sympy.sympify(v).is_real) for v in flat]}
+
+
+def _per_precision(entry):
+    """The constants of :func:`_ball_constants` as balls, once per working precision
+    (what ``_to_lib`` gives: the real part of a real constant)."""
+    import flint
+
+    from ..balls import ball_function
+
+    fn = ball_function(entry["source"])
+    memo = {}
+
+    def constants():
+        prec = flint.ctx.prec
+        if prec not in memo:
+            memo[prec] = [v.real if r and isinstance(v, flint.acb) else v
+                          for v, r in zip(fn(), entry["real"])]
+        return memo[prec]
+    return constants
 
 
 @functools.cache
