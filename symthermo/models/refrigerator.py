@@ -398,7 +398,8 @@ class Refrigerator(Model):
         function of nothing, returning numbers of ``lib`` at the current precision
         (the closed forms are c_0 + sum_k c_k cos(nu_k t); evaluating the constants
         once per call, not once per time, is what makes 1000 times cheap)."""
-        if isinstance(p, NumericParams):  # plain numbers, balls: the constants' source cached
+        if isinstance(p, NumericParams) and lib not in (FLOAT64, MPMATH, EXACT):
+            # plain numbers, balls: the constants' source from the compiled cache
             key = ("compiled", lib.name) + p.key
             if key not in self._cache:
                 entry = self._params_cached(("ball_constants",), p,
