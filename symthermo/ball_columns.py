@@ -185,9 +185,16 @@ def _each_bool(name):
 
 def _ufunc(fn):
     name = fn.__name__
+    direct = np.frompyfunc(getattr(flint.arb, name), 1, 1)
+
+    def apply(values):
+        try:  # arb's own method in numpy's loop: faster than numpy's lookup of it by name
+            return direct(values)
+        except TypeError:  # an element that is not an arb (acb): its own method
+            return fn(values)
 
     def method(self):
-        return self.memo(name, lambda: BallColumn(fn(self.values)))
+        return self.memo(name, lambda: BallColumn(apply(self.values)))
     method.__name__ = name
     return method
 
@@ -263,6 +270,8 @@ class BallColumn:
         return Decision(self.values <= _values(o))
 
     def __gt__(self, o):
+        if type(o) is int and o == 0:  # x > 0, asked by log and x ln x of the same column
+            return self.memo("positive", lambda: Decision(self.values > 0))
         return Decision(self.values > _values(o))
 
     def __ge__(self, o):

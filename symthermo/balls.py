@@ -958,7 +958,12 @@ def ball_local_from_data(sub, d, lib):
     beta = d.get("beta")
     if beta is None:
         beta = _beta_of_spectrum(lib, levels, spectrum)
-    entropy = entropy_of_spectrum(lib, spectrum)
+    known = d.get("entropy_of")  # (spectrum, entropy) the model computed already
+    if known is not None and len(known[0]) == len(spectrum) and all(
+            a is b for a, b in zip(known[0], spectrum)):
+        entropy = known[1]
+    else:
+        entropy = entropy_of_spectrum(lib, spectrum)
     passive_proven = False
     populations = d.get("populations")  # diagonal state, populations in level order
     if populations is not None and _is_levels(levels) and all(

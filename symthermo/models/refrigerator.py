@@ -446,7 +446,8 @@ class Refrigerator(Model):
 
         def series(cosines):
             # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0
-            return [row[0] + sum((c * (x - 1) for c, x in zip(row[1:], cosines)), lib.zero)
+            shifted = [x - 1 for x in cosines]
+            return [row[0] + sum((c * s for c, s in zip(row[1:], shifted)), lib.zero)
                     for row in table]
 
         if lib is FLOAT64:
@@ -476,11 +477,13 @@ class Refrigerator(Model):
             for k, (n, z) in enumerate((("A", zA), ("B", zB))):
                 w = omegas[k]
                 spec = _spectrum(lib, z)
-                mutual += entropy_of_spectrum(lib, spec) - s0[k]
+                entropy = entropy_of_spectrum(lib, spec)
+                mutual += entropy - s0[k]
                 # E and the closed-form E^th = -omega |z|/2 from the same z: for a
                 # passive state (z <= 0) E - E^th is an exact 0, not a rounding residue
                 row[n] = {"E": w * z / 2, "spectrum": spec, "beta": _qubit_beta(lib, spec, w),
-                          "Eth": -(w * abs(z)) / 2, "diagonal": True}  # Bloch vector along z
+                          "Eth": -(w * abs(z)) / 2, "diagonal": True,  # Bloch vector along z
+                          "entropy_of": (tuple(spec), entropy)}  # (balls: not computed again)
             row["I_AB"] = mutual
             out.append(row)
         return out
@@ -723,7 +726,8 @@ def _qubit_beta(lib, spectrum, omega):
         return sympy.log(hi / lo) / omega
     if lo == 0:
         return lib.inf
-    return lib.log(hi / lo) / omega
+    # ln hi - ln lo: the logarithms the entropy takes too (the float64 columns' form)
+    return (lib.log(hi) - lib.log(lo)) / omega
 
 
 def _cop(lib, t, q0, qt, e_int):
