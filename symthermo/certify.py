@@ -105,12 +105,13 @@ def _check_columns(rows, digits, previous, bits):
     value that is not a ball) and ``open`` the ``(key, row)`` of values not certified."""
     texts, open_ = {}, []
     done = {}  # id(array or ball) -> its texts: a column shared by two keys is read once
+    seen = {}  # id(ball) -> its text: a ball in two columns (E^th = E) is read once
     for key in rows.keys:
         v = rows.columns[key]
         found = done.get(id(v))
         if found is None:
             if isinstance(v, np.ndarray):
-                found = format_column(v, digits)
+                found = format_column(v, digits, seen=seen)
             elif is_ball(v):
                 found = [_text_of(v, digits)] * rows.n
             else:
@@ -128,13 +129,15 @@ def _text_of(x, digits):
     return ("nan", "inf") if x.is_nan() else _format_ball(x, digits)
 
 
-def format_column(values, digits):
+def format_column(values, digits, *, seen=None):
     """``[format_ball(x, digits) for x in values]`` (``("nan", "inf")`` for a nan ball,
     None for a value that is not a ball) at the precision in force, by the fast
     decimal check of :func:`_fast_text` where it decides, else :func:`format_ball`'s own
-    exact check.  A ball met twice (the same object) is read once."""
+    exact check.  A ball met twice (the same object) is read once (``seen``: a dict
+    id -> texts shared between calls, whose balls the caller keeps alive)."""
     n10 = int(flint.ctx.prec * 0.30103) + 20
-    seen = {}
+    if seen is None:
+        seen = {}
     out = []
     append = out.append
     fast = _fast_text
@@ -167,23 +170,18 @@ def _fast_text(x, digits, n10):
     """
     m, r, e = x.mid_rad_10exp(n10)
     m = int(m)
-    if m == 0:
-        return None
-    r = int(r)
-    if m < 0:
+    if m > 0:
+        sign, a = "", m
+    elif m < 0:
         sign, a = "-", -m
     else:
-        sign, a = "", m
+        return None
+    r = int(r)
     lo = a - r
     if lo <= 0:
         return None
-    hi = a + r
     pow10 = _POW10
-    length = (a.bit_length() - 1) * 30103 // 100000 + 1  # the digits of a, up to 1 off
-    if a >= pow10[length]:
-        length += 1
-    elif a < pow10[length - 1]:
-        length -= 1
+    length = _digit_count(a)
     drop = length - digits
     if drop < 2 or length >= _POW10_COUNT:
         return None
@@ -193,26 +191,47 @@ def _fast_text(x, digits, n10):
     if n == pow10[digits]:  # rounded up to the next power of ten
         unit, half, drop, n = unit * 10, half * 10, drop + 1, pow10[digits - 1]
     c = n * unit
-    if lo <= c - half or hi >= c + half:
+    off = a - c if a > c else c - a
+    d = off + r  # max(|hi - c|, |c - lo|): the bound of |printed - x| over the enclosure
+    if d >= half:  # the enclosure reaches the next rounding cell
         return None
     e = int(e)
-    text = _layout(sign, str(n), digits - 1 + drop + e, digits)
-    d = hi - c if hi - c > c - lo else c - lo
+    exponent = digits - 1 + drop + e
+    dig = str(n)
+    if min(-(digits // 3), -5) < exponent < digits:  # _layout's fixed-point range
+        if exponent < 0:
+            text = sign + "0." + "0" * (-exponent - 1) + dig
+        else:
+            text = sign + dig[:exponent + 1] + "." + dig[exponent + 1:]
+    else:
+        text = _layout(sign, dig, exponent, digits)
     if d == 0:
         return text, "0"
-    ds = str(d)
-    size = len(ds)
-    if size <= 2:
+    size = _digit_count(d)
+    if size <= 2 or size >= _POW10_COUNT:
         return None  # the enclosure's last units matter: the exact path
-    tail = d % pow10[size - 2]
+    lead, tail = divmod(d, pow10[size - 2])
     if 0 < tail <= 3 or d - 3 < pow10[size - 1]:
         return None  # 3 units less could change the two digits: the exact path
-    lead = int(ds[:2]) + (1 if tail else 0)
-    if lead == 100:
-        lead, size = 10, size + 1
+    if tail:
+        lead += 1
+        if lead == 100:
+            lead, size = 10, size + 1
     exp = e + size - 1
     err = f"{lead // 10}.{lead % 10}e{exp:+d}" if exp != 0 else f"{lead // 10}.{lead % 10}"
     return text, err
+
+
+def _digit_count(a):
+    """The number of decimal digits of the positive int ``a`` (below 10^4095)."""
+    length = (a.bit_length() - 1) * 30103 // 100000 + 1  # exact or one too many/few
+    if length >= _POW10_COUNT - 1:
+        return len(str(a))
+    if a >= _POW10[length]:
+        return length + 1
+    if a < _POW10[length - 1]:
+        return length - 1
+    return length
 
 
 _POW10_COUNT = 4096
