@@ -136,6 +136,7 @@ def format_column(values, digits, *, seen=None):
     exact check.  A ball met twice (the same object) is read once (``seen``: a dict
     id -> texts shared between calls, whose balls the caller keeps alive)."""
     n10 = int(flint.ctx.prec * 0.30103) + 20
+    fixed = min(-(digits // 3), -5)
     if seen is None:
         seen = {}
     out = []
@@ -146,7 +147,7 @@ def format_column(values, digits, *, seen=None):
         found = seen.get(key)
         if found is None:
             if type(x) is arb:
-                found = fast(x, digits, n10) or _text_of(x, digits)
+                found = fast(x, digits, n10, fixed) or _text_of(x, digits)
             elif is_ball(x):
                 found = _text_of(x, digits)
             seen[key] = found
@@ -154,10 +155,11 @@ def format_column(values, digits, *, seen=None):
     return out
 
 
-def _fast_text(x, digits, n10):
+def _fast_text(x, digits, n10, fixed):
     """:func:`_format_ball` of a real ball whose digits are proven, from Arb's decimal
     enclosure ``x in [(m +/- r) 10^e]`` (``mid_rad_10exp``: ``n10`` digits, about 20 more
-    than the precision holds) in integer arithmetic; None where it does not decide (an
+    than the precision holds) in integer arithmetic (``fixed``: the smallest decimal
+    exponent that :func:`_layout` writes in fixed point, minus 1); None where it does not decide (an
     exact 0, an infinity, nan, a ball about 0 or too wide, a rounding boundary within
     reach, an ``err`` whose two digits the enclosure's last units could change): the
     caller then takes the exact path.
@@ -181,9 +183,15 @@ def _fast_text(x, digits, n10):
     if lo <= 0:
         return None
     pow10 = _POW10
-    length = _digit_count(a)
+    length = (a.bit_length() - 1) * 30103 // 100000 + 1  # a's digits, or one too many/few
+    if length >= _POW10_COUNT - 1:
+        return None
+    if a >= pow10[length]:
+        length += 1
+    elif a < pow10[length - 1]:
+        length -= 1
     drop = length - digits
-    if drop < 2 or length >= _POW10_COUNT:
+    if drop < 2:
         return None
     unit = pow10[drop]
     half = unit >> 1
@@ -198,7 +206,7 @@ def _fast_text(x, digits, n10):
     e = int(e)
     exponent = digits - 1 + drop + e
     dig = str(n)
-    if min(-(digits // 3), -5) < exponent < digits:  # _layout's fixed-point range
+    if fixed < exponent < digits:  # _layout's fixed-point range
         if exponent < 0:
             text = sign + "0." + "0" * (-exponent - 1) + dig
         else:
@@ -207,8 +215,12 @@ def _fast_text(x, digits, n10):
         text = _layout(sign, dig, exponent, digits)
     if d == 0:
         return text, "0"
-    size = _digit_count(d)
-    if size <= 2 or size >= _POW10_COUNT:
+    size = (d.bit_length() - 1) * 30103 // 100000 + 1  # d < a: fewer digits than a
+    if d >= pow10[size]:
+        size += 1
+    elif d < pow10[size - 1]:
+        size -= 1
+    if size <= 2:
         return None  # the enclosure's last units matter: the exact path
     lead, tail = divmod(d, pow10[size - 2])
     if 0 < tail <= 3 or d - 3 < pow10[size - 1]:
@@ -220,18 +232,6 @@ def _fast_text(x, digits, n10):
     exp = e + size - 1
     err = f"{lead // 10}.{lead % 10}e{exp:+d}" if exp != 0 else f"{lead // 10}.{lead % 10}"
     return text, err
-
-
-def _digit_count(a):
-    """The number of decimal digits of the positive int ``a`` (below 10^4095)."""
-    length = (a.bit_length() - 1) * 30103 // 100000 + 1  # exact or one too many/few
-    if length >= _POW10_COUNT - 1:
-        return len(str(a))
-    if a >= _POW10[length]:
-        return length + 1
-    if a < _POW10[length - 1]:
-        return length - 1
-    return length
 
 
 _POW10_COUNT = 4096
