@@ -226,3 +226,19 @@ def test_threads_give_the_lone_values(monkeypatch):
     assert not errors
     for dps, outs in results.items():
         assert all(out == alone[dps] for out in outs)
+
+
+@pytest.mark.parametrize("convention", ["received", "provided"])
+def test_a_trajectory_in_both_conventions(convention):
+    # 60 times over the window of EL23 Fig. 2 (qubits turning passive and back), t = 0
+    # among them twice; given parameters (the cached ball forms of plain numbers)
+    times = "0,0:12:59"
+    given = ["g=0.8", "omega_B=1.5"]
+    cols = reference_payload(get_model("refrigerator"), given, times, dps=30,
+                             convention=convention)
+    model = get_model("refrigerator")
+    model.vectorised = False
+    rows = reference_payload(model, given, times, dps=30, convention=convention)
+    assert cols["convention"] == convention and cols["params"] == rows["params"]
+    _assert_same(cols, rows)
+    assert cols["rows"][0] == cols["rows"][1]
