@@ -47,7 +47,7 @@ import threading
 import flint
 import numpy as np
 
-__all__ = ["BallColumn", "Decision", "BallColumnRows", "speculation", "when",
+__all__ = ["BallColumn", "Decision", "BallColumnRows", "speculation", "when", "each_valid",
            "evaluate_columns", "MIN_GROUP"]
 
 #: groups smaller than this take the per-row route (a column's fixed cost is a few
@@ -136,6 +136,18 @@ def when(cond, if_true, if_false):
     c = if_false()
     valid |= kept
     return _merge(b, a, c)
+
+
+def each_valid(column, fn):
+    """``fn`` of each element of ``column`` that is still valid (an iterative method with
+    branches of its own, run ball by ball: the per-row balls); an element already set
+    apart gets nan (its value is thrown away, and garbage must not raise)."""
+    valid = getattr(_STATE, "valid", None)
+    values = column.values
+    if valid is None or valid.shape != values.shape:
+        return BallColumn([fn(v) for v in values])
+    nan = flint.arb.nan()
+    return BallColumn([fn(v) if ok else nan for v, ok in zip(values, valid.tolist())])
 
 
 def _merge(b, a, c):

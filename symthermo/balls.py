@@ -36,7 +36,7 @@ import flint
 import mpmath
 from flint import acb, acb_mat, arb
 
-from .ball_columns import BallColumn, when
+from .ball_columns import BallColumn, each_valid, when
 from .lazy import is_loaded, lazy_import
 from .numbers import NumberSystem, _ExactComplex, parse_number
 
@@ -838,6 +838,8 @@ class _Balls(NumberSystem):
         from .numbers import MPMATH
 
         entropy = to_ball(entropy)
+        if isinstance(entropy, BallColumn):  # a root bracketed per ball: time by time
+            return each_valid(entropy, lambda s: self.beta_for_entropy(levels, s))
         if isinstance(levels, Oscillator):
             lv_mp = Oscillator(ball_to_mpf(levels.omega), ball_to_mpf(levels.offset))
             g0 = 1
