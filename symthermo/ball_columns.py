@@ -159,6 +159,10 @@ def _merge(b, a, c):
         if list(a) != list(c):
             raise TypeError(f"branches give different keys {list(a)} and {list(c)}")
         return {k: _merge(b, a[k], c[k]) for k in a}
+    if type(a) in (list, tuple) and type(c) is type(a):
+        if len(a) != len(c):
+            raise TypeError(f"branches give {len(a)} and {len(c)} values")
+        return type(a)(_merge(b, x, y) for x, y in zip(a, c))
     out = np.empty(len(b), dtype=object)
     for mask, v in ((b, a), (~b, c)):
         if isinstance(v, BallColumn):

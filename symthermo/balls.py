@@ -737,6 +737,11 @@ class _Balls(NumberSystem):
         """Ascending order statistics of balls: the k-th smallest value of points in the
         balls lies in [k-th smallest lower end, k-th smallest upper end]."""
         values = [to_ball(v) for v in values]
+        if len(values) == 2 and any(isinstance(v, BallColumn) for v in values):
+            # columns: each time its own branch of the two below (ball_columns.when)
+            a, b = values
+            return when(a < b, lambda: values,
+                        lambda: when(b < a, lambda: [b, a], lambda: [a.min(b), a.max(b)]))
         if all(a < b for a, b in zip(values, values[1:])):
             return values
         if len(values) == 2:
@@ -980,7 +985,8 @@ def ball_local_from_data(sub, d, lib):
             return when(proven, lambda: {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
                                          "ergotropy": lib.zero, "exergy": lib.zero},
                         lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
-        passive_proven = bool(proven)
+        return when(proven, lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, True),
+                    lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
     return _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven)
 
 
