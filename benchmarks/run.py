@@ -171,25 +171,38 @@ def goals(rows):
                         "detail": "QuTiP or symthermo row missing"})
             continue
         b = base[0]
+        plain = find(problem, "plain numpy")
         details, met = [], True
         for q in qutip:
             ok = (q["solve_ratio"] >= 100 and (b["digits"] or 0) >= (q["digits"] or 0))
             met = met and ok
+            floor = (f"; plain numpy itself {q['solve_s'] / plain[0]['time_s']:.3g}x"
+                     if plain else "")
             details.append(f"{q['tool']}: solver alone {q['solve_ratio']:.3g}x, with its "
                            f"quantities {q['ratio']:.3g}x; digits {b['digits']:.1f} vs "
-                           f"{q['digits']:.1f}")
-        out.append({"goal": f"{problem}: float64 closed form >= 100x faster than QuTiP's solver "
-                            "alone (every method and tolerance), with at least as many digits",
-                    "met": met, "detail": "; ".join(details)})
+                           f"{q['digits']:.1f}{floor}")
+        goal = {"goal": f"{problem}: float64 closed form >= 100x faster than QuTiP's solver "
+                        "alone (every method and tolerance), with at least as many digits",
+                "met": met, "detail": "; ".join(details)}
+        if not met and plain:
+            fastest = min(q["solve_s"] for q in qutip)
+            goal["explained"] = (
+                f"a plain vectorised numpy script of the same formulas (no checks, in this "
+                f"process) takes {plain[0]['time_s'] * 1e6:.3g} us, "
+                f"{fastest / plain[0]['time_s']:.3g}x QuTiP's fastest solver run; 100x would need "
+                f"{fastest / 100 * 1e6:.3g} us" if fastest / plain[0]["time_s"] < 100 else None)
+        out.append(goal)
+    for problem in [p for p in by if p[:1] in "123"]:
+        plain = find(problem, "plain numpy")
+        base = find(problem, BASELINE)
+        if plain and base:
+            ratio = base[0]["time_s"] / plain[0]["time_s"]
+            out.append({"goal": f"{problem.split()[0]}: float64 closed form within 3x of a plain "
+                                "vectorised numpy evaluation of the same formulas",
+                        "met": ratio <= 3,
+                        "detail": f"symthermo float64 {base[0]['time_s'] * 1e3:.3g} ms, plain "
+                                  f"numpy {plain[0]['time_s'] * 1e3:.3g} ms: {ratio:.2f}x"})
     p1 = "1 refrigerator"
-    plain = find(p1, "plain numpy")
-    base = find(p1, BASELINE)
-    if plain and base:
-        ratio = base[0]["time_s"] / plain[0]["time_s"]
-        out.append({"goal": "1: float64 closed form within 3x of a plain vectorised numpy "
-                            "evaluation of the same formulas", "met": ratio <= 3,
-                    "detail": f"symthermo float64 {base[0]['time_s'] * 1e3:.3g} ms, plain numpy "
-                              f"{plain[0]['time_s'] * 1e3:.3g} ms: {ratio:.2f}x"})
     if p1 in by:
         # judged on what `symthermo reference --dps 30` prints (the certified ball route),
         # whole and in its parts, each against QuTiP's solver alone in the same run
@@ -281,6 +294,8 @@ def report(payload):
     for g in payload["goals"]:
         status = {True: "MET", False: "NOT MET", None: "NOT JUDGED"}[g["met"]]
         print(f"goal {status}: {g['goal']}\n    {g['detail']}")
+        if g.get("explained"):
+            print(f"    explained: {g['explained']}")
     notes = [(r["problem"], r["tool"], r["note"]) for r in payload["rows"]
              if r["note"] and r["status"] in ("ok", "bound")]
     if notes:

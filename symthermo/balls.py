@@ -944,8 +944,7 @@ def _is_levels(levels):
 def _is_qubit(levels):
     from .thermal import Levels
 
-    return isinstance(levels, Levels) and len(levels.energies) == 2 and \
-        levels.ground_degeneracy == 1
+    return isinstance(levels, Levels) and levels.is_qubit
 
 
 def ball_local_from_data(sub, d, lib):
@@ -978,13 +977,14 @@ def ball_local_from_data(sub, d, lib):
         passive_proven = True  # non-increasing populations: the state is its passive state
     if d.get("diagonal") and len(spectrum) == 2:
         # diagonal on the two lowest levels: p_1 = above/gap < 1/2 proven means passive
-        gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
-        proven = above < gap / 2
         if _is_qubit(levels):  # a passive qubit is also thermal
             # (columns of balls: each time takes its own branch, see ball_columns.when)
-            return when(proven, lambda: {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
-                                         "ergotropy": lib.zero, "exergy": lib.zero},
+            return when(levels.passive_diagonal_qubit(above),
+                        lambda: {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
+                                 "ergotropy": lib.zero, "exergy": lib.zero},
                         lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
+        gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
+        proven = above < gap / 2
         return when(proven, lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, True),
                     lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
     return _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven)

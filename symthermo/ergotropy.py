@@ -218,19 +218,36 @@ def exergy_rounding_bound(d, above, thermal, beta, entropy, spread, eigen_error=
 def clip_rounding(value, bound):
     """0 for a value in [-bound, 0) (rounding noise about an exact 0 of a quantity
     that cannot be negative); anything else unchanged, a real negative included.
-    Elementwise on numpy arrays.
+    Elementwise on numpy arrays; ``bound`` may be a function of no arguments
+    giving it, called only when some value is negative.
 
     >>> from symthermo.ergotropy import clip_rounding
     >>> clip_rounding(-1e-26, 1e-20), clip_rounding(-1e-3, 1e-20), clip_rounding(2e-26, 1e-20)
     (0.0, -0.001, 2e-26)
+    >>> clip_rounding(-1e-26, lambda: 1e-20)
+    0.0
     """
     import numpy as np
 
     if isinstance(value, np.ndarray):
+        if _lowest(value) >= 0:  # none negative (nor nan)
+            return value
+        if callable(bound):
+            bound = bound()
         return np.where((value < 0) & (value >= -bound), 0.0, value)
-    if value < 0 and value >= -bound:
-        return 0.0
+    if value < 0:
+        if callable(bound):
+            bound = bound()
+        if value >= -bound:
+            return 0.0
     return value
+
+
+def _lowest(values):
+    """The least entry of a numpy array (a nan if any is nan)."""
+    import numpy as np
+
+    return np.minimum.reduce(values, axis=None)
 
 
 def _tidy(lib, value):

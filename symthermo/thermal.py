@@ -90,6 +90,26 @@ class Levels:
         return tuple(e - e0 if k >= self.ground_degeneracy else 0 * e0
                      for k, e in enumerate(self.energies))
 
+    @property
+    def is_qubit(self):
+        """Two non-degenerate levels."""
+        return len(self.energies) == 2 and self.ground_degeneracy == 1
+
+    def passive_diagonal_qubit(self, above):
+        """Whether a qubit state diagonal in the energy basis with mean energy
+        ``above`` over the ground level is passive: p_e = above/gap < 1/2.
+
+        Such a state is the Gibbs state of beta = ln(p_g/p_e)/gap, which is its
+        entropy-matched beta: its ergotropy and exergy are exactly 0 and
+        E^th = E (a structural zero, the same on every route).  Works on
+        numbers, numpy arrays (elementwise) and balls (True only when proven).
+
+        >>> from symthermo.thermal import Levels
+        >>> Levels((-0.5, 0.5), 1).passive_diagonal_qubit(0.25)
+        True
+        """
+        return above < self.gaps[1] / 2
+
 
 def levels_of(H, lib: NumberSystem):
     """``Levels`` of a Hermitian matrix, or the ``Oscillator`` itself."""

@@ -173,3 +173,55 @@ def test_fock_cutoff_tail():
         tail_n = 1 - mpmath.fsum(weight(k) for k in range(n))
         tail_before = 1 - mpmath.fsum(weight(k) for k in range(n - 1))
     assert tail_n < 1e-12 <= tail_before
+
+
+def _yardsticks():
+    """(model name, params, times, the plain-numpy script's columns) of problems 2, 3a, 3b."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.problems.p2_jaynes_cummings import fock_cutoff
+        from benchmarks.problems.plain_numpy_jc import jaynes_cummings_columns
+        from benchmarks.problems.plain_numpy_open import (reaction_coordinate_columns,
+                                                          spontaneous_emission_columns)
+    finally:
+        sys.path.remove(str(ROOT))
+    import numpy as np
+
+    def se(p, t):
+        return spontaneous_emission_columns(float(p["omega"]), float(p["gamma"]), t)
+
+    def rc(p, t):
+        return reaction_coordinate_columns(*(float(p[k]) for k in
+                                             ("omega", "omega_rc", "lam", "kappa")), t)
+
+    def jc(p, t):
+        alpha = float(p["alpha"])
+        return jaynes_cummings_columns(float(p["omega_A"]), float(p["g"]), alpha,
+                                       fock_cutoff(alpha), t)
+
+    return [("spontaneous-emission", {}, np.linspace(0, 500, 41), se),
+            ("reaction-coordinate", {"kappa": "0.8*lam"}, np.linspace(0, 628, 41), rc),
+            ("jaynes-cummings", {"state_A": "ground", "state_B": "coherent", "alpha": "3"},
+             np.linspace(0, 314, 21), jc)]
+
+
+@pytest.mark.parametrize("case", _yardsticks(), ids=lambda c: c[0])
+def test_plain_numpy_yardsticks_compute_the_same_keys(case):
+    """The floors the 100x goals are explained against compute the model's own keys."""
+    import numpy as np
+
+    from symthermo.models import get_model
+    from symthermo.numbers import FLOAT64
+
+    name, given, times, columns = case
+    model = get_model(name)
+    p = model.params(given)
+    rows = model.evaluate(p, times.tolist(), lib=FLOAT64)
+    plain = columns(p, times)
+    assert len(plain) >= 10
+    for key, values in plain.items():
+        ref = rows.column(key)
+        assert np.array_equal(np.isfinite(values), np.isfinite(ref)), key
+        finite = np.isfinite(ref)
+        scale = max(np.max(np.abs(ref[finite]), initial=0.0), 1e-300)
+        assert np.max(np.abs(values[finite] - ref[finite]), initial=0.0) <= 1e-7 * scale, key

@@ -33,6 +33,7 @@ import numpy as np
 
 from .common import missing_rows, result, score, timed
 from .modelbench import load_model, qthermo_side, symthermo_side
+from .plain_numpy_jc import jaynes_cummings_columns
 
 NAME = "2 Jaynes-Cummings"
 MODEL = "jaynes-cummings"
@@ -68,6 +69,15 @@ def run(ctx):
     # the block propagator costs seconds per time at dps 50: ten scored times
     rows, ref, cap, crosscheck, scorer = symthermo_side(ctx, NAME, model, p, ts, check_idx=check,
                                                         certified=True, ref_points=10)
+    # the yardstick: a plain vectorised numpy script of the same sums, in this process
+    levels, t_np = fock_cutoff(alpha), np.array(ts)
+    plain_s, plain = timed(lambda: jaynes_cummings_columns(wA, g, alpha, levels, t_np), ctx)
+    keys = [k for k in rows[0]["keys"] if k in plain]
+    rows.append(result(NAME, "plain numpy (hand-written formulas)", time_s=plain_s,
+                       scored=scorer({k: plain[k].tolist() for k in keys}, keys), keys=keys,
+                       note=f"benchmarks/problems/plain_numpy_jc.py: the manifold sums typed out "
+                            f"in numpy over the Fock levels 0..{levels - 1} (QuTiP's cutoff), "
+                            f"{len(keys)} keys, no checks"))
     qt = ctx.qutip
     if qt is not None:
         N = fock_cutoff(alpha)

@@ -25,6 +25,7 @@ import numpy as np
 
 from .common import missing_rows, result, timed
 from .modelbench import load_model, qthermo_side, qutip_bipartite, qutip_single, symthermo_side
+from .plain_numpy_open import reaction_coordinate_columns, spontaneous_emission_columns
 
 NAME_SE = "3a spontaneous emission"
 NAME_RC = "3b reaction coordinate"
@@ -69,6 +70,16 @@ def _qutip_rows(ctx, name, H, rho0, ts, c_ops, post, scorer, keys, note):
     return rows, tight
 
 
+def _plain_row(ctx, name, rows, scorer, columns):
+    """The yardstick: a plain vectorised numpy script of the same formulas, in this process."""
+    plain_s, plain = timed(columns, ctx)
+    keys = [k for k in rows[0]["keys"] if k in plain]
+    return result(name, "plain numpy (hand-written formulas)", time_s=plain_s,
+                  scored=scorer({k: plain[k].tolist() for k in keys}, keys), keys=keys,
+                  note=f"benchmarks/problems/plain_numpy_open.py: the closed form typed out in "
+                       f"numpy, {len(keys)} keys, no checks")
+
+
 def spontaneous_emission(ctx):
     model, why = load_model("spontaneous-emission")
     if model is None:
@@ -79,6 +90,9 @@ def spontaneous_emission(ctx):
     rows, ref, cap, crosscheck, scorer = symthermo_side(ctx, NAME_SE, model, p, ts,
                                                         check_idx=_check(ctx.quick, len(ts)),
                                                         certified=True)
+    t_np = np.array(ts)
+    rows.append(_plain_row(ctx, NAME_SE, rows, scorer,
+                           lambda: spontaneous_emission_columns(w, gamma, t_np)))
     qt = ctx.qutip
     if qt is not None:
         HA = w / 2 * qt.sigmaz()
@@ -115,6 +129,9 @@ def reaction_coordinate(ctx):
     rows, ref, cap, crosscheck, scorer = symthermo_side(ctx, NAME_RC, model, p, ts,
                                                         check_idx=_check(ctx.quick, len(ts)),
                                                         certified=True)
+    t_np = np.array(ts)
+    rows.append(_plain_row(ctx, NAME_RC, rows, scorer,
+                           lambda: reaction_coordinate_columns(w, wrc, lam, kappa, t_np)))
     qt = ctx.qutip
     if qt is not None:
         a = qt.destroy(FOCK)

@@ -306,7 +306,6 @@ class Model:
         """
         return None
 
-    @precision_held()  # thread safety: mpmath's precision is process-wide
     def evaluate(self, p, times, *, lib, convention="received", proven=None):
         """Rows of the closed-form route (raw numbers in ``lib``).
 
@@ -320,9 +319,16 @@ class Model:
         """
         check_convention(convention)
         if lib is FLOAT64 and self.vectorised:
+            # numpy only once the closed forms are compiled (the compiling, which may
+            # move mpmath's precision through SymPy, holds the precision lock)
             rows = self._evaluate_columns(p, times, convention)
             if rows is not None:
                 return rows
+        return self._evaluate_rows(p, times, lib=lib, convention=convention, proven=proven)
+
+    @precision_held()  # thread safety: mpmath's precision is process-wide
+    def _evaluate_rows(self, p, times, *, lib, convention, proven):
+        """:meth:`evaluate` row by row (any number system)."""
         if isinstance(p, NumericParams) and (lib in (MPMATH, FLOAT64, EXACT)
                                              or not self.numeric_balls):
             p = p.exact()
@@ -461,7 +467,8 @@ class Model:
         key = params_key(p)
         cache = self.__dict__.get("_vectorised_cache")
         if not isinstance(p, NumericParams) and (cache is None or ("numeric",) + key not in cache):
-            self.numeric_params(p)
+            with precision_held():
+                self.numeric_params(p)
             self._cached(("numeric",) + key, lambda: True)
         n = len(times)
         ts = np.empty(n + 1)
@@ -484,12 +491,16 @@ class Model:
     def _params_cached(self, tag, p, make):
         """``make()`` once per parameter set (and ``tag``): compiled closed forms,
         constants, local Hamiltonians."""
+        def held():  # made with SymPy, which may move mpmath's precision
+            with precision_held():
+                return make()
+
         if isinstance(p, NumericParams):
             # plain numbers: the compiled-forms cache, on disk across processes
-            return cached(self, tag, p, make)
+            return cached(self, tag, p, held)
         current = self.__dict__.get("_current_params")
         key = current[1] if current is not None and current[0] is p else params_key(p)
-        return self._cached((tag,) + key, make)
+        return self._cached((tag,) + key, held)
 
     def _cached(self, key, make):
         """A per-instance cache of things that depend on the parameters only."""
@@ -776,18 +787,26 @@ def _local_columns(info: _LocalInfo, d, n):
     if S is None:
         # ascending and >= 0: only eigenvalues that can be 0 need the 0 ln 0 = 0 rule
         S = 0.0
+        logs = []  # ln lambda_k (kept for beta; -inf at an eigenvalue 0)
         for lam in spectrum:
-            S = S - (lam * np.log(lam) if lowest > 0 else xlogx_columns(lam))
+            if lowest > 0:
+                log = np.log(lam)
+                S = S - lam * log
+            else:
+                log = None
+                S = S - xlogx_columns(lam)
+            logs.append(log)
     else:
         S = _array(S, n)
+        logs = [None] * len(spectrum)
     beta = d.get("beta")
     if beta is None:
         if info.two_level:
             # ln(hi/lo)/gap as thermal._log_ratio computes it; hi >= 1/2 > 0, so lo = 0
             # gives ln hi - ln 0 = inf and beta = inf
             lo, hi = spectrum
-            beta = np.where(hi <= 2 * lo, np.log1p((hi - lo) / lo),
-                            np.log(hi) - np.log(lo)) / info.gaps[1]
+            log_lo, log_hi = (np.log(x) if g is None else g for x, g in zip(spectrum, logs))
+            beta = np.where(hi <= 2 * lo, np.log1p((hi - lo) / lo), log_hi - log_lo) / info.gaps[1]
         else:
             beta = _beta_for_entropy_array(levels, S)
     else:
@@ -811,17 +830,35 @@ def _local_columns(info: _LocalInfo, d, n):
         passive = 0.0
     count = len(spectrum)
     spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
-    erg_bound = ergotropy_rounding_bound(count, above, passive, 0.0, ground)
-    exergy = clip_rounding(above - thermal_above, exergy_rounding_bound(
-        count, above, thermal_above, beta, S, spread, 0.0, ground))
+    # the rounding bounds are made only where a value came out negative (lazily)
+    def erg_bound():
+        return ergotropy_rounding_bound(count, above, passive, 0.0, ground)
+
+    ergotropy = above - passive
     if info.gaps is not None and eth is None:
-        exergy = _exergy_columns(info, spectrum, beta, above - passive, erg_bound, exergy)
+        exergy = _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, lambda: clip_rounding(
+            above - thermal_above, lambda: exergy_rounding_bound(
+                count, above, thermal_above, beta, S, spread, 0.0, ground)))
+    else:
+        exergy = clip_rounding(above - thermal_above, lambda: exergy_rounding_bound(
+            count, above, thermal_above, beta, S, spread, 0.0, ground))
+    eth_out = ground + thermal_above if ground != 0 else thermal_above
+    ergotropy = clip_rounding(ergotropy, erg_bound)
+    if info.two_level and d.get("diagonal"):
+        # the structural zeros of the ball route (balls.ball_local_from_data): a qubit
+        # diagonal in the energy basis with p_e < 1/2 is passive and the Gibbs state of
+        # its entropy-matched beta, so ergotropy = exergy = 0 and E^th = E exactly
+        passive_branch = levels.passive_diagonal_qubit(above)
+        if passive_branch.any():
+            ergotropy = np.where(passive_branch, 0.0, ergotropy)
+            exergy = np.where(passive_branch, 0.0, exergy)
+            eth_out = np.where(passive_branch, E, eth_out)
     return {
         "E": E,
         "S": S,
         "beta": beta,
-        "Eth": ground + thermal_above if ground != 0 else thermal_above,
-        "ergotropy": clip_rounding(above - passive, erg_bound),
+        "Eth": eth_out,
+        "ergotropy": ergotropy,
         "exergy": exergy,
         "spectrum": spectrum,
     }
@@ -830,17 +867,19 @@ def _local_columns(info: _LocalInfo, d, n):
 def _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, fallback):
     """ergotropy + (Tr[pi H] - E^th) for all times, the second part without
     cancellation (:mod:`symthermo.passive_excess`, the per-row formula on arrays);
-    ``fallback`` (E - E^th) where beta is 0 or inf."""
+    ``fallback()`` (E - E^th) where beta is 0 or inf; ``erg_bound()`` the
+    ergotropy's rounding bound (both made only when needed)."""
     if info.two_level:
         lo, hi = spectrum
         delta = two_level_excess(info.gaps[1], lo, hi)
-        return clip_rounding(ergotropy + delta, erg_bound + 4 * FLOAT64.eps * np.abs(delta))
+        return clip_rounding(ergotropy + delta,
+                             lambda: erg_bound() + 4 * FLOAT64.eps * np.abs(delta))
     ok = (beta > 0) & (beta < np.inf)
     if not ok.any():
-        return fallback
+        return fallback()
     excess = passive_excess(ARRAY, info.gaps, list(reversed(spectrum)), np.where(ok, beta, 1.0))
-    value = clip_rounding(ergotropy + excess.delta, erg_bound + excess.bound)
-    return value if ok.all() else np.where(ok, value, fallback)
+    value = clip_rounding(ergotropy + excess.delta, lambda: erg_bound() + excess.bound)
+    return value if ok.all() else np.where(ok, value, fallback())
 
 
 def _check_spectrum_floor(lowest):
@@ -930,11 +969,18 @@ def _local_from_data(sub: Subsystem, d, lib):
                 count, above, thermal_above, beta, entropy, _spread(sub.levels, thermal_above),
                 0.0, ground))
         ergotropy = clip_rounding(ergotropy, erg_bound)
+    eth = sub.ground + thermal_above
+    if (lib is FLOAT64 and d.get("diagonal") and isinstance(sub.levels, Levels)
+            and sub.levels.is_qubit and sub.levels.passive_diagonal_qubit(above)):
+        # structural zeros, as on the ball route and the vectorised float64 route (mpmath
+        # keeps its agreement check: two cancellations that agree are its only proof)
+        ergotropy = exergy = lib.zero
+        eth = d["E"]
     return {
         "E": d["E"],
         "S": entropy,
         "beta": beta,
-        "Eth": sub.ground + thermal_above,
+        "Eth": eth,
         "ergotropy": ergotropy,
         "exergy": exergy,
     }

@@ -369,7 +369,9 @@ class ReactionCoordinate(Model):
         S_A = entropy_columns([pe, pg])
         S_B = entropy_columns([n_b, n_rest])
         joint = entropy_columns([N, np.maximum(1 - N, 0.0)])  # N <= 1 up to rounding
-        return {"A": {"E": E_A, "spectrum": [pe, pg], "Eth": eth_a, "S": S_A},
+        # the qubit starts diagonal and the coupling conserves the excitation number, so
+        # the qubit stays diagonal in its energy basis
+        return {"A": {"E": E_A, "spectrum": [pe, pg], "Eth": eth_a, "S": S_A, "diagonal": True},
                 "B": {"E": E_B, "spectrum": [n_b, n_rest], "S": S_B},
                 "E_int": e_int, "I_AB": (S_A + S_B) - joint}
 

@@ -505,9 +505,10 @@ class Refrigerator(Model):
             # |Q_j| <= omega_j/2, |W_j| <= 3 omega_j/2, |E_int| <= ||V|| = g/2: a bound on the
             # scale of cop's test of a vanishing denominator
             bound = 2 * (w.sum() + _to_lib(FLOAT64, p["g"]))
-            return np.array(flat[:nfreq]), table[:, :1], table[:, 1:], w, bound
+            return (np.array(flat[:nfreq]), table[:, :1], table[:, 1:], w, bound,
+                    _carnot(FLOAT64, p))
 
-        freqs, at0, coeffs, w, bound = self._params_cached("arrays", p, constants)
+        freqs, at0, coeffs, w, bound, carnot = self._params_cached("arrays", p, constants)
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data
         shifted = np.cos(np.multiply.outer(freqs, times)) - 1
         terms = coeffs[:, :1] * shifted[0]
@@ -527,7 +528,7 @@ class Refrigerator(Model):
         # the two qubits stacked (row 0: A), for finish_qubit_columns
         return {"E_int": series[2], "z_A": z[0], "z_B": z[1], "r_A": r[0], "r_B": r[1],
                 "I_AB": dS[0] + dS[1],  # I_AB = Delta S_A + Delta S_B
-                "qubits": qubits, "cop_bound": bound, "carnot": _carnot(FLOAT64, p)}
+                "qubits": qubits, "cop_bound": bound, "carnot": carnot}
 
     def _finish_columns(self, p, d, ts, convention):
         return finish_qubit_columns(self, d, ts, convention)

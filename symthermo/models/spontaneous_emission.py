@@ -279,7 +279,9 @@ def _compile_arrays(p):
         n = len(ts)
         E, pe, pg, e_before, e_after, q_st = (column_of(v, n) for v in fn(ts))
         # the spectrum {P_e, P_g} in any order (sorted by the finishing, as per row)
-        return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(ts <= tau, e_before, e_after)},
+        # amplitude damping from |e> keeps the qubit diagonal in the energy basis
+        return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(ts <= tau, e_before, e_after),
+                      "diagonal": True},
                 "P_e": pe, "Q_standard": q_st}
 
     return at
