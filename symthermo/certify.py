@@ -116,17 +116,18 @@ def _check_columns(rows, digits, previous, bits):
         v = rows.columns[key]
         found = done.get(id(v))
         if found is None:
+            where = []  # the rows whose value is not certified
             if isinstance(v, np.ndarray):
-                found = format_column(v, digits, seen=seen)
+                found = format_column(v, digits, seen=seen, open_=where)
             elif is_ball(v):
-                found = [_text_of(v, digits)] * rows.n
+                text = _text_of(v, digits)
+                found = [text] * rows.n
+                where = list(range(rows.n)) if _open_text(text[0]) else []
             else:
                 found = [None] * rows.n
-            done[id(v)] = found
-        texts[key] = found
-        for i, t in enumerate(found):
-            if t is not None and _open_text(t[0]):
-                open_.append((key, i))
+            found = done[id(v)] = (found, where)
+        texts[key] = found[0]
+        open_.extend((key, i) for i in found[1])
     return texts, open_
 
 
@@ -135,12 +136,13 @@ def _text_of(x, digits):
     return ("nan", "inf") if x.is_nan() else _format_ball(x, digits)
 
 
-def format_column(values, digits, *, seen=None):
+def format_column(values, digits, *, seen=None, open_=None):
     """``[format_ball(x, digits) for x in values]`` (``("nan", "inf")`` for a nan ball,
     None for a value that is not a ball) at the precision in force, by the fast
     decimal check of :func:`_fast_text` where it decides, else :func:`format_ball`'s own
     exact check.  A ball met twice (the same object) is read once (``seen``: a dict
-    id -> texts shared between calls, whose balls the caller keeps alive).
+    id -> texts shared between calls, whose balls the caller keeps alive).  The indices
+    of values not certified (``"m +/- r"`` or nan) are appended to the list ``open_``.
 
     Parameters
     ----------
@@ -172,16 +174,21 @@ def format_column(values, digits, *, seen=None):
     out = []
     append = out.append
     fast = _fast_text
-    for x in values.tolist():
+    for i, x in enumerate(values.tolist()):
         key = id(x)
         found = seen.get(key)
         if found is None:
-            if type(x) is arb:
-                found = fast(x, digits, n10, fixed) or _text_of(x, digits)
+            found = fast(x, digits, n10, fixed) if type(x) is arb else None
+            if found is not None:  # proven: never open
+                found = seen[key] = (found, False)
             elif is_ball(x):
-                found = _text_of(x, digits)
-            seen[key] = found
-        append(found)
+                text = _text_of(x, digits)
+                found = seen[key] = (text, _open_text(text[0]))
+            else:
+                found = seen[key] = (None, False)
+        if found[1] and open_ is not None:
+            open_.append(i)
+        append(found[0])
     return out
 
 

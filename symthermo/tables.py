@@ -157,18 +157,18 @@ def _ball_columns_out(result, keys, digits, errors):
     texts, errs = [], []
     for k in keys:
         found = result.texts[k]
-        if any(t is None for t in found):  # values that are not balls
+        if None in found:  # values that are not balls
             column = value.column(k)
             found = [t if t is not None else (_format(column[i], digits), "0")
                      for i, t in enumerate(found)]
-        for i, (text, _) in enumerate(found):
-            if text == "nan":  # the contract never prints nan
-                t = found[0][0] if keys[0] == "t" else "?"
-                t = result.texts["t"][i][0] if "t" in result.texts else t
-                raise ValueError(f"{k} at t = {t} has no finite enclosure (nan) at "
-                                 f"{result.bits} bits")
-        texts.append([t for t, _ in found])
-        errs.append([e for _, e in found])
+        if not result.complete and any(text == "nan" for text, _ in found):
+            i = [text for text, _ in found].index("nan")  # the contract never prints nan
+            t = result.texts["t"][i][0] if "t" in result.texts else "?"
+            raise ValueError(f"{k} at t = {t} has no finite enclosure (nan) at "
+                             f"{result.bits} bits")
+        text, err = zip(*found) if found else ((), ())
+        texts.append(text)
+        errs.append(err)
     out = [dict(zip(keys, row)) for row in zip(*texts)]
     if errors:
         for row, err in zip(out, zip(*errs)):
