@@ -178,6 +178,21 @@ def _values(x):
     return x.values if isinstance(x, BallColumn) else x
 
 
+def _binary(name, fn):
+    def method(self, other):
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        key = (name, id(other), flint.ctx.prec)
+        found = memo.get(key)
+        # the entry keeps ``other`` alive, so its id is not another object's
+        if found is None or found[0] is not other:
+            found = memo[key] = (other, BallColumn(fn(self.values, _values(other))))
+        return found[1]
+    method.__name__ = f"__{name}__"
+    return method
+
+
 def _each(name):
     def method(self, *args):
         if args:
@@ -242,29 +257,16 @@ class BallColumn:
         return f"BallColumn({self.values.tolist()})"
 
     # arithmetic, elementwise in numpy's C loops ---------------------------------
-    def __add__(self, o):
-        return BallColumn(self.values + _values(o))
-
-    def __radd__(self, o):
-        return BallColumn(_values(o) + self.values)
-
-    def __sub__(self, o):
-        return BallColumn(self.values - _values(o))
-
-    def __rsub__(self, o):
-        return BallColumn(_values(o) - self.values)
-
-    def __mul__(self, o):
-        return BallColumn(self.values * _values(o))
-
-    def __rmul__(self, o):
-        return BallColumn(_values(o) * self.values)
-
-    def __truediv__(self, o):
-        return BallColumn(self.values / _values(o))
-
-    def __rtruediv__(self, o):
-        return BallColumn(_values(o) / self.values)
+    # (x - y of the same two objects at the same precision is computed once: the
+    # finishing formulas take E^th(t) - E^th(0) for Q, W, sigma and cop alike)
+    __add__ = _binary("add", lambda a, b: a + b)
+    __radd__ = _binary("radd", lambda a, b: b + a)
+    __sub__ = _binary("sub", lambda a, b: a - b)
+    __rsub__ = _binary("rsub", lambda a, b: b - a)
+    __mul__ = _binary("mul", lambda a, b: a * b)
+    __rmul__ = _binary("rmul", lambda a, b: b * a)
+    __truediv__ = _binary("div", lambda a, b: a / b)
+    __rtruediv__ = _binary("rdiv", lambda a, b: b / a)
 
     def __neg__(self):
         return BallColumn(-self.values)
