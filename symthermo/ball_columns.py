@@ -269,13 +269,13 @@ class BallColumn:
     __rtruediv__ = _binary("rdiv", lambda a, b: b / a)
 
     def __neg__(self):
-        return BallColumn(-self.values)
+        return self.memo("neg", lambda: BallColumn(-self.values))
 
     def __pos__(self):
         return BallColumn(+self.values)
 
     def __abs__(self):
-        return BallColumn(np.abs(self.values))
+        return self.memo("abs", lambda: BallColumn(np.abs(self.values)))
 
     def __pow__(self, o):
         return BallColumn(self.values ** _values(o))

@@ -447,8 +447,11 @@ class Refrigerator(Model):
         def series(cosines):
             # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0
             shifted = [x - 1 for x in cosines]
-            return [row[0] + sum((c * s for c, s in zip(row[1:], shifted)), lib.zero)
-                    for row in table]
+            out = []
+            for row in table:
+                terms = [c * s for c, s in zip(row[1:], shifted)]
+                out.append(row[0] + sum(terms[1:], terms[0]) if terms else row[0])
+            return out
 
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times], dtype=float)
@@ -473,18 +476,18 @@ class Refrigerator(Model):
         for zA, zB, Eint in values:
             row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB),
                    "carnot": carnot}
-            mutual = lib.zero
+            changes = []
             for k, (n, z) in enumerate((("A", zA), ("B", zB))):
                 w = omegas[k]
                 spec = _spectrum(lib, z)
                 entropy = entropy_of_spectrum(lib, spec)
-                mutual += entropy - s0[k]
+                changes.append(entropy - s0[k])
                 # E and the closed-form E^th = -omega |z|/2 from the same z: for a
                 # passive state (z <= 0) E - E^th is an exact 0, not a rounding residue
                 row[n] = {"E": w * z / 2, "spectrum": spec, "beta": _qubit_beta(lib, spec, w),
                           "Eth": -(w * abs(z)) / 2, "diagonal": True,  # Bloch vector along z
                           "entropy_of": (tuple(spec), entropy)}  # (balls: not computed again)
-            row["I_AB"] = mutual
+            row["I_AB"] = changes[0] + changes[1]  # Delta S_A + Delta S_B
             out.append(row)
         return out
 
