@@ -174,6 +174,10 @@ def _certified_rows(ctx, problem, model, p, ts, keys, scorer):
         return out
     from fractions import Fraction
 
+    from symthermo.compiled import plain_parameters
+
+    # the parameters as `symthermo reference` reads plain numbers (the cached ball forms)
+    p = (plain_parameters(model, given) if getattr(model, "numeric_balls", False) else None) or p
     bits = _certified_bits(model, p, texts, ctx.dps)
     exact = [Fraction(t) for t in texts]
 
