@@ -436,11 +436,14 @@ def evaluate_columns(model, p, times, *, convention="received", stats=None):
         if len(idx) < MIN_GROUP:
             per_row(idx)
             continue
-        group = [times[i] for i in idx.tolist()]
-        zero = np.array([_exact_zero(t) for t in group], dtype=bool)
-        scalars = idx[zero]
-        idx = idx[~zero]
-        column = BallColumn([t for t, z in zip(group, zero) if not z])
+        group = np.empty(len(idx), dtype=object)
+        group[:] = [times[i] for i in idx.tolist()]
+        zero = _exact_zeros(group)
+        if zero.any():
+            scalars, idx, group = idx[zero], idx[~zero], group[~zero]
+        else:
+            scalars = idx[:0]
+        column = BallColumn(group)
         try:
             with speculation(len(idx)) as valid:
                 rows = model.evaluate(p, [column] + [times[i] for i in scalars.tolist()],
@@ -468,6 +471,15 @@ def evaluate_columns(model, p, times, *, convention="received", stats=None):
         if len(parts) == 1 and len(parts[0][0]) == n and not isinstance(parts[0][1], np.ndarray):
             columns[k] = parts[0][1]  # one value for every row (carnot, an exact 0)
             continue
+        if (len(parts) == 2 and isinstance(parts[1][1], np.ndarray) and len(parts[0][0]) == 1
+                and parts[0][0][0] == 0 and len(parts[1][0]) == n - 1
+                and parts[1][0][0] == 1 and parts[1][0][-1] == n - 1):
+            # the usual case: t = 0 alone, then one column for every other time
+            out = np.empty(n, dtype=object)
+            out[0] = parts[0][1]
+            out[1:] = parts[1][1]
+            columns[k] = out
+            continue
         out = np.empty(n, dtype=object)
         for where, v in parts:
             if isinstance(v, np.ndarray):
@@ -479,5 +491,11 @@ def evaluate_columns(model, p, times, *, convention="received", stats=None):
     return BallColumnRows(order or model.keys(), columns, n)
 
 
-def _exact_zero(t):
-    return getattr(t, "is_zero", None) is not None and t.is_exact() and t.is_zero()
+def _exact_zeros(times):
+    """Which of the balls (an object array) are the exact 0 (``t == 0`` holds for a ball
+    only then); any other value is not."""
+    try:
+        return np.asarray(times == 0, dtype=bool)
+    except TypeError:  # pragma: no cover - times are balls
+        return np.array([getattr(t, "is_zero", None) is not None and t.is_exact() and t.is_zero()
+                         for t in times], dtype=bool)

@@ -199,6 +199,8 @@ def to_ball(x):
     """
     if isinstance(x, (arb, acb, BallColumn)):
         return x
+    if type(x) is Fraction:  # exact times and parameters: the common case first
+        return _rational(x.numerator, x.denominator)
     if isinstance(x, bool) or x is None:
         raise ValueError(f"not a number: {x!r}")
     if isinstance(x, int):
