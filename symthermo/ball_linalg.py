@@ -24,6 +24,9 @@ input balls; the precision is flint's (``symthermo.balls.ball_precision``).
   The i-th eigenvalue lies in the order statistic of the d balls widened by
   ``||F||_F + g ||A||_F``.  Both terms are of the size of the rounding errors
   at the working precision, so Ziv's loop narrows them by raising it.
+  A matrix that a permutation makes block diagonal (the other entries exact
+  zeros: a state on a few levels of a large Fock space) is split into its
+  blocks first, and the spectra are merged.
 
 >>> from flint import acb_mat
 >>> from symthermo.balls import ball_precision
@@ -170,6 +173,28 @@ def _approx_orthonormal_eigenvectors(A):
     return acb_mat([[basis[k][i] for k in range(n)] for i in range(n)])
 
 
+def _blocks(A):
+    """The index sets of the connected components of A's pattern (entries that are not
+    exact zeros), each sorted, in order of their smallest index."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = A.nrows()
+    rows, cols = [], []
+    for i in range(n):
+        for j in range(n):
+            if i != j and not A[i, j].is_zero():
+                rows.append(i)
+                cols.append(j)
+    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    out = [[] for _ in range(count)]
+    for i, label in enumerate(labels):
+        out[label].append(i)
+    return sorted(out)
+
+
 def hermitian_eigvalsh(A):
     """Enclosures of the eigenvalues of the Hermitian matrix A (an ``acb_mat`` of balls
     holding a Hermitian matrix), ascending, multiplicities kept, as ``arb`` balls (see
@@ -180,6 +205,14 @@ def hermitian_eigvalsh(A):
     n = A.nrows()
     if all(A[i, j].is_zero() for i in range(n) for j in range(n) if i != j):
         return BALLS.sort([A[i, i].real for i in range(n)])
+    blocks = _blocks(A)
+    if len(blocks) > 1:
+        # a permutation makes A block diagonal (the other entries are exact zeros): its
+        # spectrum is the union of the blocks' (a state on a few of many levels)
+        values = []
+        for idx in blocks:
+            values += BALLS.eigvalsh(BALLS.matrix([[A[i, j] for j in idx] for i in idx]))
+        return BALLS.sort(values)
     Q = _approx_orthonormal_eigenvectors(A)
     Qh = Q.conjugate().transpose()
     B = Qh * A * Q

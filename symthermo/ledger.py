@@ -281,6 +281,21 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
     return rows
 
 
+def _thermal_enclosed(sub, q):
+    """Balls: an oscillator whose beta ball reaches infinity (a state that may be pure)
+    has no finite ball of E^th from the thermal functions (nan); the thermal state of
+    the same entropy has the least energy of all such states, so E_0 <= E^th <= E and
+    0 <= exergy <= E - E_0 enclose them (E_0 the ground energy)."""
+    if not isinstance(sub.levels, Oscillator) or q["Eth"].is_finite():
+        return q
+    ground = sub.lib.number(sub.ground)
+    above = q["E"] - ground
+    if not above.is_finite():
+        return q
+    return dict(q, Eth=ground.union(q["E"]), exergy=sub.lib.zero.union(above),
+                thermal_above_ground=sub.lib.zero.union(above))
+
+
 def _passive_zeros(sub, rho, q):
     """Balls: the ergotropy of a state proven passive is an exact 0 (and a passive
     qubit is thermal: exergy 0, E^th = E), by structure, not a cancellation.
@@ -289,11 +304,16 @@ def _passive_zeros(sub, rho, q):
     of increasing energy (each step proven: E_i < E_j or exactly equal), populations
     proven non-increasing (p_i > p_j, or exactly equal)."""
     n = sub.lib.size(rho)
-    H = sub.H
-    if not all(H[i, j].is_zero() and rho[i, j].is_zero()
+    oscillator = isinstance(sub.levels, Oscillator)
+    H = None if oscillator else sub.H
+    if not all((oscillator or H[i, j].is_zero()) and rho[i, j].is_zero()
                for i in range(n) for j in range(n) if i != j):
         return q
-    energies = [sub.lib.real(H[i, i]) for i in range(n)]
+    if oscillator:  # H = offset + omega n on the Fock levels of rho
+        energies = [sub.lib.number(sub.levels.offset) + sub.lib.number(sub.levels.omega) * k
+                    for k in range(n)]
+    else:
+        energies = [sub.lib.real(H[i, i]) for i in range(n)]
     pops = [sub.lib.real(rho[i, i]) for i in range(n)]
     order = sorted(range(n), key=lambda i: float(energies[i].mid()))
 
@@ -306,16 +326,20 @@ def _passive_zeros(sub, rho, q):
         if not (pops[i] > pops[j] or exactly_equal(pops[i], pops[j])):
             return q
     q = dict(q, ergotropy=sub.lib.zero)
-    if n == 2 and energies[order[0]] < energies[order[1]] and pops[order[0]] > pops[order[1]]:
+    if (not oscillator and n == 2 and energies[order[0]] < energies[order[1]]
+            and pops[order[0]] > pops[order[1]]):
         # a passive, non-degenerate qubit with 0 < p_e < p_g is the Gibbs state of its beta
         q.update(exergy=sub.lib.zero, Eth=q["E"])
     return q
 
 
-def exact_structure(H, V, rho0, dims, *, unitary):
+def exact_structure(H, V, rho0, dims, *, unitary, lindblad=()):
     """``(product_initial, coupling_conserved)`` proven in exact SymPy arithmetic for a
     model's exact dynamics: rho0 equals the tensor product of its reduced states, and
-    [H, V] = 0 with a unitary evolution (then E_int(t) = E_int(0)).  Either is False
+    E_int(t) = E_int(0) at every t: [H, V] = 0 with a unitary evolution, or (with the
+    Lindblad terms ``lindblad``, (rate, L) pairs) V an eigen-operator of the adjoint
+    generator, G^dag(V) = i[H, V] + sum r (L^dag V L - {L^dag L, V}/2) = c V, with
+    E_int(0) = Tr[rho0 V] = 0 (then d E_int/dt = c E_int keeps it 0).  Either is False
     when it does not hold or SymPy cannot decide it."""
     import sympy
 
@@ -326,8 +350,20 @@ def exact_structure(H, V, rho0, dims, *, unitary):
 
     reduced = [EXACT.partial_trace(rho0, dims, [k]) for k in range(len(dims))]
     product = len(dims) > 1 and is_zero(rho0 - EXACT.kron_all(reduced))
-    conserved = unitary and is_zero(H * V - V * H)
-    return product, conserved
+    commutator = H * V - V * H
+    if unitary:
+        return product, is_zero(commutator)
+    if not lindblad or sympy.simplify((rho0 * V).trace()) != 0:
+        return product, False
+    adjoint = sympy.I * commutator
+    for rate, L in lindblad:
+        LdL = L.H * L
+        adjoint += rate * (L.H * V * L - (LdL * V + V * LdL) / 2)
+    entries = [(i, j) for i in range(V.rows) for j in range(V.cols) if V[i, j] != 0]
+    if not entries:
+        return product, False
+    c = sympy.simplify(adjoint[entries[0]] / V[entries[0]])
+    return product, is_zero(adjoint - c * V)
 
 
 def _gaussian(x):
@@ -382,13 +418,65 @@ def _gkron(A, B):
             for ra in A for rb in B]
 
 
+def _local_energies(H, rho0):
+    """The exact diagonal of a local Hamiltonian that is diagonal (exact zeros off the
+    diagonal; an oscillator's offset + omega k on its Fock levels), as Gaussian
+    rationals, or None."""
+    if isinstance(H, Oscillator):
+        w, e0 = _gaussian(H.omega), _gaussian(H.offset)
+        levels = _state_size(rho0)
+        if w is None or e0 is None:
+            return None
+        return [(e0[0] + k * w[0], e0[1] + k * w[1]) for k in range(levels)]
+    h = _exact_matrix(H)
+    if h is None or any(h[i][j] != (0, 0) for i in range(len(h)) for j in range(len(h))
+                        if i != j):
+        return None
+    return [h[i][i] for i in range(len(h))]
+
+
+def _exact_zero_entry(x):
+    """True when a coupling entry is an exact zero (read exactly, sqrt(2)/10 included)."""
+    g = _gaussian(x)
+    if g is not None:
+        return g == (0, 0)
+    try:
+        v = parse_number(x)
+    except ValueError:
+        return False
+    return getattr(v, "is_zero", None) is True
+
+
+def _diagonal_conserved(system):
+    """[H_0, V] = 0 for diagonal local Hamiltonians (oscillators included): (E_i - E_j)
+    V_ij = 0 for every entry, i.e. V couples only levels of exactly equal total energy
+    (V's entries need only be exact zeros or not: sqrt(n) entries are fine).  None when
+    some local Hamiltonian is not diagonal with Gaussian-rational entries."""
+    energies = [_local_energies(H, rho0) for H, rho0 in system.subsystems.values()]
+    if any(e is None for e in energies):
+        return None
+    total = [(0, 0)]
+    for e in energies:
+        total = [(a[0] + b[0], a[1] + b[1]) for a in total for b in e]
+    rows = _as_matrix_data(system.coupling)
+    rows = rows.tolist() if hasattr(rows, "tolist") else rows
+    if len(rows) != len(total):
+        return False
+    return all(total[i] == total[j] or _exact_zero_entry(v)
+               for i, row in enumerate(rows) for j, v in enumerate(row))
+
+
 def _coupling_conserved(system):
-    """True when [H_1 + ... + H_N, V] = 0 exactly (Gaussian rationals): then
+    """True when [H_1 + ... + H_N, V] = 0 exactly (Gaussian rationals; or diagonal
+    local Hamiltonians, oscillators included, and V coupling only equal energies): then
     E_int(t) = Tr[rho(t) V] = E_int(0) under the unitary evolution (d/dt Tr[rho V] =
     i Tr[rho [H, V]]), a structural fact the balls route uses instead of a
     cancellation.  False when some entry is not an exact Gaussian rational."""
     if system.coupling is None:
         return False
+    diagonal = _diagonal_conserved(system)
+    if diagonal is not None:
+        return diagonal
     V = _exact_matrix(system.coupling)
     locals_ = [_exact_matrix(H) for H, _ in system.subsystems.values()]
     if V is None or any(h is None for h in locals_):
@@ -444,6 +532,44 @@ def _show_time(t):
         return str(t)
 
 
+def _fock_support(H_total, lindblad, rho0, dims, oscillators):
+    """Balls: ``(states, entries)`` when the truncated Fock spaces are proven invariant
+    (:mod:`symthermo.fock_truncation`: the truncated dynamics is then the exact one):
+    the basis states R that rho(t) lives on (span R is invariant under H, L and
+    L^dag L) and the entries (i, j) of rho(t) that may be nonzero.  NotImplementedError
+    otherwise (no proven bound of the truncation of the oscillators' observables: the
+    caller falls back to mpmath)."""
+    from .fock_truncation import invariant_support, reachable_entries
+
+    operators = [L for _, L in lindblad]
+    states = invariant_support(H_total, operators, rho0, dims, oscillators)
+    if states is None:
+        raise NotImplementedError("balls: the truncated Fock space is not proven invariant; "
+                                  "the truncation of an oscillator's observables has no "
+                                  "proven bound")
+    return states, reachable_entries(H_total, operators, rho0)
+
+
+def _evolve_on_support(H_total, rho0, ts, lindblad, lib, support):
+    """rho(t) propagated on span R only (R closed under H, L and L^dag L: the blocks
+    H_RR, L_RR generate the same evolution there, and (L^dag L)_RR = L_RR^dag L_RR),
+    embedded back with exact zeros outside the reachable entries."""
+    states, entries = support
+    n = lib.size(rho0)
+
+    def block(M):
+        return lib.matrix([[M[i, j] for j in states] for i in states])
+
+    small = _evolve(block(H_total), block(rho0), ts,
+                    [(rate, block(L)) for rate, L in lindblad], lib)
+    where = {i: k for k, i in enumerate(states)}
+    out = []
+    for rho in small:
+        out.append(lib.matrix([[rho[where[i], where[j]] if (i, j) in entries else 0
+                                for j in range(n)] for i in range(n)]))
+    return out
+
+
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                     convention="received", leak_check=None, product_initial=False,
                     coupling_conserved=False):
@@ -454,16 +580,16 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     ``leak_check(name, reduced_state, t)`` may raise when a truncated Fock space
     holds population at its edge.  ``product_initial`` says that rho0 is by
     construction the product of its reduced states (then, in balls, I_tot(0) is an
-    exact 0); ``coupling_conserved`` that [H, V] = 0 was proven (then, in balls,
-    E_int(t) = E_int(0)).
+    exact 0); ``coupling_conserved`` that E_int(t) = E_int(0) was proven
+    (:func:`exact_structure`; then, in balls, E_int(0) is used at every t).
     """
     from .balls import BALLS, ball_beta_times_heat
 
     names = list(subs)
-    if lib is BALLS and any(sub.dimension is None for sub in subs.values()):
-        # a truncated Fock space is not an enclosure of the oscillator: no proven bound yet
-        raise NotImplementedError("balls: the propagator of an oscillator (Fock cutoff) has "
-                                  "no bound of its truncation")
+    support = None
+    oscillators = [k for k, n in enumerate(names) if subs[n].dimension is None]
+    if lib is BALLS and oscillators:
+        support = _fock_support(H_total, lindblad, rho0, dims, oscillators)
     ts = _times(lib, times)
     balls = lib is BALLS
     bq = ball_beta_times_heat if balls else beta_times_heat
@@ -471,7 +597,11 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     # is checked against its own error bound, never as input
     eigenvalues0 = lib.eigvalsh(rho0)
     bound = computed_tolerance(rho0, lib, eigenvalues=eigenvalues0)
-    states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
+    if support is not None:
+        # proven: rho(t) lives on span R; the other entries are exact zeros (structure)
+        states = _evolve_on_support(H_total, rho0, ts, lindblad, lib, support)
+    else:
+        states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
     q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
           for n, r in zip(names, reduced0)}
@@ -498,6 +628,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
             reduced_states[n] = reduced
             qt[n] = q0[n] if at_start else subs[n].quantities(
                 reduced, name=f"rho_{n}(t={t})", check=False, tolerance=bound)
+            if balls and not at_start:
+                qt[n] = _passive_zeros(subs[n], reduced, _thermal_enclosed(subs[n], qt[n]))
             for key in LOCAL_KEYS:
                 row[f"{key}_{n}"] = qt[n][key]
             if at_start:

@@ -12,7 +12,8 @@ import mpmath
 import pytest
 import sympy
 
-from symthermo.exact_times import merge_proven, prove_rational, proven_data
+from symthermo.exact_times import (MAX_TERMS, MAX_TIMES, expansion_size, merge_proven,
+                                   prove_rational, proven_data, proven_times)
 from symthermo.models import get_model
 from symthermo.tables import reference_payload
 
@@ -211,3 +212,78 @@ class TestProofs:
             assert out["manifolds"] == 2 and type(out["manifolds"]) is int
             assert out["A"]["E"] is ball and out["A"]["spectrum"] == [ball, ball]
             assert out["I_AB"].is_zero() and out["I_AB"].is_exact()
+
+
+class TestDeterministicBudget:
+    """The budget is an operation count: the same input gives the same output on any
+    machine and at any load (no clock is read), and bad input still finishes."""
+
+    def test_no_clock_is_read(self, monkeypatch):
+        import time
+
+        m = get_model("exchange")
+        p = m.params({})
+        times = [sympy.pi / (2 * p["g"]), sympy.pi / (4 * p["g"]), sympy.Rational(1, 3)]
+        calm = proven_times(m, p, times)
+
+        def slow_machine():
+            raise AssertionError("exact_times read the clock")
+
+        monkeypatch.setattr(time, "monotonic", slow_machine)
+        monkeypatch.setattr(time, "perf_counter", slow_machine)
+        monkeypatch.setattr(time, "time", slow_machine)
+        assert proven_times(m, p, times) == calm
+        assert calm[0]["A"]["E"] == 0 and calm[2] is None
+
+    def test_expansion_size_bounds_expand(self):
+        x, y, z = sympy.symbols("x y z")
+        for expr in [(x + y) ** 5 * (x + z), (x + y + z) ** 6, sympy.exp((x + 1) * (y + 2))]:
+            expanded = sympy.expand(expr)
+            assert len(sympy.Add.make_args(expanded)) <= expansion_size(expr)
+        assert expansion_size((x + y) ** 10 ** 6) == MAX_TERMS + 1  # saturates, no big ints
+
+    def test_over_the_budget_is_left_to_the_balls(self):
+        # equal to 1/2, but the expansion of (1 + sqrt(2))**3000 is over the budget
+        huge = 2 * (1 + sympy.sqrt(2)) ** 3000 * (sympy.sqrt(2) - 1) ** 3000
+        assert expansion_size(huge) > MAX_TERMS
+        assert prove_rational(1 / huge) is None
+        assert prove_rational(1 / (2 * (1 + sympy.sqrt(2)) ** 3 * (sympy.sqrt(2) - 1) ** 3)) == \
+            sympy.Rational(1, 2)
+
+    def test_a_time_over_the_budget_is_not_evaluated(self, monkeypatch):
+        m = get_model("spontaneous-emission")
+        p = m.params({})
+        t = sympy.log(2 * (1 + sympy.sqrt(2)) ** 3000 * (sympy.sqrt(2) - 1) ** 3000) / p["gamma"]
+
+        def never(*args, **kwargs):
+            raise AssertionError("the closed forms were evaluated at a time over the budget")
+
+        monkeypatch.setattr(m, "reduced_data", never)
+        assert proven_data(m, p, t) is None
+
+    def test_bad_input_finishes(self):
+        import time
+
+        m = get_model("spontaneous-emission")
+        p = m.params({})
+        # large multinomials of square roots, near the budget's bounds
+        bad = [sympy.log(2 * (1 + sympy.sqrt(2) + sympy.sqrt(k + 3)) ** 30
+                         / (sympy.sqrt(k + 3) - sympy.sqrt(2) + 1) ** 30) / p["gamma"]
+               for k in range(20)]
+        start = time.perf_counter()
+        out = proven_times(m, p, bad)
+        assert time.perf_counter() - start < 5
+        # tried exactly when within the budget: k + 3 = 4, 8, 9, 16, 18 (sqrt(k + 3) an
+        # integer or a multiple of sqrt(2): two terms per base)
+        assert [d is not None for d in out] == [expansion_size(t) <= MAX_TERMS for t in bad]
+        assert sum(d is not None for d in out) == 5
+
+    def test_at_most_max_times_are_tried(self):
+        m = get_model("exchange")
+        p = m.params({})
+        times = [sympy.Rational(1, 3)] + [(2 * k + 1) * sympy.pi / (2 * p["g"])
+                                          for k in range(MAX_TIMES + 3)]
+        out = proven_times(m, p, times)
+        assert out[0] is None  # a plain time uses no share of the cap
+        assert all(d["A"]["E"] == 0 for d in out[1:MAX_TIMES + 1])
+        assert out[MAX_TIMES + 1:] == [None] * 3

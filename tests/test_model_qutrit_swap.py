@@ -184,3 +184,80 @@ def test_symbolic_closed_forms():
     assert free == {qs._SYMBOLS[n] for n in ("omega_1", "omega_2", "beta_1", "beta_2", "g")} | {
         qs.BETA_B0, qs.T}
     assert forms.interaction_energy == 0
+
+
+# -- exact zeros at the exact swap times (balls, symthermo.exact_times) ---------------------
+
+SWAP_ZEROS = ("Q_A", "Q_B", "I_AB", "sigma_A", "sigma_B", "exergy_B", "E_int")
+
+
+def _payload(params, times, **kw):
+    from symthermo.tables import reference_payload
+
+    return reference_payload(MODEL, dict(params), times, dps=kw.pop("dps", 20), **kw)
+
+
+def _within(text, err, value):
+    """The printed value +/- err holds ``value`` (an mpmath number at 60 digits)."""
+    with mpmath.workdps(60):
+        if " +/- " in text:
+            mid, rad = text.split(" +/- ")
+            return abs(mpmath.mpf(mid) - value) <= mpmath.mpf(rad)
+        return abs(mpmath.mpf(text) - value) <= mpmath.mpf(err) * (1 + mpmath.mpf("1e-10"))
+
+
+@pytest.mark.parametrize("name", list(PARAM_SETS))
+def test_exact_swap_times_print_structural_zeros(name):
+    """At g t = pi/2 and 3 pi/2 the reduced states are exchanged exactly (cos(g t) = 0,
+    proven by SymPy): the heats, I_AB, sigma_A, sigma_B and B's exergy are exact zeros;
+    at g t = pi the row is the t = 0 row.  Checked against the mpmath route at 60 digits,
+    the ball propagator (which knows no exact time: its balls must hold 0), and the
+    t = 0 row with A and B exchanged."""
+    params = PARAM_SETS[name]
+    times = "0, pi/(2*g), pi/g, 3*pi/(2*g)"
+    rows = _payload(params, times)["rows"]
+    with mpmath.workdps(60):
+        ref = _payload(params, times, dps=60, number_system="mpmath")["rows"]
+    prop = _payload(params, times, method="propagator")["rows"]
+    start = rows[0]
+    for k in (1, 3):
+        row = rows[k]
+        for key in SWAP_ZEROS:
+            assert row[key] == "0" and row["err"][key] == "0", (key, row[key])
+            assert " +/- " in prop[k][key] or prop[k][key] == "0"
+            assert _within(prop[k][key], prop[k]["err"][key], mpmath.mpf(0))
+        for key in ("E", "ergotropy"):
+            assert row[f"{key}_A"] == start[f"{key}_B"] and row[f"{key}_B"] == start[f"{key}_A"]
+        for key in ("S", "beta", "Eth"):
+            assert row[f"{key}_A"] == start[f"{key}_A"] and row[f"{key}_B"] == start[f"{key}_B"]
+        assert row["exergy_A"] == start["exergy_B"]
+        # the one value that is not zero: EL23's point, sigma_erg_A < 0 at the swap
+        assert row["sigma_erg_A"].startswith("-") and " +/- " not in row["sigma_erg_A"]
+    assert {k: v for k, v in rows[2].items() if k not in ("t", "err")} == \
+        {k: v for k, v in start.items() if k not in ("t", "err")}
+    for row, r in zip(rows, ref):
+        for key, text in row.items():
+            if key in ("t", "err"):
+                continue
+            with mpmath.workdps(60):
+                want = mpmath.mpf(r[key])
+            if text == "0":
+                assert abs(want) < mpmath.mpf("1e-55"), (key, r[key])
+            else:
+                assert _within(text, row["err"][key], want), (key, text, r[key])
+        for key, text in prop[rows.index(row)].items():
+            if key not in ("t", "err") and text != "0":
+                with mpmath.workdps(60):
+                    assert _within(text, prop[rows.index(row)]["err"][key],
+                                   mpmath.mpf(r[key])), (key, text, r[key])
+
+
+def test_a_decimal_time_near_the_swap_is_genuinely_nonzero():
+    """g t = 1.5707963267948966 (pi/2 rounded to 17 digits) is not a swap: Q_A is a
+    nonzero number of size (pi/2 - g t)^2, printed with proven digits, not as 0."""
+    row = _payload({}, "1.5707963267948966")["rows"][0]
+    with mpmath.workdps(60):
+        delta = mpmath.pi / 2 - mpmath.mpf("1.5707963267948966")
+        q = mpmath.mpf(row["Q_A"])
+        assert " +/- " not in row["Q_A"] and q > 0
+        assert mpmath.mpf("1e-3") < q / delta ** 2 < 10

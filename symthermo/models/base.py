@@ -369,7 +369,7 @@ class Model:
             if ex is not None:
                 structure = dict(zip(("product_initial", "coupling_conserved"), exact_structure(
                     ex.hamiltonian, ex.coupling, ex.initial_state, ex.dims,
-                    unitary=not ex.lindblad)))
+                    unitary=not ex.lindblad, lindblad=ex.lindblad)))
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
                                leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n),

@@ -268,6 +268,38 @@ class QutritSwap(Model):
                         local_hamiltonians={"A": h, "B": h})
 
     # -- evaluation -----------------------------------------------------------
+    def exact_phases(self, p, t):
+        """cos^2(g t) at the exact time t (SymPy), for :mod:`symthermo.exact_times`:
+        proven 0 (a full swap, g t = pi/2 mod pi) or 1 (g t = 0 mod pi) it gives the
+        structure of :meth:`evaluate`."""
+        return {"cos2": sympy.cos(p["g"] * t) ** 2}
+
+    def evaluate(self, p, times, *, lib, convention="received", proven=None):
+        """The base's rows; in balls, at an exact time where cos^2(g t) is proven 0 or 1
+        (``proven[i]["_phases"]``), the structure's exact zeros.
+
+        At cos^2(g t) = 1 the reduced states are the initial ones: the row is the t = 0
+        row (increments exact zeros).  At cos^2(g t) = 0 they are exchanged, rho_A(t) =
+        rho_B(0) and rho_B(t) = rho_A(0), and since A starts in the thermal state of
+        B's entropy, S_A(0) = S_B(0), beta_A(0) = beta_B(0) and E^th_A(0) = E^th_B(0) =
+        E_A(0): every entropy, beta and E^th is unchanged, so Q_A = Q_B = I_AB = sigma_A
+        = sigma_B = 0 exactly (not a cancellation of balls); E, ergotropy and exergy are
+        exchanged (exergy_B(t) = exergy_A(0) = 0: B is now thermal), W_X = +/- Delta E_X.
+        """
+        rows = super().evaluate(p, times, lib=lib, convention=convention, proven=proven)
+        if proven is None or lib in (FLOAT64, MPMATH, EXACT):
+            return rows
+        out, row0 = [], None
+        for row, found in zip(rows, proven):
+            c2 = ((found or {}).get("_phases") or {}).get("cos2")
+            if c2 in (0, 1):
+                if row0 is None:
+                    row0 = super().evaluate(p, [lib.zero], lib=lib, convention=convention)[0]
+                row = _swapped_row(row, row0, lib, convention) if c2 == 0 else \
+                    dict(row0, t=row["t"])
+            out.append(row)
+        return out
+
     def reduced_data(self, p, times, *, lib):
         if lib is EXACT:
             return super().reduced_data(p, times, lib=lib)
@@ -372,6 +404,23 @@ def _energy(lib, pops, energies, order):
     for k in order:
         total += pops[k] * energies[k]
     return total
+
+
+def _swapped_row(row, row0, lib, convention):
+    """The row at a proven full swap (see :meth:`QutritSwap.evaluate`), from the t = 0
+    row ``row0``; ``sigma_erg_A`` (not zero: the paper's point) stays as computed."""
+    from ..heat_work import sign
+
+    out = dict(row)
+    for x, y in (("A", "B"), ("B", "A")):
+        for key in ("S", "beta", "Eth"):
+            out[f"{key}_{x}"] = row0[f"{key}_{x}"]
+        for key in ("E", "ergotropy", "exergy"):
+            out[f"{key}_{x}"] = row0[f"{key}_{y}"]
+        out[f"Q_{x}"] = lib.zero
+        out[f"W_{x}"] = sign(convention) * (row0[f"E_{y}"] - row0[f"E_{x}"])
+    out.update(E_int=lib.zero, I_AB=lib.zero, sigma_A=lib.zero, sigma_B=lib.zero)
+    return out
 
 
 def _sigma_erg(lib, q0, qt):
