@@ -34,11 +34,13 @@ from fractions import Fraction
 
 import flint
 import mpmath
-import sympy
 from flint import acb, acb_mat, arb
-from sympy.printing.pycode import MpmathPrinter
 
+from .ball_columns import BallColumn, each_valid, when
+from .lazy import is_loaded, lazy_import
 from .numbers import NumberSystem, _ExactComplex, parse_number
+
+sympy = lazy_import("sympy")  # loaded by what needs it: a run of plain numbers does not
 
 __all__ = [
     "BALLS",
@@ -52,6 +54,8 @@ __all__ = [
     "ipow",
     "sqrt_nonneg",
     "enclose_monotone_root",
+    "ball_source",
+    "ball_function",
 ]
 
 
@@ -80,6 +84,8 @@ def _UNBOUNDED():
 def infinite_sign(x):
     """+1 or -1 for a ball that is +inf or -inf (an infinite midpoint with a finite
     radius: ``arb(1) + inf``), 0 otherwise (finite, or unbounded like ``[+/- inf]``)."""
+    if isinstance(x, BallColumn):
+        raise TypeError("infinite_sign of a column: ask each ball")
     if not isinstance(x, arb) or x.is_finite() or x.is_nan():
         return 0
     m = x.mid()
@@ -97,7 +103,7 @@ def ipow(x, n):
     >>> ipow(arb(0, 1e-20), 2).upper() < 2e-40, ipow(arb(-2, 0.5), 3) < 0
     (True, True)
     """
-    if not isinstance(x, arb):
+    if not isinstance(x, (arb, BallColumn)):
         if isinstance(x, acb) and n >= 0:
             out = acb(1)
             for _ in range(n):
@@ -126,7 +132,7 @@ def sqrt_nonneg(x):
     upper = x.upper()
     if upper < 0:
         raise ValueError(f"square root of a negative number {x}")
-    return arb(0).union(upper.sqrt())
+    return _hull(arb(0), upper.sqrt())
 
 
 def nonnegative(x):
@@ -137,12 +143,19 @@ def nonnegative(x):
     upper = x.upper()
     if upper < 0:
         raise ValueError(f"a quantity that must be >= 0 is negative: {x}")
-    return arb(0).union(upper)
+    return _hull(arb(0), upper)
+
+
+def _hull(a, b):
+    """``a.union(b)``, also when ``b`` is a column of balls and ``a`` one ball."""
+    if isinstance(b, BallColumn) and not isinstance(a, BallColumn):
+        return b.rcall(a, "union")
+    return a.union(b)
 
 
 def is_ball(x):
-    """True for an ``arb`` or ``acb``."""
-    return isinstance(x, (arb, acb))
+    """True for an ``arb`` or ``acb`` (or a :class:`~symthermo.ball_columns.BallColumn`)."""
+    return isinstance(x, (arb, acb, BallColumn))
 
 
 def _exact_dyadic(sign, man, exp):
@@ -184,8 +197,10 @@ def to_ball(x):
     ...     print(to_ball(sympy.sqrt(2)) ** 2 - 2 < to_ball("1e-20"))
     True
     """
-    if isinstance(x, (arb, acb)):
+    if isinstance(x, (arb, acb, BallColumn)):
         return x
+    if type(x) is Fraction:  # exact times and parameters: the common case first
+        return _rational(x.numerator, x.denominator)
     if isinstance(x, bool) or x is None:
         raise ValueError(f"not a number: {x!r}")
     if isinstance(x, int):
@@ -211,7 +226,7 @@ def to_ball(x):
         return acb(to_ball(x.real), to_ball(x.imag))
     if isinstance(x, str):
         return to_ball(parse_number(x))
-    if isinstance(x, sympy.Basic):
+    if is_loaded("sympy") and isinstance(x, sympy.Basic):
         x = sympy.sympify(x)
         if x.is_Rational:
             return _rational(int(x.p), int(x.q))
@@ -261,72 +276,84 @@ def ball_to_mpf(x):
 
 # -- lambdify: SymPy closed forms evaluated in balls ---------------------------------
 
-class _BallPrinter(MpmathPrinter):
-    """Prints numbers as exact ball constructors and constants as calls (evaluated at
-    the precision in force when the function runs, not when it was compiled)."""
+@functools.cache
+def _ball_printer_class():
+    """The printer class, made on first use (it derives from SymPy's MpmathPrinter)."""
+    from sympy.printing.pycode import MpmathPrinter
 
-    def _print_Float(self, e):
-        sign, man, exp, _ = e._mpf_
-        return f"_dyadic({int(sign)}, {int(man)}, {int(exp)})"
+    class _BallPrinter(MpmathPrinter):
+        """Prints numbers as exact ball constructors and constants as calls (evaluated at
+        the precision in force when the function runs, not when it was compiled)."""
 
-    def _print_Rational(self, e):
-        return f"_rational({int(e.p)}, {int(e.q)})"
+        def _print_Float(self, e):
+            sign, man, exp, _ = e._mpf_
+            return f"_dyadic({int(sign)}, {int(man)}, {int(exp)})"
 
-    def _print_Half(self, e):
-        return "_rational(1, 2)"
+        def _print_Rational(self, e):
+            return f"_rational({int(e.p)}, {int(e.q)})"
 
-    def _print_Integer(self, e):
-        return f"_integer({int(e.p)})"
+        def _print_Half(self, e):
+            return "_rational(1, 2)"
 
-    def _print_Pi(self, e):
-        return "_pi()"
+        def _print_Integer(self, e):
+            return f"_integer({int(e.p)})"
 
-    def _print_Exp1(self, e):
-        return "_e()"
+        def _print_Pi(self, e):
+            return "_pi()"
 
-    def _print_ImaginaryUnit(self, e):
-        return "_i()"
+        def _print_Exp1(self, e):
+            return "_e()"
 
-    def _print_Infinity(self, e):
-        return "_inf()"
+        def _print_ImaginaryUnit(self, e):
+            return "_i()"
 
-    def _print_NegativeInfinity(self, e):
-        return "(-_inf())"
+        def _print_Infinity(self, e):
+            return "_inf()"
 
-    def _print_Pow(self, expr, rational=False):
-        b, e = expr.as_base_exp()
-        if e.is_Integer:
-            return f"_ipow({self._print(b)}, {int(e)})"
-        if e == sympy.S.Half:
-            return f"sqrt({self._print(b)})"
-        if e == -sympy.S.Half:
-            return f"(1/sqrt({self._print(b)}))"
-        return f"_pow({self._print(b)}, {self._print(e)})"
+        def _print_NegativeInfinity(self, e):
+            return "(-_inf())"
 
-    def _print_Piecewise(self, expr):
-        # rigorous branch choice: _piecewise evaluates a condition, and a condition
-        # that is not decided takes the union of the branches that may apply
-        pairs = ", ".join(f"(lambda: {self._print(c)}, lambda: {self._print(e)})"
-                          for e, c in expr.args)
-        return f"_piecewise({pairs})"
+        def _print_Pow(self, expr, rational=False):
+            b, e = expr.as_base_exp()
+            if e.is_Integer:
+                return f"_ipow({self._print(b)}, {int(e)})"
+            if e == sympy.S.Half:
+                return f"sqrt({self._print(b)})"
+            if e == -sympy.S.Half:
+                return f"(1/sqrt({self._print(b)}))"
+            return f"_pow({self._print(b)}, {self._print(e)})"
 
-    def _print_Relational(self, expr):
-        ops = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
-        if expr.rel_op in ops:
-            return f"{ops[expr.rel_op]}({self._print(expr.lhs)}, {self._print(expr.rhs)})"
-        return super()._print_Relational(expr)
+        def _print_Piecewise(self, expr):
+            # rigorous branch choice: _piecewise evaluates a condition, and a condition
+            # that is not decided takes the union of the branches that may apply
+            pairs = ", ".join(f"(lambda: {self._print(c)}, lambda: {self._print(e)})"
+                              for e, c in expr.args)
+            return f"_piecewise({pairs})"
 
-    def _print_BooleanTrue(self, expr):
-        return "True"
+        def _print_Relational(self, expr):
+            ops = {"==": "_eq", "!=": "_ne", "<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
+            if expr.rel_op in ops:
+                return f"{ops[expr.rel_op]}({self._print(expr.lhs)}, {self._print(expr.rhs)})"
+            return super()._print_Relational(expr)
 
-    def _print_BooleanFalse(self, expr):
-        return "False"
+        def _print_BooleanTrue(self, expr):
+            return "True"
 
-    def _print_And(self, expr):
-        return "_and(" + ", ".join(self._print(a) for a in expr.args) + ")"
+        def _print_BooleanFalse(self, expr):
+            return "False"
 
-    def _print_Or(self, expr):
-        return "_or(" + ", ".join(self._print(a) for a in expr.args) + ")"
+        def _print_And(self, expr):
+            return "_and(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+        def _print_Or(self, expr):
+            return "_or(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    return _BallPrinter
+
+
+def _ball_printer():
+    return _ball_printer_class()({"fully_qualified_modules": False, "inline": True,
+                                  "allow_unknown_functions": True})
 
 
 _UNDECIDED = object()
@@ -511,10 +538,40 @@ def ball_lambdify(args, expr):
     ...     print(y.overlaps(to_ball(sympy.Rational(1, 3) - sympy.exp(-1))), y.rad() < 1e-55)
     True True
     """
-    printer = _BallPrinter({"fully_qualified_modules": False, "inline": True,
-                            "allow_unknown_functions": True})
-    return sympy.lambdify(args, expr, modules=[_NAMESPACE], printer=printer,
+    return sympy.lambdify(args, expr, modules=[_NAMESPACE], printer=_ball_printer(),
                           docstring_limit=0)
+
+
+def ball_source(exprs):
+    """Python source of a function of nothing returning the balls of the SymPy numbers
+    ``exprs`` (a list) at the precision in force when it is called; for
+    :func:`ball_function`, and for the cache of :mod:`symthermo.compiled` (a run of
+    plain numbers then needs no SymPy).
+
+    >>> import sympy
+    >>> from symthermo.balls import ball_function, ball_source, ball_precision
+    >>> source = ball_source([sympy.sqrt(2), sympy.tanh(sympy.Rational(9, 10))])
+    >>> with ball_precision(100):
+    ...     root2, t = ball_function(source)()
+    ...     print((root2 ** 2).contains(2), t.rad() < 1e-28)
+    True True
+    """
+    printer = _ball_printer()
+    items = []
+    for e in exprs:
+        e = sympy.sympify(e)
+        if e.free_symbols:
+            raise ValueError(f"{e} is not a number")
+        items.append(printer.doprint(e))
+    return "lambda: [" + ", ".join(items) + "]"
+
+
+def ball_function(source):
+    """The function :func:`ball_source` wrote (evaluated among the ball functions only)."""
+    if not source.startswith("lambda: ["):
+        raise ValueError("not the source of ball constants")
+    return eval(compile(source, "<symthermo ball constants>", "eval"),  # noqa: S307
+                dict(_NAMESPACE, __builtins__={}))
 
 
 # -- the number system ---------------------------------------------------------------
@@ -602,7 +659,7 @@ class _Balls(NumberSystem):
 
     def log(self, x):
         x = to_ball(x)
-        if isinstance(x, arb) and not (x > 0):
+        if isinstance(x, (arb, BallColumn)) and not (x > 0):
             if x.is_zero():
                 return arb.neg_inf()
             if x.upper() < 0:
@@ -648,6 +705,10 @@ class _Balls(NumberSystem):
         return is_ball(x) and x.is_zero() if is_ball(x) else x == 0
 
     def isinf(self, x):
+        if isinstance(x, BallColumn):
+            from .ball_columns import Decision
+
+            return Decision([infinite_sign(v) != 0 for v in x.values])
         return infinite_sign(x) != 0
 
     def xlogx(self, x):
@@ -656,6 +717,11 @@ class _Balls(NumberSystem):
         [u ln u, 0] for u < 1/e, and in [-1/e, max(0, u ln u)] otherwise.  A ball
         entirely below 0 is refused."""
         x = to_ball(x)
+        if isinstance(x, BallColumn):  # the entropy of a spectrum is often asked twice
+            return x.memo("xlogx", lambda: self._xlogx(x))
+        return self._xlogx(x)
+
+    def _xlogx(self, x):
         if x.is_zero():
             return arb(0)
         if x > 0:
@@ -664,15 +730,20 @@ class _Balls(NumberSystem):
             raise ValueError(f"x ln x of a negative number {x}")
         u = x.upper()
         if u < arb(-1).exp():
-            return arb(0).union(u * u.log())
+            return _hull(arb(0), u * u.log())
         # [0, u] with u >= 1/e: x ln x is in [-1/e, max(0, u ln u)]
         top = u * u.log() if u > 1 else arb(0)
-        return (-arb(-1).exp()).union(top)
+        return _hull(-arb(-1).exp(), top)
 
     def sort(self, values):
         """Ascending order statistics of balls: the k-th smallest value of points in the
         balls lies in [k-th smallest lower end, k-th smallest upper end]."""
         values = [to_ball(v) for v in values]
+        if len(values) == 2 and any(isinstance(v, BallColumn) for v in values):
+            # columns: each time its own branch of the two below (ball_columns.when)
+            a, b = values
+            return when(a < b, lambda: values,
+                        lambda: when(b < a, lambda: [b, a], lambda: [a.min(b), a.max(b)]))
         if all(a < b for a, b in zip(values, values[1:])):
             return values
         if len(values) == 2:
@@ -691,7 +762,7 @@ class _Balls(NumberSystem):
     def as_matrix(self, M):
         if isinstance(M, _BallMatrix):
             return _BallMatrix(M.data)
-        if isinstance(M, sympy.MatrixBase):
+        if is_loaded("sympy") and isinstance(M, sympy.MatrixBase):
             return _BallMatrix([[to_ball(v) for v in M.row(i)] for i in range(M.rows)])
         if isinstance(M, mpmath.matrix):
             return _BallMatrix([[to_ball(M[i, j]) for j in range(M.cols)]
@@ -774,6 +845,8 @@ class _Balls(NumberSystem):
         from .numbers import MPMATH
 
         entropy = to_ball(entropy)
+        if isinstance(entropy, BallColumn):  # a root bracketed per ball: time by time
+            return each_valid(entropy, lambda s: self.beta_for_entropy(levels, s))
         if isinstance(levels, Oscillator):
             lv_mp = Oscillator(ball_to_mpf(levels.omega), ball_to_mpf(levels.offset))
             g0 = 1
@@ -884,10 +957,8 @@ def ball_local_from_data(sub, d, lib):
     which is then its entropy-matched beta: its ergotropy and exergy are exactly 0 and
     E^th = E.  Without that proof the differences are balls about their true value.
     """
-    from . import definitions
     from .entropy import entropy_of_spectrum
-    from .ergotropy import passive_energy
-    from .thermal import Oscillator, _beta_of_spectrum, _thermal_moments
+    from .thermal import Oscillator, _beta_of_spectrum
 
     levels = sub.levels
     spectrum = lib.sort(d["spectrum"])
@@ -895,7 +966,12 @@ def ball_local_from_data(sub, d, lib):
     beta = d.get("beta")
     if beta is None:
         beta = _beta_of_spectrum(lib, levels, spectrum)
-    entropy = entropy_of_spectrum(lib, spectrum)
+    known = d.get("entropy_of")  # (spectrum, entropy) the model computed already
+    if known is not None and len(known[0]) == len(spectrum) and all(
+            a is b for a, b in zip(known[0], spectrum)):
+        entropy = known[1]
+    else:
+        entropy = entropy_of_spectrum(lib, spectrum)
     passive_proven = False
     populations = d.get("populations")  # diagonal state, populations in level order
     if populations is not None and _is_levels(levels) and all(
@@ -903,14 +979,26 @@ def ball_local_from_data(sub, d, lib):
         passive_proven = True  # non-increasing populations: the state is its passive state
     if d.get("diagonal") and len(spectrum) == 2:
         # diagonal on the two lowest levels: p_1 = above/gap < 1/2 proven means passive
-        if _is_qubit(levels):
-            passive_proven = bool(levels.passive_diagonal_qubit(above))
-        else:
-            gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
-            passive_proven = bool(above < gap / 2)
-        if passive_proven and _is_qubit(levels):  # a passive qubit is also thermal
-            return {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
-                    "ergotropy": lib.zero, "exergy": lib.zero}
+        if _is_qubit(levels):  # a passive qubit is also thermal
+            # (columns of balls: each time takes its own branch, see ball_columns.when)
+            return when(levels.passive_diagonal_qubit(above),
+                        lambda: {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
+                                 "ergotropy": lib.zero, "exergy": lib.zero},
+                        lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
+        gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
+        proven = above < gap / 2
+        return when(proven, lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, True),
+                    lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
+    return _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven)
+
+
+def _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven):
+    """The end of :func:`ball_local_from_data`: E^th, ergotropy, exergy."""
+    from . import definitions
+    from .ergotropy import passive_energy
+    from .thermal import _thermal_moments
+
+    levels = sub.levels
     thermal_above = d.get("Eth")
     if thermal_above is None and not beta.is_finite() and not lib.isinf(beta):
         thermal_above = _thermal_above_unbounded_beta(lib, levels, entropy)
@@ -951,10 +1039,13 @@ def ball_work(lib, q0, qt, convention):
     subsystem that stays thermal (exergy exactly 0 at both times) has W exactly 0."""
     from .heat_work import sign
 
-    if lib.is_exact_zero(q0["exergy"]) and lib.is_exact_zero(qt["exergy"]):
-        return lib.zero
-    w = (qt["E"] - q0["E"]) - (qt["Eth"] - q0["Eth"])
-    return w if sign(convention) == 1 else -w
+    def moved():
+        w = (qt["E"] - q0["E"]) - (qt["Eth"] - q0["Eth"])
+        return w if sign(convention) == 1 else -w
+
+    if not lib.is_exact_zero(q0["exergy"]):
+        return moved()
+    return when(lib.is_exact_zero(qt["exergy"]), lambda: lib.zero, moved)
 
 
 def ball_beta_times_heat(lib, beta, heat):

@@ -73,10 +73,12 @@ def passive_energy(lib: NumberSystem, levels, spectrum):
     on the levels in increasing order, measured from the ground energy."""
     descending = list(reversed(spectrum))
     gaps = _level_gaps(lib, levels, len(descending))
-    total = lib.zero
+    total = None
     for p, e in zip(descending, gaps):
-        total += p * e
-    return total
+        if lib.is_exact_zero(e):
+            continue  # p * 0 adds an exact 0 (the ground level): left out, the sum is the same
+        total = p * e if total is None else total + p * e
+    return lib.zero if total is None else total
 
 
 def _hamiltonian_matrix(lib, H, levels, n):

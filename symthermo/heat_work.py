@@ -39,9 +39,11 @@ def sign(convention):
 
 def heat(thermal_energy_0, thermal_energy_t, *, convention="received"):
     """Q = +/- [E^th(t) - E^th(0)]."""
-    return sign(convention) * heat_received(thermal_energy_0, thermal_energy_t)
+    q = heat_received(thermal_energy_0, thermal_energy_t)
+    return q if sign(convention) == 1 else -q
 
 
 def work(energy_0, energy_t, thermal_energy_0, thermal_energy_t, *, convention="received"):
     """W = +/- ([E(t) - E(0)] - [E^th(t) - E^th(0)])."""
-    return sign(convention) * work_received(energy_0, energy_t, thermal_energy_0, thermal_energy_t)
+    w = work_received(energy_0, energy_t, thermal_energy_0, thermal_energy_t)
+    return w if sign(convention) == 1 else -w

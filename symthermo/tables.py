@@ -22,7 +22,7 @@ import csv
 import io
 import json
 
-from .compiled import plain_inputs
+from .compiled import NumericParams, plain_inputs
 from .expressions import to_float
 from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
@@ -122,8 +122,11 @@ def _evaluate_balls(compute, digits):
 def _ball_rows_out(result, keys, digits, errors):
     """Rows of strings from balls (certify.format_ball); ``err`` per row: the bound of
     |printed - exact| of each value (contract: "Certified values and their errors")."""
+    from .ball_columns import BallColumnRows
     from .balls import is_ball
 
+    if isinstance(result.value, BallColumnRows):
+        return _ball_columns_out(result, keys, digits, errors)
     out = []
     for row in result.value:
         missing = [k for k in keys if k not in row]
@@ -142,6 +145,35 @@ def _ball_rows_out(result, keys, digits, errors):
         if errors:
             text["err"] = err
         out.append(text)
+    return out
+
+
+def _ball_columns_out(result, keys, digits, errors):
+    """:func:`_ball_rows_out` of columnar balls (:mod:`symthermo.ball_columns`): the
+    texts found by the certification, column by column."""
+    value = result.value
+    missing = [k for k in keys if k not in value.columns]
+    if missing:
+        raise RuntimeError(f"row lacks keys {missing}")
+    texts, errs = [], []
+    for k in keys:
+        found = result.texts[k]
+        if None in found:  # values that are not balls
+            column = value.column(k)
+            found = [t if t is not None else (_format(column[i], digits), "0")
+                     for i, t in enumerate(found)]
+        if not result.complete and any(text == "nan" for text, _ in found):
+            i = [text for text, _ in found].index("nan")  # the contract never prints nan
+            t = result.texts["t"][i][0] if "t" in result.texts else "?"
+            raise ValueError(f"{k} at t = {t} has no finite enclosure (nan) at "
+                             f"{result.bits} bits")
+        text, err = zip(*found) if found else ((), ())
+        texts.append(text)
+        errs.append(err)
+    out = [dict(zip(keys, row)) for row in zip(*texts)]
+    if errors:
+        for row, err in zip(out, zip(*errs)):
+            row["err"] = dict(zip(keys, err))
     return out
 
 
@@ -174,12 +206,23 @@ def _rows_of(result, compute, keys, dps, float64, errors):
 def _undecided_special_times(result, exact_times):
     """Indices of the exact special times (``pi/(2*g)``) whose row holds a value the
     balls could only bound (printed ``m +/- r``)."""
+    from fractions import Fraction
+
+    from .ball_columns import BallColumnRows
     from .balls import is_ball
+
+    if all(isinstance(t, Fraction) for t in exact_times):
+        return []  # a rational time is never special (and SymPy is not needed)
     from .exact_times import is_special_time
 
-    return [i for i, row in enumerate(result.value)
-            if i < len(exact_times) and is_special_time(exact_times[i])
-            and any(is_ball(v) and " +/- " in result.format(v)[0] for v in row.values())]
+    special = [i for i, t in enumerate(exact_times[:len(result.value)]) if is_special_time(t)]
+    if isinstance(result.value, BallColumnRows):
+        return [i for i in special
+                if any(t is not None and " +/- " in t[0] for t in
+                       (result.texts[k][i] for k in result.value.keys))]
+    return [i for i in special
+            if any(is_ball(v) and " +/- " in result.format(v)[0]
+                   for v in result.value[i].values())]
 
 
 @precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too
@@ -209,16 +252,29 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
         return _reference_out(model, p.text(), convention, FLOAT64_DIGITS, method, "float64",
                               _rows_out(rows, keys, FLOAT64_DIGITS))
-    p = model.params(given_params)
-    model.numeric_params(p)
-    time_texts = parse_times(times, p)
-
     exact_times, proven = [], []
+    # certified closed forms of plain numbers: the cached ball forms and exact Fraction
+    # times, without SymPy (compiled.NumericParams; Model.numeric_balls)
+    plain = (not float64 and number_system == "balls" and method == "closed-form"
+             and getattr(model, "numeric_balls", False)
+             and plain_inputs(model, given_params, times))
+    if plain and len(plain[1]) <= MAX_COUNT:
+        p = plain[0]
+        time_texts = parse_times(times, {})
+        exact_times.extend(time_texts)
+    else:
+        p = model.params(given_params)
+        model.numeric_params(p)
+        time_texts = parse_times(times, p)
 
     def compute(lib):
         ts = _times_in(lib, time_texts, p, exact_times)
         if lib not in (FLOAT64, MPMATH) and method == "closed-form" and any(proven):
             return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
+        if lib not in (FLOAT64, MPMATH) and method == "closed-form" and model.vectorised:
+            from .ball_columns import evaluate_columns  # all times at once, the same balls
+
+            return evaluate_columns(model, p, ts, convention=convention)
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
@@ -240,8 +296,8 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
                 if any(proven):
                     result = _evaluate_balls(compute, digits)
     system, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors)
-    return _reference_out(model, {k: str(v) for k, v in p.items()}, convention, digits, method,
-                          system, rows_out)
+    params = p.text() if isinstance(p, NumericParams) else {k: str(v) for k, v in p.items()}
+    return _reference_out(model, params, convention, digits, method, system, rows_out)
 
 
 def _reference_out(model, params, convention, digits, method, system, rows_out):

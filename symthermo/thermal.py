@@ -400,7 +400,12 @@ def _log_ratio(lib, hi, lo):
     (hi - lo is then exact, Sterbenz, so beta near 0 keeps its relative precision),
     ln hi - ln lo otherwise (hi/lo would overflow for a subnormal lo: a Gibbs qubit
     at beta = 740 has lo = e^-740 = 4e-322)."""
-    if hi <= 2 * lo:
+    near = hi <= 2 * lo
+    if hasattr(near, "bools"):  # columns of balls: each time its own branch
+        from .ball_columns import when
+
+        return when(near, lambda: lib.log1p((hi - lo) / lo), lambda: lib.log(hi) - lib.log(lo))
+    if near:
         return lib.log1p((hi - lo) / lo)
     return lib.log(hi) - lib.log(lo)
 

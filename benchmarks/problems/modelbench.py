@@ -9,7 +9,8 @@ For a model of :mod:`symthermo.models` at given parameters and times:
   ``lib=MPMATH`` (one evaluation at 30 + 10 guard digits, not certified);
   optionally also ``certified``: ``tables.reference_payload`` at dps 30, what
   ``symthermo reference`` prints (balls, every printed digit proven), scored
-  on the printed strings;
+  on the printed strings, and timed in its two parts (``certified: evaluation``,
+  the balls; ``certified: rounding proof and strings``);
 - the reference: ``Model.propagate`` (the propagator: the dynamics
   integrated from the Hamiltonian and the Lindblad terms, sharing nothing
   with the closed forms but the definitions of the quantities) at dps 50, at
@@ -135,25 +136,88 @@ def symthermo_side(ctx, problem, model, p, ts, *, check_idx, certified=False, pr
                        note=f"Model.evaluate(lib=MPMATH) inside working_precision({ctx.dps}): "
                             "one evaluation at 30 + 10 guard digits"))
     if certified:
-        from symthermo.errors import SymthermoError
-
-        tool = f"symthermo dps {ctx.dps}, certified"
-        note = ("tables.reference_payload: what `symthermo reference --dps 30` prints (balls, "
-                "Ziv's loop, every printed digit proven), the printed strings scored")
-        # the exact decimal value of each float64 time, so every route sees the same times
-        given = {k: str(v) for k, v in p.items()}
-        texts = [str(decimal.Decimal(float(t))) for t in ts]
-        try:
-            tc, payload = timed(lambda: reference_payload(model, given, texts, dps=ctx.dps),
-                                ctx, repeat=1)
-            rc = [{k: _printed_value(r[k]) for k in keys} for r in payload["rows"]]
-            rows.append(result(problem, tool, time_s=tc, scored=scorer(cols_of(rc, keys), keys),
-                               keys=keys, note=note))
-        except SymthermoError as exc:
-            rows.append(result(problem, tool, status="error", keys=keys,
-                               note=f"{type(exc).__name__}: {exc} (what `symthermo reference` "
-                                    "prints for these times)"))
+        rows += _certified_rows(ctx, problem, model, p, ts, keys, scorer)
     return rows, ref_cols, cap, crosscheck, scorer
+
+
+def _certified_rows(ctx, problem, model, p, ts, keys, scorer):
+    """The certified rows: what `symthermo reference --dps 30` prints, timed warm, whole
+    (``tables.reference_payload``) and in its two parts: the evaluation (the balls at the
+    working precision Ziv's loop settles on, all times at once: ``ball_columns``) and the
+    rounding proof with the strings (``certify.format_column`` over every column)."""
+    from symthermo.ball_columns import evaluate_columns
+    from symthermo.balls import BALLS, ball_precision
+    from symthermo.certify import format_column
+    from symthermo.errors import SymthermoError
+    from symthermo.tables import reference_payload
+
+    tool = f"symthermo dps {ctx.dps}, certified"
+    # the exact decimal value of each float64 time, so every route sees the same times;
+    # one --times text, as the command line passes it
+    given = {k: str(v) for k, v in p.items()}
+    texts = [str(decimal.Decimal(float(t))) for t in ts]
+    times_text = ",".join(texts)
+    try:
+        reference_payload(model, given, times_text, dps=ctx.dps)  # warm: caches filled
+        tc, payload = timed(lambda: reference_payload(model, given, times_text, dps=ctx.dps),
+                            ctx)
+    except SymthermoError as exc:
+        return [result(problem, tool, status="error", keys=keys,
+                       note=f"{type(exc).__name__}: {exc} (what `symthermo reference` prints "
+                            "for these times)")]
+    rc = [{k: _printed_value(r[k]) for k in keys} for r in payload["rows"]]
+    out = [result(problem, tool, time_s=tc, scored=scorer(cols_of(rc, keys), keys), keys=keys,
+                  note="tables.reference_payload: what `symthermo reference --dps 30` prints "
+                       "(balls, Ziv's loop, every printed digit proven), the printed strings "
+                       "scored; timed warm (compiled ball forms cached, as on a second run)")]
+    if not getattr(model, "vectorised", True):
+        return out
+    from fractions import Fraction
+
+    from symthermo.compiled import plain_parameters
+
+    # the parameters as `symthermo reference` reads plain numbers (the cached ball forms)
+    p = (plain_parameters(model, given) if getattr(model, "numeric_balls", False) else None) or p
+    bits = _certified_bits(model, p, texts, ctx.dps)
+    exact = [Fraction(t) for t in texts]
+
+    def evaluation():
+        with ball_precision(bits):
+            return evaluate_columns(model, p, [BALLS.number(t) for t in exact])
+
+    te, value = timed(evaluation, ctx)
+
+    def strings():
+        with ball_precision(bits):
+            done = {}
+            for k in value.keys:
+                column = value.columns[k]
+                if id(column) not in done and hasattr(column, "dtype"):
+                    done[id(column)] = format_column(column, ctx.dps)
+            return done
+
+    tf, _ = timed(strings, ctx)
+    out.append(result(problem, f"{tool}: evaluation", time_s=te, keys=keys, status="ok",
+                      note=f"the balls of every key at every time, at the {bits} bits where "
+                           "every printed digit was proven (ball_columns.evaluate_columns, one "
+                           "evaluation; the exact times as balls included)"))
+    out.append(result(problem, f"{tool}: rounding proof and strings", time_s=tf, keys=keys,
+                      status="ok",
+                      note="certify.format_column on every column of those balls: the proof "
+                           "that each ball rounds to its printed decimal, the strings and err"))
+    return out
+
+
+def _certified_bits(model, p, texts, dps):
+    """The working precision at which Ziv's loop proved every digit."""
+    from fractions import Fraction
+
+    from symthermo.ball_columns import evaluate_columns
+    from symthermo.certify import certified
+
+    exact = [Fraction(t) for t in texts]
+    return certified(lambda lib: evaluate_columns(model, p, [lib.number(t) for t in exact]),
+                     dps).bits
 
 
 # -- QuTiP post-processing: what a QuTiP user writes with QuTiP's own functions ----------

@@ -246,6 +246,8 @@ class Model:
     #: evaluate(lib=FLOAT64) uses reduced_arrays (all times at once) when the model has it;
     #: False forces the per-row route (the tests compare the two)
     vectorised: bool = True
+    #: the ball route takes compiled.NumericParams (plain numbers) without SymPy
+    numeric_balls: bool = False
 
     # -- hooks -------------------------------------------------------------
     def closed_forms(self, p) -> ClosedForms:
@@ -328,9 +330,11 @@ class Model:
     @precision_held()  # thread safety: mpmath's precision is process-wide
     def _evaluate_rows(self, p, times, *, lib, convention, proven):
         """:meth:`evaluate` row by row (any number system)."""
-        if isinstance(p, NumericParams):
+        if isinstance(p, NumericParams) and (lib in (MPMATH, FLOAT64, EXACT)
+                                             or not self.numeric_balls):
             p = p.exact()
-        self.numeric_params(p)
+        if not isinstance(p, NumericParams):  # (plain numbers were checked when read)
+            self.numeric_params(p)
         data0 = self.reduced_data(p, [_zero(lib)], lib=lib)[0]
         data = self.reduced_data(p, times, lib=lib)
         if proven is not None:
@@ -390,7 +394,19 @@ class Model:
 
     # -- shared finishing ----------------------------------------------------
     def _local_systems(self, p, lib):
-        forms_h = self.local_hamiltonians(p)
+        if lib not in (MPMATH, FLOAT64, EXACT):  # balls: once per parameter set and precision
+            import flint
+
+            return self._cached(("ball_locals", flint.ctx.prec) + params_key(p),
+                                lambda: self._make_local_systems(p, lib))
+        return self._make_local_systems(p, lib)
+
+    def _make_local_systems(self, p, lib):
+        if isinstance(p, NumericParams):  # plain numbers (balls): from the compiled cache
+            forms_h = self._params_cached("local_hamiltonians", p, lambda: _plain_matrices(
+                self.local_hamiltonians(p.exact())))
+        else:
+            forms_h = self.local_hamiltonians(p)
         return {n: Subsystem.of(_numeric_h(forms_h[n], lib), lib) for n in self.subsystems}
 
     def local_hamiltonians(self, p):
@@ -881,6 +897,21 @@ def _check_spectrum_floor(lowest):
 
 def _zero(lib):
     return lib.zero
+
+
+def _plain_matrices(hamiltonians):
+    """Local Hamiltonians with SymPy Rational entries as lists of Fractions (for the
+    cache of symthermo.compiled); others are kept as they are."""
+    from fractions import Fraction
+
+    out = {}
+    for n, H in hamiltonians.items():
+        if isinstance(H, sympy.MatrixBase) and all(v.is_Rational for v in H):
+            out[n] = [[Fraction(int(H[i, j].p), int(H[i, j].q)) for j in range(H.cols)]
+                      for i in range(H.rows)]
+        else:
+            out[n] = H
+    return out
 
 
 def _num(x):

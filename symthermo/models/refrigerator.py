@@ -47,12 +47,14 @@ state, I_AB(t) = Delta S_A(t) + Delta S_B(t) (the joint entropy is constant).
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
 
 import numpy as np
 
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
+from ..compiled import NumericParams
 from ..numbers import EXACT, FLOAT64, MPMATH
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib,
                    beta_times_heat_columns)
@@ -311,6 +313,8 @@ class Refrigerator(Model):
                    "temperatures"),
     }
     unitary = True
+    #: the ball route takes plain numbers (compiled.NumericParams) without SymPy
+    numeric_balls = True
     paper_times = ("pi/sqrt(g**2 + (omega_A - omega_B)**2)",
                    "2*pi/sqrt(g**2 + (omega_A - omega_B)**2)",
                    "3*pi/sqrt(g**2 + (omega_A - omega_B)**2)")
@@ -394,6 +398,14 @@ class Refrigerator(Model):
         function of nothing, returning numbers of ``lib`` at the current precision
         (the closed forms are c_0 + sum_k c_k cos(nu_k t); evaluating the constants
         once per call, not once per time, is what makes 1000 times cheap)."""
+        if isinstance(p, NumericParams) and lib not in (FLOAT64, MPMATH, EXACT):
+            # plain numbers, balls: the constants' source from the compiled cache
+            key = ("compiled", lib.name) + p.key
+            if key not in self._cache:
+                entry = self._params_cached(("ball_constants",), p,
+                                            lambda: _ball_constants(self.closed_forms(p.exact())))
+                self._cache[key] = (entry["nfreq"], _per_precision(entry))
+            return self._cache[key]
         key = ("compiled", lib.name) + tuple(sorted((k, sympy.srepr(v)) for k, v in p.items()))
         if key not in self._cache and lib is FLOAT64:
             # a sweep meets a new parameter set at every call: the constants come from
@@ -411,8 +423,18 @@ class Refrigerator(Model):
                 fn = lambda: flat  # noqa: E731
             elif lib is FLOAT64:
                 fn = lambda: [float(sympy.N(v, 20)) for v in flat]  # noqa: E731
-            else:
+            elif lib is MPMATH:
                 fn = lambda: [_to_lib(lib, v) for v in flat]  # noqa: E731
+            else:  # balls: once per working precision
+                import flint
+
+                memo = {}
+
+                def fn():
+                    prec = flint.ctx.prec
+                    if prec not in memo:
+                        memo[prec] = [_to_lib(lib, v) for v in flat]
+                    return memo[prec]
             self._cache[key] = (len(freqs), fn)
         return self._cache[key]
 
@@ -424,8 +446,12 @@ class Refrigerator(Model):
 
         def series(cosines):
             # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0
-            return [row[0] + sum((c * (x - 1) for c, x in zip(row[1:], cosines)), lib.zero)
-                    for row in table]
+            shifted = [x - 1 for x in cosines]
+            out = []
+            for row in table:
+                terms = [c * s for c, s in zip(row[1:], shifted)]
+                out.append(row[0] + sum(terms[1:], terms[0]) if terms else row[0])
+            return out
 
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times], dtype=float)
@@ -442,7 +468,7 @@ class Refrigerator(Model):
         else:
             values = [series([sympy.cos(nu * t) for nu in freqs]) for t in times]
             zero = series([sympy.Integer(1)] * nfreq)
-        omegas = [_to_lib(lib, p["omega_A"]), _to_lib(lib, p["omega_B"])]
+        omegas = [_parameter(lib, p, "omega_A"), _parameter(lib, p, "omega_B")]
         carnot = _carnot(lib, p)
         specs0 = [_spectrum(lib, z) for z in zero[:2]]
         s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
@@ -450,16 +476,18 @@ class Refrigerator(Model):
         for zA, zB, Eint in values:
             row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB),
                    "carnot": carnot}
-            mutual = lib.zero
+            changes = []
             for k, (n, z) in enumerate((("A", zA), ("B", zB))):
                 w = omegas[k]
                 spec = _spectrum(lib, z)
-                mutual += entropy_of_spectrum(lib, spec) - s0[k]
+                entropy = entropy_of_spectrum(lib, spec)
+                changes.append(entropy - s0[k])
                 # E and the closed-form E^th = -omega |z|/2 from the same z: for a
                 # passive state (z <= 0) E - E^th is an exact 0, not a rounding residue
                 row[n] = {"E": w * z / 2, "spectrum": spec, "beta": _qubit_beta(lib, spec, w),
-                          "Eth": -(w * abs(z)) / 2, "diagonal": True}  # Bloch vector along z
-            row["I_AB"] = mutual
+                          "Eth": -(w * abs(z)) / 2, "diagonal": True,  # Bloch vector along z
+                          "entropy_of": (tuple(spec), entropy)}  # (balls: not computed again)
+            row["I_AB"] = changes[0] + changes[1]  # Delta S_A + Delta S_B
             out.append(row)
         return out
 
@@ -578,7 +606,7 @@ def finish_qubits(row, data0, data, names, convention):
     for n in names:
         e0, eth0 = data0[n]["E"], data0[n]["Eth"]
         e, eth = data[n]["E"], data[n]["Eth"]
-        if type(e).__module__.startswith("flint"):
+        if type(e).__module__.startswith(("flint", "symthermo.ball_columns")):
             continue  # balls: the base finishing's structural zeros stand (symthermo.balls)
         row[f"Eth_{n}"] = eth
         row[f"Q_{n}"] = heat(eth0, eth, convention=convention)
@@ -702,7 +730,8 @@ def _qubit_beta(lib, spectrum, omega):
         return sympy.log(hi / lo) / omega
     if lo == 0:
         return lib.inf
-    return lib.log(hi / lo) / omega
+    # ln hi - ln lo: the logarithms the entropy takes too (the float64 columns' form)
+    return (lib.log(hi) - lib.log(lo)) / omega
 
 
 def _cop(lib, t, q0, qt, e_int):
@@ -715,8 +744,12 @@ def _cop(lib, t, q0, qt, e_int):
     if t == 0:
         # both heats start as (g t)^2/4 * omega_j r_j(0)/2 = -(g t)^2/4 * Eth_j(0)
         num, den = q0["A"]["Eth"], -q0["A"]["Eth"] - q0["B"]["Eth"]
-    scale = max(abs(QA), abs(QB), abs(WA), abs(WB), abs(e_int))
-    if abs(den) <= lib.tolerance * scale:
+    if lib.tolerance == 0:  # balls: only an exact 0 is 0 (no max of balls to decide)
+        small = lib.is_exact_zero(den)
+    else:
+        scale = max(abs(QA), abs(QB), abs(WA), abs(WB), abs(e_int))
+        small = abs(den) <= lib.tolerance * scale
+    if small:
         # a denominator that cancels to rounding level is an exact 0 (at resonance
         # Q_A + Q_B = 0 whenever only one block has moved): cop is infinite there
         den = 0
@@ -742,7 +775,48 @@ def _carnot(lib, p):
         return lib.inf
     if lib is FLOAT64:
         return float(bB / (bA - bB))
+    if isinstance(bB, Fraction) and lib not in (MPMATH, EXACT):  # balls of plain numbers
+        return lib.number(bB / (bA - bB))
     return _to_lib(lib, bB / (bA - bB)) if lib is not EXACT else bB / (bA - bB)
+
+
+def _parameter(lib, p, name):
+    """A parameter as a number of ``lib`` (plain numbers read without SymPy)."""
+    if isinstance(p, NumericParams):
+        return lib.number(p.values[name])
+    return _to_lib(lib, p[name])
+
+
+def _ball_constants(forms):
+    """The frequencies and cosine-series constants of z_A, z_B, E_int (the layout of
+    :meth:`Refrigerator._compiled`) as the source of a ball function, for the cache of
+    :mod:`symthermo.compiled`: a run of plain numbers then needs no SymPy."""
+    from ..balls import ball_source
+
+    exprs = [forms.extras["z_A"], forms.extras["z_B"], forms.interaction_energy]
+    freqs, table = cosine_series(exprs)
+    flat = list(freqs) + [c for row in table for c in row]
+    return {"nfreq": len(freqs), "source": ball_source(flat),
+            "real": [bool(sympy.sympify(v).is_real) for v in flat]}
+
+
+def _per_precision(entry):
+    """The constants of :func:`_ball_constants` as balls, once per working precision
+    (what ``_to_lib`` gives: the real part of a real constant)."""
+    import flint
+
+    from ..balls import ball_function
+
+    fn = ball_function(entry["source"])
+    memo = {}
+
+    def constants():
+        prec = flint.ctx.prec
+        if prec not in memo:
+            memo[prec] = [v.real if r and isinstance(v, flint.acb) else v
+                          for v, r in zip(fn(), entry["real"])]
+        return memo[prec]
+    return constants
 
 
 @functools.cache
