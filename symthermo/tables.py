@@ -27,7 +27,7 @@ from .expressions import to_float
 from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
-from .times import parse_times, time_numbers
+from .times import MAX_COUNT, parse_times, time_numbers
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
