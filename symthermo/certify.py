@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Context, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_CEILING, Context, Decimal
 
 import flint
 from flint import acb, arb
@@ -428,12 +428,35 @@ def _dyadic(x):
     return int(a), int(e)
 
 
+#: beyond this decimal (or 3.33 times this binary) exponent the exact integers of
+#: :func:`_compare` would have that many digits: it compares in balls instead
+_EXACT_EXPONENT = 4000
+
+
 def _compare(a, e, c, k):
-    """sign of a 2^e - c 10^k / 2 (all integers), in exact integer arithmetic."""
+    """sign of a 2^e - c 10^k / 2 (all integers), in exact integer arithmetic; beyond
+    :data:`_EXACT_EXPONENT` in balls, 0 where those do not decide (e^-1e10 has the
+    decimal exponent -4.3e9: its exact integers would never be built)."""
+    if abs(k) > _EXACT_EXPONENT or abs(e) > 4 * _EXACT_EXPONENT:
+        return _compare_balls(a, e, c, k)
     e2, k10 = max(0, -e), max(0, -k)
     lhs = (a << (e + 1 + e2)) * _pow10(k10)
     rhs = (c * _pow10(k + k10)) << e2
     return (lhs > rhs) - (lhs < rhs)
+
+
+def _compare_balls(a, e, c, k):
+    """:func:`_compare` in ball arithmetic: a 2^e is exact in a ball (any exponent),
+    c 10^k / 2 is enclosed at enough bits for the digits of a and c; 0 when the
+    difference's ball contains 0 (the caller then claims nothing)."""
+    bits = a.bit_length() + c.bit_length() + 64
+    with ball_precision(bits):
+        difference = arb(mid=(a, e + 1)) - arb(c) * arb(10) ** k
+        if difference > 0:
+            return 1
+        if difference < 0:
+            return -1
+        return 0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -481,6 +504,9 @@ def error_bound(x, center=None):
     return _ceil2(r)
 
 
+_ONE_UP = Decimal("1.000000000000000000000000000001")
+
+
 def _ceil2(r):
     """A non-negative arb's upper end as a 2-significant-digit decimal rounded up."""
     f = float(r.upper().mid()) if not r.is_exact() else float(r)
@@ -494,10 +520,14 @@ def _ceil2(r):
         d = f"{m:02d}"
         return f"{d[0]}.{d[1]}e{e:+d}" if e != 0 else f"{d[0]}.{d[1]}"
     man, exp = r.upper().mid().man_exp() if not r.is_exact() else r.man_exp()
-    up = Context(prec=40, rounding=ROUND_CEILING)
-    value = up.multiply(Decimal(int(man)), up.power(Decimal(2), int(exp)))
+    # any exponent (the default context's Emin = -999999 clamped e^-1e10's bound to a
+    # vacuous 6.6e-999868); decimal's power() is correct to within an ulp of its 40
+    # digits, so a relative 1e-30 more keeps it an upper bound
+    up = Context(prec=40, rounding=ROUND_CEILING, Emin=MIN_EMIN, Emax=MAX_EMAX)
+    value = up.multiply(up.multiply(Decimal(int(man)), up.power(Decimal(2), int(exp))),
+                        _ONE_UP)
     e = value.adjusted()
-    q = value.quantize(Decimal(1).scaleb(e - 1), rounding=ROUND_CEILING, context=up)
+    q = value.quantize(Decimal(1).scaleb(e - 1, context=up), rounding=ROUND_CEILING, context=up)
     sign, dig, _ = q.as_tuple()
     d = "".join(map(str, dig))[:2].ljust(2, "0")
     return f"{d[0]}.{d[1]}e{q.adjusted():+d}" if q.adjusted() != 0 else f"{d[0]}.{d[1]}"

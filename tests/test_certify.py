@@ -347,3 +347,29 @@ def test_jaynes_cummings_coherent_mixed_and_plus_agree_with_mpmath(state):
                 continue
             assert consistent(a[key], _fewer(b[key], 15)), (key, a[key], b[key])
             assert " +/- " not in a[key], (key, a[key])
+
+
+def test_digits_of_a_huge_exponent_are_proven_quickly():
+    """e^-1e10 (decimal exponent -4.3e9): the rounding proof compares in balls beyond
+    exact integers of thousands of digits, and err is a tight upper bound at any exponent
+    (decimal's default Emin once clamped it to a vacuous 6.6e-999868)."""
+    import time
+
+    from flint import arb
+
+    from symthermo.balls import ball_precision
+    from symthermo.certify import format_ball
+
+    start = time.perf_counter()
+    with ball_precision(120):
+        x = arb(-10**10).exp()
+        text, err = format_ball(x, 15)
+        exact = arb(-10**10).exp()  # the same ball: its midpoint is what is printed about
+        assert float(err.split("e")[0]) > 0 and "e-4342944" in err
+        printed = arb(text)
+        bound = arb(err)
+        # |printed - x| <= err for every point of the ball, and err is tight (< 10 ulps)
+        assert (printed - exact).abs_upper() <= bound
+        assert bound < arb(text) * arb("1e-14")
+    assert text.startswith("9.27858442032487") and text.endswith("e-4342944820")
+    assert time.perf_counter() - start < 5
