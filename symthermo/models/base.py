@@ -789,7 +789,14 @@ def _local_columns(info: _LocalInfo, d, n):
     E = _array(d["E"], n)
     above = E - ground if ground != 0 else E
     S = d.get("S")
-    if S is None:
+    if S is None and len(spectrum) == 2:
+        # two eigenvalues of a density matrix: hi = 1 - lo, and -hi ln hi is written
+        # -(1 - lo) log1p(-lo), which keeps the ~lo of a nearly pure state (hi rounds to 1
+        # for lo < 1e-16: S(diag(1 - 1e-20, 1e-20)) was 4.6e-19 instead of 4.7e-19)
+        lo = spectrum[0]
+        logs = [np.log(lo), np.log1p(-lo)]
+        S = -(lo * logs[0] if lowest > 0 else xlogx_columns(lo)) - (1 - lo) * np.log1p(-lo)
+    elif S is None:
         # ascending and >= 0: only eigenvalues that can be 0 need the 0 ln 0 = 0 rule
         S = 0.0
         logs = []  # ln lambda_k (kept for beta; -inf at an eigenvalue 0)
@@ -952,7 +959,9 @@ def _local_from_data(sub: Subsystem, d, lib):
     # what it carries (the entropy's lo + O(lo^2), E^th - E_g = gap lo) would be lost at
     # every precision alike, so that two precisions agree on a wrong value
     from_lo = lib is MPMATH and len(spectrum) == 2
-    entropy = (binary_entropy(lib, spectrum[0]) if from_lo
+    # (float64 too: its entropy of two eigenvalues is binary_entropy, as in _local_columns)
+    entropy = (binary_entropy(lib, spectrum[0]) if from_lo or (lib is FLOAT64
+                                                                and len(spectrum) == 2)
                else entropy_of_spectrum(lib, spectrum))
     two_level = isinstance(sub.levels, Levels) and len(sub.levels.energies) == 2
     beta = d.get("beta")
