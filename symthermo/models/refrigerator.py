@@ -512,8 +512,11 @@ class Refrigerator(Model):
                     _carnot(FLOAT64, p))
 
         freqs, at0, coeffs, w, bound, carnot = self._params_cached("arrays", p, constants)
-        # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data
-        shifted = np.cos(np.multiply.outer(freqs, times)) - 1
+        # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
+        # with cos x - 1 = -2 sin^2(x/2): no cancellation at small times (at t = 1e-9 the
+        # cosine is 1 and every increment was 0)
+        half_sine = np.sin(np.multiply.outer(0.5 * freqs, times))
+        shifted = -2.0 * (half_sine * half_sine)
         terms = coeffs[:, :1] * shifted[0]
         for k in range(1, len(freqs)):
             terms = terms + coeffs[:, k:k + 1] * shifted[k]
@@ -524,10 +527,15 @@ class Refrigerator(Model):
         half = 0.5 * r
         lo, hi = 0.5 - half, 0.5 + half
         S, beta = qubit_entropy_beta(lo, hi, w)
-        dS = S - S[:, :1]
+        # the increments from the series' own increments (Delta z = terms), not as
+        # differences of two nearby values: |z| - |z_0| = sign(z_0) Delta z while z keeps
+        # its sign
+        z0, dz = at0[:2], terms[:2]
+        dr = np.where(z * z0 > 0, np.sign(z0) * dz, r - r[:, :1])
+        dS = entropy_increments(S, r, dr)
         # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
         qubits = {"E": (w / 2) * z, "Eth": (-w / 2) * r, "S": S, "beta": beta, "dS": dS,
-                  "lo": lo, "hi": hi}
+                  "lo": lo, "hi": hi, "dE": (w / 2) * dz, "dEth": (-w / 2) * dr}
         # the two qubits stacked (row 0: A), for finish_qubit_columns
         return {"E_int": series[2], "z_A": z[0], "z_B": z[1], "r_A": r[0], "r_B": r[1],
                 "I_AB": dS[0] + dS[1],  # I_AB = Delta S_A + Delta S_B
@@ -618,12 +626,45 @@ def finish_qubits(row, data0, data, names, convention):
 def qubit_entropy_beta(lo, hi, omega):
     """(S, beta) of qubit spectra {lo, hi} (numpy arrays, lo <= hi, lo + hi = 1):
     S with 0 ln 0 = 0 and beta = ln(hi/lo)/omega (inf where lo = 0), from one
-    logarithm of each eigenvalue.  Call under np.errstate(divide="ignore")."""
-    l_lo, l_hi = np.log(lo), np.log(hi)
+    logarithm of each eigenvalue, ln hi as log1p(-lo) (hi rounds to 1 for lo below
+    1e-16; the entropy keeps the lo + O(lo^2) of that term).  Call under
+    np.errstate(divide="ignore")."""
+    l_lo, l_hi = np.log(lo), np.log1p(-lo)
     x_lo = lo * l_lo
     if np.minimum.reduce(lo, axis=None) <= 0:
         x_lo = np.where(lo > 0, x_lo, 0.0)
     return -x_lo - hi * l_hi, (l_hi - l_lo) / omega
+
+
+def entropy_increments(S, r, dr):
+    """S(t) - S(0) of qubits with Bloch lengths ``r`` (rows of (2, n) arrays, column 0
+    is t = 0) and increments ``dr`` = r - r(0), without the cancellation of the two
+    entropies at small times.
+
+    dS/dr = -artanh(r), so S(r) - S(r_0) = -int_{r_0}^{r} artanh(s) ds, by the midpoint
+    rule with its first two corrections: f(m) dr + f2(m) dr^3/24 + f4(m) dr^5/1920 with
+    m = r_0 + dr/2, f = artanh, its second derivative f2 = 2m/(1 - m^2)^2 and its fourth
+    f4 = 24 m (1 + m^2)/(1 - m^2)^4, where |dr| <= (1 - m)/100 (the next term is below
+    1e-17 of the first); elsewhere S - S(0).
+
+    >>> import numpy as np
+    >>> from symthermo.models.refrigerator import entropy_increments, qubit_entropy_beta
+    >>> r = np.array([[0.5, 0.5 + 1e-9]])
+    >>> S, _ = qubit_entropy_beta((1 - r) / 2, (1 + r) / 2, 1.0)
+    >>> d = entropy_increments(S, r, np.array([[0.0, 1e-9]]))
+    >>> bool(abs(d[0, 1] + np.arctanh(0.5 + 5e-10) * 1e-9) < 1e-24)
+    True
+    """
+    m = r[:, :1] + 0.5 * dr
+    small = np.abs(dr) <= 0.01 * (1 - m)
+    if not small.any():
+        return S - S[:, :1]
+    m2 = m * m
+    q = 1 - m2
+    d2 = dr * dr
+    series = -dr * (np.arctanh(m) + d2 * (m / (12 * q * q))
+                    * (1 + d2 * (3 * (1 + m2)) / (20 * q * q)))
+    return np.where(small, series, S - S[:, :1])
 
 
 def finish_qubit_columns(model, d, ts, convention):
@@ -636,8 +677,9 @@ def finish_qubit_columns(model, d, ts, convention):
     provided = check_convention(convention) == "provided"
     q = d["qubits"]
     e, eth, S, beta, dS = q["E"], q["Eth"], q["S"], q["beta"], q["dS"]
-    de = q["Q"] = eth - eth[:, :1]
-    w = q["W"] = (e - e[:, :1]) - de
+    # increments given by the model (no cancellation), else differences
+    de = q["Q"] = q["dEth"] if "dEth" in q else eth - eth[:, :1]
+    w = q["W"] = (q["dE"] if "dE" in q else e - e[:, :1]) - de
     erg = e - eth
     if provided:
         de, w = -de, -w

@@ -1,0 +1,45 @@
+"""float64 prints 15 digits and the contract promises at least 10 of them correct
+(`dps - 5`): checked against the certified ball route, value by value, at small
+times (where increments and entropies of nearly pure states cancel) and ordinary ones."""
+
+import math
+
+import pytest
+from mpmath import mp, mpf
+
+from symthermo.models import get_model
+from symthermo.tables import reference_payload
+
+TIMES = "1e-9,1e-6,1e-3,0.1,0.5,3,50"
+
+
+def _digits(printed, certified):
+    """Correct digits of a printed float64 value against the certified string."""
+    if printed in ("inf", "-inf") or certified in ("inf", "-inf"):
+        return 99 if printed == certified else 0
+    with mp.workdps(60):
+        x, ref = mpf(printed), mpf(certified)
+        if ref == 0:
+            return 99 if x == 0 else 0
+        rel = abs(x - ref) / abs(ref)
+        return 99 if rel == 0 else -math.log10(float(rel))
+
+
+@pytest.mark.parametrize("name, given, keys", [
+    ("refrigerator", [], None),
+    ("refrigerator", ["omega_B=2.7", "g=0.35", "beta_A=0.9", "beta_B=0.4"], None),
+    ("exchange", [], ["S_A", "S_B", "I_AB", "E_A", "E_B"]),
+    ("jaynes-cummings", [], ["S_A", "S_B", "I_AB", "E_A"]),
+])
+def test_float64_digits_against_balls(name, given, keys):
+    model = get_model(name)
+    fast = reference_payload(model, given, TIMES, float64=True)["rows"]
+    proven = reference_payload(model, given, TIMES, dps=30)["rows"]
+    checked = 0
+    for a, b in zip(fast, proven):
+        for key in keys or [k for k in b if k not in ("t", "err")]:
+            if " +/- " in b[key]:
+                continue
+            checked += 1
+            assert _digits(a[key], b[key]) >= 10, (name, b["t"], key, a[key], b[key])
+    assert checked >= 4 * len(fast)
