@@ -48,6 +48,7 @@ __all__ = [
     "number_system",
     "parse_number",
     "numpy_lambdify",
+    "without_cancellation",
 ]
 
 
@@ -500,6 +501,29 @@ def numpy_lambdify(args, expr, **kwargs):
                 return "(1e999)" if p > 0 else "(-1e999)"
 
     return sympy.lambdify(args, expr, modules="numpy", printer=_Printer, **kwargs)
+
+
+def without_cancellation(expr):
+    """``expr`` with 1 - exp(x) written -expm1(x) and log(1 + x) written log1p(x)
+    (SymPy's codegen rewriting), for float64: P_g = 1 - e^{-gamma t} of a decay at
+    gamma t = 1e-11 kept 7 digits, -expm1(-gamma t) keeps all of them.  For
+    expressions that vanish with their argument (increments, small populations): on
+    others the rewriting may do harm (e^{-x} - 1/2 becomes e^{-x} (expm1(x) - 1)/2,
+    inf * 0 at large x), so it is not applied to every closed form.
+
+    >>> import sympy
+    >>> from symthermo.numbers import without_cancellation
+    >>> t = sympy.Symbol("t")
+    >>> without_cancellation([1 - sympy.exp(-t), sympy.log(1 + t)])
+    [-expm1(-t), log1p(t)]
+    """
+    from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
+
+    if isinstance(expr, (list, tuple)):
+        return type(expr)(without_cancellation(e) for e in expr)
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.exp, sympy.log):
+        return expr
+    return optimize(expr, [expm1_opt, log1p_opt])
 
 
 def number_system(*objects, dps=None):

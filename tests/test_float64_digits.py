@@ -30,6 +30,8 @@ def _digits(printed, certified):
     ("refrigerator", ["omega_B=2.7", "g=0.35", "beta_A=0.9", "beta_B=0.4"], None),
     ("exchange", [], ["S_A", "S_B", "I_AB", "E_A", "E_B"]),
     ("jaynes-cummings", [], ["S_A", "S_B", "I_AB", "E_A"]),
+    ("spontaneous-emission", [], None),
+    ("spontaneous-emission", ["gamma=1e-10"], None),
 ])
 def test_float64_digits_against_balls(name, given, keys):
     model = get_model(name)

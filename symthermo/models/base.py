@@ -546,8 +546,10 @@ class Model:
             qn = q[n] = _local_columns(locals_[n], d[n], len(ts))
             for key in LOCAL_KEYS:
                 cols[f"{key}_{n}"] = qn[key]
-            d_eth = qn["Eth"] - qn["Eth"][0]
-            w = (qn["E"] - qn["E"][0]) - d_eth
+            # increments the model gives in closed form (no cancellation at small
+            # times), else differences
+            d_eth = d[n]["dEth"] if "dEth" in d[n] else qn["Eth"] - qn["Eth"][0]
+            w = (d[n]["dE"] if "dE" in d[n] else qn["E"] - qn["E"][0]) - d_eth
             cols[f"Q_{n}"] = d_eth if s == 1 else -d_eth
             cols[f"W_{n}"] = w if s == 1 else -w
         if len(self.subsystems) > 1:

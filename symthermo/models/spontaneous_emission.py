@@ -60,7 +60,7 @@ from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Paramet
                    column_of)
 from ..lazy import lazy_import
 from ..heat_work import check_convention
-from ..numbers import FLOAT64, numpy_lambdify
+from ..numbers import FLOAT64, numpy_lambdify, without_cancellation
 
 sympy = lazy_import("sympy")
 
@@ -278,16 +278,26 @@ def _compile_arrays(p):
         before = after = eth
         tau = np.inf
     before, after = _expanded(before), _expanded(after)
-    fn = numpy_lambdify(T, [d["E"], d["P_e"], d["P_g"], before, after, d["Q_standard"]],
-                        cse=True)
+    # the increments since t = 0 (tau > 0: E^th(0) is the first branch's), simplified so
+    # that they vanish term by term at t = 0 (e^{-gamma t} - 1 becomes an expm1)
+    eth0 = before.subs(T, 0)
+    increments = without_cancellation([sympy.simplify(e) for e in (
+        d["E"] - d["E"].subs(T, 0), before - eth0, after - eth0)])
+    # P_g = 1 - e^{-gamma t} as -expm1(-gamma t) (all its digits at gamma t = 1e-11), and
+    # Q_standard, an increment too
+    fn = numpy_lambdify(T, [d["E"], d["P_e"], without_cancellation(d["P_g"]), before, after,
+                            without_cancellation(sympy.simplify(d["Q_standard"])),
+                            *increments], cse=True)
 
     def at(ts):
         n = len(ts)
-        E, pe, pg, e_before, e_after, q_st = (column_of(v, n) for v in fn(ts))
-        # the spectrum {P_e, P_g} in any order (sorted by the finishing, as per row)
+        E, pe, pg, e_before, e_after, q_st, d_e, d_before, d_after = (column_of(v, n)
+                                                                       for v in fn(ts))
+        first = ts <= tau
+        # the spectrum {P_e, P_g} in any order (sorted by the finishing, as per row);
         # amplitude damping from |e> keeps the qubit diagonal in the energy basis
-        return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(ts <= tau, e_before, e_after),
-                      "diagonal": True},
+        return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(first, e_before, e_after),
+                      "diagonal": True, "dE": d_e, "dEth": np.where(first, d_before, d_after)},
                 "P_e": pe, "Q_standard": q_st}
 
     return at
