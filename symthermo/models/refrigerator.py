@@ -531,7 +531,10 @@ class Refrigerator(Model):
         # differences of two nearby values: |z| - |z_0| = sign(z_0) Delta z while z keeps
         # its sign
         z0, dz = at0[:2], terms[:2]
-        dr = np.where(z * z0 > 0, np.sign(z0) * dz, r - r[:, :1])
+        dr = np.sign(z0) * dz
+        crossed = z * z0 <= 0  # z reached 0 or changed sign (rare): |z| - |z_0| as it is
+        if crossed.any():
+            dr = np.where(crossed, r - r[:, :1], dr)
         dS = entropy_increments(S, r, dr)
         # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
         qubits = {"E": (w / 2) * z, "Eth": (-w / 2) * r, "S": S, "beta": beta, "dS": dS,
@@ -626,10 +629,12 @@ def finish_qubits(row, data0, data, names, convention):
 def qubit_entropy_beta(lo, hi, omega):
     """(S, beta) of qubit spectra {lo, hi} (numpy arrays, lo <= hi, lo + hi = 1):
     S with 0 ln 0 = 0 and beta = ln(hi/lo)/omega (inf where lo = 0), from one
-    logarithm of each eigenvalue, ln hi as log1p(-lo) (hi rounds to 1 for lo below
-    1e-16; the entropy keeps the lo + O(lo^2) of that term).  Call under
+    logarithm of each eigenvalue, ln hi as log1p(-lo) once some lo is below 1e-3 (hi
+    rounds to 1 for lo below 1e-16; the entropy keeps the lo + O(lo^2) of that term;
+    above 1e-3 ln hi's rounding is below 3e-14 of S).  Call under
     np.errstate(divide="ignore")."""
-    l_lo, l_hi = np.log(lo), np.log1p(-lo)
+    l_lo = np.log(lo)
+    l_hi = np.log1p(-lo) if np.minimum.reduce(lo, axis=None) < 1e-3 else np.log(hi)
     x_lo = lo * l_lo
     if np.minimum.reduce(lo, axis=None) <= 0:
         x_lo = np.where(lo > 0, x_lo, 0.0)
@@ -644,8 +649,9 @@ def entropy_increments(S, r, dr):
     dS/dr = -artanh(r), so S(r) - S(r_0) = -int_{r_0}^{r} artanh(s) ds, by the midpoint
     rule with its first two corrections: f(m) dr + f2(m) dr^3/24 + f4(m) dr^5/1920 with
     m = r_0 + dr/2, f = artanh, its second derivative f2 = 2m/(1 - m^2)^2 and its fourth
-    f4 = 24 m (1 + m^2)/(1 - m^2)^4, where |dr| <= (1 - m)/100 (the next term is below
-    1e-17 of the first); elsewhere S - S(0).
+    f4 = 24 m (1 + m^2)/(1 - m^2)^4, where |dr| <= (1 - r_0)/101 (then also
+    |dr| <= (1 - m)/100, and the next term is below 1e-17 of the first); elsewhere
+    S - S(0), whose rounding leaves at least 12 digits of a step that large.
 
     >>> import numpy as np
     >>> from symthermo.models.refrigerator import entropy_increments, qubit_entropy_beta
@@ -655,16 +661,30 @@ def entropy_increments(S, r, dr):
     >>> bool(abs(d[0, 1] + np.arctanh(0.5 + 5e-10) * 1e-9) < 1e-24)
     True
     """
-    m = r[:, :1] + 0.5 * dr
-    small = np.abs(dr) <= 0.01 * (1 - m)
-    if not small.any():
-        return S - S[:, :1]
+    out = S - S[:, :1]
+    r0 = r[:, :1]
+    small = np.abs(dr) <= (1 - r0) / 101
+    near = np.flatnonzero(small.any(axis=0))  # the times next to t = 0 (or to a return)
+    if near.size:
+        d = dr[:, near]
+        m = r0 + 0.5 * d
+        m2 = m * m
+        q = 1 - m2
+        d2 = d * d
+        series = -d * (np.arctanh(m) + d2 * (m / (12 * q * q))
+                       * (1 + d2 * (3 * (1 + m2)) / (20 * q * q)))
+        out[:, near] = np.where(small[:, near], series, out[:, near])
+    return out
+    d = dr[:, near]
+    m = r0 + 0.5 * d
+    small = np.abs(d) <= 0.01 * (1 - m)
     m2 = m * m
     q = 1 - m2
-    d2 = dr * dr
-    series = -dr * (np.arctanh(m) + d2 * (m / (12 * q * q))
-                    * (1 + d2 * (3 * (1 + m2)) / (20 * q * q)))
-    return np.where(small, series, S - S[:, :1])
+    d2 = d * d
+    series = -d * (np.arctanh(m) + d2 * (m / (12 * q * q))
+                   * (1 + d2 * (3 * (1 + m2)) / (20 * q * q)))
+    out[:, near] = np.where(small, series, out[:, near])
+    return out
 
 
 def finish_qubit_columns(model, d, ts, convention):
