@@ -542,13 +542,25 @@ class Model:
         s = sign(convention)
         cols = {}
         q = {}
+        heats, noise = {}, {}  # received heats (t = 0 subtracted) and their rounding
         for n in self.subsystems:
             qn = q[n] = _local_columns(locals_[n], d[n], len(ts))
             for key in LOCAL_KEYS:
                 cols[f"{key}_{n}"] = qn[key]
             # increments the model gives in closed form (no cancellation at small
             # times), else differences
-            d_eth = d[n]["dEth"] if "dEth" in d[n] else qn["Eth"] - qn["Eth"][0]
+            if "dEth" in d[n]:
+                d_eth = d[n]["dEth"]
+                noise[n] = None
+            else:
+                above = qn["thermal_above"]
+                if isinstance(above, np.ndarray):
+                    d_eth = above - above[0]
+                    # the rounding of that difference: a heat above it has its sign
+                    noise[n] = 8 * FLOAT64.eps * (np.abs(above) + abs(above[0]))
+                else:
+                    d_eth, noise[n] = qn["Eth"] - qn["Eth"][0], None
+            heats[n] = d_eth
             w = (d[n]["dE"] if "dE" in d[n] else qn["E"] - qn["E"][0]) - d_eth
             cols[f"Q_{n}"] = d_eth if s == 1 else -d_eth
             cols[f"W_{n}"] = w if s == 1 else -w
@@ -562,7 +574,7 @@ class Model:
                     for m in self.subsystems:
                         if m != n:
                             total = total + beta_times_heat_columns(
-                                q[m]["beta"][0], q[m]["Eth"] - q[m]["Eth"][0])
+                                q[m]["beta"][0], heats[m], noise[m])
                     cols[f"sigma_{n}"] = (q[n]["S"] - q[n]["S"][0]) + total
         for key in self.extra_keys:
             if key in d:
@@ -732,11 +744,15 @@ def entropy_columns(spectrum):
     return total
 
 
-def beta_times_heat_columns(beta0, heat):
-    """:func:`symthermo.local.beta_times_heat` for a number beta(0) and an array of heats."""
+def beta_times_heat_columns(beta0, heat, noise=None):
+    """:func:`symthermo.local.beta_times_heat` for a number beta(0) and an array of heats.
+
+    With beta(0) = inf a heat within ``noise`` of 0 (the rounding of the heat: a number or
+    an array; default 100 times the float64 tolerance) counts as 0 (0 * inf = 0), a larger
+    one gives +-inf."""
     if np.isinf(beta0):
-        return np.where(np.abs(heat) <= FLOAT64.tolerance * 100, 0.0,
-                        np.where(heat > 0, np.inf, -np.inf))
+        return np.where(np.abs(heat) <= (FLOAT64.tolerance * 100 if noise is None else noise),
+                        0.0, np.where(heat > 0, np.inf, -np.inf))
     return beta0 * heat
 
 
@@ -867,6 +883,7 @@ def _local_columns(info: _LocalInfo, d, n):
             ergotropy = np.where(passive_branch, 0.0, ergotropy)
             exergy = np.where(passive_branch, 0.0, exergy)
             eth_out = np.where(passive_branch, E, eth_out)
+            thermal_above = np.where(passive_branch, above, thermal_above)
     return {
         "E": E,
         "S": S,
@@ -875,6 +892,9 @@ def _local_columns(info: _LocalInfo, d, n):
         "ergotropy": ergotropy,
         "exergy": exergy,
         "spectrum": spectrum,
+        # E^th above the ground energy: its increments carry no rounding of the ground
+        # energy (E^th - E^th(0) of a qubit leaving |e> was 0 at t = 1e-9: -1/2 + 1e-20)
+        "thermal_above": thermal_above,
     }
 
 
