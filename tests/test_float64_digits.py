@@ -28,7 +28,7 @@ def _digits(printed, certified):
 @pytest.mark.parametrize("name, given, keys", [
     ("refrigerator", [], None),
     ("refrigerator", ["omega_B=2.7", "g=0.35", "beta_A=0.9", "beta_B=0.4"], None),
-    ("exchange", [], ["S_A", "S_B", "I_AB", "E_A", "E_B"]),
+    ("exchange", [], ["S_A", "S_B", "I_AB", "E_A", "E_B", "sigma_A", "sigma_B"]),
     ("jaynes-cummings", [], ["S_A", "S_B", "I_AB", "E_A", "Q_A", "Q_B", "sigma_A", "sigma_B"]),
     ("spontaneous-emission", [], None),
     ("spontaneous-emission", ["gamma=1e-10"], None),

@@ -714,8 +714,10 @@ def finish_qubit_columns(model, d, ts, convention):
         cols[f"W_{n}"] = w[k]
     if model.unitary:
         received = q["Q"]
-        cols["sigma_A"] = dS[0] + beta_times_heat_columns(beta[1, 0], received[1])
-        cols["sigma_B"] = dS[1] + beta_times_heat_columns(beta[0, 0], received[0])
+        # beta(0) = inf (a pure start) times a heat: 0 only within the heat's rounding
+        noise = 8 * FLOAT64.eps * (np.abs(eth) + np.abs(eth[:, :1]))
+        cols["sigma_A"] = dS[0] + beta_times_heat_columns(beta[1, 0], received[1], noise[1])
+        cols["sigma_B"] = dS[1] + beta_times_heat_columns(beta[0, 0], received[0], noise[0])
     for key in model.extra_keys:
         cols[key] = d[key] if key in d else model.extra_columns(key, cols, d, ts)
     return cols
