@@ -29,7 +29,8 @@ def _digits(printed, certified):
     ("refrigerator", [], None),
     ("refrigerator", ["omega_B=2.7", "g=0.35", "beta_A=0.9", "beta_B=0.4"], None),
     ("exchange", [], ["S_A", "S_B", "I_AB", "E_A", "E_B", "sigma_A", "sigma_B"]),
-    ("jaynes-cummings", [], ["S_A", "S_B", "I_AB", "E_A", "Q_A", "Q_B", "sigma_A", "sigma_B"]),
+    ("jaynes-cummings", [], ["S_A", "S_B", "I_AB", "E_A", "Q_A", "Q_B", "W_A", "sigma_A", "sigma_B"]),
+    ("jaynes-cummings", ["omega_B=1.3"], ["S_A", "Q_A", "W_A", "Q_B", "sigma_A"]),
     ("spontaneous-emission", [], None),
     ("spontaneous-emission", ["gamma=1e-10"], None),
 ])

@@ -791,14 +791,16 @@ class JaynesCummings(Model):
         fn = self._params_cached("vacuum", p, lambda: _vacuum_arrays_fn(
             p["omega_A"], p["omega_B"], p["g"], p["state_A"]))
         n = len(times)
-        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b = (column_of(v, n)
-                                                               for v in fn(times))
+        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b = (
+            column_of(v, n) for v in fn(times))
         pure = p["state_A"] != "mixed"
         lam_a = _two_level_columns(z_a, c2_a, det_a)
         lam_b = lam_a if pure else _two_level_columns(z_b, c2_b, det_b)
         omega_b = self._params_cached("omega_B", p, lambda: _num(FLOAT64, p["omega_B"]))
-        return _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b,
-                                 pure=pure)
+        out = _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b, pure=pure)
+        # the energies' increments in closed form (no cancellation at small times)
+        out["A"]["dE"], out["B"]["dE"] = de_a, de_b
+        return out
 
     def _coherent_arrays(self, p, times):
         lib = FLOAT64
@@ -1090,9 +1092,16 @@ def _semiclassical_arrays_fn(omega_A, omega_B, g, alpha, state_A):
 @functools.lru_cache(maxsize=64)
 def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
     """numpy t -> the vacuum closed forms of _vacuum_compiled, lambdified together."""
+    from sympy.simplify.fu import TR6
+
+    from .base import T  # lazy (PEP 562)
     f = vacuum_forms(omega_A, omega_B, g, state_A)
+    # E(t) - E(0) with cos^2 written 1 - sin^2: a sum of sin^2 terms, which vanishes at
+    # small times without cancellation (E_A - E_A(0) = -sin^2(g t) at resonance)
+    increments = [sympy.expand(TR6(sympy.expand(e - e.subs(T, 0))))
+                  for e in (sympy.sympify(f["E_A"]), sympy.sympify(f["E_B"]))]
     return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
-                                            "z_B", "c2_B", "det_B")])
+                                            "z_B", "c2_B", "det_B")] + increments)
 
 
 def _lambdify_arrays(exprs):
