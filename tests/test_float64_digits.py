@@ -28,7 +28,10 @@ def _digits(printed, certified):
 @pytest.mark.parametrize("name, given, keys", [
     ("refrigerator", [], None),
     ("refrigerator", ["omega_B=2.7", "g=0.35", "beta_A=0.9", "beta_B=0.4"], None),
-    ("exchange", [], ["S_A", "S_B", "I_AB", "E_A", "E_B", "sigma_A", "sigma_B"]),
+    ("exchange", [], ["S_A", "S_B", "I_AB", "E_A", "E_B", "Q_A", "Q_B", "W_A", "W_B",
+                      "sigma_A", "sigma_B"]),
+    ("exchange", ["omega_B=1.3", "state_A=plus", "state_B=mixed"], ["E_A", "E_B", "W_A", "W_B"]),
+    ("exchange", ["state_A=ground", "state_B=plus"], ["E_A", "E_B", "W_A", "W_B"]),
     ("jaynes-cummings", [], ["S_A", "S_B", "I_AB", "E_A", "Q_A", "Q_B", "W_A", "sigma_A", "sigma_B"]),
     ("jaynes-cummings", ["omega_B=1.3"], ["S_A", "Q_A", "W_A", "Q_B", "sigma_A"]),
     ("spontaneous-emission", [], None),
@@ -45,4 +48,4 @@ def test_float64_digits_against_balls(name, given, keys):
                 continue
             checked += 1
             assert _digits(a[key], b[key]) >= 10, (name, b["t"], key, a[key], b[key])
-    assert checked >= 4 * len(fast)
+    assert checked >= 2 * len(fast)  # some values are proven only as bounds

@@ -307,9 +307,12 @@ class Exchange(Model):
             coeffs = {n: [(i, j, float(sympy.N(c, 20))) for i, j, c in poly]
                       for n, poly in zip(names, polys)}
             w = np.array([[float(sympy.N(p["omega_A"], 20))], [float(sympy.N(p["omega_B"], 20))]])
-            return coeffs, float(sympy.N(nu, 20)) / 2, w, {"A": diag_A, "B": diag_B}
+            increments = [_increment_coefficients(poly) for poly in
+                          (polys[names.index("pe_A")], polys[names.index("pe_B")])]
+            return (coeffs, float(sympy.N(nu, 20)) / 2, w, {"A": diag_A, "B": diag_B},
+                    increments)
 
-        coeffs, half, w, diagonal = self._params_cached("arrays", p, constants)
+        coeffs, half, w, diagonal, increments = self._params_cached("arrays", p, constants)
         C, S = np.cos(half * times), np.sin(half * times)
         powers = {}
 
@@ -351,12 +354,43 @@ class Exchange(Model):
         Sq, beta = qubit_entropy_beta(lo, hi, w)
         beta = np.where(lo == 0, np.inf, beta)
         dS = Sq - Sq[:, :1]
+        # P_e(t) - P_e(0) without cancellation: C - 1 = -S^2/(1 + C) where C > 0
+        c_minus_1 = np.where(C > 0, -(S * S) / (1 + C), C - 1)
+        d_pe = np.stack([_increment_value(inc, C, S, c_minus_1) for inc in increments])
         qubits = {"E": w * np.stack(pes), "Eth": w * lo, "S": Sq, "beta": beta, "dS": dS,
-                  "lo": lo, "hi": hi}
+                  "lo": lo, "hi": hi, "dE": w * d_pe}
         return {"E_int": value("E_int"), "I_AB": dS[0] + dS[1], "qubits": qubits}
 
     def _finish_columns(self, p, d, ts, convention):
         return finish_qubit_columns(self, d, ts, convention)
+
+
+def _increment_coefficients(poly):
+    """P(t) - P(0) of a polynomial P = sum c C^i S^j in C = cos x, S = sin x (``poly``:
+    (i, j, c) with exact c), as float coefficients (p0, p1, a) of
+    p0(S) + p1(S) C + a (C - 1): C^2 reduced to 1 - S^2, so p0 and p1 have no constant
+    term and nothing cancels at small x once C - 1 is computed as -S^2/(1 + C)."""
+    from .exchange import _C, _S  # lazy (PEP 562)
+    expr = sum((c * _C**i * _S**j for i, j, c in poly), sympy.Integer(0))
+    reduced = sympy.expand(sympy.rem(sympy.expand(expr), _C**2 + _S**2 - 1, _C))
+    a1 = sympy.expand(reduced.coeff(_C, 1))
+    a0 = sympy.expand(reduced - a1 * _C)
+    parts = []
+    for part in (a0, a1):
+        terms = sympy.Poly(part, _S).terms() if part != 0 else []
+        parts.append([(j, float(sympy.N(c, 20))) for (j,), c in terms if j > 0])
+    return parts[0], parts[1], float(sympy.N(a1.subs(_S, 0), 20))
+
+
+def _increment_value(increment, C, S, c_minus_1):
+    """The value of :func:`_increment_coefficients`' increment at arrays C, S."""
+    p0, p1, a = increment
+    total = a * c_minus_1
+    for j, c in p0:
+        total = total + c * S**j
+    for j, c in p1:
+        total = total + c * C * S**j
+    return total
 
 
 def _spectrum(lib, v, n, diagonal, tiny):
