@@ -46,3 +46,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("matplotlib") is not None:
             item.add_marker(skip)
+
+
+# -- the serial reference sweep that the executor tests (process pool, Dask) compare with
+
+@pytest.fixture(scope="session")
+def serial_sweep(tmp_path_factory):
+    """A small refrigerator map run serially: its settings (``grid``, ``times``,
+    ``reduce``), the file it wrote (``text``) and its result (``result``)."""
+    from types import SimpleNamespace
+
+    from symthermo.sweep import sweep
+
+    ref = SimpleNamespace(grid={"beta_B": "1:2.5:4", "omega_B": [1.2, 1.63]}, times="0:8:17",
+                          reduce=["cool=max:-Q_A", "cop_over_carnot=cop/carnot@max:-Q_A",
+                                  "first:-Q_A>0"])
+    out = tmp_path_factory.mktemp("serial") / "map.csv"
+    ref.result = sweep("refrigerator", ref.grid, ref.times, float64=True, reduce=ref.reduce,
+                       workers=1, out=out)
+    assert ref.result.done == 8 and ref.result.failed == 0
+    ref.text = out.read_text()
+    return ref

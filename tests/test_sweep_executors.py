@@ -13,25 +13,13 @@ import pytest
 import symthermo
 from symthermo.sweep import sweep
 
-GRID = {"beta_B": "1:2.5:4", "omega_B": [1.2, 1.63]}
-TIMES = "0:8:17"
-REDUCE = ["cool=max:-Q_A", "cop_over_carnot=cop/carnot@max:-Q_A", "first:-Q_A>0"]
 
-
-@pytest.fixture(scope="module")
-def serial(tmp_path_factory):
-    out = tmp_path_factory.mktemp("serial") / "map.csv"
-    result = sweep("refrigerator", GRID, TIMES, float64=True, reduce=REDUCE, workers=1, out=out)
-    assert result.done == 8 and result.failed == 0
-    return out.read_text(), result
-
-
-def test_process_pool_gives_the_same_file(serial, tmp_path):
+def test_process_pool_gives_the_same_file(serial_sweep, tmp_path):
     out = tmp_path / "map.csv"
-    result = sweep("refrigerator", GRID, TIMES, float64=True, reduce=REDUCE, workers=2,
-                   chunksize=1, out=out)
-    assert out.read_text() == serial[0]
-    assert result.rows == serial[1].rows
+    result = sweep("refrigerator", serial_sweep.grid, serial_sweep.times, float64=True,
+                   reduce=serial_sweep.reduce, workers=2, chunksize=1, out=out)
+    assert out.read_text() == serial_sweep.text
+    assert result.rows == serial_sweep.result.rows
 
 
 def _cli(out, *extra):
