@@ -83,7 +83,7 @@ from numbers import Integral
 
 # the limits of one literal, its reader and the fast path of plain numbers: one place
 from .plain import (MAX_BITS, MAX_DIGITS, MAX_LENGTH, MAX_LITERAL_EXPONENT, LiteralError,
-                    literal_value, plain_value)
+                    literal_value, plain_value, shorten)
 
 __all__ = [
     "ExpressionError",
@@ -140,20 +140,6 @@ _NODE_NAMES = {
     ast.List: "a list", ast.Tuple: "a tuple", ast.Set: "a set", ast.Dict: "a dict",
     ast.JoinedStr: "a string", ast.FormattedValue: "a string", ast.Slice: "a slice",
 }
-
-
-def shorten(text, limit=60):
-    """``repr(text)``, cut in the middle when long, with its length.
-
-    >>> from symthermo.expressions import shorten
-    >>> shorten("9" * 100000)
-    "'99999999999999999999999999999'...'999999999999999999999999999999' (100000 characters)"
-    """
-    text = str(text)
-    if len(text) <= limit:
-        return repr(text)
-    half = limit // 2
-    return f"{text[:half - 1]!r}...{text[-half:]!r} ({len(text)} characters)"
 
 
 class ExpressionError(ValueError):

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-__all__ = ["LiteralError", "literal_value", "plain_value", "plain_number", "plain_times",
+__all__ = ["LiteralError", "literal_value", "plain_value", "plain_number", "plain_times", "shorten",
            "MAX_LENGTH", "MAX_DIGITS", "MAX_LITERAL_EXPONENT", "MAX_BITS"]
 
 MAX_LENGTH = 10_000
@@ -73,7 +73,13 @@ def _bits(q):
     return max(q.numerator.bit_length(), q.denominator.bit_length())
 
 
-def _shorten(text, limit=40):
+def shorten(text, limit=60):
+    """``repr(text)``, cut in the middle when long, with its length (for messages).
+
+    >>> from symthermo.plain import shorten
+    >>> shorten("9" * 100000)
+    "'99999999999999999999999999999'...'999999999999999999999999999999' (100000 characters)"
+    """
     text = str(text)
     if len(text) <= limit:
         return repr(text)
@@ -98,21 +104,21 @@ def literal_value(text):
     """
     m = _LITERAL.fullmatch(text)
     if not m or not (m["int"] or m["frac"]):
-        raise LiteralError(f"the number {_shorten(text)} is not a decimal number")
+        raise LiteralError(f"the number {shorten(text, 40)} is not a decimal number")
     digits = (m["int"] or "") + (m["frac"] or "")
     if len(digits) > MAX_DIGITS:
         raise LiteralError(f"a number of {len(digits)} digits exceeds the limit {MAX_DIGITS}")
     exponent = int(m["exp"]) if m["exp"] and len(m["exp"]) < 12 else (
         0 if not m["exp"] else 10**12)
     if abs(exponent) > MAX_LITERAL_EXPONENT:
-        raise LiteralError(f"the exponent of {_shorten(text)} exceeds the limit "
+        raise LiteralError(f"the exponent of {shorten(text, 40)} exceeds the limit "
                            f"{MAX_LITERAL_EXPONENT}")
     exponent -= len(m["frac"] or "")
     mantissa = int(digits)
     value = (Fraction(mantissa * 10**exponent) if exponent >= 0
              else Fraction(mantissa, 10**-exponent))
     if _bits(value) > MAX_BITS:
-        raise LiteralError(f"the number {_shorten(text)} has more than {MAX_BITS} bits "
+        raise LiteralError(f"the number {shorten(text, 40)} has more than {MAX_BITS} bits "
                            f"(the limit of an exact number)")
     return (value, "j") if m["imag"] else value
 
