@@ -67,3 +67,14 @@ def serial_sweep(tmp_path_factory):
     assert ref.result.done == 8 and ref.result.failed == 0
     ref.text = out.read_text()
     return ref
+
+
+@pytest.fixture
+def compiled_cache(tmp_path, monkeypatch):
+    """A private, empty compiled-forms cache directory and an empty in-memory layer."""
+    from symthermo import compiled
+
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("SYMTHERMO_CACHE", str(directory))
+    monkeypatch.setattr(compiled, "_MEMORY", {})
+    return directory

@@ -20,14 +20,6 @@ from symthermo.tables import reference_payload
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("SYMTHERMO_CACHE", str(directory))
-    monkeypatch.setattr(compiled, "_MEMORY", {})
-    return directory
-
-
 def _run(monkeypatch, given=("g=0.75", "beta_B=1.1")):
     """The plain-number payload from a new model (only the disk cache remains), and the
     number of derivations of the ball constants it needed."""
@@ -45,9 +37,9 @@ def _run(monkeypatch, given=("g=0.75", "beta_B=1.1")):
     return out, len(calls)
 
 
-def test_cached_equals_a_fresh_derivation(cache, monkeypatch):
+def test_cached_equals_a_fresh_derivation(compiled_cache, monkeypatch):
     first, calls = _run(monkeypatch)
-    assert calls == 1 and any(cache.iterdir())
+    assert calls == 1 and any(compiled_cache.iterdir())
     again, calls = _run(monkeypatch)
     assert calls == 0 and again == first
     # the general route: SymPy values (not plain numbers), SymPy times, no cache
@@ -58,16 +50,16 @@ def test_cached_equals_a_fresh_derivation(cache, monkeypatch):
 
 
 @pytest.mark.parametrize("change", ["sympy_version", "source_hash"])
-def test_a_new_sympy_or_model_source_derives_again(cache, monkeypatch, change):
+def test_a_new_sympy_or_model_source_derives_again(compiled_cache, monkeypatch, change):
     first, _ = _run(monkeypatch)
     monkeypatch.setattr(compiled, change, lambda: "changed-for-the-test")
     again, calls = _run(monkeypatch)
     assert calls == 1 and again == first
 
 
-def test_a_damaged_entry_is_derived_again(cache, monkeypatch):
+def test_a_damaged_entry_is_derived_again(compiled_cache, monkeypatch):
     first, _ = _run(monkeypatch)
-    for path in cache.glob("*.py"):
+    for path in compiled_cache.glob("*.py"):
         text = path.read_text()
         if "ball_constants" in text.split("# end of header")[0]:
             path.write_text(text.replace("lambda: [", "lambda: [1, "))

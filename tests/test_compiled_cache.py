@@ -26,15 +26,6 @@ from symthermo.precision import decimal_string, decimal_strings
 from symthermo.tables import parse_times, reference_payload, time_values
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    """A private, empty cache directory and an empty in-memory layer."""
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("SYMTHERMO_CACHE", str(directory))
-    monkeypatch.setattr(compiled, "_MEMORY", {})
-    return directory
-
-
 def _fresh():
     """A new model instance and an empty memory layer: only the disk remains."""
     compiled._MEMORY.clear()
@@ -53,14 +44,14 @@ def _random_params(rng):
 
 class TestCompiledEqualsDerivation:
     @pytest.mark.parametrize("seed", [1, 2, 3])
-    def test_cached_rows_match_the_exact_closed_forms(self, cache, seed):
+    def test_cached_rows_match_the_exact_closed_forms(self, compiled_cache, seed):
         rng = random.Random(seed)
         given = [f"{k}={v}" for k, v in _random_params(rng).items()]
         times = sorted(rng.uniform(0, 20) for _ in range(5))
         model = _fresh()
         p = plain_parameters(model, given)
         first = model.evaluate(p, times, lib=FLOAT64)  # a miss: derived and stored
-        assert any(cache.iterdir())
+        assert any(compiled_cache.iterdir())
         model = _fresh()
         p = plain_parameters(model, given)
         again = model.evaluate(p, times, lib=FLOAT64)  # from the disk
@@ -77,7 +68,7 @@ class TestCompiledEqualsDerivation:
                 scale = max(abs(float(exact)), 1e-3)
                 assert abs(row[key] - float(exact)) <= 1e-13 * scale, (key, t, row[key], exact)
 
-    def test_same_as_the_sympy_route_of_the_payload(self, cache):
+    def test_same_as_the_sympy_route_of_the_payload(self, compiled_cache):
         model = get_model("refrigerator")
         fast = reference_payload(model, ["g=0.5"], "0:7:50", float64=True)
         # a SymPy value is not a plain number: the general route, no cache
@@ -104,30 +95,30 @@ class TestRebuiltNotTrusted:
             type(model)._compiled = original
         return rows, calls
 
-    def test_a_hit_does_not_derive(self, cache):
+    def test_a_hit_does_not_derive(self, compiled_cache):
         first, calls = self._run()
         assert calls  # derived the first time
         again, calls = self._run()
         assert calls == [] and again == first
 
     @pytest.mark.parametrize("change", ["sympy_version", "source_hash"])
-    def test_a_new_sympy_or_model_source_is_a_miss(self, cache, monkeypatch, change):
+    def test_a_new_sympy_or_model_source_is_a_miss(self, compiled_cache, monkeypatch, change):
         first, _ = self._run()
         monkeypatch.setattr(compiled, change, lambda: "changed-for-the-test")
         again, calls = self._run()
         assert calls and again == first
-        assert len(list(cache.glob("*.py"))) == 4  # two entries per key, old ones left
+        assert len(list(compiled_cache.glob("*.py"))) == 4  # two entries per key, old ones left
 
-    def test_a_new_format_is_a_miss(self, cache, monkeypatch):
+    def test_a_new_format_is_a_miss(self, compiled_cache, monkeypatch):
         self._run()
         monkeypatch.setattr(compiled, "FORMAT", compiled.FORMAT + 1)
         _, calls = self._run()
         assert calls
 
     @pytest.mark.parametrize("damage", ["truncate", "body", "hash", "key", "raises", "binary"])
-    def test_a_damaged_file_is_rebuilt(self, cache, damage):
+    def test_a_damaged_file_is_rebuilt(self, compiled_cache, damage):
         first, _ = self._run()
-        for path in cache.glob("*.py"):
+        for path in compiled_cache.glob("*.py"):
             text = path.read_text()
             head, _, body = text.partition("# end of header\n")
             if damage == "truncate":
@@ -158,17 +149,17 @@ class TestRebuiltNotTrusted:
         assert calls2 == [] and again2 == first
 
     @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
-    def test_a_file_others_can_write_is_not_trusted(self, cache):
+    def test_a_file_others_can_write_is_not_trusted(self, compiled_cache):
         self._run()
-        for path in cache.glob("*.py"):
+        for path in compiled_cache.glob("*.py"):
             path.chmod(0o666)
         _, calls = self._run()
         assert calls
 
-    def test_cache_off(self, cache, monkeypatch):
+    def test_cache_off(self, compiled_cache, monkeypatch):
         monkeypatch.setenv("SYMTHERMO_CACHE", "off")
         self._run()
-        assert not cache.exists()
+        assert not compiled_cache.exists()
 
     def test_default_directory(self, monkeypatch, tmp_path):
         monkeypatch.delenv("SYMTHERMO_CACHE")
@@ -178,7 +169,7 @@ class TestRebuiltNotTrusted:
         monkeypatch.setenv("HOME", str(tmp_path / "home"))
         assert compiled.cache_dir() == tmp_path / "home" / ".cache" / "symthermo"
 
-    def test_bad_values_are_still_refused(self, cache):
+    def test_bad_values_are_still_refused(self, compiled_cache):
         model = get_model("refrigerator")
         with pytest.raises(ValueError, match="g must be > 0"):
             plain_parameters(model, ["g=0"])
@@ -329,7 +320,7 @@ class TestFloatStrings:
     ("jaynes-cummings", ["state_B=coherent", "alpha=3", "g=0.1"]),
     ("spontaneous-emission", []), ("reaction-coordinate", ["kappa=0.005"]), ("qutrit-swap", []),
 ])
-def test_every_model_prints_the_same_from_the_cache(cache, name, given):
+def test_every_model_prints_the_same_from_the_cache(compiled_cache, name, given):
     times = [str(sympy.Rational(k * 300, 19)) for k in range(20)]
     general = reference_payload(get_model(name), given, times, float64=True)
     for _ in range(2):  # derived and stored, then read back from the disk
@@ -351,35 +342,35 @@ class TestEviction:
     def _entries(directory):
         return sorted(p.name for p in directory.iterdir() if compiled._ENTRY_NAME.fullmatch(p.name))
 
-    def test_a_sweep_stays_within_the_entry_limit(self, cache, monkeypatch):
+    def test_a_sweep_stays_within_the_entry_limit(self, compiled_cache, monkeypatch):
         monkeypatch.setattr(compiled, "MAX_ENTRIES", 7)
         self._sweep(12)  # two entries per parameter set: 24 without a bound
-        assert len(self._entries(cache)) == 7
+        assert len(self._entries(compiled_cache)) == 7
 
-    def test_a_sweep_stays_within_the_byte_limit(self, cache, monkeypatch):
+    def test_a_sweep_stays_within_the_byte_limit(self, compiled_cache, monkeypatch):
         self._sweep(3)
-        sizes = [(cache / n).stat().st_size for n in self._entries(cache)]
+        sizes = [(compiled_cache / n).stat().st_size for n in self._entries(compiled_cache)]
         monkeypatch.setattr(compiled, "MAX_BYTES", 2 * max(sizes) + 1)
         self._sweep(10, start=3)
-        total = sum((cache / n).stat().st_size for n in self._entries(cache))
+        total = sum((compiled_cache / n).stat().st_size for n in self._entries(compiled_cache))
         assert 0 < total <= 2 * max(sizes) + 1
 
-    def test_least_recently_used_goes_first(self, cache, monkeypatch):
+    def test_least_recently_used_goes_first(self, compiled_cache, monkeypatch):
         monkeypatch.setattr(compiled, "MAX_ENTRIES", 4)
         self._sweep(2)  # four entries, points 0 and 1
-        first = set(self._entries(cache))
+        first = set(self._entries(compiled_cache))
         old = 0
         for name in first:  # make them old, then use point 0 again (a hit refreshes it)
-            os.utime(cache / name, (old, old))
+            os.utime(compiled_cache / name, (old, old))
             old += 10
         self._sweep(1, start=0)
-        used = {n for n in first if (cache / n).stat().st_mtime > 1000}
+        used = {n for n in first if (compiled_cache / n).stat().st_mtime > 1000}
         assert len(used) == 2
         self._sweep(1, start=5)  # two new entries push out two: point 1's, not point 0's
-        assert used <= set(self._entries(cache))
-        assert len(self._entries(cache)) == 4
+        assert used <= set(self._entries(compiled_cache))
+        assert len(self._entries(compiled_cache)) == 4
 
-    def test_nothing_but_its_own_files_is_removed(self, cache, monkeypatch, tmp_path):
+    def test_nothing_but_its_own_files_is_removed(self, compiled_cache, monkeypatch, tmp_path):
         self._sweep(1)
         outside = tmp_path / "precious.py"
         outside.write_text("keep me")
@@ -389,22 +380,22 @@ class TestEviction:
             "0123456789abcdef0123456789abcdef0123456.py": "39 digits", ".tmp-x.txt": "t",
         }
         for name, text in foreign.items():
-            (cache / name).write_text(text)
-            os.utime(cache / name, (0, 0))
-        (cache / ("f" * 40 + ".py")).mkdir()  # an entry's name, but a directory
-        (cache / ("e" * 40 + ".py")).symlink_to(outside)  # an entry's name, but a link
-        os.utime(cache / ("e" * 40 + ".py"), (0, 0), follow_symlinks=False)
-        assert compiled.evict(cache, max_entries=0, max_bytes=0) == 2
-        assert self._entries(cache) == ["e" * 40 + ".py", "f" * 40 + ".py"]
+            (compiled_cache / name).write_text(text)
+            os.utime(compiled_cache / name, (0, 0))
+        (compiled_cache / ("f" * 40 + ".py")).mkdir()  # an entry's name, but a directory
+        (compiled_cache / ("e" * 40 + ".py")).symlink_to(outside)  # an entry's name, but a link
+        os.utime(compiled_cache / ("e" * 40 + ".py"), (0, 0), follow_symlinks=False)
+        assert compiled.evict(compiled_cache, max_entries=0, max_bytes=0) == 2
+        assert self._entries(compiled_cache) == ["e" * 40 + ".py", "f" * 40 + ".py"]
         for name, text in foreign.items():
-            assert (cache / name).read_text() == text
+            assert (compiled_cache / name).read_text() == text
         assert outside.read_text() == "keep me"
 
-    def test_stale_temporary_files_are_removed_fresh_ones_kept(self, cache):
+    def test_stale_temporary_files_are_removed_fresh_ones_kept(self, compiled_cache):
         self._sweep(1)
-        stale, fresh = cache / ".tmp-abc123.py", cache / ".tmp-def456.py"
+        stale, fresh = compiled_cache / ".tmp-abc123.py", compiled_cache / ".tmp-def456.py"
         stale.write_text("half")
         fresh.write_text("being written")
         os.utime(stale, (0, 0))
-        compiled.evict(cache)
+        compiled.evict(compiled_cache)
         assert not stale.exists() and fresh.exists()
