@@ -78,3 +78,17 @@ def compiled_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMTHERMO_CACHE", str(directory))
     monkeypatch.setattr(compiled, "_MEMORY", {})
     return directory
+
+
+@pytest.fixture
+def per_row():
+    """``per_row(model, p, times, **kwargs)``: ``model.evaluate`` on the per-row route
+    (the model's vectorised float64 columns switched off for the call)."""
+    def evaluate(model, p, times, **kwargs):
+        model.vectorised = False
+        try:
+            return model.evaluate(p, times, **kwargs)
+        finally:
+            model.vectorised = True
+
+    return evaluate

@@ -66,14 +66,6 @@ CASES = [
 ]
 
 
-def _per_row(model, p, times, convention):
-    model.vectorised = False
-    try:
-        return model.evaluate(p, times, lib=FLOAT64, convention=convention)
-    finally:
-        model.vectorised = True
-
-
 def _assert_rows_agree(fast, slow, where):
     assert len(fast) == len(slow)
     assert [list(r) for r in fast] == [list(r) for r in slow], f"{where}: keys or their order"
@@ -95,13 +87,13 @@ def _assert_rows_agree(fast, slow, where):
 
 @pytest.mark.parametrize("name,given,times", CASES,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
-def test_vectorised_equals_per_row(name, given, times):
+def test_vectorised_equals_per_row(name, given, times, per_row):
     model = get_model(name)
     p = model.params(given)
     for convention in ("received", "provided"):
         fast = model.evaluate(p, times, lib=FLOAT64, convention=convention)
         assert isinstance(fast, ColumnRows), f"{name} has no vectorised route"
-        slow = _per_row(model, p, times, convention)
+        slow = per_row(model, p, times, lib=FLOAT64, convention=convention)
         assert isinstance(slow, list)
         _assert_rows_agree(fast, slow, f"{name} {given} {convention}")
 
@@ -147,7 +139,7 @@ def test_column_rows_behave_as_the_list_of_rows():
     assert [r["Q_A"] for r in provided] == [-r["Q_A"] for r in received]
 
 
-def test_models_without_the_hook_keep_the_per_row_route():
+def test_models_without_the_hook_keep_the_per_row_route(per_row):
     from symthermo.models.base import Model
     from symthermo.models.refrigerator import Refrigerator
 
@@ -160,7 +152,7 @@ def test_models_without_the_hook_keep_the_per_row_route():
 
     reference = get_model("refrigerator")
     p = reference.params({})
-    expected = _per_row(reference, p, [0.0, 1.0], "received")
+    expected = per_row(reference, p, [0.0, 1.0], lib=FLOAT64, convention="received")
     for model in (NoHook(), Declines()):
         rows = model.evaluate(p, [0.0, 1.0], lib=FLOAT64)
         assert isinstance(rows, list) and rows == expected
