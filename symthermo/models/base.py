@@ -556,8 +556,9 @@ class Model:
                 above = qn["thermal_above"]
                 if isinstance(above, np.ndarray):
                     d_eth = above - above[0]
-                    # the rounding of that difference: a heat above it has its sign
-                    noise[n] = 8 * FLOAT64.eps * (np.abs(above) + abs(above[0]))
+                    # the rounding of that difference (needed only after a pure start):
+                    # a heat above it has its sign
+                    noise[n] = functools.partial(_difference_rounding, above)
                 else:
                     d_eth, noise[n] = qn["Eth"] - qn["Eth"][0], None
             heats[n] = d_eth
@@ -744,15 +745,23 @@ def entropy_columns(spectrum):
     return total
 
 
+def _difference_rounding(values):
+    """A bound on the rounding of ``values - values[0]`` (float64, elementwise)."""
+    return 8 * FLOAT64.eps * (np.abs(values) + abs(values[0]))
+
+
 def beta_times_heat_columns(beta0, heat, noise=None):
     """:func:`symthermo.local.beta_times_heat` for a number beta(0) and an array of heats.
 
-    With beta(0) = inf a heat within ``noise`` of 0 (the rounding of the heat: a number or
-    an array; default 100 times the float64 tolerance) counts as 0 (0 * inf = 0), a larger
-    one gives +-inf."""
+    With beta(0) = inf a heat within ``noise`` of 0 (the rounding of the heat: a number, an
+    array, or a function of no arguments giving one, called only then; default 100 times
+    the float64 tolerance) counts as 0 (0 * inf = 0), a larger one gives +-inf."""
     if np.isinf(beta0):
-        return np.where(np.abs(heat) <= (FLOAT64.tolerance * 100 if noise is None else noise),
-                        0.0, np.where(heat > 0, np.inf, -np.inf))
+        if noise is None:
+            noise = FLOAT64.tolerance * 100
+        elif callable(noise):
+            noise = noise()
+        return np.where(np.abs(heat) <= noise, 0.0, np.where(heat > 0, np.inf, -np.inf))
     return beta0 * heat
 
 

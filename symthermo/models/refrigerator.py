@@ -56,8 +56,8 @@ from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
 from ..compiled import NumericParams
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib,
-                   beta_times_heat_columns)
+from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _difference_rounding,
+                   _to_lib, beta_times_heat_columns)
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -715,9 +715,10 @@ def finish_qubit_columns(model, d, ts, convention):
     if model.unitary:
         received = q["Q"]
         # beta(0) = inf (a pure start) times a heat: 0 only within the heat's rounding
-        noise = 8 * FLOAT64.eps * (np.abs(eth) + np.abs(eth[:, :1]))
-        cols["sigma_A"] = dS[0] + beta_times_heat_columns(beta[1, 0], received[1], noise[1])
-        cols["sigma_B"] = dS[1] + beta_times_heat_columns(beta[0, 0], received[0], noise[0])
+        cols["sigma_A"] = dS[0] + beta_times_heat_columns(
+            beta[1, 0], received[1], functools.partial(_difference_rounding, eth[1]))
+        cols["sigma_B"] = dS[1] + beta_times_heat_columns(
+            beta[0, 0], received[0], functools.partial(_difference_rounding, eth[0]))
     for key in model.extra_keys:
         cols[key] = d[key] if key in d else model.extra_columns(key, cols, d, ts)
     return cols
