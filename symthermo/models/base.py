@@ -822,7 +822,7 @@ def _local_columns(info: _LocalInfo, d, n):
         # for lo < 1e-16: S(diag(1 - 1e-20, 1e-20)) was 4.6e-19 instead of 4.7e-19)
         lo = spectrum[0]
         logs = [np.log(lo), np.log1p(-lo)]
-        S = -(lo * logs[0] if lowest > 0 else xlogx_columns(lo)) - (1 - lo) * np.log1p(-lo)
+        S = -(lo * logs[0] if lowest > 0 else xlogx_columns(lo)) - (1 - lo) * logs[1]
     elif S is None:
         # ascending and >= 0: only eigenvalues that can be 0 need the 0 ln 0 = 0 rule
         S = 0.0
