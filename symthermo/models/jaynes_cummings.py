@@ -739,6 +739,8 @@ class JaynesCummings(Model):
                 # no coherence to start from: rho_A is diagonal, rho_B diagonal on Fock 0, 1
                 # (structure the ball route uses for exact zeros, symthermo.balls)
                 d["A"]["diagonal"] = d["B"]["diagonal"] = True
+            if "dE_A" in v:  # float64: E(t) - E(0) in closed form (base._finish)
+                d["A"]["dE"], d["B"]["dE"] = v["dE_A"], v["dE_B"]
             out.append(d)
         return out
 
@@ -800,6 +802,8 @@ class JaynesCummings(Model):
         out = _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b, pure=pure)
         # the energies' increments in closed form (no cancellation at small times)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
+        if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
+            out["A"]["diagonal"] = out["B"]["diagonal"] = True
         return out
 
     def _coherent_arrays(self, p, times):
@@ -825,6 +829,8 @@ class JaynesCummings(Model):
         e_a = np.full(n, wA * (pe0 - 0.5))
         e_b = np.full(n, wB * alpha * alpha)
         e_int = np.full(n, 2 * g * alpha * cc0)
+        # E(t) - E(0) from the increment of p_e (jc_manifolds: no cancellation)
+        de_a, de_b = np.zeros(n), np.zeros(n)
         lo_a = np.full(n, 0.5 if mixed else 0.0)
         hi_a = np.full(n, 0.5 if mixed else 1.0)
         if mixed:
@@ -842,16 +848,16 @@ class JaynesCummings(Model):
                     return out
 
                 pe, pg, spa = total(sums.pe), total(sums.pg), total(sums.sigma_plus_a)
-                reg = total(sums.rho_eg)
+                reg, rise = total(sums.rho_eg), total(sums.rise)
                 c2 = np.abs(reg) ** 2
                 det = pe * pg - c2
             else:
                 setup = self._params_cached(("pure sums", window), p, lambda: PureSumsSetup.of(
                     runs[0], window, amps, delta, g,
                     exact=((p["omega_A"] - p["omega_B"]) / 2, p["g"])))
-                pe, pg, re, im, det, spa = pure_sums_arrays(setup, ts)
+                pe, pg, re, im, det, spa, rise = pure_sums_arrays(setup, ts)
                 w0 = runs[0].weight
-                pe, pg, spa = 0.0 + w0 * pe, 0.0 + w0 * pg, 0.0 + w0 * spa
+                pe, pg, spa, rise = 0.0 + w0 * pe, 0.0 + w0 * pg, 0.0 + w0 * spa, w0 * rise
                 c2 = np.hypot(w0 * re, w0 * im) ** 2
             norm = pe + pg
             lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2)
@@ -860,6 +866,7 @@ class JaynesCummings(Model):
             e_a[nonzero] = wA * (pe / norm - 0.5)
             e_b[nonzero] = wB * (ce2 + alpha * alpha - pe / norm)
             e_int[nonzero] = 2 * g * spa / norm
+            de_a[nonzero], de_b[nonzero] = wA * (rise / norm), -wB * (rise / norm)
             if mixed:
                 G = np.asarray(sums.gram)
                 ev = np.linalg.eigvalsh(0.5 * G / norm[:, None, None])
@@ -869,6 +876,7 @@ class JaynesCummings(Model):
         lam_a = (lo_a, hi_a)
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
+        out["A"]["dE"], out["B"]["dE"] = de_a, de_b
         out.update(info)
         return out
 
@@ -990,8 +998,9 @@ class JaynesCummings(Model):
         e_b = wB * (ce2 + alpha * alpha - pe / norm)
         e_int = 2 * g * spa / norm
         if not mixed:
-            return self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
-                                  lam_a, lam_a, pure=True, s_ab=None)
+            out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
+                                 lam_a, lam_a, pure=True, s_ab=None)
+            return self._with_increments(out, runs, sums, j, wA, wB, norm)
         G = sums.gram[j]
         if lib is FLOAT64:
             ev = [float(x) for x in np.linalg.eigvalsh(0.5 * G / norm)]
@@ -999,8 +1008,18 @@ class JaynesCummings(Model):
             ev = [mpmath.re(x) for x in mpmath.eigh(G * (mpmath.mpf(1) / 2 / norm),
                                                     eigvals_only=True)]
         ev = sorted(x if x > 0 else lib.zero for x in ev)
-        return self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
-                              lam_a, ev, pure=False, s_ab=lib.log(2 * lib.one))
+        out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
+                             lam_a, ev, pure=False, s_ab=lib.log(2 * lib.one))
+        return self._with_increments(out, runs, sums, j, wA, wB, norm)
+
+    @staticmethod
+    def _with_increments(out, runs, sums, j, wA, wB, norm):
+        """E(t) - E(0) from the increment of p_e (float64 sums: ``sums.rise``), as the
+        vectorised route: W without the cancellation of E(t) - E(0)."""
+        if sums.rise is not None:
+            rise = sum((r.weight * float(sums.rise[k][j]) for k, r in enumerate(runs)), 0.0)
+            out["A"]["dE"], out["B"]["dE"] = wA * (rise / norm), -wB * (rise / norm)
+        return out
 
     def _semiclassical_values(self, p, times, lib):
         fns = _semiclassical_compiled(p["omega_A"], p["omega_B"], p["g"], self._alpha_eff(p),
@@ -1092,16 +1111,21 @@ def _semiclassical_arrays_fn(omega_A, omega_B, g, alpha, state_A):
 @functools.lru_cache(maxsize=64)
 def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
     """numpy t -> the vacuum closed forms of _vacuum_compiled, lambdified together."""
+    f = vacuum_forms(omega_A, omega_B, g, state_A)
+    return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
+                                            "z_B", "c2_B", "det_B")]
+                            + _vacuum_increments(f))
+
+
+def _vacuum_increments(f):
+    """E_A(t) - E_A(0) and E_B(t) - E_B(0) of :func:`vacuum_forms` ``f``, with cos^2
+    written 1 - sin^2: sums of sin^2 terms, which vanish at small times without
+    cancellation (E_A - E_A(0) = -sin^2(g t) at resonance)."""
     from sympy.simplify.fu import TR6
 
     from .base import T  # lazy (PEP 562)
-    f = vacuum_forms(omega_A, omega_B, g, state_A)
-    # E(t) - E(0) with cos^2 written 1 - sin^2: a sum of sin^2 terms, which vanishes at
-    # small times without cancellation (E_A - E_A(0) = -sin^2(g t) at resonance)
-    increments = [sympy.expand(TR6(sympy.expand(e - e.subs(T, 0))))
-                  for e in (sympy.sympify(f["E_A"]), sympy.sympify(f["E_B"]))]
-    return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
-                                            "z_B", "c2_B", "det_B")] + increments)
+    return [sympy.expand(TR6(sympy.expand(e - e.subs(T, 0))))
+            for e in (sympy.sympify(f["E_A"]), sympy.sympify(f["E_B"]))]
 
 
 def _lambdify_arrays(exprs):
@@ -1253,7 +1277,10 @@ def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
     lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     keys = ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A", "z_B", "c2_B", "det_B")
-    return {k: _compile(f[k], lib) for k in keys}
+    out = {k: _compile(f[k], lib) for k in keys}
+    if lib is FLOAT64:  # the increments, as the vectorised route (_vacuum_arrays_fn)
+        out["dE_A"], out["dE_B"] = (_compile(e, lib) for e in _vacuum_increments(f))
+    return out
 
 
 def _vacuum_compiled(omega_A, omega_B, g, state_A, lib):

@@ -372,7 +372,8 @@ class ReactionCoordinate(Model):
         # the qubit starts diagonal and the coupling conserves the excitation number, so
         # the qubit stays diagonal in its energy basis
         return {"A": {"E": E_A, "spectrum": [pe, pg], "Eth": eth_a, "S": S_A, "diagonal": True},
-                "B": {"E": E_B, "spectrum": [n_b, n_rest], "S": S_B},
+                # B diagonal on Fock 0, 1 (as _compiled): ergotropy_B = 0 where <n> < 1/2
+                "B": {"E": E_B, "spectrum": [n_b, n_rest], "S": S_B, "diagonal": True},
                 "E_int": e_int, "I_AB": (S_A + S_B) - joint}
 
     def dynamics(self, p, *, lib):
