@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -458,7 +459,8 @@ class Model:
                     times_heat = beta_times_heat
                 for n in self.subsystems:
                     row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
-                        (times_heat(lib, q0[m]["beta"], _thermal_increment(q0[m], qt[m]))
+                        (_float_heat_term(q0[m], qt[m]) if lib is FLOAT64 else
+                         times_heat(lib, q0[m]["beta"], _thermal_increment(q0[m], qt[m]))
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
@@ -1137,7 +1139,9 @@ def _local_from_data(sub: Subsystem, d, lib):
         "ergotropy": ergotropy,
         "exergy": exergy,
     }
-    if lib is MPMATH:  # E^th above the ground energy: its increments without the ground
+    if lib is MPMATH or lib is FLOAT64:
+        # E^th above the ground energy: its increments without the ground's rounding (a
+        # qubit leaving |e> had Q_A = 0 at t = 1e-9 for 1e-22 per row, as on the columns)
         out["_Eth_above"] = thermal_above
     if from_lo:  # E - E^th without cancellation: W = Delta(E - E^th)
         out["_E_minus_Eth"] = exergy
@@ -1146,6 +1150,19 @@ def _local_from_data(sub: Subsystem, d, lib):
         out["_E_minus_Eth"] = exergy
         out["_exergy_size"] = float(pair.size)
     return out
+
+
+def _float_heat_term(q0, qt):
+    """beta(0) [E^th(t) - E^th(0)] of one subsystem on a float64 row: with beta(0) = inf,
+    a heat within the rounding of its difference of thermal energies above the ground
+    counts as 0 (the columns' _difference_rounding), not one within an absolute 1e-10
+    (JC per row printed finite sigma at t = 1e-9 where the certified route proves inf)."""
+    heat = _thermal_increment(q0, qt)
+    beta = q0["beta"]
+    if not math.isinf(beta) or "_Eth_above" not in qt or "_Eth_above" not in q0:
+        return beta_times_heat(FLOAT64, beta, heat)
+    noise = 8 * FLOAT64.eps * (abs(qt["_Eth_above"]) + abs(q0["_Eth_above"]))
+    return 0.0 if abs(heat) <= noise else math.copysign(math.inf, heat)
 
 
 def _via_exergy(q0, qt, d):
