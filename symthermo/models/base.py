@@ -967,10 +967,10 @@ def _oscillator_pair(omega, lo, above, diagonal):
     ball route's structural zero, balls.ball_local_from_data) and E - E^th = omega (lo - m)
     exactly, so that a field leaving its vacuum keeps W and the exergy of size 1e-46.
     """
-    with np.errstate(divide="ignore"):  # m = 0: beta = inf
-        delta = oscillator_deficit(FLOAT64, lo)
-        m = lo - delta
-        beta = (np.log1p(m) - np.log(m)) / omega
+    # (called inside np.errstate(divide="ignore"): m = 0 gives beta = ln(1 + 1/0) = inf)
+    delta = oscillator_deficit(FLOAT64, lo)
+    m = lo - delta
+    beta = np.log1p(1 / m) / omega
     excess = omega * delta
     passive = omega * lo
     ergotropy = above - passive
@@ -1101,8 +1101,9 @@ def _local_from_data(sub: Subsystem, d, lib):
     if (lib is FLOAT64 and isinstance(sub.levels, Oscillator) and len(spectrum) == 2
             and d.get("Eth") is None):
         # as the vectorised route: E^th, beta and E - E^th from lo without cancellation
-        pair = _oscillator_pair(float(sub.levels.omega), spectrum[0], above,
-                                bool(d.get("diagonal")))
+        with np.errstate(divide="ignore"):
+            pair = _oscillator_pair(float(sub.levels.omega), spectrum[0], above,
+                                    bool(d.get("diagonal")))
         if d.get("beta") is None:
             beta = float(pair.beta)
         thermal_above = float(pair.thermal_above)

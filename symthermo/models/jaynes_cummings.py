@@ -131,7 +131,7 @@ from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
 from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
-from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
+from ..thermal import Oscillator, beta_for_entropy
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -1221,9 +1221,11 @@ def _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b, *, pure):
     s_a = _binary_entropy_columns(lam_a[0])
     d_b = {"E": e_b}
     if isinstance(lam_b, tuple):
-        s_b = _binary_entropy_columns(lam_b[0])
+        # beta_B, E^th_B from lam_- by the finishing (base._oscillator_pair); a pure global
+        # state gives B A's spectrum (Schmidt), so its entropy
+        s_b = s_a if pure else _binary_entropy_columns(lam_b[0])
         d_b["spectrum"] = list(lam_b)
-        d_b["beta"] = beta_for_entropy_array(Oscillator(wB), s_b)
+        d_b["S"] = s_b
     else:
         d_b["spectrum"] = list(lam_b)
         s_b = entropy_columns(lam_b)
