@@ -756,6 +756,7 @@ class JaynesCummings(Model):
                 # E = E(0) + that, as the vectorised route
                 d["A"]["dE"], d["B"]["dE"] = v["dE_A"], v["dE_B"]
                 d["A"]["E"], d["B"]["E"] = v["E0_A"] + v["dE_A"], v["E0_B"] + v["dE_B"]
+                d["A"]["above"] = (v["E0_A"] + wA / 2) + v["dE_A"]
             out.append(d)
         return out
 
@@ -810,8 +811,11 @@ class JaynesCummings(Model):
         n = len(times)
         e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b, e0_a, e0_b = (
             column_of(v, n) for v in fn(times))
-        # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+> or mixed)
+        # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+> or mixed),
+        # and E_A - E_g likewise (E_A rounds it away near the ground level)
         e_a, e_b = e0_a + de_a, e0_b + de_b
+        omega_a = self._params_cached("omega_A", p, lambda: _num(FLOAT64, p["omega_A"]))
+        above_a = (e0_a + omega_a / 2) + de_a
         pure = p["state_A"] != "mixed"
         rate = self._params_cached("fastest", p, lambda: _fastest(FLOAT64, p))
         floor = _time_floor(_eps(FLOAT64), rate, times)
@@ -820,13 +824,13 @@ class JaynesCummings(Model):
         omega_b = self._params_cached("omega_B", p, lambda: _num(FLOAT64, p["omega_B"]))
         out = _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b, pure=pure)
         if not pure:  # the qubit near identity/2: beta_A and I_AB from its Bloch length
-            omega_a = self._params_cached("omega_A", p, lambda: _num(FLOAT64, p["omega_A"]))
             z = 2 * e_a / omega_a  # p_e - p_g from E_A = E_A(0) + increment (accurate)
             bloch = np.sqrt(z * z + 4 * c2_a)
             out["A"]["beta"] = _qubit_beta(np, bloch, lam_a[0], omega_a)
             out["I_AB"] = _mixed_mutual(np, bloch, out["B"]["S"], out["I_AB"])
         # the energies' increments in closed form (no cancellation at small times)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
+        out["A"]["above"] = above_a
         if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
             out["A"]["diagonal"] = out["B"]["diagonal"] = True
         return out
@@ -906,6 +910,7 @@ class JaynesCummings(Model):
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
+        out["A"]["above"] = wA * pe0 + de_a  # E_A - E_g, without E_A's rounding near E_g
         out.update(info)
         return out
 
@@ -929,8 +934,8 @@ class JaynesCummings(Model):
                                  [times[k] for k in nonzero], gram=mixed)
             rate = _fastest(lib, p, window) if lib is FLOAT64 else None
             # E_A(0) and E_B(0) exactly (as _coherent_initial), for E = E(0) + (E - E(0))
-            start = (wA * (_num(lib, sum(w * ce * ce for w, ce, _ in runs_of(p["state_A"])))
-                           - lib.one / 2), wB * alpha * alpha)
+            pe0 = _num(lib, sum(w * ce * ce for w, ce, _ in runs_of(p["state_A"])))
+            start = (wA * (pe0 - lib.one / 2), wB * alpha * alpha, wA * pe0)
             for j, k in enumerate(nonzero):
                 computed[k] = self._coherent_time(lib, runs, sums, j, wA, wB, g, alpha, mixed,
                                                   times[k], rate, start)
@@ -1059,6 +1064,7 @@ class JaynesCummings(Model):
             out["A"]["dE"], out["B"]["dE"] = wA * (rise / norm), -wB * (rise / norm)
             out["A"]["E"] = start[0] + out["A"]["dE"]
             out["B"]["E"] = start[1] + out["B"]["dE"]
+            out["A"]["above"] = start[2] + out["A"]["dE"]
         return out
 
     def _semiclassical_values(self, p, times, lib):
