@@ -516,8 +516,10 @@ class Refrigerator(Model):
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
         # with cos x - 1 = -2 sin^2(x/2): no cancellation at small times (at t = 1e-9 the
         # cosine is 1 and every increment was 0)
-        half_sine = np.sin(np.multiply.outer(0.5 * freqs, times))
-        shifted = -2.0 * (half_sine * half_sine)
+        shifted = np.multiply.outer(0.5 * freqs, times)
+        np.sin(shifted, out=shifted)
+        shifted *= shifted
+        shifted *= -2.0
         terms = coeffs @ shifted
         series = at0 + terms
         z = series[:2]
@@ -640,7 +642,12 @@ def qubit_entropy_beta(lo, hi, omega):
     x_lo = lo * l_lo
     if least <= 0:
         x_lo = np.where(lo > 0, x_lo, 0.0)
-    return -x_lo - hi * l_hi, (l_hi - l_lo) / omega
+    S = hi * l_hi
+    S += x_lo
+    np.negative(S, out=S)
+    np.subtract(l_hi, l_lo, out=x_lo)
+    x_lo /= omega
+    return S, x_lo
 
 
 def entropy_increments(S, lo, hi, dr):
@@ -669,8 +676,15 @@ def entropy_increments(S, lo, hi, dr):
     """
     lo0, hi0 = lo[:, :1], hi[:, :1]
     first = np.log(hi0 / lo0)  # beta_0 omega (inf for a pure start: that row is redone)
-    up = hi * np.log1p(dr * (0.5 / hi0)) + (0.5 * first) * dr
-    out = -(lo * np.log1p(dr * (-0.5 / lo0))) - up
+    up = dr * (0.5 / hi0)
+    np.log1p(up, out=up)
+    up *= hi
+    up += (0.5 * first) * dr
+    out = dr * (-0.5 / lo0)
+    np.log1p(out, out=out)
+    out *= lo
+    out += up
+    np.negative(out, out=out)
     if np.minimum.reduce(lo, axis=None) <= 0:  # a pure state reached: 0 ln 0 = 0
         out = np.where(lo > 0, out, -up)
     for k, f in enumerate(first[:, 0].tolist()):
