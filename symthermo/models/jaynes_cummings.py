@@ -860,6 +860,7 @@ class JaynesCummings(Model):
         e_int = np.full(n, 2 * g * alpha * cc0)
         # E(t) - E(0) from the increment of p_e (jc_manifolds: no cancellation)
         de_a, de_b = np.zeros(n), np.zeros(n)
+        unearned = np.zeros(n, dtype=bool)
         lo_a = np.full(n, 0.5 if mixed else 0.0)
         hi_a = np.full(n, 0.5 if mixed else 1.0)
         if mixed:
@@ -894,6 +895,7 @@ class JaynesCummings(Model):
                     FLOAT64, p, window)), ts, pe * pg / norm**2)
             lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2, floor)
             lo_a[nonzero], hi_a[nonzero] = lo, hi
+            gram_ev = None
             ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), 0.0)
             e_int[nonzero] = 2 * g * spa / norm
             de_a[nonzero], de_b[nonzero] = wA * (rise / norm), -wB * (rise / norm)
@@ -906,12 +908,34 @@ class JaynesCummings(Model):
                 ev = np.sort(np.where(ev > 0, ev, 0.0), axis=1)
                 for j in range(4):
                     lam_b[j][nonzero] = ev[:, j]
+                gram_ev = ev
+            unearned[nonzero] = self._coherent_unearned(
+                wA * (pe0 - 0.5), de_a[nonzero], pe / norm, pg / norm, det / norm**2, gram_ev)
         lam_a = (lo_a, hi_a)
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
         out["A"]["above"] = wA * pe0 + de_a  # E_A - E_g, without E_A's rounding near E_g
+        out["unearned"] = unearned
         out.update(info)
+        return out
+
+    @staticmethod
+    def _coherent_unearned(e_a0, de_a, pe, pg, det, lam_b):
+        """The times (nonzero ones) whose float64 values the sums cannot vouch for to 10
+        digits: E_A = E_A(0) + increment far below its terms (the collapse of the qubit's
+        inversion: 1e-22 printed as 6e-16), a pure evolution's Gram determinant below
+        (8 eps / 1e-10)^2 pe pg (Gram-Schmidt keeps 8 eps (pe pg / det)^(1/2) of it: the
+        Schmidt weight of a qubit from |g> at small times), rho_B's small eigenvalues of a
+        mixed qubit's evolution below 1e-5 (eigvalsh: absolute eps)."""
+        eps = FLOAT64.eps
+        e_a = e_a0 + de_a
+        out = np.abs(e_a) * 1e-10 < 8 * eps * (abs(e_a0) + np.abs(de_a))
+        if lam_b is None:
+            out |= det < (8 * eps / 1e-10) ** 2 * (pe * pg)
+        else:
+            small = lam_b[:, :-1]
+            out |= (small < 1e-5).any(axis=1)  # (0: a true tiny one lost below eps)
         return out
 
     def _coherent_core(self, p, times, lib):
