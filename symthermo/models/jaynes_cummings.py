@@ -123,6 +123,7 @@ from .jc_manifolds import (
     manifold_sums,
     poisson_window,
     pure_sums_arrays,
+    rise_sizes,
     PureSumsSetup,
     ball_pure_sums,
     poisson_outside_weight,
@@ -879,6 +880,8 @@ class JaynesCummings(Model):
 
                 pe, pg, spa = total(sums.pe), total(sums.pg), total(sums.sigma_plus_a)
                 reg, rise = total(sums.rho_eg), total(sums.rise)
+                # each run's terms share one sign (|e>: -, |g>: +), the runs' may not
+                size = total([np.abs(x) for x in sums.rise])
                 c2 = np.abs(reg) ** 2
                 det = pe * pg - c2
             else:
@@ -888,6 +891,8 @@ class JaynesCummings(Model):
                 pe, pg, re, im, det, spa, rise = pure_sums_arrays(setup, ts)
                 w0 = runs[0].weight
                 pe, pg, spa, rise = 0.0 + w0 * pe, 0.0 + w0 * pg, 0.0 + w0 * spa, w0 * rise
+                size = rise_sizes(setup, ts)  # None: the terms share one sign
+                size = np.abs(rise) if size is None else w0 * size
                 c2 = np.hypot(w0 * re, w0 * im) ** 2
             norm = pe + pg
             floor = None if mixed else _amplitude_floor(
@@ -910,7 +915,8 @@ class JaynesCummings(Model):
                     lam_b[j][nonzero] = ev[:, j]
                 gram_ev = ev
             unearned[nonzero] = self._coherent_unearned(
-                wA * (pe0 - 0.5), de_a[nonzero], pe / norm, pg / norm, det / norm**2, gram_ev)
+                wA * (pe0 - 0.5), de_a[nonzero], pe / norm, pg / norm, det / norm**2, gram_ev,
+                rise, size)
         lam_a = (lo_a, hi_a)
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
@@ -921,16 +927,19 @@ class JaynesCummings(Model):
         return out
 
     @staticmethod
-    def _coherent_unearned(e_a0, de_a, pe, pg, det, lam_b):
+    def _coherent_unearned(e_a0, de_a, pe, pg, det, lam_b, rise, size):
         """The times (nonzero ones) whose float64 values the sums cannot vouch for to 10
         digits: E_A = E_A(0) + increment far below its terms (the collapse of the qubit's
         inversion: 1e-22 printed as 6e-16), a pure evolution's Gram determinant below
         (8 eps / 1e-10)^2 pe pg (Gram-Schmidt keeps 8 eps (pe pg / det)^(1/2) of it: the
         Schmidt weight of a qubit from |g> at small times), rho_B's small eigenvalues of a
-        mixed qubit's evolution below 1e-5 (eigvalsh: absolute eps)."""
+        mixed qubit's evolution below 1e-5 (eigvalsh: absolute eps); the increment of p_e
+        below 1e-10 / (16 eps) of ``size``, what it is summed from (terms of both signs:
+        a qubit from |+>, alpha = 5, lost 2 digits of E_A at t = 900)."""
         eps = FLOAT64.eps
         e_a = e_a0 + de_a
         out = np.abs(e_a) * 1e-10 < 8 * eps * (abs(e_a0) + np.abs(de_a))
+        out |= np.abs(rise) * 1e-10 < 16 * eps * size
         if lam_b is None:
             out |= det < (8 * eps / 1e-10) ** 2 * (pe * pg)
         else:

@@ -87,6 +87,7 @@ __all__ = [
     "ManifoldSums",
     "manifold_sums",
     "pure_sums_arrays",
+    "rise_sizes",
     "PureSumsSetup",
     "poisson_tail_bounds",
     "poisson_outside_weight",
@@ -604,10 +605,20 @@ def pure_sums_arrays(setup, times, *, chunk=8192):
     return _finish_pure_sums(setup, t, pe, pg, pair[:, 0], pair[:, 1], spa, sums[:, 3])
 
 
-def _rises(setup, t):
-    """pe(t) - pe(0) = sum_k S_k^2 (u_k^2 - a_k^2 Omega_k^2) at the times ``t``."""
+def _rises(setup, t, weights=None):
+    """pe(t) - pe(0) = sum_k S_k^2 (u_k^2 - a_k^2 Omega_k^2) at the times ``t`` (or the
+    sum with other ``weights``)."""
     S = np.sin(np.multiply.outer(t, setup.om)) / setup.om
-    return (S * S * setup.rises).sum(axis=1)
+    return (S * S * (setup.rises if weights is None else weights)).sum(axis=1)
+
+
+def rise_sizes(setup, t):
+    """sum_k S_k^2 |u_k^2 - a_k^2 Omega_k^2|: what the increment of pe is summed from (its
+    rounding is a few eps times this); |rise| itself where the terms share one sign."""
+    w = setup.rises
+    if not (w.min(initial=0.0) < 0 < w.max(initial=0.0)):
+        return None
+    return _rises(setup, t, np.abs(w))
 
 
 def _finish_pure_sums(setup, t, pe, pg, re, im, spa, rise):
