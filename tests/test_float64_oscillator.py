@@ -120,17 +120,21 @@ def test_passive_field_is_exactly_zero_on_both_routes(name, given, t_max, per_ro
     assert 5 < passive < len(times) or name == "reaction-coordinate" and passive > 5
 
 
-def test_collapse_rows_are_recomputed():
+@pytest.mark.parametrize("given, times, recomputed", [
+    (["state_B=coherent"], "1e-9,50,500,1000,3000",
+     ["500.000000000000", "1000.00000000000", "3000.00000000000"]),
+    (["state_B=coherent", "alpha=5", "state_A=plus"], "0.7,900", ["900.000000000000"]),
+])
+def test_collapse_rows_are_recomputed(given, times, recomputed):
     """In the collapse of a coherent field's Rabi oscillation (alpha = 30) E_A = E_A(0) +
-    increment is far below its terms (1.5e-22 at t = 1000 was printed -5.6e-16): those
-    rows are marked unearned and printed from the certified route; the others keep their
-    float64 digits, all >= 10 correct."""
+    increment is far below its terms (1.5e-22 at t = 1000 was printed -5.6e-16), and from
+    |+> the increment itself is a sum of terms of both signs (alpha = 5, t = 900: 7.8
+    digits): those rows are marked unearned and printed from the certified route; the
+    others keep their float64 digits, all >= 10 correct."""
     model = get_model("jaynes-cummings")
-    times = "1e-9,50,500,1000,3000"
-    fast = reference_payload(model, ["state_B=coherent"], times, float64=True)
-    assert fast["recomputed_with_balls"] == ["500.000000000000", "1000.00000000000",
-                                             "3000.00000000000"]
-    proven = reference_payload(model, ["state_B=coherent"], times, dps=30)["rows"]
+    fast = reference_payload(model, given, times, float64=True)
+    assert fast["recomputed_with_balls"] == recomputed
+    proven = reference_payload(model, given, times, dps=30)["rows"]
     for a, b in zip(fast["rows"], proven):
         for key in b:
             if (key in ("t", "err", "manifolds", "neglected_weight") or " +/- " in a[key]
