@@ -141,3 +141,16 @@ def test_collapse_rows_are_recomputed(given, times, recomputed):
                     or " +/- " in b[key]):
                 continue
             assert _digits(a[key], b[key]) >= 10, (b["t"], key, a[key], b[key])
+
+
+def test_qubit_near_its_ground_keeps_its_ergotropy():
+    """From |+> the qubit passes near |g> at g t = pi/2 (p_e = 3e-7 at t = 157): E_A -
+    E_g is taken from p_e as the closed form keeps it (a sum of positive terms), not from
+    E_A + omega_A/2, which rounded ergotropy_A to 10.0 digits."""
+    model = get_model("jaynes-cummings")
+    times = "150,157,160"
+    fast = reference_payload(model, ["state_A=plus"], times, float64=True)["rows"]
+    proven = reference_payload(model, ["state_A=plus"], times, dps=30)["rows"]
+    for a, b in zip(fast, proven):
+        for key in ("ergotropy_A", "exergy_A", "E_A", "S_A", "W_A"):
+            assert _digits(a[key], b[key]) >= 11, (b["t"], key, a[key], b[key])

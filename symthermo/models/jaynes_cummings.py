@@ -757,7 +757,7 @@ class JaynesCummings(Model):
                 # E = E(0) + that, as the vectorised route
                 d["A"]["dE"], d["B"]["dE"] = v["dE_A"], v["dE_B"]
                 d["A"]["E"], d["B"]["E"] = v["E0_A"] + v["dE_A"], v["E0_B"] + v["dE_B"]
-                d["A"]["above"] = (v["E0_A"] + wA / 2) + v["dE_A"]
+                d["A"]["above"] = 0.0 if v["above_A"] <= wA * floor else v["above_A"]
             out.append(d)
         return out
 
@@ -810,13 +810,12 @@ class JaynesCummings(Model):
         fn = self._params_cached("vacuum", p, lambda: _vacuum_arrays_fn(
             p["omega_A"], p["omega_B"], p["g"], p["state_A"]))
         n = len(times)
-        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b, e0_a, e0_b = (
+        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b, e0_a, e0_b, above_a = (
             column_of(v, n) for v in fn(times))
         # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+> or mixed),
         # and E_A - E_g likewise (E_A rounds it away near the ground level)
         e_a, e_b = e0_a + de_a, e0_b + de_b
         omega_a = self._params_cached("omega_A", p, lambda: _num(FLOAT64, p["omega_A"]))
-        above_a = (e0_a + omega_a / 2) + de_a
         pure = p["state_A"] != "mixed"
         rate = self._params_cached("fastest", p, lambda: _fastest(FLOAT64, p))
         floor = _time_floor(_eps(FLOAT64), rate, times)
@@ -831,7 +830,9 @@ class JaynesCummings(Model):
             out["I_AB"] = _mixed_mutual(np, bloch, out["B"]["S"], out["I_AB"])
         # the energies' increments in closed form (no cancellation at small times)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
-        out["A"]["above"] = above_a
+        # p_e is quadratic in the rounding of t where it vanishes (|g> at g t = pi/2), as
+        # lam_-: below that it is 0 (the spectrum's pure |g>, not E_A's 3.7e-33 above it)
+        out["A"]["above"] = np.where(above_a <= omega_a * floor, 0.0, above_a)
         if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
             out["A"]["diagonal"] = out["B"]["diagonal"] = True
         return out
@@ -861,6 +862,7 @@ class JaynesCummings(Model):
         e_int = np.full(n, 2 * g * alpha * cc0)
         # E(t) - E(0) from the increment of p_e (jc_manifolds: no cancellation)
         de_a, de_b = np.zeros(n), np.zeros(n)
+        above_a = np.full(n, wA * pe0)
         unearned = np.zeros(n, dtype=bool)
         lo_a = np.full(n, 0.5 if mixed else 0.0)
         hi_a = np.full(n, 0.5 if mixed else 1.0)
@@ -895,14 +897,18 @@ class JaynesCummings(Model):
                 size = np.abs(rise) if size is None else w0 * size
                 c2 = np.hypot(w0 * re, w0 * im) ** 2
             norm = pe + pg
-            floor = None if mixed else _amplitude_floor(
-                self._params_cached(("fastest", window), p, lambda: _fastest(
-                    FLOAT64, p, window)), ts, pe * pg / norm**2)
+            fastest = self._params_cached(("fastest", window), p, lambda: _fastest(
+                FLOAT64, p, window))
+            floor = None if mixed else _amplitude_floor(fastest, ts, pe * pg / norm**2)
             lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2, floor)
             lo_a[nonzero], hi_a[nonzero] = lo, hi
             gram_ev = None
             ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), 0.0)
             e_int[nonzero] = 2 * g * spa / norm
+            # (below the rounding of t, p_e is 0, as lam_-: _vacuum_arrays)
+            above = wA * (pe / norm)
+            above_a[nonzero] = np.where(above <= wA * _time_floor(
+                _eps(FLOAT64), fastest, ts), 0.0, above)
             de_a[nonzero], de_b[nonzero] = wA * (rise / norm), -wB * (rise / norm)
             # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+>)
             e_a[nonzero] = e_a[nonzero] + de_a[nonzero]
@@ -921,7 +927,9 @@ class JaynesCummings(Model):
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
-        out["A"]["above"] = wA * pe0 + de_a  # E_A - E_g, without E_A's rounding near E_g
+        # E_A - E_g = omega_A p_e without E_A's rounding near E_g (the sums' p_e: positive
+        # terms, or from the amplitudes where small)
+        out["A"]["above"] = above_a
         out["unearned"] = unearned
         out.update(info)
         return out
@@ -968,7 +976,7 @@ class JaynesCummings(Model):
             rate = _fastest(lib, p, window) if lib is FLOAT64 else None
             # E_A(0) and E_B(0) exactly (as _coherent_initial), for E = E(0) + (E - E(0))
             pe0 = _num(lib, sum(w * ce * ce for w, ce, _ in runs_of(p["state_A"])))
-            start = (wA * (pe0 - lib.one / 2), wB * alpha * alpha, wA * pe0)
+            start = (wA * (pe0 - lib.one / 2), wB * alpha * alpha)
             for j, k in enumerate(nonzero):
                 computed[k] = self._coherent_time(lib, runs, sums, j, wA, wB, g, alpha, mixed,
                                                   times[k], rate, start)
@@ -1075,7 +1083,7 @@ class JaynesCummings(Model):
         if not mixed:
             out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
                                  lam_a, lam_a, pure=True, s_ab=None)
-            return self._with_increments(out, runs, sums, j, wA, wB, norm, start)
+            return self._with_increments(out, runs, sums, j, wA, wB, norm, start, pe, t, rate)
         G = sums.gram[j]
         if lib is FLOAT64:
             ev = [float(x) for x in np.linalg.eigvalsh(0.5 * G / norm)]
@@ -1085,10 +1093,10 @@ class JaynesCummings(Model):
         ev = sorted(x if x > 0 else lib.zero for x in ev)
         out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
                              lam_a, ev, pure=False, s_ab=lib.log(2 * lib.one))
-        return self._with_increments(out, runs, sums, j, wA, wB, norm, start)
+        return self._with_increments(out, runs, sums, j, wA, wB, norm, start, pe, t, rate)
 
     @staticmethod
-    def _with_increments(out, runs, sums, j, wA, wB, norm, start):
+    def _with_increments(out, runs, sums, j, wA, wB, norm, start, pe, t, rate):
         """E(t) - E(0) from the increment of p_e (float64 sums: ``sums.rise``), as the
         vectorised route: W without the cancellation of E(t) - E(0), and E = E(0) + that
         (E_A = 2.3e-21 at t = 1e-9 from |+>, whose E_A(0) = 0, was 0)."""
@@ -1097,7 +1105,9 @@ class JaynesCummings(Model):
             out["A"]["dE"], out["B"]["dE"] = wA * (rise / norm), -wB * (rise / norm)
             out["A"]["E"] = start[0] + out["A"]["dE"]
             out["B"]["E"] = start[1] + out["B"]["dE"]
-            out["A"]["above"] = start[2] + out["A"]["dE"]
+            above = wA * (pe / norm)  # as the vectorised route
+            out["A"]["above"] = 0.0 if above <= wA * _time_floor(_eps(FLOAT64), rate, t) \
+                else above
         return out
 
     def _semiclassical_values(self, p, times, lib):
@@ -1193,7 +1203,7 @@ def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
                                             "z_B", "c2_B", "det_B")]
-                            + _vacuum_increments(f))
+                            + _vacuum_increments(f) + [_vacuum_above(f, omega_A)])
 
 
 def _vacuum_increments(f):
@@ -1206,6 +1216,14 @@ def _vacuum_increments(f):
     energies = (sympy.sympify(f["E_A"]), sympy.sympify(f["E_B"]))
     return ([sympy.expand(TR6(sympy.expand(e - e.subs(T, 0)))) for e in energies]
             + [e.subs(T, 0) for e in energies])
+
+
+def _vacuum_above(f, omega_A):
+    """E_A - E_g = omega_A p_e, p_e = rho_A[e, e] as vacuum_forms keeps it: a sum of
+    positive terms (C^2 + delta^2 S^2 for |e>), so a qubit near |g> keeps the relative
+    precision of p_e (E_A + omega_A/2 rounds it away: ergotropy_A of |+> at
+    t = 157 had 10.0 digits)."""
+    return omega_A * f["rho_A"][0, 0]
 
 
 def _lambdify_arrays(exprs):
@@ -1411,6 +1429,7 @@ def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
     if lib is FLOAT64:  # the increments, as the vectorised route (_vacuum_arrays_fn)
         out["dE_A"], out["dE_B"], out["E0_A"], out["E0_B"] = (
             _compile(e, lib) for e in _vacuum_increments(f))
+        out["above_A"] = _compile(_vacuum_above(f, omega_A), lib)
     return out
 
 

@@ -651,6 +651,8 @@ def _finish_pure_sums(setup, t, pe, pg, re, im, spa, rise):
         # small p_e or p_g), as manifold_sums
         pe, pg, re, im, spa = pe.copy(), pg.copy(), re.copy(), im.copy(), spa.copy()
         pe[careful], pg[careful] = pe_c, pg_c
+        rise = rise.copy()  # (the grid's pe - pe(0) cancels where pe is small)
+        rise[careful] = (Ss * Ss * setup.rises).sum(axis=1)
         reg = np.sum(X * np.conj(Y), axis=1)
         re[careful], im[careful] = reg.real, reg.imag
         spa[careful] = np.sum(np.sqrt(np.arange(len(om)) + _first_block(setup) + 1.0)
