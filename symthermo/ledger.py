@@ -284,6 +284,13 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
                            coupling_conserved=conserved)
     for row in rows:
         row["_internal"]["fock_leak"] = leaks
+    if lib is FLOAT64:
+        # every value's error estimated after the fact (symthermo.ledger_fallback): the
+        # caller recomputes on balls the rows that would print unearned digits
+        from .ledger_fallback import generator_norm, row_errors
+
+        row_errors(rows, dims=dims, norm=generator_norm(H_total, lindblad), V=V,
+                   conserved=conserved, unitary=system.unitary)
     return rows
 
 
@@ -613,8 +620,9 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
           for n, r in zip(names, reduced0)}
     if balls:
         q0 = {n: _passive_zeros(subs[n], r, q0[n]) for n, r in zip(names, reduced0)}
-    s_joint0 = entropy_of_spectrum(lib, density_spectrum(
-        rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
+    spectrum0 = density_spectrum(rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True,
+                                 eigenvalues=eigenvalues0)
+    s_joint0 = entropy_of_spectrum(lib, spectrum0)
     product = product_initial
     # I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
     i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
@@ -624,7 +632,7 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     for t, rho in zip(ts, states):
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
         row = {"t": t}
-        qt, reduced_states = {}, {}
+        qt, reduced_states, joint_spectrum = {}, {}, None
         # at t = 0 the state is rho0 itself and the increments are exact 0, on every route
         # (float64 and mpmath would otherwise print the rounding of E(0) - E(0) as W)
         at_start = lib.is_exact_zero(t) if balls else t == 0
@@ -658,8 +666,9 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                 # the spectrum of rho(t) is that of rho(0) under a unitary evolution
                 mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint0
             else:
-                s_joint = entropy_of_spectrum(lib, density_spectrum(
-                    rho, name=f"rho(t={t})", lib=lib, tolerance=bound, computed=True))
+                joint_spectrum = density_spectrum(rho, name=f"rho(t={t})", lib=lib,
+                                                  tolerance=bound, computed=True)
+                s_joint = entropy_of_spectrum(lib, joint_spectrum)
                 mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual
             if unitary:
@@ -668,7 +677,9 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                         (bq(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in names if m != n), lib.zero)
         row["_internal"] = {"q0": q0, "qt": qt, "subsystems": subs, "I_tot0": i_tot0,
-                            "reduced": reduced_states}
+                            "reduced": reduced_states, "product": product,
+                            "reduced0": dict(zip(names, reduced0)),
+                            "joint_spectrum0": spectrum0, "joint_spectrum": joint_spectrum}
         rows.append(row)
     return rows
 

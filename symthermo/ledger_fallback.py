@@ -1,0 +1,265 @@
+"""float64 ledger rows that print only the digits they have earned.
+
+The float64 ledger propagates the joint state and takes differences of O(1)
+numbers (Q = E^th(t) - E^th(0), entropies of nearly pure states, I_AB as
+S_A + S_B - S_AB): at small times or near a zero of a value they keep few
+correct digits.  The contract promises at least 10 correct digits of the 15
+printed.  This module keeps that promise in two steps:
+
+1. :func:`row_errors` estimates, after the fact, the absolute error of every
+   float64 value of a row from what float64 did: the state's rounding
+   ``eps (d + ||G|| t)`` (d the joint dimension, ||G|| a norm of the
+   generator, t the time), what a partial trace adds up, the eigenvalues'
+   error (Weyl: at most d_X times the entries'), the entropy's sensitivity
+   (``|ln p|`` per eigenvalue, ``delta |ln delta|`` for an eigenvalue within
+   ``delta`` of 0), beta's (``dS / (beta Var)``), the thermal energy's
+   (``dS / beta``), and how they combine in the differences.  The estimate is
+   conservative, not rigorous: each rounding is taken at its largest and the
+   errors add up (checked against the certified route in
+   ``tests/test_ledger_float64_digits.py``).  Exact zeros of the structure
+   (the increments at t = 0, E_int(t) = E_int(0) where [H_0, V] = 0 is
+   proven, a pure or passive diagonal initial state) carry no error.
+2. A row in which some value's estimate exceeds :data:`EARNED` (1e-10)
+   relative is recomputed on the certified ball route
+   (:func:`ball_rows`, the route of ``--number-system balls``) at the
+   printed 15 digits, which are then all proven.
+
+>>> from symthermo.ledger_fallback import unearned
+>>> unearned({"t": 1.0, "Q_A": 2e-14, "E_A": 0.5}, {"Q_A": 1e-16, "E_A": 1e-16})
+['Q_A']
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .thermal import Oscillator, _thermal_moments
+
+__all__ = ["EARNED", "row_errors", "unearned", "generator_norm", "ball_rows"]
+
+#: the relative error a float64 value may carry: the contract's 10 correct digits of 15
+EARNED = 1e-10
+_EPS = float(np.finfo(float).eps)
+
+
+def generator_norm(H_total, lindblad=()):
+    """An upper bound on the norm of the generator: ||H||_inf (max absolute row sum,
+    at least the spectral norm of a Hermitian H) plus 2 sum rate ||L||_1 ||L||_inf."""
+    norm = float(np.max(np.sum(np.abs(np.asarray(H_total)), axis=1)))
+    for rate, L in lindblad:
+        L = np.abs(np.asarray(L))
+        norm += 2 * abs(float(rate)) * float(np.max(L.sum(axis=0))) * float(np.max(L.sum(axis=1)))
+    return norm
+
+
+def _state_error(d, norm, t):
+    """The absolute error of an entry of the float64 rho(t): the input's and the
+    eigensolver's rounding (sqrt(d) eps) and the phases' (eps ||G|| t)."""
+    return 2 * _EPS * (math.sqrt(d) + norm * float(t))
+
+
+def _energy_scale(sub, d):
+    """max |E_k| over the levels the float64 route uses."""
+    levels = sub.levels
+    if isinstance(levels, Oscillator):
+        return abs(float(levels.offset)) + float(levels.omega) * (d - 1)
+    return max(abs(float(levels.energies[0])), abs(float(levels.energies[-1])))
+
+
+def _pure_diagonal(M):
+    """A diagonal matrix with one nonzero entry: a pure state of the basis (exact)."""
+    M = np.asarray(M)
+    return (not np.any(M - np.diag(np.diag(M)))) and np.count_nonzero(np.diag(M)) == 1
+
+
+def _passive_diagonal(sub, M):
+    """H and rho diagonal, populations non-increasing in energy with a margin above
+    their rounding: a passive state, ergotropy an exact 0 (as the balls prove it)."""
+    M = np.asarray(M)
+    if np.any(M - np.diag(np.diag(M))):
+        return False
+    if not isinstance(sub.levels, Oscillator):
+        H = np.asarray(sub.H, dtype=complex)
+        if np.any(H - np.diag(np.diag(H))):
+            return False
+        energies = np.real(np.diag(H))
+    else:
+        energies = float(sub.levels.omega) * np.arange(M.shape[0])
+    p = np.real(np.diag(M))[np.argsort(energies, kind="stable")]
+    e = np.sort(energies)
+    for i in range(len(p) - 1):
+        if e[i] == e[i + 1] and p[i] != p[i + 1]:
+            return False
+        if not (p[i] == p[i + 1] or p[i] > p[i + 1] * (1 + 16 * _EPS)):
+            return False
+    return True
+
+
+def _entropy_error(spectrum, dp):
+    """An error bound of -sum p ln p for eigenvalues each known within dp (an array
+    or a number): |ln p| dp each, dp |ln dp| for one within dp of 0, and dp for the
+    trace."""
+    p = np.asarray(spectrum, dtype=float)
+    dp = np.broadcast_to(np.asarray(dp, dtype=float), p.shape)
+    with np.errstate(divide="ignore"):
+        logs = np.abs(np.log(np.maximum(p, dp)))
+    logs = np.where(dp > 0, logs, 0.0)
+    return float(np.sum(dp * (1 + logs)))
+
+
+def _subsystem_errors(sub, M, q, entry_error, *, initial):
+    """Absolute errors of E, S, beta, Eth, ergotropy, exergy of one reduced state."""
+    spectrum = q["spectrum"]
+    d = len(spectrum)
+    scale = _energy_scale(sub, d)
+    if initial and _pure_diagonal(M):
+        dp, dS = 0.0, 0.0  # a state of the basis, exactly (the input's exact 0s and 1)
+        dE = 4 * _EPS * abs(float(q["E"]))
+    elif initial and not np.any(np.asarray(M) - np.diag(np.diag(M))):
+        # a diagonal initial state: each population rounded relative to itself
+        dp = 8 * _EPS * np.abs(np.asarray(spectrum, dtype=float))
+        dS = _entropy_error(spectrum, dp)
+        dE = 8 * _EPS * (d * scale + abs(float(q["E"])))
+    else:
+        dp = math.sqrt(d) * entry_error + 2 * _EPS
+        dS = _entropy_error(spectrum, dp)
+        dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"]))
+    beta = float(q["beta"])
+    if dS == 0:
+        dbeta, dEth = 4 * _EPS * abs(beta), 4 * _EPS * abs(float(q["Eth"]))
+        if math.isinf(beta):
+            dbeta = 0.0
+    elif 0 < beta < math.inf:
+        _, var, _ = _thermal_moments(sub.lib, sub.levels, beta)
+        var = float(var)
+        dbeta = dS / (beta * var) + 8 * _EPS * beta if var > 0 else math.inf
+        dEth = dS / beta + 8 * _EPS * (abs(float(q["Eth"])) + scale)
+    else:  # beta 0 or inf from an entropy known only within dS
+        dbeta = dEth = math.inf
+    dp_max = float(np.max(dp)) if np.ndim(dp) else float(dp)
+    d_passive = 2 * math.sqrt(d) * scale * dp_max + 8 * _EPS * scale
+    if initial and float(q["ergotropy"]) == 0 and (dp_max == 0 or _passive_diagonal(sub, M)):
+        d_erg = 0.0  # passive by structure
+    else:
+        d_erg = dE + d_passive
+    if (initial and float(q["exergy"]) == 0 and d_erg == 0 and d == 2
+            and _passive_diagonal(sub, M)):
+        d_ex = 0.0  # a passive diagonal qubit is thermal
+    else:
+        d_ex = dE + dEth + d_erg
+    return {"E": dE, "S": dS, "beta": dbeta, "Eth": dEth, "ergotropy": d_erg, "exergy": d_ex}
+
+
+def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True):
+    """Attach to each float64 ledger row ``row["_internal"]["errors"]``, the absolute error
+    estimate of every value, and fix sigma's beta(0) = inf times a heat: +-inf where the
+    heat's sign is certain (its size exceeds its error), else the term is unknown.
+
+    ``dims`` are the subsystems' dimensions, ``norm`` :func:`generator_norm`, ``V``
+    the coupling (E_int), ``conserved`` that E_int(t) = E_int(0) is proven.
+    """
+    if not rows:
+        return rows
+    d = 1
+    for k in dims:
+        d *= k
+    first = rows[0]["_internal"]
+    subs, q0 = first["subsystems"], first["q0"]
+    names = list(subs)
+    reduced0 = first.get("reduced0") or {}
+    err0 = {}
+    for k, n in enumerate(names):
+        entry0 = _state_error(d, 0.0, 0.0) * math.sqrt(d / dims[k])
+        err0[n] = _subsystem_errors(subs[n], reduced0.get(n, np.eye(1)), q0[n], entry0,
+                                    initial=n in reduced0)
+    v_scale = 0.0 if V is None else float(np.max(np.sum(np.abs(np.asarray(V)), axis=1)))
+    for row in rows:
+        internal = row["_internal"]
+        t = float(row["t"])
+        at_start = t == 0
+        entry = _state_error(d, norm, t)
+        err = {"t": 0.0}
+        heat_err = {}
+        for k, n in enumerate(names):
+            if at_start:
+                e = err0[n]
+            else:
+                e = _subsystem_errors(subs[n], internal["reduced"][n], internal["qt"][n],
+                                      entry * math.sqrt(d / dims[k]), initial=False)
+            for key, value in e.items():
+                err[f"{key}_{n}"] = value
+            if at_start:
+                err[f"Q_{n}"] = err[f"W_{n}"] = 0.0
+                heat_err[n] = 0.0
+                continue
+            heat_err[n] = e["Eth"] + err0[n]["Eth"]
+            err[f"Q_{n}"] = heat_err[n]
+            err[f"W_{n}"] = e["E"] + err0[n]["E"] + heat_err[n]
+        if len(names) > 1:
+            err["E_int"] = 0.0 if conserved else 2 * v_scale * math.sqrt(d) * entry
+            mutual = "I_AB" if len(names) == 2 else "I_tot"
+            if at_start:
+                err[mutual] = 0.0 if float(row[mutual]) == 0 else sum(
+                    err0[n]["S"] for n in names) + _entropy_error(
+                        internal.get("joint_spectrum0", [1.0]), math.sqrt(d) * entry)
+            else:
+                joint = internal.get("joint_spectrum")
+                s_joint = (_entropy_error(joint, math.sqrt(d) * entry + 2 * _EPS) if joint is not None
+                           else d * d * entry * abs(math.log(d * entry)))
+                err[mutual] = sum(err[f"S_{n}"] for n in names) + s_joint + (
+                    sum(err0[n]["S"] for n in names) if not first.get("product") else 0.0)
+            if unitary:
+                for n in names:
+                    key = f"sigma_{n}"
+                    if at_start:
+                        err[key] = 0.0
+                        continue
+                    value = float(internal["qt"][n]["S"]) - float(q0[n]["S"])
+                    total = err[f"S_{n}"] + err0[n]["S"]
+                    signs = set()  # of the beta(0) = inf terms whose heat's sign is certain
+                    for m in names:
+                        if m == n:
+                            continue
+                        b0 = float(q0[m]["beta"])
+                        heat = float(internal["qt"][m]["Eth"]) - float(q0[m]["Eth"])
+                        if math.isinf(b0):
+                            if abs(heat) > heat_err[m]:
+                                signs.add(math.copysign(1.0, heat))
+                            else:
+                                total = math.inf  # 0 or inf: the heat's sign is unknown
+                            continue
+                        value += b0 * heat
+                        total += b0 * heat_err[m] + abs(heat) * err0[m]["beta"]
+                    if len(signs) == 1 and total < math.inf:
+                        value, total = math.copysign(math.inf, signs.pop()), 0.0
+                    elif len(signs) > 1:
+                        total = math.inf  # inf - inf
+                    if total < math.inf:
+                        row[key] = value
+                    err[key] = total
+        internal["errors"] = err
+    return rows
+
+
+def unearned(row, errors):
+    """The keys of a row whose error estimate exceeds :data:`EARNED` of its value (a
+    value 0 or infinite with a nonzero error included)."""
+    out = []
+    for key, e in errors.items():
+        if e == 0 or key not in row:
+            continue
+        value = abs(float(row[key]))
+        if not e <= EARNED * value or math.isinf(value):
+            out.append(key)
+    return out
+
+
+def ball_rows(system, times, *, convention, digits, errors=False):
+    """The ledger rows at exact ``times`` on the certified ball route, as the strings
+    ``symthermo ledger --number-system balls --dps digits`` prints (every digit proven)."""
+    from .tables import ledger_payload
+
+    return ledger_payload(system, "", times, dps=digits, convention=convention,
+                          errors=errors)["rows"]
