@@ -37,7 +37,8 @@ import numpy as np
 
 from .thermal import Oscillator, _thermal_moments
 
-__all__ = ["EARNED", "row_errors", "unearned", "generator_norm", "ball_rows"]
+__all__ = ["EARNED", "row_errors", "unearned", "generator_norm", "exactly_pure", "ball_rows",
+           "float_ball_rows"]
 
 #: the relative error a float64 value may carry: the contract's 10 correct digits of 15
 EARNED = 1e-10
@@ -109,21 +110,62 @@ def _entropy_error(spectrum, dp):
     return float(np.sum(dp * (1 + logs)))
 
 
-def _subsystem_errors(sub, M, q, entry_error, *, initial):
-    """Absolute errors of E, S, beta, Eth, ergotropy, exergy of one reduced state."""
+def exactly_pure(rho0, *, limit=64):
+    """True when a state as given is proven pure: a ket, or a matrix of exact entries
+    (decimal strings, fractions, binary floats read exactly) of trace 1 and rank 1
+    (rho_ij rho_kk = rho_ik rho_kj for a pivot k), up to ``limit`` levels.
+
+    >>> from symthermo.ledger_fallback import exactly_pure
+    >>> exactly_pure([["1/2", "1/2"], ["1/2", "1/2"]]), exactly_pure([["1/2", "0"], ["0", "1/2"]])
+    (True, False)
+    """
+    from .ledger import _as_matrix_data, _exact_matrix, _vector_data
+
+    data = _as_matrix_data(rho0)
+    if _vector_data(data) is not None:
+        return True  # |psi><psi| by construction
+    if len(data) > limit:
+        return False
+    M = _exact_matrix(data)
+    if M is None:
+        return False
+    d = len(M)
+    if any(M[i][i][1] for i in range(d)) or sum(M[i][i][0] for i in range(d)) != 1:
+        return False
+    k = max(range(d), key=lambda i: M[i][i][0])
+    pivot = M[k][k][0]
+
+    def mul(a, b):
+        return (a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0])
+
+    return all((M[i][j][0] * pivot, M[i][j][1] * pivot) == mul(M[i][k], M[k][j])
+               for i in range(d) for j in range(d))
+
+
+def _subsystem_errors(sub, M, q, entry_error, *, initial, pure=False, phase_error=0.0):
+    """Absolute errors of E, S, beta, Eth, ergotropy, exergy of one reduced state whose
+    entries carry ``entry_error`` (of which ``phase_error`` from the phases: a
+    perturbation of the generator keeps the state positive, so it moves an eigenvalue p
+    near 0 only by about sqrt(p) times it); ``pure``: the initial state is proven pure
+    (:func:`exactly_pure`)."""
     spectrum = q["spectrum"]
     d = len(spectrum)
     scale = _energy_scale(sub, d)
     if initial and _pure_diagonal(M):
         dp, dS = 0.0, 0.0  # a state of the basis, exactly (the input's exact 0s and 1)
         dE = 4 * _EPS * abs(float(q["E"]))
+    elif initial and pure and float(q["S"]) == 0:
+        dp, dS = 0.0, 0.0  # S = 0, beta = inf, E^th = E_0 exactly; only E is rounded
+        dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"]))
     elif initial and not np.any(np.asarray(M) - np.diag(np.diag(M))):
         # a diagonal initial state: each population rounded relative to itself
         dp = 8 * _EPS * np.abs(np.asarray(spectrum, dtype=float))
         dS = _entropy_error(spectrum, dp)
         dE = 8 * _EPS * (d * scale + abs(float(q["E"])))
     else:
-        dp = math.sqrt(d) * entry_error + 2 * _EPS
+        p = np.maximum(np.asarray(spectrum, dtype=float), 0.0)
+        dp = math.sqrt(d) * ((entry_error - phase_error)
+                             + phase_error * np.minimum(1.0, 2 * np.sqrt(p))) + 2 * _EPS
         dS = _entropy_error(spectrum, dp)
         dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"]))
     beta = float(q["beta"])
@@ -152,13 +194,14 @@ def _subsystem_errors(sub, M, q, entry_error, *, initial):
     return {"E": dE, "S": dS, "beta": dbeta, "Eth": dEth, "ergotropy": d_erg, "exergy": d_ex}
 
 
-def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True):
+def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True, pure=()):
     """Attach to each float64 ledger row ``row["_internal"]["errors"]``, the absolute error
     estimate of every value, and fix sigma's beta(0) = inf times a heat: +-inf where the
     heat's sign is certain (its size exceeds its error), else the term is unknown.
 
     ``dims`` are the subsystems' dimensions, ``norm`` :func:`generator_norm`, ``V``
-    the coupling (E_int), ``conserved`` that E_int(t) = E_int(0) is proven.
+    the coupling (E_int), ``conserved`` that E_int(t) = E_int(0) is proven, ``pure``
+    the subsystems whose initial state is proven pure (:func:`exactly_pure`).
     """
     if not rows:
         return rows
@@ -173,13 +216,14 @@ def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True):
     for k, n in enumerate(names):
         entry0 = _state_error(d, 0.0, 0.0) * math.sqrt(d / dims[k])
         err0[n] = _subsystem_errors(subs[n], reduced0.get(n, np.eye(1)), q0[n], entry0,
-                                    initial=n in reduced0)
+                                    initial=n in reduced0, pure=n in pure)
     v_scale = 0.0 if V is None else float(np.max(np.sum(np.abs(np.asarray(V)), axis=1)))
     for row in rows:
         internal = row["_internal"]
         t = float(row["t"])
         at_start = t == 0
         entry = _state_error(d, norm, t)
+        phase = entry - _state_error(d, 0.0, 0.0)
         err = {"t": 0.0}
         heat_err = {}
         for k, n in enumerate(names):
@@ -187,7 +231,8 @@ def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True):
                 e = err0[n]
             else:
                 e = _subsystem_errors(subs[n], internal["reduced"][n], internal["qt"][n],
-                                      entry * math.sqrt(d / dims[k]), initial=False)
+                                      entry * math.sqrt(d / dims[k]), initial=False,
+                                      phase_error=phase * math.sqrt(d / dims[k]))
             for key, value in e.items():
                 err[f"{key}_{n}"] = value
             if at_start:
@@ -206,8 +251,14 @@ def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True):
                         internal.get("joint_spectrum0", [1.0]), math.sqrt(d) * entry)
             else:
                 joint = internal.get("joint_spectrum")
-                s_joint = (_entropy_error(joint, math.sqrt(d) * entry + 2 * _EPS) if joint is not None
-                           else d * d * entry * abs(math.log(d * entry)))
+                if joint is None:  # unitary: S(rho(t)) = S(rho(0)), the sum of the S_X(0)
+                    # of a product state
+                    s_joint = sum(err0[n]["S"] for n in names) if first.get("product") else (
+                        _entropy_error(internal["joint_spectrum0"], math.sqrt(d) * entry))
+                else:
+                    p = np.maximum(np.asarray(joint, dtype=float), 0.0)
+                    s_joint = _entropy_error(joint, math.sqrt(d) * (
+                        entry - phase + phase * np.minimum(1.0, 2 * np.sqrt(p))) + 2 * _EPS)
                 err[mutual] = sum(err[f"S_{n}"] for n in names) + s_joint + (
                     sum(err0[n]["S"] for n in names) if not first.get("product") else 0.0)
             if unitary:
@@ -256,10 +307,53 @@ def unearned(row, errors):
     return out
 
 
-def ball_rows(system, times, *, convention, digits, errors=False):
-    """The ledger rows at exact ``times`` on the certified ball route, as the strings
-    ``symthermo ledger --number-system balls --dps digits`` prints (every digit proven)."""
-    from .tables import ledger_payload
+def ball_rows(system, times, *, convention, digits, mpmath_route=True):
+    """The ledger rows of a :class:`~symthermo.ledger.System` at exact ``times``
+    (Fractions) on the certified route, as strings: balls (every printed digit proven,
+    a value they only bound printed ``m +/- r``), as ``symthermo ledger --dps digits``
+    prints them; mpmath certified by agreement where the balls have no route (an
+    oscillator whose truncation is not proven invariant), or None there when not
+    ``mpmath_route``."""
+    import flint
 
-    return ledger_payload(system, "", times, dps=digits, convention=convention,
-                          errors=errors)["rows"]
+    from .balls import ball_precision
+    from .ledger import check_system, ledger_keys, ledger_rows
+    from .numbers import MPMATH
+    from .precision import stable
+    from .tables import LEDGER_GUARD_BITS, _ball_rows_out, _evaluate_balls, _rows_out
+
+    check_system(system, digits)
+    keys = ledger_keys(system.names, unitary=system.unitary)
+
+    def compute(lib):
+        rows = ledger_rows(system, [lib.number(t) for t in times], lib=lib,
+                           convention=convention)
+        return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+
+    def compute_balls(lib):
+        with ball_precision(flint.ctx.prec + LEDGER_GUARD_BITS):  # as ledger_payload
+            return compute(lib)
+
+    result = _evaluate_balls(compute_balls, digits)
+    if result is None:
+        if not mpmath_route:
+            return None
+        return _rows_out(stable(lambda: compute(MPMATH), digits), keys, digits)
+    return _ball_rows_out(result, keys, digits, False)
+
+
+def float_ball_rows(system, times, *, convention):
+    """:func:`ball_rows` at 17 digits as floats (the Python API's float64 ledger): each
+    value the float nearest its proven decimal; a value the balls only bound (printed
+    ``m +/- r``) becomes the float of its midpoint ``m``.  None where the balls have no
+    route (an oscillator whose truncation is not proven invariant: mpmath at such
+    digits would be slow, and float input such as an unnormalised float ket is beyond
+    its tolerance there)."""
+    from fractions import Fraction
+
+    exact = [Fraction(t) if isinstance(t, (int, float)) else t for t in times]
+    rows = ball_rows(system, exact, convention=convention, digits=17, mpmath_route=False)
+    if rows is None:
+        return None
+    return [{k: float(v.split(" +/- ")[0]) for k, v in row.items() if k != "err"}
+            for row in rows]

@@ -377,7 +377,7 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
         from .ledger_fallback import ball_rows
 
         if unearned_rows:
-            exact = list(parse_times(times, {}))
+            exact = list(time_values(times, {}, lib=EXACT))
             again = ball_rows(system, [exact[i] for i in unearned_rows],
                               convention=convention, digits=FLOAT64_DIGITS)
             for i, row in zip(unearned_rows, again):
