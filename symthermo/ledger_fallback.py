@@ -56,9 +56,9 @@ def generator_norm(H_total, lindblad=()):
 
 
 def _state_error(d, norm, t):
-    """The absolute error of an entry of the float64 rho(t): the input's and the
-    eigensolver's rounding (sqrt(d) eps) and the phases' (eps ||G|| t)."""
-    return 2 * _EPS * (math.sqrt(d) + norm * float(t))
+    """The absolute error of an entry of the float64 rho(t): the input's, the
+    eigensolver's and the products' rounding (d eps) and the phases' (eps ||G|| t)."""
+    return 2 * _EPS * (d + norm * float(t))
 
 
 def _energy_scale(sub, d):
@@ -112,8 +112,9 @@ def _entropy_error(spectrum, dp):
 
 def exactly_pure(rho0, *, limit=64):
     """True when a state as given is proven pure: a ket, or a matrix of exact entries
-    (decimal strings, fractions, binary floats read exactly) of trace 1 and rank 1
-    (rho_ij rho_kk = rho_ik rho_kj for a pivot k), up to ``limit`` levels.
+    (decimal strings, fractions, binary floats read exactly) of rank 1 (rho_ij rho_kk =
+    rho_ik rho_kj for a pivot k: |psi><psi| up to its norm, which the input check has
+    found within its rounding of 1), up to ``limit`` levels.
 
     >>> from symthermo.ledger_fallback import exactly_pure
     >>> exactly_pure([["1/2", "1/2"], ["1/2", "1/2"]]), exactly_pure([["1/2", "0"], ["0", "1/2"]])
@@ -130,7 +131,7 @@ def exactly_pure(rho0, *, limit=64):
     if M is None:
         return False
     d = len(M)
-    if any(M[i][i][1] for i in range(d)) or sum(M[i][i][0] for i in range(d)) != 1:
+    if any(M[i][i][1] for i in range(d)) or sum(M[i][i][0] for i in range(d)) <= 0:
         return False
     k = max(range(d), key=lambda i: M[i][i][0])
     pivot = M[k][k][0]
@@ -151,33 +152,35 @@ def _subsystem_errors(sub, M, q, entry_error, *, initial, pure=False, phase_erro
     spectrum = q["spectrum"]
     d = len(spectrum)
     scale = _energy_scale(sub, d)
+    # the levels of H (its ground energy) as the float64 eigensolver found them
+    levels = 4 * d * _EPS * scale
     if initial and _pure_diagonal(M):
         dp, dS = 0.0, 0.0  # a state of the basis, exactly (the input's exact 0s and 1)
-        dE = 4 * _EPS * abs(float(q["E"]))
+        dE = 4 * _EPS * abs(float(q["E"])) + levels
     elif initial and pure and float(q["S"]) == 0:
         dp, dS = 0.0, 0.0  # S = 0, beta = inf, E^th = E_0 exactly; only E is rounded
-        dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"]))
+        dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"])) + levels
     elif initial and not np.any(np.asarray(M) - np.diag(np.diag(M))):
         # a diagonal initial state: each population rounded relative to itself
         dp = 8 * _EPS * np.abs(np.asarray(spectrum, dtype=float))
         dS = _entropy_error(spectrum, dp)
-        dE = 8 * _EPS * (d * scale + abs(float(q["E"])))
+        dE = 8 * _EPS * (d * scale + abs(float(q["E"]))) + levels
     else:
         p = np.maximum(np.asarray(spectrum, dtype=float), 0.0)
         dp = math.sqrt(d) * ((entry_error - phase_error)
                              + phase_error * np.minimum(1.0, 2 * np.sqrt(p))) + 2 * _EPS
         dS = _entropy_error(spectrum, dp)
-        dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"]))
+        dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"])) + levels
     beta = float(q["beta"])
     if dS == 0:
-        dbeta, dEth = 4 * _EPS * abs(beta), 4 * _EPS * abs(float(q["Eth"]))
+        dbeta, dEth = 4 * _EPS * abs(beta), 4 * _EPS * abs(float(q["Eth"])) + levels
         if math.isinf(beta):
             dbeta = 0.0
     elif 0 < beta < math.inf:
         _, var, _ = _thermal_moments(sub.lib, sub.levels, beta)
         var = float(var)
         dbeta = dS / (beta * var) + 8 * _EPS * beta if var > 0 else math.inf
-        dEth = dS / beta + 8 * _EPS * (abs(float(q["Eth"])) + scale)
+        dEth = dS / beta + 8 * _EPS * (abs(float(q["Eth"])) + scale) + levels
     else:  # beta 0 or inf from an entropy known only within dS
         dbeta = dEth = math.inf
     dp_max = float(np.max(dp)) if np.ndim(dp) else float(dp)
