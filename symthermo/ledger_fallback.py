@@ -69,6 +69,11 @@ def _energy_scale(sub, d):
     return max(abs(float(levels.energies[0])), abs(float(levels.energies[-1])))
 
 
+def _is_diagonal(M):
+    M = np.asarray(M)
+    return not np.any(M - np.diag(np.diag(M)))
+
+
 def _pure_diagonal(M):
     """A diagonal matrix with one nonzero entry: a pure state of the basis (exact)."""
     M = np.asarray(M)
@@ -152,8 +157,10 @@ def _subsystem_errors(sub, M, q, entry_error, *, initial, pure=False, phase_erro
     spectrum = q["spectrum"]
     d = len(spectrum)
     scale = _energy_scale(sub, d)
-    # the levels of H (its ground energy) as the float64 eigensolver found them
-    levels = 4 * d * _EPS * scale
+    # the levels of a non-diagonal H (its ground energy) as the float64 eigensolver found
+    # them (a diagonal H's and an oscillator's are its entries, exact)
+    levels = 0.0 if isinstance(sub.levels, Oscillator) or _is_diagonal(sub.H) else (
+        4 * d * _EPS * scale)
     if initial and _pure_diagonal(M):
         dp, dS = 0.0, 0.0  # a state of the basis, exactly (the input's exact 0s and 1)
         dE = 4 * _EPS * abs(float(q["E"])) + levels
