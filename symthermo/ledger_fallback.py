@@ -61,6 +61,15 @@ def _state_error(d, norm, t):
     return 2 * _EPS * (d + norm * float(t))
 
 
+def _scales(sub, d):
+    """(max |E_k|, the rounding of the levels of a non-diagonal H, its ground energy, as
+    the float64 eigensolver found them: 0 for a diagonal H's and an oscillator's, which
+    are its entries)."""
+    scale = _energy_scale(sub, d)
+    exact = isinstance(sub.levels, Oscillator) or _is_diagonal(sub.H)
+    return scale, 0.0 if exact else 4 * d * _EPS * scale
+
+
 def _energy_scale(sub, d):
     """max |E_k| over the levels the float64 route uses."""
     levels = sub.levels
@@ -104,15 +113,17 @@ def _passive_diagonal(sub, M):
 
 
 def _entropy_error(spectrum, dp):
-    """An error bound of -sum p ln p for eigenvalues each known within dp (an array
+    """An error bound of -sum p ln p for eigenvalues each known within dp (a sequence
     or a number): |ln p| dp each, dp |ln dp| for one within dp of 0, and dp for the
-    trace."""
-    p = np.asarray(spectrum, dtype=float)
-    dp = np.broadcast_to(np.asarray(dp, dtype=float), p.shape)
-    with np.errstate(divide="ignore"):
-        logs = np.abs(np.log(np.maximum(p, dp)))
-    logs = np.where(dp > 0, logs, 0.0)
-    return float(np.sum(dp * (1 + logs)))
+    trace.  Plain floats: the spectra are short (numpy's overhead would dominate)."""
+    if not np.ndim(dp):
+        dp = [float(dp)] * len(spectrum)
+    total = 0.0
+    for p, e in zip(spectrum, dp):
+        e = float(e)
+        if e > 0:
+            total += e * (1 + abs(math.log(max(float(p), e))))
+    return total
 
 
 def exactly_pure(rho0, *, limit=64):
@@ -148,19 +159,16 @@ def exactly_pure(rho0, *, limit=64):
                for i in range(d) for j in range(d))
 
 
-def _subsystem_errors(sub, M, q, entry_error, *, initial, pure=False, phase_error=0.0):
+def _subsystem_errors(sub, M, q, entry_error, *, initial, pure=False, phase_error=0.0,
+                      scales=None):
     """Absolute errors of E, S, beta, Eth, ergotropy, exergy of one reduced state whose
     entries carry ``entry_error`` (of which ``phase_error`` from the phases: a
     perturbation of the generator keeps the state positive, so it moves an eigenvalue p
     near 0 only by about sqrt(p) times it); ``pure``: the initial state is proven pure
-    (:func:`exactly_pure`)."""
+    (:func:`exactly_pure`); ``scales``: :func:`_scales` when the caller has it."""
     spectrum = q["spectrum"]
     d = len(spectrum)
-    scale = _energy_scale(sub, d)
-    # the levels of a non-diagonal H (its ground energy) as the float64 eigensolver found
-    # them (a diagonal H's and an oscillator's are its entries, exact)
-    levels = 0.0 if isinstance(sub.levels, Oscillator) or _is_diagonal(sub.H) else (
-        4 * d * _EPS * scale)
+    scale, levels = scales or _scales(sub, d)
     if initial and _pure_diagonal(M):
         dp, dS = 0.0, 0.0  # a state of the basis, exactly (the input's exact 0s and 1)
         dE = 4 * _EPS * abs(float(q["E"])) + levels
@@ -173,9 +181,9 @@ def _subsystem_errors(sub, M, q, entry_error, *, initial, pure=False, phase_erro
         dS = _entropy_error(spectrum, dp)
         dE = 8 * _EPS * (d * scale + abs(float(q["E"]))) + levels
     else:
-        p = np.maximum(np.asarray(spectrum, dtype=float), 0.0)
-        dp = math.sqrt(d) * ((entry_error - phase_error)
-                             + phase_error * np.minimum(1.0, 2 * np.sqrt(p))) + 2 * _EPS
+        base = math.sqrt(d) * (entry_error - phase_error) + 2 * _EPS
+        phase = math.sqrt(d) * phase_error
+        dp = [base + phase * min(1.0, 2 * math.sqrt(max(float(p), 0.0))) for p in spectrum]
         dS = _entropy_error(spectrum, dp)
         dE = 2 * math.sqrt(d) * scale * entry_error + 4 * _EPS * abs(float(q["E"])) + levels
     beta = float(q["beta"])
@@ -200,7 +208,7 @@ def _subsystem_errors(sub, M, q, entry_error, *, initial, pure=False, phase_erro
             and _passive_diagonal(sub, M)):
         d_ex = 0.0  # a passive diagonal qubit is thermal
     else:
-        d_ex = dE + dEth + d_erg
+        d_ex = dE + dEth + 2 * d_passive  # the route: ergotropy + (passive - E^th)
     return {"E": dE, "S": dS, "beta": dbeta, "Eth": dEth, "ergotropy": d_erg, "exergy": d_ex}
 
 
@@ -223,6 +231,7 @@ def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True, pure=
     names = list(subs)
     reduced0 = first.get("reduced0") or {}
     err0 = {}
+    scales = {n: _scales(subs[n], len(q0[n]["spectrum"])) for n in names}
     for k, n in enumerate(names):
         entry0 = _state_error(d, 0.0, 0.0) * math.sqrt(d / dims[k])
         err0[n] = _subsystem_errors(subs[n], reduced0.get(n, np.eye(1)), q0[n], entry0,
@@ -242,7 +251,8 @@ def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True, pure=
             else:
                 e = _subsystem_errors(subs[n], internal["reduced"][n], internal["qt"][n],
                                       entry * math.sqrt(d / dims[k]), initial=False,
-                                      phase_error=phase * math.sqrt(d / dims[k]))
+                                      phase_error=phase * math.sqrt(d / dims[k]),
+                                      scales=scales[n])
             for key, value in e.items():
                 err[f"{key}_{n}"] = value
             if at_start:
