@@ -478,7 +478,7 @@ class Model:
         n = len(times)
         ts = np.empty(n + 1)
         ts[0] = 0.0
-        ts[1:] = times  # numpy converts a list of floats directly (faster than fromiter)
+        ts[1:] = times  # numpy converts a list of floats directly
         self.__dict__["_current_params"] = (p, key)
         try:
             with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
@@ -489,8 +489,9 @@ class Model:
         finally:
             self.__dict__.pop("_current_params", None)
         keys = self._keys_cached()
-        cols["t"] = list(times)
-        # every array still holds t = 0 at index 0: ColumnRows skips it
+        # every array still holds t = 0 at index 0: ColumnRows skips it (times given as
+        # a float array are that array's floats; others stay as given)
+        cols["t"] = ts if isinstance(times, np.ndarray) and times.dtype == _F64 else list(times)
         return ColumnRows(keys, cols, n, start=1)
 
     def _params_cached(self, tag, p, make):
