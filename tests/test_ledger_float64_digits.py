@@ -141,3 +141,24 @@ def test_python_api_recomputes_the_same_rows():
             "x", "1e-6", dps=30)["rows"][0]
     for key in ("Q_A", "W_A", "S_A", "I_AB"):
         assert _digits(repr(float(r[key][0])), proven[key]) >= 14, (key, r[key][0], proven[key])
+
+
+def test_cli_lists_the_recomputed_rows_and_keeps_csv_columns(capsys):
+    """`symthermo ledger --float64`: the JSON lists the recomputed rows' t (the float64
+    text), and their values are the certified route's at 15 digits; CSV has the same
+    columns as before."""
+    import json
+
+    from symthermo.cli import main
+
+    example = str(EXAMPLES / "two_qutrits.json")
+    assert main(["ledger", example, "--times", "1e-6,3", "--float64"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["recomputed_with_balls"] == ["1.00000000000000e-6"]
+    assert main(["ledger", example, "--times", "1e-6", "--dps", "15"]) == 0
+    proven = json.loads(capsys.readouterr().out)["rows"][0]
+    assert {k: v for k, v in payload["rows"][0].items() if k != "t"} == {
+        k: v for k, v in proven.items() if k not in ("t", "err")}
+    assert main(["ledger", example, "--times", "1e-6,3", "--float64", "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split(",")
+    assert header == list(payload["rows"][0])
