@@ -492,7 +492,13 @@ class Model:
         # every array still holds t = 0 at index 0: ColumnRows skips it (times given as
         # a float array are that array's floats; others stay as given)
         cols["t"] = ts if isinstance(times, np.ndarray) and times.dtype == _F64 else list(times)
-        return ColumnRows(keys, cols, n, start=1)
+        rows = ColumnRows(keys, cols, n, start=1)
+        unearned = data.get("unearned")
+        if isinstance(unearned, np.ndarray):
+            # times whose float64 values the model cannot vouch for (rounding noise about
+            # a value below it): a caller that prints digits recomputes them certified
+            rows.unearned = np.flatnonzero(unearned[1:]).tolist()
+        return rows
 
     def _params_cached(self, tag, p, make):
         """``make()`` once per parameter set (and ``tag``): compiled closed forms,
@@ -618,16 +624,22 @@ class ColumnRows(Sequence):
     any row.
     """
 
-    __slots__ = ("keys", "_columns", "_n", "_start", "_rows")
+    __slots__ = ("keys", "_columns", "_n", "_start", "_rows", "unearned")
 
     def __init__(self, keys, columns, n, *, start=0):
         """``columns``: key -> numpy array (its entries from ``start`` on are the
-        rows'), list (the rows' values) or a number (the same in every row)."""
+        rows'), list (the rows' values) or a number (the same in every row).
+
+        ``unearned``: the indices of the rows whose float64 values the model cannot
+        vouch for to the contract's digits (a value within its own rounding of 0),
+        set by the model; ``symthermo reference --float64`` recomputes them on the
+        certified route."""
         self.keys = list(keys)
         self._columns = columns
         self._n = n
         self._start = start
         self._rows = None
+        self.unearned = []
 
     def __len__(self):
         return self._n
