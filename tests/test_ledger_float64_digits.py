@@ -66,7 +66,9 @@ SYSTEMS = {
     "two_qutrits": lambda: load_system(EXAMPLES / "two_qutrits.json"),
     "qubit_oscillator_exchange": lambda: load_system(EXAMPLES / "qubit_oscillator_exchange.json"),
     "random_unitary": lambda: load_system(random_system(2, lindblad=False)),
+    "random_unitary_11": lambda: load_system(random_system(11, lindblad=False)),
     "random_lindblad": lambda: load_system(random_system(7, lindblad=True)),
+    "random_lindblad_13": lambda: load_system(random_system(13, lindblad=True)),
 }
 
 
