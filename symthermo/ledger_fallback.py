@@ -7,18 +7,25 @@ correct digits.  The contract promises at least 10 correct digits of the 15
 printed.  This module keeps that promise in two steps:
 
 1. :func:`row_errors` estimates, after the fact, the absolute error of every
-   float64 value of a row from what float64 did: the state's rounding
-   ``eps (d + ||G|| t)`` (d the joint dimension, ||G|| a norm of the
-   generator, t the time), what a partial trace adds up, the eigenvalues'
-   error (Weyl: at most d_X times the entries'), the entropy's sensitivity
-   (``|ln p|`` per eigenvalue, ``delta |ln delta|`` for an eigenvalue within
-   ``delta`` of 0), beta's (``dS / (beta Var)``), the thermal energy's
-   (``dS / beta``), and how they combine in the differences.  The estimate is
-   conservative, not rigorous: each rounding is taken at its largest and the
-   errors add up (checked against the certified route in
-   ``tests/test_ledger_float64_digits.py``).  Exact zeros of the structure
-   (the increments at t = 0, E_int(t) = E_int(0) where [H_0, V] = 0 is
-   proven, a pure or passive diagonal initial state) carry no error.
+   float64 value of a row from what float64 did: an entry of rho(t) carries
+   ``2 eps (d + ||G|| t)`` (d the joint dimension: the input's, the
+   eigensolver's and the products' rounding; ||G|| t: the phases', from the
+   levels' rounding), a partial trace adds sqrt(d / d_X) of them up, an
+   eigenvalue moves by sqrt(d_X) times that (the phases' part only by about
+   sqrt(p) for an eigenvalue p near 0: the evolution keeps the state
+   positive), an entropy by ``|ln p|`` per eigenvalue (``delta |ln delta|``
+   for one within ``delta`` of 0), beta by ``dS / (beta Var)``, the thermal
+   energy by ``dS / beta``, and the differences (Q, W, I_AB, sigma) add their
+   terms' errors.  Errors are added at their largest, rounding sums counted as
+   random walks: an estimate, not a proof.  Against 30 proven digits on 46
+   random systems (qubits and qutrits, non-diagonal H, pure and mixed states,
+   with and without Lindblad terms) at 16 times each, no value exceeded its
+   estimate (the least margin was 4.6; it is 100 to 1000 for the sparse
+   ``examples/two_qutrits.json``), and ``tests/test_ledger_float64_digits.py``
+   keeps checking it.  Exact zeros of the structure (the increments at t = 0,
+   E_int(t) = E_int(0) where [H_0, V] = 0 is proven, the entropy of a pure
+   initial state, proven rank 1, the ergotropy of a passive diagonal one)
+   carry no error.
 2. A row in which some value's estimate exceeds :data:`EARNED` (1e-10)
    relative is recomputed on the certified ball route
    (:func:`ball_rows`, the route of ``--number-system balls``) at the
