@@ -96,12 +96,24 @@ def _rows_out(rows, keys, digits):
     return out
 
 
-def _evaluate(compute, dps, float64):
-    """Rows from ``compute(lib)``: float64 once, or mpmath certified to dps digits."""
+def _evaluate(compute, dps, float64, apart=()):
+    """Rows from ``compute(lib)``: float64 once, or mpmath certified to dps digits
+    (the keys ``apart`` describe the evaluation, such as a Fock window that widens with
+    the working precision: left out of the agreement, taken from the last evaluation)."""
     if float64:
         return compute(FLOAT64), FLOAT64_DIGITS
     digits = check_dps(dps)
-    return stable(lambda: compute(MPMATH), digits), digits
+    if not apart:
+        return stable(lambda: compute(MPMATH), digits), digits
+    last = []
+
+    def compared():
+        rows = [dict(r) for r in compute(MPMATH)]
+        last[:] = [{k: r.pop(k) for k in apart if k in r} for r in rows]
+        return rows
+
+    rows = stable(compared, digits)
+    return [dict(r, **kept) for r, kept in zip(rows, last)], digits
 
 
 #: the number systems of a certified ``reference``: balls (one evaluation, proven
@@ -193,13 +205,13 @@ def _times_in(lib, time_texts, params, exact_times, **kw):
     return [lib.number(t) for t in exact_times]
 
 
-def _rows_of(result, compute, keys, dps, float64, errors):
+def _rows_of(result, compute, keys, dps, float64, errors, apart=()):
     """(number system, digits, rows of strings): from the balls' ``result`` when there is
     one, else ``compute`` in float64 or mpmath certified by agreement."""
     if result is not None:
         digits = check_dps(dps)
         return "balls", digits, _ball_rows_out(result, keys, digits, errors)
-    rows, digits = _evaluate(compute, dps, float64)
+    rows, digits = _evaluate(compute, dps, float64, apart)
     return ("float64" if float64 else "mpmath"), digits, _rows_out(rows, keys, digits)
 
 
@@ -303,7 +315,8 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
                     proven[i] = data
                 if any(proven):
                     result = _evaluate_balls(compute, digits)
-    system, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors)
+    system, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors,
+                                        getattr(model, "window_keys", ()))
     params = p.text() if isinstance(p, NumericParams) else {k: str(v) for k, v in p.items()}
     again = (_recomputed(model, given_params, times, float64_rows[-1], rows_out, keys,
                          convention, method) if float64 else None)
