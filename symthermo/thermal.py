@@ -461,6 +461,8 @@ def beta_for_entropy(lib: NumberSystem, levels, entropy):
     if not lib.isinf(s_max) and s_max - entropy <= _zero_tolerance(lib, levels, s_max, tol):
         return lib.zero
     target = entropy - s_min
+    if target < -tol and isinstance(levels, Oscillator):
+        raise ValueError(f"no thermal state has entropy {_fmt(entropy)}: an entropy is >= 0")
     if target < -tol:
         g0 = levels.ground_degeneracy
         raise DegenerateGroundError(

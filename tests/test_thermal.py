@@ -100,6 +100,14 @@ class TestBeta:
 
 
 class TestOscillator:
+    def test_a_negative_entropy_is_refused_by_name(self):
+        """(an oscillator has no ground_degeneracy: this was an AttributeError)"""
+        from symthermo.numbers import MPMATH
+        from symthermo.thermal import beta_for_entropy
+
+        with mpmath.workdps(20), pytest.raises(ValueError, match="entropy -0.001"):
+            beta_for_entropy(MPMATH, Oscillator(1), mpmath.mpf("-1e-3"))
+
     @pytest.mark.parametrize("n", ["1/1000", "1/3", "2", "900"])
     def test_analytic_inverse(self, n):
         """beta = ln(1 + 1/n)/omega for a state whose entropy is S(n) = (n+1)ln(n+1) - n ln n."""
