@@ -887,7 +887,9 @@ def _local_columns(info: _LocalInfo, d, n):
         # the structural zeros of the ball route (balls.ball_local_from_data): a qubit
         # diagonal in the energy basis with p_e < 1/2 is passive and the Gibbs state of
         # its entropy-matched beta, so ergotropy = exergy = 0 and E^th = E exactly
-        passive_branch = levels.passive_diagonal_qubit(above)
+        # (the model may decide p_e < 1/2 from its own numbers: "passive", where
+        # E - E_g rounds to gap/2)
+        passive_branch = d["passive"] if "passive" in d else levels.passive_diagonal_qubit(above)
         if passive_branch.any():
             ergotropy = np.where(passive_branch, 0.0, ergotropy)
             exergy = np.where(passive_branch, 0.0, exergy)

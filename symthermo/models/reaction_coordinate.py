@@ -54,17 +54,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified, column_of,
-                   entropy_columns)
+                   xlogx_columns)
 from ..lazy import lazy_import
-from ..entropy import entropy_of_spectrum
+from ..entropy import binary_entropy, entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..numbers import FLOAT64, numpy_lambdify
-from ..thermal import Oscillator
+from ..thermal import Oscillator, beta_for_entropy
 
 sympy = lazy_import("sympy")
 
 __all__ = ["ReactionCoordinate", "one_excitation_solution", "lorentzian_mapping",
-           "lorentzian_spectral_density", "RCMapping"]
+           "lorentzian_spectral_density", "RCMapping", "excited_rates", "excited_deficit"]
 
 # qubit basis (|e>, |g>); mode basis |0>, |1>, ..., |n_max>; joint index = 3 * qubit + n
 # (SIGMA_Z, SIGMA_MINUS, SIGMA_PLUS, _WEIGHT are made on first use: _symbolic_constants)
@@ -200,18 +200,48 @@ def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
 
 @functools.lru_cache(maxsize=64)
 def _compiled_arrays(omega, omega_rc, lam, kappa, state_a):
-    """One numpy function t -> (E_A, P_e, P_g, E^th_A, E_B, <n>, 1 - <n>, E_int, N): the
-    expressions of :func:`_compiled`, lambdified together (common subexpressions once)."""
+    """One numpy function t -> (P_e, <n>, E_int): the expressions of :func:`_compiled`,
+    lambdified together (common subexpressions once); the rest is found from them with
+    numpy (:meth:`ReactionCoordinate.reduced_arrays`)."""
     from .base import T  # lazy (PEP 562)
     from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
-    a, b, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
+    _, _, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
-    exprs = [a.energy, d["P_e"], d["P_g"], a.thermal_energy, b.energy, d["n"], 1 - d["n"],
-             e_int, d["N"]]
-    exprs = [sympy.sympify(e) for e in exprs]
+    exprs = [sympy.sympify(e) for e in (d["P_e"], d["n"], e_int)]
     if any(e.free_symbols - {T} for e in exprs):
         raise ValueError("the reaction-coordinate closed forms need numeric parameters")
     return numpy_lambdify(T, exprs, cse=True)
+
+
+@functools.lru_cache(maxsize=64)
+def excited_rates(omega, omega_rc, lam, kappa):
+    """(r_1, r_2): the eigenvalues of the block generator A minus A_00, as complex floats.
+
+    e^{-A_00 t} c_e(t) = e^{-b t} [cosh(s t) + b sinh(s t)/s] (b = B_00) is a sum of
+    e^{r_1 t} and e^{r_2 t} with the rates r_2 = -(s + b) and r_1 = s - b =
+    B_01 B_10 / (s + b) (s the root of s^2 with |s + b| >= |s - b|, so neither is a
+    difference of nearly equal numbers), and equals 1 - a c exp[0, a, c] with
+    a = r_1 t, c = r_2 t (:mod:`symthermo.divided_differences`): since
+    |e^{-A_00 t}| = 1, 1 - |c_e|^2 follows without the cancellation of 1 - P_e.
+    Computed at 30 digits, rounded once.
+
+    >>> from symthermo.models.reaction_coordinate import excited_rates
+    >>> excited_rates(1, 1, 0.01, 0)    # vacuum Rabi: c_e = e^{-i t/2} cos(lam t)
+    (0.01j, -0.01j)
+    """
+    import mpmath
+
+    sol = one_excitation_solution(omega, omega_rc, lam, kappa)
+    B = sol["B"]
+    with mpmath.workdps(30):
+        b = mpmath.mpmathify(sympy.N(B[0, 0], 30))
+        cd = mpmath.mpmathify(sympy.N(B[0, 1] * B[1, 0], 30))
+        s = mpmath.sqrt(mpmath.mpmathify(sympy.N(sol["s2"], 30)))
+        if (s * mpmath.conj(b)).real < 0:
+            s = -s
+        if s + b == 0:  # then s^2 = b^2, B_01 B_10 = 0: nothing leaves |e, 0>
+            return 0j, 0j
+        return complex(cd / (s + b)), complex(-(s + b))
 
 
 def _populations(s2, b, b_g, decay):
@@ -270,6 +300,114 @@ def _populations(s2, b, b_g, decay):
         values.update({re_sym: sympy.radsimp(re_c), im_sym: sympy.radsimp(im_c)})
     moduli = _moduli(ce, cg, real_parts=True)
     return regime, tuple(m.subs(values) for m in moduli)
+
+
+def excited_deficit(rates, times, direct, *, below=1e-4):
+    """1 - |c_e(t)|^2 from |e, 0> (numpy): ``direct`` (the closed form's, rounded
+    once) where it is at least ``below``, else -2 Re h - |h|^2 with
+    h = e^{-A_00 t} c_e - 1 = -a c exp[0, a, c], a = r_1 t, c = r_2 t
+    (:func:`excited_rates`), which keeps the digits of D ~ (lam t)^2 at small t.
+
+    >>> import numpy as np, sympy
+    >>> from symthermo.models.reaction_coordinate import excited_deficit, excited_rates
+    >>> rates = excited_rates(1, 1, sympy.Rational(1, 100), 0)
+    >>> t = np.array([1e-9, 1.0])
+    >>> D = excited_deficit(rates, t, 1 - np.cos(0.01 * t) ** 2)    # sin^2(lam t)
+    >>> [bool(abs(d / np.sin(0.01 * x) ** 2 - 1) < 1e-15) for d, x in zip(D, t)]
+    [True, True]
+    """
+    from ..divided_differences import exp_divided_difference
+
+    out = np.array(direct, dtype=float)
+    r1, r2 = rates
+    small = out < below
+    if r1 == 0:  # nothing leaves |e, 0>
+        out[small] = 0.0
+        return out
+    start = times == 0
+    out[start] = 0.0  # D(0) = 0 exactly
+    small &= ~start
+    if not small.any():
+        return out
+    t = times[small]
+    a, c = r1 * t, r2 * t
+    h = -(a * c) * exp_divided_difference(a, c)
+    out[small] = -2 * h.real - (h.real * h.real + h.imag * h.imag)
+    return out
+
+
+def _two_level_entropy(x):
+    """-x ln x - (1 - x) ln(1 - x) from lo = min(x, 1 - x): -lo ln lo - (1 - lo) log1p(-lo)."""
+    lo = np.minimum(x, 1 - x)
+    return -xlogx_columns(lo) - (1 - lo) * np.log1p(-lo)
+
+
+def _mutual_information(x, x_rest, y, y_rest, z_rest, S_x, S_y):
+    """I = h(x) + h(y) - h(x + y) from the entropies S_x = h(x), S_y = h(y), and
+    :func:`mutual_information_columns` where the three entropies cancel to 1e-4."""
+    # the joint spectrum {x + y, z_rest}, from its smaller eigenvalue as given
+    joint = _two_level_entropy(np.where(z_rest <= 0.5, z_rest, x + y))
+    total = S_x + S_y
+    mutual = total - joint
+    near = mutual < 1e-4 * (total + joint)
+    if near.any():
+        mutual = np.array(mutual)
+        mutual[near] = mutual_information_columns(x[near], x_rest[near], y[near], y_rest[near],
+                                                  z_rest[near])
+    return mutual
+
+
+def mutual_information_columns(x, x_rest, y, y_rest, z_rest):
+    """h(x) + h(y) - h(x + y) (h the binary entropy) without cancellation, given the
+    complements x_rest = 1 - x, y_rest = 1 - y, z_rest = 1 - x - y each computed
+    without it (arrays, all in [0, 1]).
+
+    The reaction coordinate's I_AB = S_A + S_B - S_AB: the qubit's spectrum is
+    {P_e, P_g}, the mode's {<n>, 1 - <n>} and the joint state's {P_e + <n>, p_0}.
+    Both at small times (S_A, S_B ~ P_g ln(1/P_g), S_AB far smaller) and at long
+    times (all three ~ P_e ln(1/P_e) while I_AB ~ P_e <n>) the three entropies
+    nearly cancel; written out,
+
+        h(x) + h(y) - h(x + y) = x ln(1 + y/x) + y ln(1 + x/y)
+                                 + z' ln(z'/(x' y')) - y ln x' - x ln y'
+
+    (x' = 1 - x, y' = 1 - y, z' = 1 - x - y = x' y' - x y), every term but the third
+    is >= 0, and the third is z' log1p(-x y/(x' y')) where x y << x' y'; ln x' is
+    log1p(-x) for x <= 1/2 (likewise y').
+
+    >>> import numpy as np, mpmath
+    >>> from symthermo.models.reaction_coordinate import mutual_information_columns
+    >>> x, y = np.array([1 - 1e-20, 1e-30, 0.3]), np.array([9e-21, 2e-35, 0.2])
+    >>> xr, yr = np.array([1e-20, 1.0, 0.7]), 1 - y
+    >>> got = mutual_information_columns(x, xr, y, yr, np.array([1e-21, 1.0, 0.5]))
+    >>> def h(p): return -p * mpmath.log(p) - (1 - p) * mpmath.log(1 - p)
+    >>> with mpmath.workdps(80):
+    ...     xs = [1 - mpmath.mpf("1e-20"), mpmath.mpf("1e-30"), mpmath.mpf("0.3")]
+    ...     ys = [mpmath.mpf("9e-21"), mpmath.mpf("2e-35"), mpmath.mpf("0.2")]
+    ...     ref = [h(a) + h(b) - h(a + b) for a, b in zip(xs, ys)]
+    >>> [bool(abs(g / r - 1) < 1e-14) for g, r in zip(got, ref)]
+    [True, True, True]
+    """
+    from scipy.special import xlog1py, xlogy
+
+    def log_rest(p, rest):  # ln(1 - p)
+        return np.where(p <= 0.5, np.log1p(-np.minimum(p, 0.5)), np.log(rest))
+
+    def ratio(num, den):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        rest = x_rest * y_rest
+        r = np.where(rest > 0, ratio(x * y, rest), 1.0)
+        third = np.where(r <= 0.5, z_rest * np.log1p(-np.minimum(r, 0.5)),
+                         xlogy(z_rest, ratio(z_rest, rest)))
+        return (xlog1py(x, ratio(y, x)) + xlog1py(y, ratio(x, y)) + third
+                - _times_log(y, log_rest(x, x_rest)) - _times_log(x, log_rest(y, y_rest)))
+
+
+def _times_log(p, log):
+    """p * log with 0 * (-inf) = 0."""
+    return np.where(p > 0, p * log, 0.0)
 
 
 def _moduli(ce, cg, real_parts=False):
@@ -341,6 +479,8 @@ class ReactionCoordinate(Model):
         return {"A": p["omega"] / 2 * SIGMA_Z, "B": Oscillator(p["omega_rc"])}
 
     def reduced_data(self, p, times, *, lib):
+        if lib is FLOAT64:
+            return self._float64_rows(p, times)
         # beta_A and I_AB are evaluated from the spectra (the same closed forms, with
         # 0 ln 0 = 0 and beta = inf for the exactly pure qubit at t = 0)
         fns = _compiled(p["omega"], p["omega_rc"], p["lam"], p["kappa"], p["state_A"], lib)
@@ -358,22 +498,78 @@ class ReactionCoordinate(Model):
             out.append(row)
         return out
 
+    def _float64_rows(self, p, times):
+        """The per-row float64 data: the numbers of :meth:`reduced_arrays` (P_g and the
+        increments without cancellation), finished row by row; the mode's beta solved
+        per row (scalar) from its entropy in -lo ln lo - (1 - lo) log1p(-lo) form."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            cols = self.reduced_arrays(p, np.asarray([float(t) for t in times]))
+        a, b = cols["A"], cols["B"]
+        entropies = {n: {"S": _two_level_entropy(d["spectrum"][0])} for n, d in cols.items()
+                     if n in ("A", "B")}
+        mutual = cols["I_AB"](entropies)
+        mode = Oscillator(float(p["omega_rc"]))
+        out = []
+        for i in range(len(times)):
+            n_b, n_rest = float(b["spectrum"][0][i]), float(b["spectrum"][1][i])
+            beta_b = beta_for_entropy(FLOAT64, mode, binary_entropy(FLOAT64, min(n_b, n_rest)))
+            row_a = {"E": float(a["E"][i]), "diagonal": True,
+                     "spectrum": [float(a["spectrum"][0][i]), float(a["spectrum"][1][i])]}
+            if "beta" in a:
+                row_a["beta"] = float(a["beta"][i])
+            out.append({"A": row_a,
+                        "B": {"E": float(b["E"][i]), "spectrum": [n_b, n_rest], "beta": beta_b},
+                        "E_int": float(cols["E_int"][i]), "I_AB": float(mutual[i])})
+        return out
+
     def reduced_arrays(self, p, times):
         """:meth:`reduced_data` for all times at once (the same closed forms, lambdified
         to numpy once per parameter set); the entropies from the unsorted spectra, as
         reduced_data computes I_AB."""
-        fn = self._params_cached("arrays", p, lambda: _compiled_arrays(
-            p["omega"], p["omega_rc"], p["lam"], p["kappa"], p["state_A"]))
+        def constants():
+            from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
+            args = (p["omega"], p["omega_rc"], p["lam"], p["kappa"])
+            return (_compiled_arrays(*args, p["state_A"]), excited_rates(*args),
+                    float(_WEIGHT[p["state_A"]]), float(p["omega"]), float(p["omega_rc"]),
+                    p["kappa"] == 0)
+
+        fn, rates, w, omega, omega_rc, conserved = self._params_cached("arrays", p, constants)
         n = len(times)
-        E_A, pe, pg, eth_a, E_B, n_b, n_rest, e_int, N = (column_of(v, n) for v in fn(times))
-        S_A = entropy_columns([pe, pg])
-        S_B = entropy_columns([n_b, n_rest])
-        joint = entropy_columns([N, np.maximum(1 - N, 0.0)])  # N <= 1 up to rounding
+        pe, n_b, e_int = (column_of(v, n) for v in fn(times))
+        n_rest = 1 - n_b
+        # D = 1 - |c_e|^2 (from |e,0>), the small population P_g of the excited start,
+        # without the cancellation of 1 - P_e where it is small (below 1e-4, the closed
+        # form's 1 - P_e keeps 11 digits and more)
+        D = excited_deficit(rates, times, 1 - pe / w) if w else np.zeros(n)
+        pg = (1 - w) + w * D if w != 1 else D
+        # E_A = omega (P_e - 1/2) and E_B = omega_rc <n> from the same numbers as the
+        # spectra (the mode's ergotropy omega_rc (<n> - lo) is then an exact 0)
+        E_A = omega * ((w - 0.5) - w * D)
+        E_B = omega_rc * n_b
+        # E^th above the ground is omega lo (two levels): its increment from the start's
+        # lo_0 = min(w, 1 - w) without cancellation, as the energy's, -omega w D
+        d_lo = np.minimum(pe, pg) - (1 - w) if w > 0.5 else -w * D
+        a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True,
+             # passive: p_e < 1/2, i.e. 2w - 1 < 2 w D, decided on D (for the mixed start
+             # at small times E_A - E_g rounds to omega/2)
+             "passive": (2 * w - 1) < 2 * w * D,
+             "dE": -omega * w * D, "dEth": omega * d_lo}
+        if w == 0.5:
+            # beta = ln(hi/lo)/omega = log1p((hi - lo)/lo)/omega with hi - lo = D itself
+            # (hi, lo both near 1/2); the other starts have hi - lo near 1 or 0 at t = 0
+            a["beta"] = np.log1p(D / pe) / omega
+        # the joint state: |psi><psi| (weight N = P_e + <n>) and |g,0> with the rest,
+        # 1 - N = (1 - w) + w (D - |c_g|^2) (exactly 1 - w when kappa = 0: no decay)
+        lost = 0.0 if conserved or not w else np.maximum(D - n_b / w, 0.0)
+        p0 = (1 - w) + w * lost
+        # (a function of the finished columns: the entropies S_A, S_B are theirs)
+        def mutual(q):
+            return _mutual_information(pe, pg, n_b, n_rest, p0, q["A"]["S"], q["B"]["S"])
         # the qubit starts diagonal and the coupling conserves the excitation number, so
-        # the qubit stays diagonal in its energy basis
-        return {"A": {"E": E_A, "spectrum": [pe, pg], "Eth": eth_a, "S": S_A, "diagonal": True},
-                "B": {"E": E_B, "spectrum": [n_b, n_rest], "S": S_B},
-                "E_int": e_int, "I_AB": (S_A + S_B) - joint}
+        # the qubit stays diagonal in its energy basis; the entropies of the two
+        # spectra from their smaller eigenvalue (base._local_columns)
+        return {"A": a, "B": {"E": E_B, "spectrum": [n_b, n_rest]},
+                "E_int": e_int, "I_AB": mutual}
 
     def dynamics(self, p, *, lib):
         from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
