@@ -68,9 +68,8 @@ def _terms(radius):
 
 
 def _series(a, c, radius=SERIES_RADIUS):
-    total = np.full(a.shape, _INV_FACTORIALS[0], dtype=complex)
-    h = np.ones(a.shape, dtype=complex)
-    power = np.ones(a.shape, dtype=complex)
+    """The series (numpy arrays or Python complex numbers alike)."""
+    total, h, power = _INV_FACTORIALS[0], 1.0, 1.0
     for k in range(1, _terms(radius)):
         power = power * a
         h = c * h + power
@@ -100,12 +99,18 @@ def exp_divided_difference(a, c):
     """exp[0, a, c] elementwise for complex (or real) arrays ``a``, ``c`` (see the
     module docstring); a complex array of their broadcast shape."""
     a, c = np.broadcast_arrays(np.asarray(a, dtype=complex), np.asarray(c, dtype=complex))
+    if a.size <= 8:  # a few nodes near 0: Python's complex numbers, without numpy's overhead
+        pairs = [(complex(x), complex(y)) for x, y in zip(a.flat, c.flat)]
+        radius = max((max(abs(x), abs(y)) for x, y in pairs), default=0.0)
+        if radius <= SERIES_RADIUS:
+            return np.array([_series(x, y, radius) for x, y in pairs],
+                            dtype=complex).reshape(a.shape)
     out = np.empty(a.shape, dtype=complex)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         size = np.maximum(np.abs(a), np.abs(c))
         near = size <= SERIES_RADIUS
         if near.all():
-            return _series(a, c, float(np.max(size, initial=0.0)))
+            return _series(a, c, float(np.max(size, initial=0.0))) + 0 * a
         if near.any():
             out[near] = _series(a[near], c[near], float(np.max(size[near])))
         far = ~near

@@ -49,6 +49,7 @@ True
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -64,7 +65,8 @@ from ..thermal import Oscillator, beta_for_entropy
 sympy = lazy_import("sympy")
 
 __all__ = ["ReactionCoordinate", "one_excitation_solution", "lorentzian_mapping",
-           "lorentzian_spectral_density", "RCMapping", "excited_rates", "excited_deficit"]
+           "lorentzian_spectral_density", "RCMapping", "excited_rates", "excited_deficit",
+           "mutual_information"]
 
 # qubit basis (|e>, |g>); mode basis |0>, |1>, ..., |n_max>; joint index = 3 * qubit + n
 # (SIGMA_Z, SIGMA_MINUS, SIGMA_PLUS, _WEIGHT are made on first use: _symbolic_constants)
@@ -343,28 +345,57 @@ def _two_level_entropy(x):
 
 
 def _mutual_information(x, x_rest, y, y_rest, z_rest, S_x, S_y):
-    """I = h(x) + h(y) - h(x + y) from the entropies S_x = h(x), S_y = h(y), and
-    :func:`mutual_information_columns` where the three entropies cancel to 1e-4."""
+    """I = h(x) + h(y) - h(x + y) from the entropies S_x = h(x), S_y = h(y) (arrays),
+    and from :func:`mutual_information` where the three cancel to 1e-4 (Python floats
+    for a few such times, numpy for more); an exact 0 where x or y is 0."""
     # the joint spectrum {x + y, z_rest}, from its smaller eigenvalue as given
     joint = _two_level_entropy(np.where(z_rest <= 0.5, z_rest, x + y))
     total = S_x + S_y
     mutual = total - joint
     near = mutual < 1e-4 * (total + joint)
-    if near.any():
-        mutual = np.array(mutual)
-        mutual[near] = mutual_information_columns(x[near], x_rest[near], y[near], y_rest[near],
-                                                  z_rest[near])
+    if not near.any():
+        return mutual
+    mutual = np.where((x > 0) & (y > 0), mutual, 0.0)
+    near &= (x > 0) & (y > 0)
+    index = np.flatnonzero(near)
+    if 0 < len(index) <= 16:
+        for i in index.tolist():
+            mutual[i] = mutual_information(_SCALAR, float(x[i]), float(x_rest[i]), float(y[i]),
+                                           float(y_rest[i]), float(z_rest[i]))
+    elif len(index):
+        mutual[index] = mutual_information(_ARRAY, x[index], x_rest[index], y[index],
+                                           y_rest[index], z_rest[index])
     return mutual
 
 
-def mutual_information_columns(x, x_rest, y, y_rest, z_rest):
-    """h(x) + h(y) - h(x + y) (h the binary entropy) without cancellation, given the
-    complements x_rest = 1 - x, y_rest = 1 - y, z_rest = 1 - x - y each computed
-    without it (arrays, all in [0, 1]).
+class _Scalar:
+    log, log1p = staticmethod(math.log), staticmethod(math.log1p)
+
+    @staticmethod
+    def where(cond, then, other):  # only the branch taken is computed
+        return then() if cond else other()
+
+
+class _Array:
+    log, log1p = staticmethod(np.log), staticmethod(np.log1p)
+
+    @staticmethod
+    def where(cond, then, other):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(cond, then(), other())
+
+
+_SCALAR, _ARRAY = _Scalar(), _Array()
+
+
+def mutual_information(ops, x, x_rest, y, y_rest, z_rest):
+    """h(x) + h(y) - h(x + y) (h the binary entropy) without cancellation, for x, y > 0
+    given the complements x_rest = 1 - x, y_rest = 1 - y, z_rest = 1 - x - y each
+    computed without it; ``ops`` is ``_SCALAR`` (Python floats) or ``_ARRAY`` (numpy).
 
     The reaction coordinate's I_AB = S_A + S_B - S_AB: the qubit's spectrum is
     {P_e, P_g}, the mode's {<n>, 1 - <n>} and the joint state's {P_e + <n>, p_0}.
-    Both at small times (S_A, S_B ~ P_g ln(1/P_g), S_AB far smaller) and at long
+    For the mixed start at small times (S_A and S_AB both near ln 2) and at long
     times (all three ~ P_e ln(1/P_e) while I_AB ~ P_e <n>) the three entropies
     nearly cancel; written out,
 
@@ -372,14 +403,14 @@ def mutual_information_columns(x, x_rest, y, y_rest, z_rest):
                                  + z' ln(z'/(x' y')) - y ln x' - x ln y'
 
     (x' = 1 - x, y' = 1 - y, z' = 1 - x - y = x' y' - x y), every term but the third
-    is >= 0, and the third is z' log1p(-x y/(x' y')) where x y << x' y'; ln x' is
-    log1p(-x) for x <= 1/2 (likewise y').
+    is >= 0, and the third is z' log1p(-x y/(x' y')) where x y <= x' y' / 2 (0 at
+    z' = 0); ln x' is log1p(-x) for x <= 1/2 (likewise y').
 
     >>> import numpy as np, mpmath
-    >>> from symthermo.models.reaction_coordinate import mutual_information_columns
+    >>> from symthermo.models.reaction_coordinate import _ARRAY, mutual_information
     >>> x, y = np.array([1 - 1e-20, 1e-30, 0.3]), np.array([9e-21, 2e-35, 0.2])
     >>> xr, yr = np.array([1e-20, 1.0, 0.7]), 1 - y
-    >>> got = mutual_information_columns(x, xr, y, yr, np.array([1e-21, 1.0, 0.5]))
+    >>> got = mutual_information(_ARRAY, x, xr, y, yr, np.array([1e-21, 1.0, 0.5]))
     >>> def h(p): return -p * mpmath.log(p) - (1 - p) * mpmath.log(1 - p)
     >>> with mpmath.workdps(80):
     ...     xs = [1 - mpmath.mpf("1e-20"), mpmath.mpf("1e-30"), mpmath.mpf("0.3")]
@@ -388,26 +419,16 @@ def mutual_information_columns(x, x_rest, y, y_rest, z_rest):
     >>> [bool(abs(g / r - 1) < 1e-14) for g, r in zip(got, ref)]
     [True, True, True]
     """
-    from scipy.special import xlog1py, xlogy
-
     def log_rest(p, rest):  # ln(1 - p)
-        return np.where(p <= 0.5, np.log1p(-np.minimum(p, 0.5)), np.log(rest))
+        return ops.where(p <= 0.5, lambda: ops.log1p(-p), lambda: ops.log(rest))
 
-    def ratio(num, den):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        rest = x_rest * y_rest
-        r = np.where(rest > 0, ratio(x * y, rest), 1.0)
-        third = np.where(r <= 0.5, z_rest * np.log1p(-np.minimum(r, 0.5)),
-                         xlogy(z_rest, ratio(z_rest, rest)))
-        return (xlog1py(x, ratio(y, x)) + xlog1py(y, ratio(x, y)) + third
-                - _times_log(y, log_rest(x, x_rest)) - _times_log(x, log_rest(y, y_rest)))
-
-
-def _times_log(p, log):
-    """p * log with 0 * (-inf) = 0."""
-    return np.where(p > 0, p * log, 0.0)
+    rest = x_rest * y_rest
+    r = (x * y) / rest
+    third = ops.where(z_rest > 0, lambda: ops.where(
+        r <= 0.5, lambda: z_rest * ops.log1p(-r), lambda: z_rest * ops.log(z_rest / rest)),
+        lambda: 0.0 * r)
+    return (x * ops.log1p(y / x) + y * ops.log1p(x / y) + third
+            - y * log_rest(x, x_rest) - x * log_rest(y, y_rest))
 
 
 def _moduli(ce, cg, real_parts=False):
@@ -548,11 +569,14 @@ class ReactionCoordinate(Model):
         E_B = omega_rc * n_b
         # E^th above the ground is omega lo (two levels): its increment from the start's
         # lo_0 = min(w, 1 - w) without cancellation, as the energy's, -omega w D
-        d_lo = np.minimum(pe, pg) - (1 - w) if w > 0.5 else -w * D
-        a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True,
-             # passive: p_e < 1/2, i.e. 2w - 1 < 2 w D, decided on D (for the mixed start
-             # at small times E_A - E_g rounds to omega/2)
-             "passive": (2 * w - 1) < 2 * w * D,
+        lo = np.minimum(pe, pg)
+        d_lo = lo - (1 - w) if w > 0.5 else -w * D
+        # E^th = E_g + omega lo (the thermal state of a qubit's entropy has its spectrum)
+        # passive: p_e < 1/2, i.e. 2w - 1 < 2 w D, decided on D (for the mixed start at
+        # small times E_A - E_g rounds to omega/2); there E^th = E exactly
+        passive = (2 * w - 1) < 2 * w * D
+        a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True, "passive": passive,
+             "Eth": np.where(passive, E_A, omega * (lo - 0.5)),
              "dE": -omega * w * D, "dEth": omega * d_lo}
         if w == 0.5:
             # beta = ln(hi/lo)/omega = log1p((hi - lo)/lo)/omega with hi - lo = D itself
