@@ -354,10 +354,19 @@ class QutritSwap(Model):
             z = sum(w[1:], w[0])
             pa = [x / z for x in w]
             order = sorted(range(3), key=lambda k: energies[k])
-            return beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"])
+            # B's populations minus A's, rounded once from 30 digits: the increments
+            # -/+ sin^2(gt) (p_B - p_A) keep their digits when p_A and p_B are close
+            with mpmath.workdps(30):
+                beta_mp, _, pb_mp = self._beta_star(p, MPMATH)
+                w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
+                        for e in (0, p["omega_1"], p["omega_2"])]
+                delta = [float(y - x / sum(w_mp)) for x, y in zip(w_mp, pb_mp)]
+            return (beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"]), delta)
 
-        beta, levels, pa, pb, energies, order, g = self._params_cached("arrays", p, constants)
-        c2, s2 = np.cos(g * times) ** 2, np.sin(g * times) ** 2
+        beta, levels, pa, pb, energies, order, g, delta = self._params_cached(
+            "arrays", p, constants)
+        s2 = np.sin(g * times) ** 2
+        c2 = np.cos(g * times) ** 2
         out = {"E_int": np.zeros(times.shape)}
         entropies = {}
         for n, ours, theirs in (("A", pa, pb), ("B", pb, pa)):
@@ -377,7 +386,20 @@ class QutritSwap(Model):
         eth_a[start] = out["A"]["E"][start]
         out["A"]["beta"], out["A"]["Eth"] = beta_a, eth_a
         out["I_AB"] = (entropies["A"] - entropies["A"][0]) + (entropies["B"] - entropies["B"][0])
+        out["_small"] = _small_increments(s2, c2, pa, delta, energies, order, beta)
         return out
+
+    def _finish_columns(self, p, d, ts, convention):
+        """The base's columns, and where the populations have moved little
+        (:func:`_small_increments`) the increments from the increments."""
+        cols = super()._finish_columns(p, d, ts, convention)
+        s = 1.0 if convention == "received" else -1.0
+        for index, values in d.get("_small") or ():
+            for key, v in values.items():
+                column = np.array(cols[key], dtype=float)
+                column[index] = s * v if key[:2] in ("Q_", "W_") else v
+                cols[key] = column
+        return cols
 
     def extra_columns(self, key, cols, q, ts):
         if key == "sigma_erg_A":
@@ -395,6 +417,93 @@ class QutritSwap(Model):
     def extras_from_row(self, p, row, *, lib):
         internal = row["_internal"]
         return {"sigma_erg_A": _sigma_erg(lib, internal["q0"], internal["qt"])}
+
+
+#: relative population change max_k |dp_k| / p_k up to which the increments are computed
+#: from the increments; above it the differences of the values keep 11 digits and more
+#: (W_A, of order (dp/p)^2, is then above ~1e-5 of the energies)
+SMALL_CHANGE = 0.01
+
+
+def _small_increments(s2, c2, pa, delta, energies, order, beta):
+    """(index, values) of keys at the times where the reduced states are within
+    SMALL_CHANGE (relative) of the initial ones or of the swapped ones, computed from
+    the population increments without cancellation (:mod:`symthermo.entropy_increments`),
+    or None.  delta = p_B(0) - p_A(0); rho_A(0) = w(beta), beta = beta_B(0).
+
+    Near the start (dp_A = sin^2(g t) delta = -dp_B):
+
+    - dS_A, dS_B from dp; I_AB = dS_A + dS_B (S_AB is constant);
+    - E^th_X(t) - E^th_X(0) on the thermal curve through w(beta), which both start
+      on (E^th_B(0) = E^th_A(0): equal entropies, equal Hamiltonians), the entropy
+      moving by dS_X: Q_B; sigma_A = dS_A + beta Q_B, sigma_B = dS_B + beta Q_A;
+    - W_A = exergy_A(t) (A starts thermal) = D[rho_A(t) || w(beta_A(t))] / beta_A(t)
+      for a passive rho_A (SL26 Eq. 10), of order dp^2: from the differences
+      dp_A - dq_A; Q_A = dE_A - W_A, W_B = dE_B - Q_B (dE_B = -dE_A);
+    - sigma_erg_A = dS_A - beta dE_A - beta Delta ergotropy_B = -D[rho_A(t) ||
+      rho_A(0)] - beta Delta ergotropy_B, the first of order dp^2, the second from
+      dp_B while B's populations keep their order (0 when B is passive).
+
+    Near the swap (rho_A = p_B - cos^2(g t) delta, rho_B = p_A + cos^2(g t) delta):
+    the entropy increments from there (S(p_B) = S(p_A) by the definition of beta),
+    Q_A, Q_B, I_AB and sigma as above, W_X = dE_X - Q_X, and exergy_B =
+    D[rho_B(t) || w(beta_B(t))] / beta_B(t) (B now nearly thermal, of order dp^2).
+    """
+    from ..entropy_increments import entropy_increment, thermal_step
+    from ..passive_excess import ARRAY, phi_term
+
+    if not beta > 0 or not any(delta):
+        return None
+    pa = np.array(pa)[order][:, None]
+    delta = np.array(delta)[order][:, None]
+    pb = pa + delta
+    e = (np.array(energies)[order] - energies[order[0]])[:, None]
+    swapped = s2 > 0.5
+    weight = np.where(swapped, c2, s2)
+    change = weight * np.where(swapped, np.max(np.abs(delta) / pb), np.max(np.abs(delta) / pa))
+    near = (change <= SMALL_CHANGE) & (weight > 0)
+    if not near.any():
+        return None
+    index = np.flatnonzero(near)
+    weight, swapped = weight[index], swapped[index]
+    dp = delta * weight  # rho_A - p_A near the start, rho_B - p_A near the swap
+    # the state that is near w(beta): A at the start, B at the swap (p_A + dp) must be
+    # passive; then so is its thermal neighbour, and its exergy is D / beta
+    near_thermal = pa + dp
+    keep = np.all(near_thermal[:-1] >= near_thermal[1:], axis=0)
+    perm = np.argsort(-pb[:, 0], kind="stable")  # B's passive order at the start
+    index, weight, swapped, dp = index[keep], weight[keep], swapped[keep], dp[:, keep]
+    if not len(index):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        # the entropy increments of A and B from where they are near
+        dS_a = np.where(swapped, entropy_increment(pb, -dp), entropy_increment(pa, dp))
+        dS_b = np.where(swapped, entropy_increment(pa, dp), entropy_increment(pb, -dp))
+        m = len(index)
+        dbeta, dq = thermal_step(e, pa, beta, np.concatenate([dS_a, dS_b]))
+        dq_a, dq_b = dq[:, :m], dq[:, m:]
+        Q_a, Q_b = (dq_a * e).sum(axis=0), (dq_b * e).sum(axis=0)
+        # E_A(t) - E_A(0) = sin^2(g t) delta . e
+        dE_a = np.where(swapped, (delta * e).sum() - (dp * e).sum(axis=0), (dp * e).sum(axis=0))
+        # the exergy of the state near w(beta) (A at the start, B at the swap)
+        dq_near = np.where(swapped, dq_b, dq_a)
+        near_exergy = phi_term(ARRAY, pa + dp, pa + dq_near, dp - dq_near).sum(axis=0) / (
+            beta + np.where(swapped, dbeta[m:], dbeta[:m]))
+        Q_a = np.where(swapped, Q_a, dE_a - near_exergy)
+        # sigma_erg_A near the start: -D[rho_A(t) || rho_A(0)] - beta Delta erg_B, with
+        # Delta erg_B = sum_j dp_B(perm_j) (e(perm_j) - e_j) while B keeps its order
+        rho_b = pb - dp
+        same_order = np.all(rho_b[perm[:-1]] >= rho_b[perm[1:]], axis=0)
+        d_erg_b = (-dp[perm] * (e[perm] - e)).sum(axis=0)
+        sigma_erg = -phi_term(ARRAY, pa + dp, pa, dp).sum(axis=0) - beta * d_erg_b
+    values = {"Q_A": Q_a, "W_A": dE_a - Q_a, "Q_B": Q_b, "W_B": -dE_a - Q_b,
+              "I_AB": dS_a + dS_b, "sigma_A": dS_a + beta * Q_b, "sigma_B": dS_b + beta * Q_a}
+    out = [(index, values)]
+    start = ~swapped
+    out.append((index[start], {"exergy_A": near_exergy[start], "W_A": near_exergy[start]}))
+    out.append((index[swapped], {"exergy_B": near_exergy[swapped]}))
+    out.append((index[start & same_order], {"sigma_erg_A": sigma_erg[start & same_order]}))
+    return out
 
 
 def _energy(lib, pops, energies, order):
