@@ -847,16 +847,46 @@ def _levels_beta_array(levels, target):
     return out, ok
 
 
+def _pick(condition, a, b):
+    return a if condition else b
+
+
+class _Elementwise:
+    """The few functions :func:`oscillator_deficit` uses, elementwise: numpy ufuncs for
+    ``FLOAT64`` (Python floats and numpy arrays alike), mpmath for ``MPMATH``."""
+
+    def __init__(self, lib):
+        if lib is FLOAT64:
+            import numpy as np
+
+            self.log, self.log1p, self.atanh = np.log, np.log1p, np.arctanh
+            self.where, self.any, self.eps = np.where, np.any, FLOAT64.eps
+        elif lib is MPMATH:
+            import mpmath
+
+            self.log, self.log1p, self.atanh = mpmath.log, mpmath.log1p, mpmath.atanh
+            self.where, self.any, self.eps = _pick, bool, mpmath.eps
+        else:
+            raise TypeError(f"oscillator_deficit: no elementwise form in {lib.name}")
+
+
 def oscillator_deficit(lib, n):
-    """n - m for an oscillator state of spectrum {1 - n, n}, m the mean occupation of the
-    thermal state of the same entropy; without the cancellation of n - m (mpmath).
+    """n - m for an oscillator state of spectrum {1 - n, n} (0 <= n <= 1/2), m the mean
+    occupation of the thermal state of the same entropy, without the cancellation of
+    n - m: on mpmath numbers (``MPMATH``) and on Python floats or numpy arrays,
+    elementwise (``FLOAT64``).
 
     For small n the two agree to O(n/ln(1/n)) relative, so m computed first and
     subtracted loses all of it when n is below the working precision.  Here
     delta = n - m solves g(n) - g(n - delta) = f(n), with g(m) = (1 + m) ln(1 + m) -
-    m ln m the thermal entropy and f(n) = g(n) - h(n) = sum_k n^2k/(k(2k - 1)), h the
-    binary entropy; the left side is written with log1p so that only delta's own
-    rounding is lost, and Newton (slope ln(1 + 1/m)) converges from delta = f/ln(1+1/n).
+    m ln m the thermal entropy and f(n) = g(n) - h(n), h the binary entropy:
+    f(n) = (1 + n) ln(1 + n) + (1 - n) ln(1 - n) = 2 n artanh(n) + ln(1 - n^2) =
+    sum_k n^2k/(k(2k - 1)), whose last form adds 2 n^2 + O(n^4) to -n^2 + O(n^4): it
+    loses about one bit.  The left side is written with log1p so that only delta's own
+    rounding is lost.  It is convex and increasing in delta with slope ln(1 + 1/m)
+    (= f / delta_0 at delta = 0), so Newton from delta_0 = f/ln(1 + 1/n) decreases
+    monotonically to the root; it stops where a step no longer shrinks (rounding) or
+    is below 4 eps delta.
 
     >>> import mpmath
     >>> from symthermo.numbers import MPMATH
@@ -870,27 +900,39 @@ def oscillator_deficit(lib, n):
     ...                         n * (1 - 1 / mpmath.log(1 / n)))
     ...     print(abs(mpmath.re(n - m) / d - 1) < 1e-28)
     True
+
+    On a numpy array, every entry to a few ulps (against the same function at 50 digits):
+
+    >>> import numpy as np
+    >>> from symthermo.numbers import FLOAT64
+    >>> n = np.array([0.0, 1e-300, 1e-150, 1e-22, 1e-9, 1e-3, 0.1, 0.3, 0.5])
+    >>> d = oscillator_deficit(FLOAT64, n)
+    >>> with mpmath.workdps(50):
+    ...     exact = [oscillator_deficit(MPMATH, mpmath.mpf(float(x))) for x in n]
+    >>> bool(d[0] == 0 and d[1] == 0)   # n^2 / ln(1/n) underflows
+    True
+    >>> max(float(abs(a / b - 1)) for a, b in zip(d[2:], exact[2:])) < 2e-15
+    True
     """
-    if n == 0:
-        return lib.zero
-    eps = lib.tolerance * lib.tolerance  # far below the relative precision wanted
-    f, term, k = lib.zero, n * n, 1
-    while True:  # sum_k n^(2k) / (k (2k - 1)), n < 1/2
-        step = term / (k * (2 * k - 1))
-        f += step
-        if step <= f * eps:
-            break
-        term, k = term * n * n, k + 1
-    delta = f / lib.log1p(1 / n)
-    previous = None
+    ops = _Elementwise(lib)
+    positive = n > 0
+    n = ops.where(positive, n, 0.25)  # n = 0 gives delta = 0 (below)
+    f = 2 * n * ops.atanh(n) + ops.log1p(-n * n)
+    delta = f / ops.log1p(1 / n)
+    active = positive
+    previous = lib.inf
     for _ in range(200):
         m = n - delta
         # g(n) - g(m) with m = n - delta, the delta-sized terms in log1p form
-        gap = ((1 + n) * lib.log1p(delta / (1 + m)) + n * lib.log1p(-delta / n)
-               + delta * (lib.log1p(m) - lib.log(m)))
-        step = (gap - f) / lib.log1p(1 / m)
-        if step == 0 or (previous is not None and abs(step) >= previous):
-            return delta  # converged: the steps no longer shrink (rounding)
-        delta -= step
-        previous = abs(step)
-    raise ArithmeticError(f"oscillator_deficit: Newton did not converge at n = {n}")
+        gap = ((1 + n) * ops.log1p(delta / (1 + m)) + n * ops.log1p(-delta / n)
+               + delta * (ops.log1p(m) - ops.log(m)))
+        step = (gap - f) / ops.log1p(1 / m)
+        size = abs(step)
+        shrinking = active & (size < previous)  # else rounding: delta is converged
+        delta = ops.where(shrinking, delta - step, delta)
+        active = shrinking & (size > 4 * ops.eps * delta)
+        previous = size
+        if not ops.any(active):
+            return ops.where(positive, delta, 0 * delta)
+    raise ArithmeticError("oscillator_deficit: Newton did not converge at n = "
+                          f"{n if lib is MPMATH else n[active]}")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -438,9 +439,12 @@ class Model:
             row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
             if balls:
                 row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
-            elif "_E_minus_Eth" in q0[n] and "_E_minus_Eth" in qt[n]:
+            elif "_E_minus_Eth" in q0[n] and "_E_minus_Eth" in qt[n] and _via_exergy(
+                    q0[n], qt[n], data[n]):
                 row[f"W_{n}"] = sign(convention) * (qt[n]["_E_minus_Eth"]
                                                     - q0[n]["_E_minus_Eth"])
+            elif "dE" in data[n]:  # E(t) - E(0) in closed form (the model's, float64)
+                row[f"W_{n}"] = sign(convention) * (data[n]["dE"] - d_eth)
             else:
                 row[f"W_{n}"] = work(q0[n]["E"], qt[n]["E"], lib.zero, d_eth,
                                      convention=convention)
@@ -455,7 +459,8 @@ class Model:
                     times_heat = beta_times_heat
                 for n in self.subsystems:
                     row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
-                        (times_heat(lib, q0[m]["beta"], _thermal_increment(q0[m], qt[m]))
+                        (_float_heat_term(q0[m], qt[m]) if lib is FLOAT64 else
+                         times_heat(lib, q0[m]["beta"], _thermal_increment(q0[m], qt[m]))
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)
@@ -563,6 +568,8 @@ class Model:
                     d_eth, noise[n] = qn["Eth"] - qn["Eth"][0], None
             heats[n] = d_eth
             w = (d[n]["dE"] if "dE" in d[n] else qn["E"] - qn["E"][0]) - d_eth
+            if "exergy_size" in qn:
+                w = _work_columns(qn, d[n], w)
             cols[f"Q_{n}"] = d_eth if s == 1 else -d_eth
             cols[f"W_{n}"] = w if s == 1 else -w
         if len(self.subsystems) > 1:
@@ -745,6 +752,22 @@ def entropy_columns(spectrum):
     return total
 
 
+def _work_columns(q, d, w):
+    """W = Delta E - Delta E^th = Delta(E - E^th) = exergy(t) - exergy(0): per time, the
+    form whose operands are the smaller (either rounds to eps times them), given the
+    exergy's operands ``q["exergy_size"]`` (an oscillator, :func:`_oscillator_pair`): for
+    a field leaving its vacuum E and E^th differ by 1e-46 at t = 1e-9 (the exergy's form),
+    for a coherent field the exergy is |alpha|^2 omega at every time (the increments')."""
+    size = q["exergy_size"]
+    above = q["thermal_above"]
+    de = np.abs(d["dE"]) if "dE" in d else np.abs(q["E"]) + abs(q["E"][0])
+    via = size + size[0] < de + np.abs(above) + abs(above[0])
+    if not via.any():
+        return w
+    x = q["exergy"]
+    return np.where(via, x - x[0], w)
+
+
 def _difference_rounding(values):
     """A bound on the rounding of ``values - values[0]`` (float64, elementwise)."""
     return 8 * FLOAT64.eps * (np.abs(values) + abs(values[0]))
@@ -839,6 +862,14 @@ def _local_columns(info: _LocalInfo, d, n):
         S = _array(S, n)
         logs = [None] * len(spectrum)
     beta = d.get("beta")
+    pair = None
+    if info.gaps is None and len(spectrum) == 2 and d.get("Eth") is None:
+        # an oscillator with two eigenvalues: E^th, beta and E - E^th from lo without
+        # cancellation (_oscillator_pair)
+        pair = _oscillator_pair(float(levels.omega), spectrum[0], above,
+                                bool(d.get("diagonal")))
+        if beta is None:
+            beta = pair.beta
     if beta is None:
         if info.two_level:
             # ln(hi/lo)/gap as thermal._log_ratio computes it; hi >= 1/2 > 0, so lo = 0
@@ -851,7 +882,9 @@ def _local_columns(info: _LocalInfo, d, n):
     else:
         beta = _array(beta, n)
     eth = d.get("Eth")
-    if eth is None and info.two_level:
+    if pair is not None:
+        thermal_above = pair.thermal_above
+    elif eth is None and info.two_level:
         # the thermal state with the spectrum's entropy has the spectrum's populations
         # (_thermal_mean_of_spectrum): gap lo / (lo + hi), 0 at lo = 0
         lo, hi = spectrum
@@ -874,7 +907,10 @@ def _local_columns(info: _LocalInfo, d, n):
         return ergotropy_rounding_bound(count, above, passive, 0.0, ground)
 
     ergotropy = above - passive
-    if info.gaps is not None and eth is None:
+    if pair is not None:
+        ergotropy = pair.ergotropy
+        exergy = clip_rounding(ergotropy + pair.excess, erg_bound)
+    elif info.gaps is not None and eth is None:
         exergy = _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, lambda: clip_rounding(
             above - thermal_above, lambda: exergy_rounding_bound(
                 count, above, thermal_above, beta, S, spread, 0.0, ground)))
@@ -895,7 +931,7 @@ def _local_columns(info: _LocalInfo, d, n):
             exergy = np.where(passive_branch, 0.0, exergy)
             eth_out = np.where(passive_branch, E, eth_out)
             thermal_above = np.where(passive_branch, above, thermal_above)
-    return {
+    out = {
         "E": E,
         "S": S,
         "beta": beta,
@@ -907,6 +943,45 @@ def _local_columns(info: _LocalInfo, d, n):
         # energy (E^th - E^th(0) of a qubit leaving |e> was 0 at t = 1e-9: -1/2 + 1e-20)
         "thermal_above": thermal_above,
     }
+    if pair is not None:
+        out["exergy_size"] = pair.size
+    return out
+
+
+@dataclass(frozen=True)
+class _OscillatorPair:
+    beta: object
+    thermal_above: object
+    ergotropy: object  # E - Tr[pi H], before clipping its rounding
+    excess: object  # Tr[pi H] - E^th = omega (lo - m) >= 0, to a few ulps
+    size: object  # |operands| of E - E^th: its rounding is ~ eps size
+
+
+def _oscillator_pair(omega, lo, above, diagonal):
+    """An oscillator (float64) whose state has the two eigenvalues {1 - lo, lo}, lo <= 1/2
+    (Python floats or numpy arrays alike): beta = ln(1 + 1/m)/omega, E^th - E_0 = omega m
+    and E - E^th = ergotropy + omega (lo - m), m the thermal occupation of entropy h(lo),
+    lo - m from :func:`~symthermo.thermal.oscillator_deficit` (without cancellation: it is
+    O(lo^2 / ln(1/lo)) for a mode near its vacuum, below the rounding of m itself).
+
+    ``diagonal``: the state is diagonal on Fock 0 and 1 (the model's structure); with
+    <n> = above/omega < 1/2 it is then its own passive state, ergotropy exactly 0 (the
+    ball route's structural zero, balls.ball_local_from_data) and E - E^th = omega (lo - m)
+    exactly, so that a field leaving its vacuum keeps W and the exergy of size 1e-46.
+    """
+    with np.errstate(divide="ignore"):  # m = 0: beta = inf
+        delta = oscillator_deficit(FLOAT64, lo)
+        m = lo - delta
+        beta = (np.log1p(m) - np.log(m)) / omega
+    excess = omega * delta
+    passive = omega * lo
+    ergotropy = above - passive
+    size = np.abs(above) + passive
+    if diagonal:
+        zero = above < omega / 2
+        ergotropy = np.where(zero, 0.0, ergotropy)
+        size = np.where(zero, 0.0, size)
+    return _OscillatorPair(beta, omega * m, ergotropy, excess, size + excess)
 
 
 def _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, fallback):
@@ -1024,6 +1099,15 @@ def _local_from_data(sub: Subsystem, d, lib):
         floor = 8 * mpmath.eps * (abs(d["E"]) + abs(sub.ground))
         ergotropy, exergy = (x if x >= 0 or -x > floor else lib.zero
                              for x in (ergotropy, exergy))
+    pair = None
+    if (lib is FLOAT64 and isinstance(sub.levels, Oscillator) and len(spectrum) == 2
+            and d.get("Eth") is None):
+        # as the vectorised route: E^th, beta and E - E^th from lo without cancellation
+        pair = _oscillator_pair(float(sub.levels.omega), spectrum[0], above,
+                                bool(d.get("diagonal")))
+        if d.get("beta") is None:
+            beta = float(pair.beta)
+        thermal_above = float(pair.thermal_above)
     if lib is FLOAT64:
         count = len(spectrum)
         ground = float(sub.ground)
@@ -1031,8 +1115,11 @@ def _local_from_data(sub: Subsystem, d, lib):
         # ergotropy + (Tr[pi H] - E^th) without cancellation (passive_excess) where E^th
         # is the spectrum's, as the vectorised route (_local_columns)
         excess = (float_passive_excess(lib, sub.levels, spectrum, beta)
-                  if d.get("Eth") is None else None)
-        if excess is not None:
+                  if d.get("Eth") is None and pair is None else None)
+        if pair is not None:
+            ergotropy = float(pair.ergotropy)
+            exergy = clip_rounding(ergotropy + float(pair.excess), erg_bound)
+        elif excess is not None:
             exergy = clip_rounding(ergotropy + excess.delta, excess.bound + erg_bound)
         else:
             exergy = clip_rounding(exergy, exergy_rounding_bound(
@@ -1054,11 +1141,40 @@ def _local_from_data(sub: Subsystem, d, lib):
         "ergotropy": ergotropy,
         "exergy": exergy,
     }
-    if lib is MPMATH:  # E^th above the ground energy: its increments without the ground
+    if lib is MPMATH or lib is FLOAT64:
+        # E^th above the ground energy: its increments without the ground's rounding (a
+        # qubit leaving |e> had Q_A = 0 at t = 1e-9 for 1e-22 per row, as on the columns)
         out["_Eth_above"] = thermal_above
     if from_lo:  # E - E^th without cancellation: W = Delta(E - E^th)
         out["_E_minus_Eth"] = exergy
+    if pair is not None:  # W by the form with the smaller operands (_work_columns)
+        out["_Eth_above"] = thermal_above
+        out["_E_minus_Eth"] = exergy
+        out["_exergy_size"] = float(pair.size)
     return out
+
+
+def _float_heat_term(q0, qt):
+    """beta(0) [E^th(t) - E^th(0)] of one subsystem on a float64 row: with beta(0) = inf,
+    a heat within the rounding of its difference of thermal energies above the ground
+    counts as 0 (the columns' _difference_rounding), not one within an absolute 1e-10
+    (JC per row printed finite sigma at t = 1e-9 where the certified route proves inf)."""
+    heat = _thermal_increment(q0, qt)
+    beta = q0["beta"]
+    if not math.isinf(beta) or "_Eth_above" not in qt or "_Eth_above" not in q0:
+        return beta_times_heat(FLOAT64, beta, heat)
+    noise = 8 * FLOAT64.eps * (abs(qt["_Eth_above"]) + abs(q0["_Eth_above"]))
+    return 0.0 if abs(heat) <= noise else math.copysign(math.inf, heat)
+
+
+def _via_exergy(q0, qt, d):
+    """Whether W is taken as Delta(E - E^th): always on mpmath (from_lo), in float64
+    where its operands are the smaller (:func:`_work_columns`)."""
+    if "_exergy_size" not in qt:
+        return True
+    de = abs(d["dE"]) if "dE" in d else abs(qt["E"]) + abs(q0["E"])
+    return (qt["_exergy_size"] + q0["_exergy_size"]
+            < de + abs(qt["_Eth_above"]) + abs(q0["_Eth_above"]))
 
 
 def _thermal_increment(q0, qt):

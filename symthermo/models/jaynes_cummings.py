@@ -506,20 +506,23 @@ def arb_pad(bound):
     return arb(0, bound.upper()) if bound.is_finite() else arb(0).union(arb.pos_inf())
 
 
-def _two_level(lib, z, c2, det):
+def _two_level(lib, z, c2, det, floor=None):
     """(lam_-, lam_+) of a unit-trace 2x2 Hermitian matrix, both to full relative precision.
 
     s = sqrt(z^2 + 4|c|^2) = lam_+ - lam_-, lam_- = 2 det/(1 + s) (no
-    cancellation when det is small); a lam_- below eps^(3/2) is an exact 0
-    lost in the rounding of t (it is quadratic in that rounding at the
-    times where the state is pure).  With mpmath lam_+ = 1 - lam_- keeps
-    extra bits, so that ln lam_+ (hence S) is right to working precision.
+    cancellation when det is small); a lam_- at or below ``floor`` is an exact 0
+    lost in rounding: in the rounding of t, to which lam_- is quadratic at the
+    times where the state is pure (:func:`_time_floor`, for closed forms that
+    keep det's relative precision otherwise), or, by default, below eps^(3/2)
+    (det from amplitudes, whose rounding it cannot resolve).  With mpmath
+    lam_+ = 1 - lam_- keeps extra bits, so that ln lam_+ (hence S) is right to
+    working precision.
     """
     from ..balls import BALLS, nonnegative, sqrt_nonneg  # lazy: loads SymPy, flint
     if lib is FLOAT64:
         s = math.sqrt(max(z * z + 4 * c2, 0.0))
         lm = 2 * max(det, 0.0) / (1 + s)
-        if lm <= _eps(lib) ** 1.5:
+        if lm <= (_eps(lib) ** 1.5 if floor is None else floor):
             lm = 0.0
         return lm, 1.0 - lm
     if lib is BALLS:  # det >= 0 and z^2 + 4|c|^2 >= 0 exactly: intersect the balls with [0, inf)
@@ -528,7 +531,7 @@ def _two_level(lib, z, c2, det):
         return lm, 1 - lm
     s = mpmath.sqrt(max(z * z + 4 * c2, 0))
     lm = 2 * max(det, 0) / (1 + s)
-    if lm <= mpmath.eps ** 1.5:
+    if lm <= (mpmath.eps ** 1.5 if floor is None else floor):
         lm = mpmath.mpf(0)
     with mpmath.extraprec(mpmath.mp.prec + 20):
         lp = 1 - lm
@@ -724,21 +727,28 @@ class JaynesCummings(Model):
         return out
 
     def _vacuum_core(self, p, times, lib):
+        from ..balls import BALLS  # lazy: loads SymPy, flint
         fns = _vacuum_compiled(p["omega_A"], p["omega_B"], p["g"], p["state_A"], lib)
         wB = _num(lib, p["omega_B"])
         pure = p["state_A"] != "mixed"
         values = {k: fn(times) for k, fn in fns.items()}
+        rate = None if lib is BALLS else _fastest(lib, p)
         out = []
         for i in range(len(times)):
             v = {k: values[k][i] for k in values}
-            lam_a = _two_level(lib, v["z_A"], v["c2_A"], v["det_A"])
-            lam_b = lam_a if pure else _two_level(lib, v["z_B"], v["c2_B"], v["det_B"])
+            floor = None if rate is None else _time_floor(_eps(lib), rate, times[i])
+            lam_a = _two_level(lib, v["z_A"], v["c2_A"], v["det_A"], floor)
+            lam_b = lam_a if pure else _two_level(lib, v["z_B"], v["c2_B"], v["det_B"], floor)
             d = self._assemble(lib, wB, v["E_A"], v["E_B"], v["E_int"], lam_a, lam_b,
                                pure=pure, s_ab=None if pure else lib.log(2 * lib.one))
             if p["state_A"] != "plus":
                 # no coherence to start from: rho_A is diagonal, rho_B diagonal on Fock 0, 1
                 # (structure the ball route uses for exact zeros, symthermo.balls)
                 d["A"]["diagonal"] = d["B"]["diagonal"] = True
+            if "dE_A" in v:  # float64: E(t) - E(0) in closed form (base._finish), and
+                # E = E(0) + that, as the vectorised route
+                d["A"]["dE"], d["B"]["dE"] = v["dE_A"], v["dE_B"]
+                d["A"]["E"], d["B"]["E"] = v["E0_A"] + v["dE_A"], v["E0_B"] + v["dE_B"]
             out.append(d)
         return out
 
@@ -791,15 +801,21 @@ class JaynesCummings(Model):
         fn = self._params_cached("vacuum", p, lambda: _vacuum_arrays_fn(
             p["omega_A"], p["omega_B"], p["g"], p["state_A"]))
         n = len(times)
-        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b = (
+        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b, e0_a, e0_b = (
             column_of(v, n) for v in fn(times))
+        # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+> or mixed)
+        e_a, e_b = e0_a + de_a, e0_b + de_b
         pure = p["state_A"] != "mixed"
-        lam_a = _two_level_columns(z_a, c2_a, det_a)
-        lam_b = lam_a if pure else _two_level_columns(z_b, c2_b, det_b)
+        rate = self._params_cached("fastest", p, lambda: _fastest(FLOAT64, p))
+        floor = _time_floor(_eps(FLOAT64), rate, times)
+        lam_a = _two_level_columns(z_a, c2_a, det_a, floor)
+        lam_b = lam_a if pure else _two_level_columns(z_b, c2_b, det_b, floor)
         omega_b = self._params_cached("omega_B", p, lambda: _num(FLOAT64, p["omega_B"]))
         out = _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b, pure=pure)
         # the energies' increments in closed form (no cancellation at small times)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
+        if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
+            out["A"]["diagonal"] = out["B"]["diagonal"] = True
         return out
 
     def _coherent_arrays(self, p, times):
@@ -825,6 +841,8 @@ class JaynesCummings(Model):
         e_a = np.full(n, wA * (pe0 - 0.5))
         e_b = np.full(n, wB * alpha * alpha)
         e_int = np.full(n, 2 * g * alpha * cc0)
+        # E(t) - E(0) from the increment of p_e (jc_manifolds: no cancellation)
+        de_a, de_b = np.zeros(n), np.zeros(n)
         lo_a = np.full(n, 0.5 if mixed else 0.0)
         hi_a = np.full(n, 0.5 if mixed else 1.0)
         if mixed:
@@ -842,24 +860,29 @@ class JaynesCummings(Model):
                     return out
 
                 pe, pg, spa = total(sums.pe), total(sums.pg), total(sums.sigma_plus_a)
-                reg = total(sums.rho_eg)
+                reg, rise = total(sums.rho_eg), total(sums.rise)
                 c2 = np.abs(reg) ** 2
                 det = pe * pg - c2
             else:
                 setup = self._params_cached(("pure sums", window), p, lambda: PureSumsSetup.of(
                     runs[0], window, amps, delta, g,
                     exact=((p["omega_A"] - p["omega_B"]) / 2, p["g"])))
-                pe, pg, re, im, det, spa = pure_sums_arrays(setup, ts)
+                pe, pg, re, im, det, spa, rise = pure_sums_arrays(setup, ts)
                 w0 = runs[0].weight
-                pe, pg, spa = 0.0 + w0 * pe, 0.0 + w0 * pg, 0.0 + w0 * spa
+                pe, pg, spa, rise = 0.0 + w0 * pe, 0.0 + w0 * pg, 0.0 + w0 * spa, w0 * rise
                 c2 = np.hypot(w0 * re, w0 * im) ** 2
             norm = pe + pg
-            lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2)
+            floor = None if mixed else _amplitude_floor(
+                self._params_cached(("fastest", window), p, lambda: _fastest(
+                    FLOAT64, p, window)), ts, pe * pg / norm**2)
+            lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2, floor)
             lo_a[nonzero], hi_a[nonzero] = lo, hi
             ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), 0.0)
-            e_a[nonzero] = wA * (pe / norm - 0.5)
-            e_b[nonzero] = wB * (ce2 + alpha * alpha - pe / norm)
             e_int[nonzero] = 2 * g * spa / norm
+            de_a[nonzero], de_b[nonzero] = wA * (rise / norm), -wB * (rise / norm)
+            # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+>)
+            e_a[nonzero] = e_a[nonzero] + de_a[nonzero]
+            e_b[nonzero] = e_b[nonzero] + de_b[nonzero]
             if mixed:
                 G = np.asarray(sums.gram)
                 ev = np.linalg.eigvalsh(0.5 * G / norm[:, None, None])
@@ -869,6 +892,7 @@ class JaynesCummings(Model):
         lam_a = (lo_a, hi_a)
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
+        out["A"]["dE"], out["B"]["dE"] = de_a, de_b
         out.update(info)
         return out
 
@@ -890,8 +914,13 @@ class JaynesCummings(Model):
                     else fock_amplitudes(p["alpha"], window))
             sums = manifold_sums(lib, runs, window, amps, delta, g,
                                  [times[k] for k in nonzero], gram=mixed)
+            rate = _fastest(lib, p, window) if lib is FLOAT64 else None
+            # E_A(0) and E_B(0) exactly (as _coherent_initial), for E = E(0) + (E - E(0))
+            start = (wA * (_num(lib, sum(w * ce * ce for w, ce, _ in runs_of(p["state_A"])))
+                           - lib.one / 2), wB * alpha * alpha)
             for j, k in enumerate(nonzero):
-                computed[k] = self._coherent_time(lib, runs, sums, j, wA, wB, g, alpha, mixed)
+                computed[k] = self._coherent_time(lib, runs, sums, j, wA, wB, g, alpha, mixed,
+                                                  times[k], rate, start)
         out = []
         for k, t in enumerate(times):
             out.append(computed[k] if k in computed else
@@ -969,7 +998,8 @@ class JaynesCummings(Model):
                                   pure=False, s_ab=lib.log(2 * one))
         return self._assemble(lib, wB, e_a, e_b, e_int, lam_a, (zero, one), pure=True, s_ab=None)
 
-    def _coherent_time(self, lib, runs, sums, j, wA, wB, g, alpha, mixed):
+    def _coherent_time(self, lib, runs, sums, j, wA, wB, g, alpha, mixed, t=None, rate=None,
+                       start=None):
         zero = lib.zero
         w = [r.weight for r in runs]
         real = float if lib is FLOAT64 else (lambda x: x)
@@ -984,14 +1014,17 @@ class JaynesCummings(Model):
         else:
             det = real(sums.det[0][j])
         norm = pe + pg
-        lam_a = _two_level(lib, (pe - pg) / norm, c2 / norm**2, det / norm**2)
+        floor = (_amplitude_floor(rate, t, pe * pg / norm**2)
+                 if lib is FLOAT64 and not mixed else None)
+        lam_a = _two_level(lib, (pe - pg) / norm, c2 / norm**2, det / norm**2, floor)
         ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), zero)
         e_a = wA * (pe / norm - lib.one / 2)
         e_b = wB * (ce2 + alpha * alpha - pe / norm)
         e_int = 2 * g * spa / norm
         if not mixed:
-            return self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
-                                  lam_a, lam_a, pure=True, s_ab=None)
+            out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
+                                 lam_a, lam_a, pure=True, s_ab=None)
+            return self._with_increments(out, runs, sums, j, wA, wB, norm, start)
         G = sums.gram[j]
         if lib is FLOAT64:
             ev = [float(x) for x in np.linalg.eigvalsh(0.5 * G / norm)]
@@ -999,8 +1032,21 @@ class JaynesCummings(Model):
             ev = [mpmath.re(x) for x in mpmath.eigh(G * (mpmath.mpf(1) / 2 / norm),
                                                     eigvals_only=True)]
         ev = sorted(x if x > 0 else lib.zero for x in ev)
-        return self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
-                              lam_a, ev, pure=False, s_ab=lib.log(2 * lib.one))
+        out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
+                             lam_a, ev, pure=False, s_ab=lib.log(2 * lib.one))
+        return self._with_increments(out, runs, sums, j, wA, wB, norm, start)
+
+    @staticmethod
+    def _with_increments(out, runs, sums, j, wA, wB, norm, start):
+        """E(t) - E(0) from the increment of p_e (float64 sums: ``sums.rise``), as the
+        vectorised route: W without the cancellation of E(t) - E(0), and E = E(0) + that
+        (E_A = 2.3e-21 at t = 1e-9 from |+>, whose E_A(0) = 0, was 0)."""
+        if sums.rise is not None:
+            rise = sum((r.weight * float(sums.rise[k][j]) for k, r in enumerate(runs)), 0.0)
+            out["A"]["dE"], out["B"]["dE"] = wA * (rise / norm), -wB * (rise / norm)
+            out["A"]["E"] = start[0] + out["A"]["dE"]
+            out["B"]["E"] = start[1] + out["B"]["dE"]
+        return out
 
     def _semiclassical_values(self, p, times, lib):
         fns = _semiclassical_compiled(p["omega_A"], p["omega_B"], p["g"], self._alpha_eff(p),
@@ -1092,16 +1138,22 @@ def _semiclassical_arrays_fn(omega_A, omega_B, g, alpha, state_A):
 @functools.lru_cache(maxsize=64)
 def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
     """numpy t -> the vacuum closed forms of _vacuum_compiled, lambdified together."""
+    f = vacuum_forms(omega_A, omega_B, g, state_A)
+    return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
+                                            "z_B", "c2_B", "det_B")]
+                            + _vacuum_increments(f))
+
+
+def _vacuum_increments(f):
+    """E_A(t) - E_A(0) and E_B(t) - E_B(0) of :func:`vacuum_forms` ``f``, with cos^2
+    written 1 - sin^2: sums of sin^2 terms, which vanish at small times without
+    cancellation (E_A - E_A(0) = -sin^2(g t) at resonance); then E_A(0), E_B(0)."""
     from sympy.simplify.fu import TR6
 
     from .base import T  # lazy (PEP 562)
-    f = vacuum_forms(omega_A, omega_B, g, state_A)
-    # E(t) - E(0) with cos^2 written 1 - sin^2: a sum of sin^2 terms, which vanishes at
-    # small times without cancellation (E_A - E_A(0) = -sin^2(g t) at resonance)
-    increments = [sympy.expand(TR6(sympy.expand(e - e.subs(T, 0))))
-                  for e in (sympy.sympify(f["E_A"]), sympy.sympify(f["E_B"]))]
-    return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
-                                            "z_B", "c2_B", "det_B")] + increments)
+    energies = (sympy.sympify(f["E_A"]), sympy.sympify(f["E_B"]))
+    return ([sympy.expand(TR6(sympy.expand(e - e.subs(T, 0)))) for e in energies]
+            + [e.subs(T, 0) for e in energies])
 
 
 def _lambdify_arrays(exprs):
@@ -1119,12 +1171,43 @@ def _lambdify_arrays(exprs):
     return at
 
 
-def _two_level_columns(z, c2, det):
+def _two_level_columns(z, c2, det, floor=None):
     """:func:`_two_level` in float64 for arrays: (lam_-, lam_+)."""
     s = np.sqrt(np.maximum(z * z + 4 * c2, 0.0))
     lm = 2 * np.maximum(det, 0.0) / (1 + s)
-    lm = np.where(lm <= np.finfo(float).eps ** 1.5, 0.0, lm)
+    lm = np.where(lm <= (np.finfo(float).eps ** 1.5 if floor is None else floor), 0.0, lm)
     return lm, 1.0 - lm
+
+
+def _fastest(lib, p, window=None):
+    """omega_A + omega_B + Omega_n (Omega_n^2 = delta^2 + g^2 (n + 1), n = 0 for the vacuum,
+    the window's last block for a coherent field): a bound on every frequency in the
+    closed forms or manifold sums (their phases, cos(Omega_k t), sin(Omega_k t))."""
+    wA, wB, g = (_num(lib, p[k]) for k in ("omega_A", "omega_B", "g"))
+    delta = (wA - wB) / 2
+    top = g * g * (1 if window is None else window.n_hi + 1)
+    return abs(wA) + abs(wB) + (delta * delta + top) ** 0.5 if lib is FLOAT64 else \
+        abs(wA) + abs(wB) + mpmath.sqrt(delta * delta + top)
+
+
+def _amplitude_floor(rate, t, pe_pg):
+    """The rounding of lam_- from float64 manifold sums of one pure evolution: the
+    Gram determinant pe pg - |rho_eg|^2, by Gram-Schmidt where it cancels, keeps its
+    relative precision until the perpendicular part of the smaller amplitude vector is
+    at rounding level, det ~ (8 eps)^2 pe pg; plus the rounding of t (:func:`_time_floor`).
+    (eps^(3/2) = 3e-24 before: a field's lam_- = 1e-28 at t = 1e-12 was taken as 0.)"""
+    eps = _eps(FLOAT64)
+    return _time_floor(eps, rate, t) + (8 * eps) ** 2 * pe_pg
+
+
+def _time_floor(eps, rate, t):
+    """The rounding of lam_- at time t (numbers or arrays) in the vacuum closed forms: a
+    pure state's lam_- is quadratic in the distance to it, and t is known to eps |t|
+    only (sin(Omega t) to eps Omega |t|); elsewhere the closed forms (det a sum of
+    squared minors) keep their relative precision, so lam_- = 1e-28 at t = 1e-12 stays
+    (below eps^(3/2) = 3e-24 it was taken as 0)."""
+    x = 8 * eps * rate * abs(t)
+    return x * x
 
 
 def _binary_entropy_columns(lm):
@@ -1253,7 +1336,11 @@ def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
     lib = {FLOAT64.name: FLOAT64, BALLS.name: BALLS}.get(libname, MPMATH)
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     keys = ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A", "z_B", "c2_B", "det_B")
-    return {k: _compile(f[k], lib) for k in keys}
+    out = {k: _compile(f[k], lib) for k in keys}
+    if lib is FLOAT64:  # the increments, as the vectorised route (_vacuum_arrays_fn)
+        out["dE_A"], out["dE_B"], out["E0_A"], out["E0_B"] = (
+            _compile(e, lib) for e in _vacuum_increments(f))
+    return out
 
 
 def _vacuum_compiled(omega_A, omega_B, g, state_A, lib):

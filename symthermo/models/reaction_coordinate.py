@@ -57,10 +57,10 @@ import numpy as np
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified, column_of,
                    xlogx_columns)
 from ..lazy import lazy_import
-from ..entropy import binary_entropy, entropy_of_spectrum
+from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..numbers import FLOAT64, numpy_lambdify
-from ..thermal import Oscillator, beta_for_entropy
+from ..thermal import Oscillator
 
 sympy = lazy_import("sympy")
 
@@ -521,25 +521,24 @@ class ReactionCoordinate(Model):
 
     def _float64_rows(self, p, times):
         """The per-row float64 data: the numbers of :meth:`reduced_arrays` (P_g and the
-        increments without cancellation), finished row by row; the mode's beta solved
-        per row (scalar) from its entropy in -lo ln lo - (1 - lo) log1p(-lo) form."""
+        increments without cancellation), finished row by row (the mode's beta and E^th
+        from its smaller eigenvalue by the base, as on the columns)."""
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             cols = self.reduced_arrays(p, np.asarray([float(t) for t in times]))
+            entropies = {n: {"S": _two_level_entropy(cols[n]["spectrum"][0])}
+                         for n in ("A", "B")}
+            mutual = cols["I_AB"](entropies)
         a, b = cols["A"], cols["B"]
-        entropies = {n: {"S": _two_level_entropy(d["spectrum"][0])} for n, d in cols.items()
-                     if n in ("A", "B")}
-        mutual = cols["I_AB"](entropies)
-        mode = Oscillator(float(p["omega_rc"]))
         out = []
         for i in range(len(times)):
-            n_b, n_rest = float(b["spectrum"][0][i]), float(b["spectrum"][1][i])
-            beta_b = beta_for_entropy(FLOAT64, mode, binary_entropy(FLOAT64, min(n_b, n_rest)))
-            row_a = {"E": float(a["E"][i]), "diagonal": True,
+            row_a = {"E": float(a["E"][i]), "diagonal": True, "dE": float(a["dE"][i]),
                      "spectrum": [float(a["spectrum"][0][i]), float(a["spectrum"][1][i])]}
             if "beta" in a:
                 row_a["beta"] = float(a["beta"][i])
             out.append({"A": row_a,
-                        "B": {"E": float(b["E"][i]), "spectrum": [n_b, n_rest], "beta": beta_b},
+                        "B": {"E": float(b["E"][i]), "diagonal": True,
+                              "spectrum": [float(b["spectrum"][0][i]),
+                                           float(b["spectrum"][1][i])]},
                         "E_int": float(cols["E_int"][i]), "I_AB": float(mutual[i])})
         return out
 
@@ -592,7 +591,9 @@ class ReactionCoordinate(Model):
         # the qubit starts diagonal and the coupling conserves the excitation number, so
         # the qubit stays diagonal in its energy basis; the entropies of the two
         # spectra from their smaller eigenvalue (base._local_columns)
-        return {"A": a, "B": {"E": E_B, "spectrum": [n_b, n_rest]},
+        return {"A": a,
+                # B diagonal on Fock 0, 1 (as _compiled): ergotropy_B = 0 where <n> < 1/2
+                "B": {"E": E_B, "spectrum": [n_b, n_rest], "diagonal": True},
                 "E_int": e_int, "I_AB": mutual}
 
     def dynamics(self, p, *, lib):

@@ -1,0 +1,114 @@
+"""float64 digits of the oscillator side (the Jaynes-Cummings field, the reaction
+coordinate's mode) against the certified ball route, on both float64 routes.
+
+A mode leaving its vacuum has <n> = lo ~ (g t)^2 and E - E^th = omega (lo - m) ~
+omega lo^2 / ln(1/lo) (m the thermal occupation of the same entropy): 2e-46 at
+t = 1e-9, which E and E^th computed apart lose entirely (W_B was printed -4e-37).
+A coherent drive's work at small times is a small increment of p_e on an O(1)
+background (W_A was printed -1e-22 for -6e-22).  A field diagonal on Fock 0, 1
+with <n> < 1/2 is its own passive state: ergotropy exactly 0 (balls prove it).
+"""
+
+import math
+
+import numpy as np
+import pytest
+from mpmath import mp, mpf
+
+from symthermo.models import get_model
+from symthermo.numbers import FLOAT64
+from symthermo.tables import reference_payload
+
+TIMES = "1e-12,1e-9,1e-6,1e-3,0.1,0.5,3,50"
+FIELD = ["E_B", "S_B", "beta_B", "Eth_B", "Q_B", "W_B", "ergotropy_B", "exergy_B"]
+
+
+def _digits(printed, certified):
+    """Correct digits of a printed float64 value against the certified string."""
+    if printed in ("inf", "-inf") or certified in ("inf", "-inf"):
+        return 99 if printed == certified else 0
+    with mp.workdps(60):
+        x, ref = mpf(printed), mpf(certified)
+        if ref == 0:
+            return 99 if x == 0 else 0
+        rel = abs(x - ref) / abs(ref)
+        return 99 if rel == 0 else -math.log10(float(rel))
+
+
+# (model, parameters, keys on the vectorised route, keys on the per-row route; None: all)
+CASES = [
+    ("jaynes-cummings", [], None, None),
+    ("jaynes-cummings", ["omega_B=1.3"], None, None),
+    ("jaynes-cummings", ["state_A=plus", "omega_A=1.3", "g=0.1"], None, None),
+    ("jaynes-cummings", ["state_A=mixed"], FIELD + ["E_A"], FIELD + ["E_A"]),
+    ("jaynes-cummings", ["state_B=coherent", "alpha=2"], None, None),
+    ("jaynes-cummings", ["state_B=coherent", "alpha=2", "omega_B=1.3"], None, None),
+    ("jaynes-cummings", ["state_A=plus", "state_B=coherent", "alpha=2", "omega_A=1.2"],
+     None, None),
+    ("reaction-coordinate", ["kappa=0.8*lam"],
+     ["E_B", "beta_B", "Eth_B", "Q_B", "W_B", "ergotropy_B", "exergy_B"],
+     ["E_B", "S_B", "beta_B", "Eth_B", "Q_B", "W_B", "ergotropy_B", "exergy_B"]),
+]
+
+
+@pytest.mark.parametrize("name, given, keys, row_keys", CASES)
+def test_oscillator_digits_against_balls(name, given, keys, row_keys):
+    model = get_model(name)
+    proven = reference_payload(model, given, TIMES, dps=30)["rows"]
+    for route, wanted in (("columns", keys), ("per row", row_keys)):
+        model.vectorised = route == "columns"
+        try:
+            fast = reference_payload(model, given, TIMES, float64=True)["rows"]
+        finally:
+            model.vectorised = True
+        checked = 0
+        for a, b in zip(fast, proven):
+            for key in wanted or [k for k in b if k not in ("t", "err", "manifolds",
+                                                            "neglected_weight")]:
+                if " +/- " in b[key]:
+                    continue
+                checked += 1
+                assert _digits(a[key], b[key]) >= 10, (route, b["t"], key, a[key], b[key])
+        assert checked >= 2 * len(fast)
+
+
+def test_field_leaving_its_vacuum_keeps_its_tiny_work():
+    """W_B = E - E^th of the field ~ omega lo^2/ln(1/lo) (lo = sin^2(g t) at resonance),
+    positive and far below the rounding of E_B: W_B / E_B ~ lo / ln(1/lo)."""
+    model = get_model("jaynes-cummings")
+    p = model.params({})
+    times = [0.0, 1e-15, 1e-12, 1e-9, 1e-6, 1e-3]
+    rows = model.evaluate(p, times, lib=FLOAT64)
+    assert rows[0]["W_B"] == 0.0 and rows[0]["exergy_B"] == 0.0
+    for row in rows[1:]:
+        lo = math.sin(0.01 * row["t"]) ** 2
+        # leading order of lo - m: lo^2 / ln(1/lo) (1 + O(1/ln(1/lo)))
+        ratio = row["W_B"] / (lo * lo / math.log(1 / lo))
+        assert 0.9 < ratio < 1.1, (row["t"], row["W_B"])
+        assert row["W_B"] == row["exergy_B"]  # W = Delta(E - E^th), exergy(0) = 0
+
+
+@pytest.mark.parametrize("name, given, t_max", [
+    ("jaynes-cummings", {}, 2 * math.pi / 0.01),
+    ("jaynes-cummings", {"omega_B": "1.3", "g": "0.2"}, 40.0),
+    ("reaction-coordinate", {"kappa": "0.8*lam"}, 628.0),
+])
+def test_passive_field_is_exactly_zero_on_both_routes(name, given, t_max, per_row):
+    """Where the certified route prints ergotropy_B = 0 (the field diagonal on Fock 0, 1
+    with <n> < 1/2 proven), float64 gives an exact 0 on both routes, and elsewhere not."""
+    model = get_model(name)
+    p = model.params(given)
+    times = [float(x) for x in np.linspace(0.0, t_max, 50)]
+    fast = model.evaluate(p, times, lib=FLOAT64)
+    slow = per_row(model, p, times, lib=FLOAT64)
+    balls = reference_payload(model, [f"{k}={v}" for k, v in given.items()],
+                              ",".join(repr(t) for t in times), dps=15)["rows"]
+    passive = 0
+    for a, b, ball in zip(fast, slow, balls):
+        if ball["ergotropy_B"] == "0":
+            passive += 1
+            assert a["ergotropy_B"] == 0.0 and b["ergotropy_B"] == 0.0, (ball["t"], a, b)
+        elif " +/- " not in ball["ergotropy_B"]:
+            assert a["ergotropy_B"] > 0.0 and b["ergotropy_B"] > 0.0, (ball["t"], a, b)
+        assert a["exergy_B"] >= a["ergotropy_B"]  # exergy - ergotropy = omega (lo - m) >= 0
+    assert 5 < passive < len(times) or name == "reaction-coordinate" and passive > 5
