@@ -435,7 +435,8 @@ class Model:
             if at_start:
                 row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
                 continue
-            d_eth = _thermal_increment(q0[n], qt[n])
+            # E^th(t) - E^th(0) in closed form where the model gives it (float64)
+            d_eth = data[n]["dEth"] if "dEth" in data[n] else _thermal_increment(q0[n], qt[n])
             row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
             if balls:
                 row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
@@ -1128,7 +1129,8 @@ def _local_from_data(sub: Subsystem, d, lib):
         ergotropy = clip_rounding(ergotropy, erg_bound)
     eth = sub.ground + thermal_above
     if (lib is FLOAT64 and d.get("diagonal") and isinstance(sub.levels, Levels)
-            and sub.levels.is_qubit and sub.levels.passive_diagonal_qubit(above)):
+            and sub.levels.is_qubit
+            and d.get("passive", sub.levels.passive_diagonal_qubit(above))):
         # structural zeros, as on the ball route and the vectorised float64 route (mpmath
         # keeps its agreement check: two cancellations that agree are its only proof)
         ergotropy = exergy = lib.zero

@@ -287,6 +287,8 @@ class QutritSwap(Model):
         exchanged (exergy_B(t) = exergy_A(0) = 0: B is now thermal), W_X = +/- Delta E_X.
         """
         rows = super().evaluate(p, times, lib=lib, convention=convention, proven=proven)
+        if lib is FLOAT64 and isinstance(rows, list):  # the per-row route: as the columns
+            self._patch_rows(p, rows, convention)
         if proven is None or lib in (FLOAT64, MPMATH, EXACT):
             return rows
         out, row0 = [], None
@@ -299,6 +301,43 @@ class QutritSwap(Model):
                     dict(row0, t=row["t"])
             out.append(row)
         return out
+
+    def _patch_rows(self, p, rows, convention):
+        """The per-row float64 rows with the increments of :func:`_small_increments` where
+        the states have moved little (the columns' numbers, see :meth:`_finish_columns`)."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            constants = self._float64_constants(p)
+        beta, pa, energies, order, g, delta = (constants[k] for k in (0, 2, 4, 5, 6, 7))
+        ts = np.array([float(r["t"]) for r in rows])
+        s = 1.0 if convention == "received" else -1.0
+        for index, values in _small_increments(np.sin(g * ts) ** 2, np.cos(g * ts) ** 2, pa,
+                                               delta, energies, order, beta) or ():
+            for key, v in values.items():
+                for i, x in zip(index.tolist(), v.tolist()):
+                    rows[i][key] = s * x if key[:2] in ("Q_", "W_") else x
+
+    def _float64_constants(self, p):
+        """beta_B(0), its levels, p_A(0), p_B(0), the energies, their ascending order, g,
+        and p_B(0) - p_A(0) rounded once from 30 digits (float64)."""
+        def make():
+            lib = FLOAT64
+            beta, levels, pb = self._beta_star(p, lib)
+            h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
+            energies = [lib.real(h[k, k]) for k in range(3)]
+            w = [lib.exp(-beta * e) for e in energies]
+            z = sum(w[1:], w[0])
+            pa = [x / z for x in w]
+            order = sorted(range(3), key=lambda k: energies[k])
+            # B's populations minus A's, rounded once from 30 digits: the increments
+            # -/+ sin^2(gt) (p_B - p_A) keep their digits when p_A and p_B are close
+            with mpmath.workdps(30):
+                beta_mp, _, pb_mp = self._beta_star(p, MPMATH)
+                w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
+                        for e in (0, p["omega_1"], p["omega_2"])]
+                delta = [float(y - x / sum(w_mp)) for x, y in zip(w_mp, pb_mp)]
+            return (beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"]), delta)
+
+        return self._params_cached("arrays", p, make)
 
     def reduced_data(self, p, times, *, lib):
         if lib is EXACT:
@@ -345,26 +384,7 @@ class QutritSwap(Model):
     def reduced_arrays(self, p, times):
         """:meth:`reduced_data` in float64 for all times at once (numpy); beta_A(t) is
         solved here (beta_B(0) itself at t = 0, where A is w(beta_B(0)) exactly)."""
-        def constants():
-            lib = FLOAT64
-            beta, levels, pb = self._beta_star(p, lib)
-            h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
-            energies = [lib.real(h[k, k]) for k in range(3)]
-            w = [lib.exp(-beta * e) for e in energies]
-            z = sum(w[1:], w[0])
-            pa = [x / z for x in w]
-            order = sorted(range(3), key=lambda k: energies[k])
-            # B's populations minus A's, rounded once from 30 digits: the increments
-            # -/+ sin^2(gt) (p_B - p_A) keep their digits when p_A and p_B are close
-            with mpmath.workdps(30):
-                beta_mp, _, pb_mp = self._beta_star(p, MPMATH)
-                w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
-                        for e in (0, p["omega_1"], p["omega_2"])]
-                delta = [float(y - x / sum(w_mp)) for x, y in zip(w_mp, pb_mp)]
-            return (beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"]), delta)
-
-        beta, levels, pa, pb, energies, order, g, delta = self._params_cached(
-            "arrays", p, constants)
+        beta, levels, pa, pb, energies, order, g, delta = self._float64_constants(p)
         s2 = np.sin(g * times) ** 2
         c2 = np.cos(g * times) ** 2
         out = {"E_int": np.zeros(times.shape)}

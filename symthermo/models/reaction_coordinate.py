@@ -525,13 +525,14 @@ class ReactionCoordinate(Model):
         from its smaller eigenvalue by the base, as on the columns)."""
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             cols = self.reduced_arrays(p, np.asarray([float(t) for t in times]))
-            entropies = {n: {"S": _two_level_entropy(cols[n]["spectrum"][0])}
+            entropies = {n: {"S": _two_level_entropy(np.minimum(*cols[n]["spectrum"]))}
                          for n in ("A", "B")}
             mutual = cols["I_AB"](entropies)
         a, b = cols["A"], cols["B"]
         out = []
         for i in range(len(times)):
             row_a = {"E": float(a["E"][i]), "diagonal": True, "dE": float(a["dE"][i]),
+                     "dEth": float(a["dEth"][i]), "passive": bool(a["passive"][i]),
                      "spectrum": [float(a["spectrum"][0][i]), float(a["spectrum"][1][i])]}
             if "beta" in a:
                 row_a["beta"] = float(a["beta"][i])
