@@ -8,7 +8,9 @@ qutrit swap at g t = 1e-9 printed every increment as 0).  Here they are computed
 from dp itself (numpy; populations as arrays of shape (levels, times)):
 
 - :func:`entropy_increment`: S(p + dp) - S(p) = -sum_k [dp_k ln(p_k + dp_k) +
-  p_k log1p(dp_k / p_k)], exact, every term computed to a few ulps;
+  p_k log1p(dp_k / p_k)], exact, every term computed to a few ulps; for a Gibbs-like
+  p (ln p_k = -L_k - ln Z) sum_k dp_k L_k - D[p + dp || p], which also keeps the
+  digits near the maximally mixed state;
 - :func:`thermal_step`: the thermal state w(beta_0 + dbeta) whose entropy exceeds
   that of w(beta_0) by a given dS, as dbeta and the population increments
   dq_k = q_k (x_k - m)/(1 + m), x_k = expm1(-dbeta e_k), m = sum_j q_j x_j (from
@@ -26,7 +28,7 @@ p - w computed from the increments.
 >>> e = np.array([[0.0], [1.0], [2.3]])
 >>> q = np.exp(-0.8 * e); q = q / q.sum()
 >>> dp = 1e-12 * np.array([[1.0], [-3.0], [2.0]])
->>> dS = entropy_increment(q, dp)
+>>> dS = entropy_increment(q, dp, 0.8 * e)
 >>> dbeta, dq = thermal_step(e, q, 0.8, dS)
 >>> with mpmath.workdps(50):
 ...     Q = [mpmath.mpf(float(x)) for x in q[:, 0]]
@@ -55,9 +57,20 @@ __all__ = ["entropy_increment", "thermal_step"]
 MAX_STEPS = 12
 
 
-def entropy_increment(p, dp):
+def entropy_increment(p, dp, weights=None):
     """S(p + dp) - S(p) for populations ``p`` > 0 and increments ``dp`` (arrays of
-    shape (levels, ...), summed over the first axis); the sum of dp is taken as 0."""
+    shape (levels, ...), summed over the first axis); the sum of dp is taken as 0.
+
+    ``weights``: L_k with ln p_k = -L_k - ln Z (a Gibbs-like state, beta E_k for a
+    thermal one), shape (levels, 1); then S(p + dp) - S(p) = sum_k dp_k L_k -
+    D[p + dp || p], the relative entropy from :func:`~symthermo.passive_excess.phi_term`:
+    near the maximally mixed state the sum over dp_k ln p_k cancels to beta E_k dp_k
+    and kept only eps / (beta E) of its digits, the L_k keep them."""
+    if weights is not None:
+        from .passive_excess import ARRAY, phi_term
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (dp * weights).sum(axis=0) - phi_term(ARRAY, p + dp, p, dp).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         after = p + dp
         terms = np.where(after > 0, dp * np.log(np.where(after > 0, after, 1.0)), 0.0) \
@@ -89,7 +102,7 @@ def thermal_step(e, q0, beta0, dS):
         dq = _populations_step(e, q0, dbeta)
         q = q0 + dq
         _, var = _moments(e, q)
-        step = (entropy_increment(q0, dq) - dS) / (-(beta0 + dbeta) * var)
+        step = (entropy_increment(q0, dq, beta0 * e) - dS) / (-(beta0 + dbeta) * var)
         dbeta = dbeta - step
         if np.all(np.abs(step) <= 1e-15 * np.abs(dbeta)):
             break

@@ -307,11 +307,11 @@ class QutritSwap(Model):
         the states have moved little (the columns' numbers, see :meth:`_finish_columns`)."""
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             constants = self._float64_constants(p)
-        beta, pa, energies, order, g, delta = (constants[k] for k in (0, 2, 4, 5, 6, 7))
+        beta, pa, energies, order, g, delta, b = (constants[k] for k in (0, 2, 4, 5, 6, 7, 8))
         ts = np.array([float(r["t"]) for r in rows])
         s = 1.0 if convention == "received" else -1.0
         for index, values in _small_increments(np.sin(g * ts) ** 2, np.cos(g * ts) ** 2, pa,
-                                               delta, energies, order, beta) or ():
+                                               delta, energies, order, beta, b) or ():
             for key, v in values.items():
                 for i, x in zip(index.tolist(), v.tolist()):
                     rows[i][key] = s * x if key[:2] in ("Q_", "W_") else x
@@ -335,7 +335,9 @@ class QutritSwap(Model):
                 w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
                         for e in (0, p["omega_1"], p["omega_2"])]
                 delta = [float(y - x / sum(w_mp)) for x, y in zip(w_mp, pb_mp)]
-            return (beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"]), delta)
+            # ln p_B(0)_k = -b_k - ln Z_B, b = (0, beta_1 omega_1, beta_2 omega_2)
+            b = [0.0] + [float(sympy.N(p[f"beta_{k}"] * p[f"omega_{k}"], 20)) for k in (1, 2)]
+            return (beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"]), delta, b)
 
         return self._params_cached("arrays", p, make)
 
@@ -384,7 +386,7 @@ class QutritSwap(Model):
     def reduced_arrays(self, p, times):
         """:meth:`reduced_data` in float64 for all times at once (numpy); beta_A(t) is
         solved here (beta_B(0) itself at t = 0, where A is w(beta_B(0)) exactly)."""
-        beta, levels, pa, pb, energies, order, g, delta = self._float64_constants(p)
+        beta, levels, pa, pb, energies, order, g, delta, b = self._float64_constants(p)
         s2 = np.sin(g * times) ** 2
         c2 = np.cos(g * times) ** 2
         out = {"E_int": np.zeros(times.shape)}
@@ -406,7 +408,7 @@ class QutritSwap(Model):
         eth_a[start] = out["A"]["E"][start]
         out["A"]["beta"], out["A"]["Eth"] = beta_a, eth_a
         out["I_AB"] = (entropies["A"] - entropies["A"][0]) + (entropies["B"] - entropies["B"][0])
-        out["_small"] = _small_increments(s2, c2, pa, delta, energies, order, beta)
+        out["_small"] = _small_increments(s2, c2, pa, delta, energies, order, beta, b)
         return out
 
     def _finish_columns(self, p, d, ts, convention):
@@ -445,7 +447,7 @@ class QutritSwap(Model):
 SMALL_CHANGE = 0.01
 
 
-def _small_increments(s2, c2, pa, delta, energies, order, beta):
+def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     """(index, values) of keys at the times where the reduced states are within
     SMALL_CHANGE (relative) of the initial ones or of the swapped ones, computed from
     the population increments without cancellation (:mod:`symthermo.entropy_increments`),
@@ -475,6 +477,7 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta):
     if not beta > 0 or not any(delta):
         return None
     pa = np.array(pa)[order][:, None]
+    b = np.array(b)[order][:, None]
     delta = np.array(delta)[order][:, None]
     pb = pa + delta
     e = (np.array(energies)[order] - energies[order[0]])[:, None]
@@ -497,8 +500,10 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta):
         return None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         # the entropy increments of A and B from where they are near
-        dS_a = np.where(swapped, entropy_increment(pb, -dp), entropy_increment(pa, dp))
-        dS_b = np.where(swapped, entropy_increment(pa, dp), entropy_increment(pb, -dp))
+        # (ln p_A = -beta e - ln Z_A, ln p_B = -b - ln Z_B, b_k = beta_k omega_k)
+        from_a, from_b = entropy_increment(pa, dp, beta * e), entropy_increment(pb, -dp, b)
+        dS_a = np.where(swapped, entropy_increment(pb, -dp, b), from_a)
+        dS_b = np.where(swapped, entropy_increment(pa, dp, beta * e), from_b)
         m = len(index)
         dbeta, dq = thermal_step(e, pa, beta, np.concatenate([dS_a, dS_b]))
         dq_a, dq_b = dq[:, :m], dq[:, m:]
