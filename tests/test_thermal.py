@@ -158,3 +158,43 @@ class TestThermalState:
             s = -sum(x * math.log(x) for x in p if x > 0)
             assert thermal_entropy(H, beta) == pytest.approx(s, rel=1e-13)
             assert thermal_energy(H, beta) == pytest.approx(float(p @ np.diag(H)), rel=1e-13)
+
+
+class TestOscillatorDeficit:
+    """n - m (m the thermal occupation of entropy h(n)) by thermal.oscillator_deficit,
+    against m found independently: findroot on the entropy, at dps + 2 |log10 n| digits
+    (n - m ~ n^2 / ln(1/n) keeps about dps of them)."""
+
+    @staticmethod
+    def _independent(n, dps):
+        with mpmath.workdps(dps + int(-2 * math.log10(n))):
+            x = mpmath.mpf(n)
+            s = -x * mpmath.log(x) - (1 - x) * mpmath.log1p(-x)
+            m = mpmath.findroot(lambda m: (1 + m) * mpmath.log1p(m) - m * mpmath.log(m) - s,
+                                x * (1 - 1 / mpmath.log(1 / x)) if x < 0.1 else x / 2)
+            return x - m
+
+    N = [1e-150, 3e-77, 1e-30, 2.5e-17, 1e-9, 7e-5, 1e-3, 0.01, 0.1, 0.25, 0.4, 0.49, 0.5]
+
+    def test_float64_array_to_a_few_ulps(self):
+        from symthermo.numbers import FLOAT64
+        from symthermo.thermal import oscillator_deficit
+
+        got = oscillator_deficit(FLOAT64, np.array(self.N))
+        for n, d in zip(self.N, got):
+            assert abs(d / self._independent(n, 40) - 1) < 4 * np.finfo(float).eps, n
+        # a float gives the same as the array's entry; n = 0 (the vacuum) gives 0
+        assert [float(oscillator_deficit(FLOAT64, n)) for n in self.N] == got.tolist()
+        assert oscillator_deficit(FLOAT64, np.array([0.0, 0.3]))[0] == 0.0
+        assert float(oscillator_deficit(FLOAT64, 0.0)) == 0.0
+
+    @pytest.mark.parametrize("dps", [30, 100])
+    def test_mpmath_to_working_precision(self, dps):
+        from symthermo.numbers import MPMATH
+        from symthermo.thermal import oscillator_deficit
+
+        for n in self.N:
+            with mpmath.workdps(dps):
+                d = oscillator_deficit(MPMATH, mpmath.mpf(n))
+            with mpmath.workdps(dps + 40):
+                assert abs(d / self._independent(n, dps + 40) - 1) < mpmath.mpf(10) ** (2 - dps)

@@ -427,6 +427,7 @@ class Model:
         balls = lib not in (MPMATH, FLOAT64, EXACT)
         at_start = balls and lib.is_exact_zero(t)
         qt = q0 if at_start else {}
+        heats = {}  # received heats (float64 sigma)
         for n in self.subsystems:
             if not at_start:
                 qt[n] = _local_from_data(locals_[n], data[n], lib)
@@ -435,11 +436,20 @@ class Model:
             if at_start:
                 row[f"Q_{n}"] = row[f"W_{n}"] = lib.zero
                 continue
-            # E^th(t) - E^th(0) in closed form where the model gives it (float64)
-            d_eth = data[n]["dEth"] if "dEth" in data[n] else _thermal_increment(q0[n], qt[n])
+            d_eth = _thermal_increment(q0[n], qt[n])
+            thermal_qubit = (lib is FLOAT64 and q0[n]["exergy"] == 0 and qt[n]["exergy"] == 0
+                             and "Eth" not in data[n] and isinstance(locals_[n].levels, Levels)
+                             and locals_[n].levels.is_qubit)
+            if thermal_qubit:  # E^th = E at both times (_thermal_qubit_columns)
+                d_eth = data[n]["dE"] if "dE" in data[n] else qt[n]["E"] - q0[n]["E"]
+            elif "dEth" in data[n]:  # E^th(t) - E^th(0) in closed form (the model's)
+                d_eth = data[n]["dEth"]
             row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
+            heats[n] = d_eth
             if balls:
                 row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
+            elif thermal_qubit:
+                row[f"W_{n}"] = lib.zero
             elif "_E_minus_Eth" in q0[n] and "_E_minus_Eth" in qt[n] and _via_exergy(
                     q0[n], qt[n], data[n]):
                 row[f"W_{n}"] = sign(convention) * (qt[n]["_E_minus_Eth"]
@@ -460,7 +470,7 @@ class Model:
                     times_heat = beta_times_heat
                 for n in self.subsystems:
                     row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
-                        (_float_heat_term(q0[m], qt[m]) if lib is FLOAT64 else
+                        (_float_heat_term(q0[m], qt[m], heats[m]) if lib is FLOAT64 else
                          times_heat(lib, q0[m]["beta"], _thermal_increment(q0[m], qt[m]))
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
@@ -567,10 +577,13 @@ class Model:
                     noise[n] = functools.partial(_difference_rounding, above)
                 else:
                     d_eth, noise[n] = qn["Eth"] - qn["Eth"][0], None
-            heats[n] = d_eth
-            w = (d[n]["dE"] if "dE" in d[n] else qn["E"] - qn["E"][0]) - d_eth
+            d_e = d[n]["dE"] if "dE" in d[n] else qn["E"] - qn["E"][0]
+            w = d_e - d_eth
             if "exergy_size" in qn:
                 w = _work_columns(qn, d[n], w)
+            elif locals_[n].two_level and "Eth" not in d[n]:
+                d_eth, w = _thermal_qubit_columns(qn["exergy"], d_e, d_eth, w)
+            heats[n] = d_eth
             cols[f"Q_{n}"] = d_eth if s == 1 else -d_eth
             cols[f"W_{n}"] = w if s == 1 else -w
         if len(self.subsystems) > 1:
@@ -753,6 +766,27 @@ def entropy_columns(spectrum):
     return total
 
 
+def _below_midpoint(levels, E):
+    """Levels.passive_diagonal_qubit (p_e < 1/2) decided on E itself: E < (E_g + E_e)/2,
+    which is 0 for (omega/2) sigma_z, so that E - E_g, which rounds to gap/2 at
+    p_e = 1/2 - 1e-22, is not needed (float64: numbers or arrays)."""
+    e0, e1 = levels.energies
+    return E < (float(e0) + float(e1)) / 2
+
+
+def _thermal_qubit_columns(exergy, d_e, d_eth, w):
+    """(Q, W) of a qubit whose E^th the model does not give: where its exergy is 0 at t
+    and at t = 0 it is a Gibbs state at both (E^th = E), so Q = E(t) - E(0) and W = 0
+    exactly, as ball_work proves them (a mixed qubit passive after t = 0 had W_A ~ 1e-17
+    for 0 and Q_A 0 for -5e-23)."""
+    if exergy[0] != 0:
+        return d_eth, w
+    still = exergy == 0
+    if not still.any():
+        return d_eth, w
+    return np.where(still, d_e, d_eth), np.where(still, 0.0, w)
+
+
 def _work_columns(q, d, w):
     """W = Delta E - Delta E^th = Delta(E - E^th) = exergy(t) - exergy(0): per time, the
     form whose operands are the smaller (either rounds to eps times them), given the
@@ -924,9 +958,7 @@ def _local_columns(info: _LocalInfo, d, n):
         # the structural zeros of the ball route (balls.ball_local_from_data): a qubit
         # diagonal in the energy basis with p_e < 1/2 is passive and the Gibbs state of
         # its entropy-matched beta, so ergotropy = exergy = 0 and E^th = E exactly
-        # (the model may decide p_e < 1/2 from its own numbers: "passive", where
-        # E - E_g rounds to gap/2)
-        passive_branch = d["passive"] if "passive" in d else levels.passive_diagonal_qubit(above)
+        passive_branch = _below_midpoint(levels, E)
         if passive_branch.any():
             ergotropy = np.where(passive_branch, 0.0, ergotropy)
             exergy = np.where(passive_branch, 0.0, exergy)
@@ -970,10 +1002,10 @@ def _oscillator_pair(omega, lo, above, diagonal):
     ball route's structural zero, balls.ball_local_from_data) and E - E^th = omega (lo - m)
     exactly, so that a field leaving its vacuum keeps W and the exergy of size 1e-46.
     """
-    with np.errstate(divide="ignore"):  # m = 0: beta = inf
-        delta = oscillator_deficit(FLOAT64, lo)
-        m = lo - delta
-        beta = (np.log1p(m) - np.log(m)) / omega
+    # (called inside np.errstate(divide="ignore"): m = 0 gives beta = ln(1 + 1/0) = inf)
+    delta = oscillator_deficit(FLOAT64, lo)
+    m = lo - delta
+    beta = np.log1p(1 / m) / omega
     excess = omega * delta
     passive = omega * lo
     ergotropy = above - passive
@@ -1104,8 +1136,9 @@ def _local_from_data(sub: Subsystem, d, lib):
     if (lib is FLOAT64 and isinstance(sub.levels, Oscillator) and len(spectrum) == 2
             and d.get("Eth") is None):
         # as the vectorised route: E^th, beta and E - E^th from lo without cancellation
-        pair = _oscillator_pair(float(sub.levels.omega), spectrum[0], above,
-                                bool(d.get("diagonal")))
+        with np.errstate(divide="ignore"):
+            pair = _oscillator_pair(float(sub.levels.omega), spectrum[0], above,
+                                    bool(d.get("diagonal")))
         if d.get("beta") is None:
             beta = float(pair.beta)
         thermal_above = float(pair.thermal_above)
@@ -1129,8 +1162,7 @@ def _local_from_data(sub: Subsystem, d, lib):
         ergotropy = clip_rounding(ergotropy, erg_bound)
     eth = sub.ground + thermal_above
     if (lib is FLOAT64 and d.get("diagonal") and isinstance(sub.levels, Levels)
-            and sub.levels.is_qubit
-            and d.get("passive", sub.levels.passive_diagonal_qubit(above))):
+            and sub.levels.is_qubit and _below_midpoint(sub.levels, d["E"])):
         # structural zeros, as on the ball route and the vectorised float64 route (mpmath
         # keeps its agreement check: two cancellations that agree are its only proof)
         ergotropy = exergy = lib.zero
@@ -1156,12 +1188,11 @@ def _local_from_data(sub: Subsystem, d, lib):
     return out
 
 
-def _float_heat_term(q0, qt):
+def _float_heat_term(q0, qt, heat):
     """beta(0) [E^th(t) - E^th(0)] of one subsystem on a float64 row: with beta(0) = inf,
     a heat within the rounding of its difference of thermal energies above the ground
     counts as 0 (the columns' _difference_rounding), not one within an absolute 1e-10
     (JC per row printed finite sigma at t = 1e-9 where the certified route proves inf)."""
-    heat = _thermal_increment(q0, qt)
     beta = q0["beta"]
     if not math.isinf(beta) or "_Eth_above" not in qt or "_Eth_above" not in q0:
         return beta_times_heat(FLOAT64, beta, heat)

@@ -131,7 +131,7 @@ from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
 from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
-from ..thermal import Oscillator, beta_for_entropy, beta_for_entropy_array
+from ..thermal import Oscillator, beta_for_entropy
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -733,6 +733,7 @@ class JaynesCummings(Model):
         pure = p["state_A"] != "mixed"
         values = {k: fn(times) for k, fn in fns.items()}
         rate = None if lib is BALLS else _fastest(lib, p)
+        wA = _num(lib, p["omega_A"])
         out = []
         for i in range(len(times)):
             v = {k: values[k][i] for k in values}
@@ -741,6 +742,12 @@ class JaynesCummings(Model):
             lam_b = lam_a if pure else _two_level(lib, v["z_B"], v["c2_B"], v["det_B"], floor)
             d = self._assemble(lib, wB, v["E_A"], v["E_B"], v["E_int"], lam_a, lam_b,
                                pure=pure, s_ab=None if pure else lib.log(2 * lib.one))
+            if not pure and lib is FLOAT64:  # as _vacuum_arrays
+                z = 2 * (v["E0_A"] + v["dE_A"]) / wA  # p_e - p_g from E_A (accurate)
+                bloch = math.sqrt(z * z + 4 * v["c2_A"])
+                d["A"]["beta"] = float(_qubit_beta(np, bloch, lam_a[0], wA))
+                d["I_AB"] = float(_mixed_mutual(np, bloch, _binary_entropy(lib, lam_b[0]),
+                                                d["I_AB"]))
             if p["state_A"] != "plus":
                 # no coherence to start from: rho_A is diagonal, rho_B diagonal on Fock 0, 1
                 # (structure the ball route uses for exact zeros, symthermo.balls)
@@ -812,6 +819,12 @@ class JaynesCummings(Model):
         lam_b = lam_a if pure else _two_level_columns(z_b, c2_b, det_b, floor)
         omega_b = self._params_cached("omega_B", p, lambda: _num(FLOAT64, p["omega_B"]))
         out = _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b, pure=pure)
+        if not pure:  # the qubit near identity/2: beta_A and I_AB from its Bloch length
+            omega_a = self._params_cached("omega_A", p, lambda: _num(FLOAT64, p["omega_A"]))
+            z = 2 * e_a / omega_a  # p_e - p_g from E_A = E_A(0) + increment (accurate)
+            bloch = np.sqrt(z * z + 4 * c2_a)
+            out["A"]["beta"] = _qubit_beta(np, bloch, lam_a[0], omega_a)
+            out["I_AB"] = _mixed_mutual(np, bloch, out["B"]["S"], out["I_AB"])
         # the energies' increments in closed form (no cancellation at small times)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
         if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
@@ -1179,6 +1192,23 @@ def _two_level_columns(z, c2, det, floor=None):
     return lm, 1.0 - lm
 
 
+def _qubit_beta(xp, bloch, lo, omega):
+    """beta = ln(hi/lo)/omega of a qubit with Bloch length ``bloch`` = hi - lo: 2 artanh(bloch)
+    near the maximally mixed state (lo and hi both ~1/2: their difference is not taken),
+    log1p(-lo) - ln lo from the accurate lo elsewhere (``xp``: numpy)."""
+    with xp.errstate(divide="ignore"):
+        return xp.where(bloch < 0.5, 2 * xp.arctanh(bloch), xp.log1p(-lo) - xp.log(lo)) / omega
+
+
+def _mixed_mutual(xp, bloch, s_b, i_ab):
+    """I_AB = S_A + S_B - ln 2 of a mixed qubit's evolution (the joint state has entropy
+    ln 2) as S_B - (ln 2 - S_A), ln 2 - S_A = f(r)/2 = r artanh(r) + ln(1 - r^2)/2 (r the
+    Bloch length): no cancellation about ln 2 near identity/2 (I_AB was 0 at t = 1e-9 for
+    2.6e-21); ``i_ab`` (the direct sum) where r >= 1/2."""
+    r = xp.minimum(bloch, 0.5)
+    return xp.where(bloch < 0.5, s_b - (r * xp.arctanh(r) + xp.log1p(-r * r) / 2), i_ab)
+
+
 def _fastest(lib, p, window=None):
     """omega_A + omega_B + Omega_n (Omega_n^2 = delta^2 + g^2 (n + 1), n = 0 for the vacuum,
     the window's last block for a coherent field): a bound on every frequency in the
@@ -1221,9 +1251,11 @@ def _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b, *, pure):
     s_a = _binary_entropy_columns(lam_a[0])
     d_b = {"E": e_b}
     if isinstance(lam_b, tuple):
-        s_b = _binary_entropy_columns(lam_b[0])
+        # beta_B, E^th_B from lam_- by the finishing (base._oscillator_pair); a pure global
+        # state gives B A's spectrum (Schmidt), so its entropy
+        s_b = s_a if pure else _binary_entropy_columns(lam_b[0])
         d_b["spectrum"] = list(lam_b)
-        d_b["beta"] = beta_for_entropy_array(Oscillator(wB), s_b)
+        d_b["S"] = s_b
     else:
         d_b["spectrum"] = list(lam_b)
         s_b = entropy_columns(lam_b)

@@ -532,7 +532,7 @@ class ReactionCoordinate(Model):
         out = []
         for i in range(len(times)):
             row_a = {"E": float(a["E"][i]), "diagonal": True, "dE": float(a["dE"][i]),
-                     "dEth": float(a["dEth"][i]), "passive": bool(a["passive"][i]),
+                     "dEth": float(a["dEth"][i]),
                      "spectrum": [float(a["spectrum"][0][i]), float(a["spectrum"][1][i])]}
             if "beta" in a:
                 row_a["beta"] = float(a["beta"][i])
@@ -572,11 +572,10 @@ class ReactionCoordinate(Model):
         lo = np.minimum(pe, pg)
         d_lo = lo - (1 - w) if w > 0.5 else -w * D
         # E^th = E_g + omega lo (the thermal state of a qubit's entropy has its spectrum)
-        # passive: p_e < 1/2, i.e. 2w - 1 < 2 w D, decided on D (for the mixed start at
-        # small times E_A - E_g rounds to omega/2); there E^th = E exactly
-        passive = (2 * w - 1) < 2 * w * D
-        a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True, "passive": passive,
-             "Eth": np.where(passive, E_A, omega * (lo - 0.5)),
+        # passive: p_e < 1/2, i.e. E_A < 0 (the base's rule), 2w - 1 < 2 w D; there
+        # E^th = E exactly
+        a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True,
+             "Eth": np.where(E_A < 0, E_A, omega * (lo - 0.5)),
              "dE": -omega * w * D, "dEth": omega * d_lo}
         if w == 0.5:
             # beta = ln(hi/lo)/omega = log1p((hi - lo)/lo)/omega with hi - lo = D itself
