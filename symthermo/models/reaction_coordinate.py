@@ -326,9 +326,9 @@ def excited_deficit(rates, times, direct, *, below=1e-4):
     if r1 == 0:  # nothing leaves |e, 0>
         out[small] = 0.0
         return out
-    start = times == 0
-    out[start] = 0.0  # D(0) = 0 exactly
-    small &= ~start
+    if small[0] and times[0] == 0:  # D(0) = 0 exactly (the columns' first time)
+        out[0] = 0.0
+        small[0] = False
     if not small.any():
         return out
     t = times[small]
@@ -561,11 +561,12 @@ class ReactionCoordinate(Model):
         # D = 1 - |c_e|^2 (from |e,0>), the small population P_g of the excited start,
         # without the cancellation of 1 - P_e where it is small (below 1e-4, the closed
         # form's 1 - P_e keeps 11 digits and more)
-        D = excited_deficit(rates, times, 1 - pe / w) if w else np.zeros(n)
-        pg = (1 - w) + w * D if w != 1 else D
+        excited = w == 1  # the default start, with fewer operations
+        D = excited_deficit(rates, times, 1 - (pe if excited else pe / w)) if w else np.zeros(n)
+        pg = D if excited else (1 - w) + w * D
         # E_A = omega (P_e - 1/2) and E_B = omega_rc <n> from the same numbers as the
         # spectra (the mode's ergotropy omega_rc (<n> - lo) is then an exact 0)
-        E_A = omega * ((w - 0.5) - w * D)
+        E_A = omega * (0.5 - D) if excited else omega * ((w - 0.5) - w * D)
         E_B = omega_rc * n_b
         # E^th above the ground is omega lo (two levels): its increment from the start's
         # lo_0 = min(w, 1 - w) without cancellation, as the energy's, -omega w D
@@ -576,15 +577,19 @@ class ReactionCoordinate(Model):
         # E^th = E exactly
         a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True,
              "Eth": np.where(E_A < 0, E_A, omega * (lo - 0.5)),
-             "dE": -omega * w * D, "dEth": omega * d_lo}
+             "dE": (-omega * w) * D, "dEth": omega * d_lo}
         if w == 0.5:
             # beta = ln(hi/lo)/omega = log1p((hi - lo)/lo)/omega with hi - lo = D itself
             # (hi, lo both near 1/2); the other starts have hi - lo near 1 or 0 at t = 0
             a["beta"] = np.log1p(D / pe) / omega
         # the joint state: |psi><psi| (weight N = P_e + <n>) and |g,0> with the rest,
         # 1 - N = (1 - w) + w (D - |c_g|^2) (exactly 1 - w when kappa = 0: no decay)
-        lost = 0.0 if conserved or not w else np.maximum(D - n_b / w, 0.0)
-        p0 = (1 - w) + w * lost
+        if conserved or not w:
+            p0 = np.full(n, 1 - w)
+        elif excited:
+            p0 = np.maximum(D - n_b, 0.0)
+        else:
+            p0 = (1 - w) + w * np.maximum(D - n_b / w, 0.0)
         # (a function of the finished columns: the entropies S_A, S_B are theirs)
         def mutual(q):
             return _mutual_information(pe, pg, n_b, n_rest, p0, q["A"]["S"], q["B"]["S"])
