@@ -50,7 +50,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["entropy_increment", "thermal_step"]
+from .passive_excess import ARRAY, _series_term, phi_term, series_terms
+
+__all__ = ["entropy_increment", "thermal_step", "relative_entropy"]
 
 #: Newton's steps at most; each roughly squares the relative error of dbeta (from the
 #: first-order guess, |dbeta| / beta below 1e-2 needs three)
@@ -67,15 +69,27 @@ def entropy_increment(p, dp, weights=None):
     near the maximally mixed state the sum over dp_k ln p_k cancels to beta E_k dp_k
     and kept only eps / (beta E) of its digits, the L_k keep them."""
     if weights is not None:
-        from .passive_excess import ARRAY, phi_term
-
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (dp * weights).sum(axis=0) - phi_term(ARRAY, p + dp, p, dp).sum(axis=0)
+        return (dp * weights).sum(axis=0) - relative_entropy(p + dp, p, dp)
     with np.errstate(divide="ignore", invalid="ignore"):
         after = p + dp
         terms = np.where(after > 0, dp * np.log(np.where(after > 0, after, 1.0)), 0.0) \
             + p * np.log1p(dp / p)
     return -terms.sum(axis=0)
+
+
+def relative_entropy(p, w, diff):
+    """D[p || w] = sum_k w_k phi(p_k / w_k) over the first axis, for w > 0, given
+    diff = p - w computed without cancellation: the series of
+    :func:`symthermo.passive_excess.phi_term`, cut to the terms the largest
+    |u| = |p - w|/(p + w) needs, where every |u| <= 1/3 (states this close are what
+    this module is for), else phi_term itself."""
+    total = p + w
+    u = diff / total
+    u_max = float(np.max(np.abs(u), initial=0.0))
+    if u_max <= 1.0 / 3.0:
+        return _series_term(total, u, series_terms(u_max)).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return phi_term(ARRAY, p, w, diff).sum(axis=0)
 
 
 def _moments(e, q):
@@ -93,17 +107,22 @@ def thermal_step(e, q0, beta0, dS):
     """(dbeta, dq): the thermal state w(beta0 + dbeta) = q0 + dq whose entropy is
     S(q0) + dS, for the thermal populations ``q0`` at ``beta0`` > 0 on the energies
     ``e`` (both of shape (levels, 1)) and an array ``dS`` (shape (times,)); dq has
-    shape (levels, times).  Newton's method on dbeta from -dS / (beta0 Var(H)),
-    stopped where the steps no longer shrink it below 1e-15 relative."""
+    shape (levels, times).  Newton's method on dbeta from the second-order solution,
+    stopped after a step below 1e-9 of dbeta (Newton's error then ~ 1e-18)."""
     dS = np.asarray(dS, dtype=float)
-    _, var0 = _moments(e, q0)
-    dbeta = -dS / (beta0 * var0)
+    mean0, var0 = _moments(e, q0)
+    # second order: S(beta0 + d) - S(beta0) = -beta0 var0 d - (var0 - beta0 k3) d^2 / 2
+    # (k3 the third cumulant), so the error of the start is O(d^3)
+    k3 = (q0 * (e - mean0) ** 3).sum(axis=0)
+    first = -dS / (beta0 * var0)
+    dbeta = -dS / (beta0 * var0 + (var0 - beta0 * k3) * first / 2)
     for _ in range(MAX_STEPS):
         dq = _populations_step(e, q0, dbeta)
         q = q0 + dq
         _, var = _moments(e, q)
         step = (entropy_increment(q0, dq, beta0 * e) - dS) / (-(beta0 + dbeta) * var)
         dbeta = dbeta - step
-        if np.all(np.abs(step) <= 1e-15 * np.abs(dbeta)):
+        # Newton's error after a step is of the order of the step squared (relative)
+        if np.all(np.abs(step) <= 1e-9 * np.abs(dbeta)):
             break
     return dbeta, _populations_step(e, q0, dbeta)

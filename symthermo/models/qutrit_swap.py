@@ -50,6 +50,7 @@ import numpy as np
 
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
+from ..entropy_increments import entropy_increment, relative_entropy, thermal_step
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib, entropy_columns)
@@ -471,8 +472,6 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     Q_A, Q_B, I_AB and sigma as above, W_X = dE_X - Q_X, and exergy_B =
     D[rho_B(t) || w(beta_B(t))] / beta_B(t) (B now nearly thermal, of order dp^2).
     """
-    from ..entropy_increments import entropy_increment, thermal_step
-    from ..passive_excess import ARRAY, phi_term
 
     if not beta > 0 or not any(delta):
         return None
@@ -501,9 +500,13 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         # the entropy increments of A and B from where they are near
         # (ln p_A = -beta e - ln Z_A, ln p_B = -b - ln Z_B, b_k = beta_k omega_k)
-        from_a, from_b = entropy_increment(pa, dp, beta * e), entropy_increment(pb, -dp, b)
-        dS_a = np.where(swapped, entropy_increment(pb, -dp, b), from_a)
-        dS_b = np.where(swapped, entropy_increment(pa, dp, beta * e), from_b)
+        # (S(p_A + dp) - S(p_A) is B's at the swap, A's at the start; likewise p_B - dp)
+        # (entropy_increment's form, D[p_A + dp || p_A] kept for sigma_erg_A)
+        d_a = relative_entropy(pa + dp, pa, dp)
+        from_a = (dp * e).sum(axis=0) * beta - d_a
+        from_b = entropy_increment(pb, -dp, b)
+        dS_a = np.where(swapped, from_b, from_a)
+        dS_b = np.where(swapped, from_a, from_b)
         m = len(index)
         dbeta, dq = thermal_step(e, pa, beta, np.concatenate([dS_a, dS_b]))
         dq_a, dq_b = dq[:, :m], dq[:, m:]
@@ -512,7 +515,7 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         dE_a = np.where(swapped, (delta * e).sum() - (dp * e).sum(axis=0), (dp * e).sum(axis=0))
         # the exergy of the state near w(beta) (A at the start, B at the swap)
         dq_near = np.where(swapped, dq_b, dq_a)
-        near_exergy = phi_term(ARRAY, pa + dp, pa + dq_near, dp - dq_near).sum(axis=0) / (
+        near_exergy = relative_entropy(pa + dp, pa + dq_near, dp - dq_near) / (
             beta + np.where(swapped, dbeta[m:], dbeta[:m]))
         Q_a = np.where(swapped, Q_a, dE_a - near_exergy)
         # sigma_erg_A near the start: -D[rho_A(t) || rho_A(0)] - beta Delta erg_B, with
@@ -520,7 +523,7 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         rho_b = pb - dp
         same_order = np.all(rho_b[perm[:-1]] >= rho_b[perm[1:]], axis=0)
         d_erg_b = (-dp[perm] * (e[perm] - e)).sum(axis=0)
-        sigma_erg = -phi_term(ARRAY, pa + dp, pa, dp).sum(axis=0) - beta * d_erg_b
+        sigma_erg = -d_a - beta * d_erg_b
     values = {"Q_A": Q_a, "W_A": dE_a - Q_a, "Q_B": Q_b, "W_B": -dE_a - Q_b,
               "I_AB": dS_a + dS_b, "sigma_A": dS_a + beta * Q_b, "sigma_B": dS_b + beta * Q_a}
     out = [(index, values)]
