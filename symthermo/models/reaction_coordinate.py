@@ -304,11 +304,17 @@ def _populations(s2, b, b_g, decay):
     return regime, tuple(m.subs(values) for m in moduli)
 
 
-def excited_deficit(rates, times, direct, *, below=1e-4):
+def excited_deficit(rates, times, direct, *, below=1e-4, coupling=None):
     """1 - |c_e(t)|^2 from |e, 0> (numpy): ``direct`` (the closed form's, rounded
     once) where it is at least ``below``, else -2 Re h - |h|^2 with
     h = e^{-A_00 t} c_e - 1 = -a c exp[0, a, c], a = r_1 t, c = r_2 t
     (:func:`excited_rates`), which keeps the digits of D ~ (lam t)^2 at small t.
+
+    ``coupling`` = B_10 (purely imaginary, -i lam): also returns (index, Re(c_e^* c_g))
+    at those times, from e^{-A_00 t} c_g = B_10 t exp[a, c] with exp[a, c] - 1 =
+    a exp[0, 0, a] + c exp[0, a, c]: Re(c_e^* c_g) = Re(B_10 t [F + h^* (1 + F)]),
+    F = exp[a, c] - 1, without the cancellation of the closed form (E_int of a detuned
+    mode, ~ lam^2 Delta t^2, kept eps / (Delta t) of its digits).
 
     >>> import numpy as np, sympy
     >>> from symthermo.models.reaction_coordinate import excited_deficit, excited_rates
@@ -323,19 +329,24 @@ def excited_deficit(rates, times, direct, *, below=1e-4):
     out = np.array(direct, dtype=float)
     r1, r2 = rates
     small = out < below
+    nothing = np.flatnonzero(np.zeros(0, dtype=bool)), np.zeros(0)
     if r1 == 0:  # nothing leaves |e, 0>
         out[small] = 0.0
-        return out
+        return out if coupling is None else (out, nothing)
     if small[0] and times[0] == 0:  # D(0) = 0 exactly (the columns' first time)
         out[0] = 0.0
         small[0] = False
     if not small.any():
-        return out
+        return out if coupling is None else (out, nothing)
     t = times[small]
     a, c = r1 * t, r2 * t
-    h = -(a * c) * exp_divided_difference(a, c)
+    dd = exp_divided_difference(a, c)
+    h = -(a * c) * dd
     out[small] = -2 * h.real - (h.real * h.real + h.imag * h.imag)
-    return out
+    if coupling is None:
+        return out
+    F = a * exp_divided_difference(a, 0.0) + c * dd
+    return out, (np.flatnonzero(small), (coupling * t * (F + np.conj(h) * (1 + F))).real)
 
 
 def _two_level_entropy(x):
@@ -550,11 +561,16 @@ class ReactionCoordinate(Model):
         def constants():
             from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
             args = (p["omega"], p["omega_rc"], p["lam"], p["kappa"])
+            sol = one_excitation_solution(*args)
+            # E_int is 0 at resonance (the closed form's exact 0); else B_10 = -i lam
+            coupling = None if _derive(*args, _WEIGHT[p["state_A"]])["E_int"] == 0 else \
+                complex(sympy.N(sol["B"][1, 0], 20))
             return (_compiled_arrays(*args, p["state_A"]), excited_rates(*args),
                     float(_WEIGHT[p["state_A"]]), float(p["omega"]), float(p["omega_rc"]),
-                    p["kappa"] == 0)
+                    p["kappa"] == 0, coupling, float(p["lam"]))
 
-        fn, rates, w, omega, omega_rc, conserved = self._params_cached("arrays", p, constants)
+        fn, rates, w, omega, omega_rc, conserved, coupling, lam = self._params_cached(
+            "arrays", p, constants)
         n = len(times)
         pe, n_b, e_int = (column_of(v, n) for v in fn(times))
         n_rest = 1 - n_b
@@ -562,7 +578,16 @@ class ReactionCoordinate(Model):
         # without the cancellation of 1 - P_e where it is small (below 1e-4, the closed
         # form's 1 - P_e keeps 11 digits and more)
         excited = w == 1  # the default start, with fewer operations
-        D = excited_deficit(rates, times, 1 - (pe if excited else pe / w)) if w else np.zeros(n)
+        if not w:
+            D = np.zeros(n)
+        elif coupling is None:
+            D = excited_deficit(rates, times, 1 - (pe if excited else pe / w))
+        else:  # detuned: E_int = 2 lam w Re(c_e^* c_g) too, where it is small
+            D, (index, coherence) = excited_deficit(rates, times, 1 - (pe if excited else pe / w),
+                                                    coupling=coupling)
+            if len(index):
+                e_int = np.array(e_int)
+                e_int[index] = (2 * lam * w) * coherence
         pg = D if excited else (1 - w) + w * D
         # E_A = omega (P_e - 1/2) and E_B = omega_rc <n> from the same numbers as the
         # spectra (the mode's ergotropy omega_rc (<n> - lo) is then an exact 0)
