@@ -250,8 +250,10 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         scale, name = _float64_scale(p.values)
         ts = time_numbers(ts, lib=FLOAT64, scale=scale, scale_name=name)  # float64's limits
         rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
+        rows_out = _rows_out(rows, keys, FLOAT64_DIGITS)
+        again = _recomputed(model, given_params, times, rows, rows_out, keys, convention)
         return _reference_out(model, p.text(), convention, FLOAT64_DIGITS, method, "float64",
-                              _rows_out(rows, keys, FLOAT64_DIGITS))
+                              rows_out, recomputed=again)
     exact_times, proven = [], []
     # certified closed forms of plain numbers: the cached ball forms and exact Fraction
     # times, without SymPy (compiled.NumericParams; Model.numeric_balls)
@@ -267,8 +269,14 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         model.numeric_params(p)
         time_texts = parse_times(times, p)
 
+    float64_rows = []
+
     def compute(lib):
         ts = _times_in(lib, time_texts, p, exact_times)
+        if lib is FLOAT64:
+            route = model.evaluate if method == "closed-form" else model.propagate
+            float64_rows.append(route(p, ts, lib=lib, convention=convention))
+            return float64_rows[-1]
         if lib not in (FLOAT64, MPMATH) and method == "closed-form" and any(proven):
             return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
         if lib not in (FLOAT64, MPMATH) and method == "closed-form" and model.vectorised:
@@ -297,11 +305,33 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
                     result = _evaluate_balls(compute, digits)
     system, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors)
     params = p.text() if isinstance(p, NumericParams) else {k: str(v) for k, v in p.items()}
-    return _reference_out(model, params, convention, digits, method, system, rows_out)
+    again = (_recomputed(model, given_params, times, float64_rows[-1], rows_out, keys,
+                         convention, method) if float64 else None)
+    return _reference_out(model, params, convention, digits, method, system, rows_out,
+                          recomputed=again)
 
 
-def _reference_out(model, params, convention, digits, method, system, rows_out):
-    return {
+def _recomputed(model, given_params, times, rows, rows_out, keys, convention,
+                method="closed-form"):
+    """The float64 rows the model marked unearned (``rows.unearned``: values within
+    their own rounding of 0, whose printed digits would be noise) recomputed on the
+    certified route at the float64 digits, in place in ``rows_out``; their ``t`` texts
+    (the contract's ``recomputed_with_balls``)."""
+    unearned = getattr(rows, "unearned", None) or []
+    if not unearned:
+        return []
+    exact = parse_times(times)
+    texts = ",".join(str(exact[i]) for i in unearned)
+    again = reference_payload(model, given_params, texts, dps=FLOAT64_DIGITS,
+                              convention=convention, method=method, errors=False)["rows"]
+    for i, row in zip(unearned, again):
+        rows_out[i].update({k: row[k] for k in keys if k != "t"})
+    return [rows_out[i]["t"] for i in unearned]
+
+
+def _reference_out(model, params, convention, digits, method, system, rows_out, *,
+                   recomputed=None):
+    out = {
         "model": model.name,
         "params": params,
         "convention": convention,
@@ -311,6 +341,9 @@ def _reference_out(model, params, convention, digits, method, system, rows_out):
         "number_system": system,
         "rows": rows_out,
     }
+    if recomputed is not None:  # float64 (contract: "recomputed_with_balls")
+        out["recomputed_with_balls"] = recomputed
+    return out
 
 
 #: bits the ledger's ball evaluation adds to certify's working precision

@@ -98,6 +98,21 @@ def test_vectorised_equals_per_row(name, given, times, per_row):
         _assert_rows_agree(fast, slow, f"{name} {given} {convention}")
 
 
+@pytest.mark.parametrize("name,given,times", CASES[::3],
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES[::3])])
+def test_times_as_a_numpy_array_give_the_same_rows(name, given, times):
+    """A float64 array of times (the benchmark's input, no list conversion) gives the
+    rows a list of the same floats gives, every value identical, t as Python floats."""
+    model = get_model(name)
+    p = model.params(given)
+    from_list = model.evaluate(p, times, lib=FLOAT64)
+    from_array = model.evaluate(p, np.array(times), lib=FLOAT64)
+    assert [list(r.items()) for r in from_array] == [list(r.items()) for r in from_list]
+    assert all(type(r["t"]) is float for r in from_array)
+    assert np.array_equal(from_array.column("t") if isinstance(from_array, ColumnRows)
+                          else np.array([r["t"] for r in from_array]), np.array(times))
+
+
 @pytest.mark.parametrize("name,given", [
     ("refrigerator", {}), ("spontaneous-emission", {}), ("reaction-coordinate", {}),
     ("jaynes-cummings", {}), ("jaynes-cummings", {"state_B": "coherent", "alpha": "3"}),

@@ -494,7 +494,7 @@ class Model:
         n = len(times)
         ts = np.empty(n + 1)
         ts[0] = 0.0
-        ts[1:] = times  # numpy converts a list of floats directly (faster than fromiter)
+        ts[1:] = times  # numpy converts a list of floats directly
         self.__dict__["_current_params"] = (p, key)
         try:
             with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
@@ -505,9 +505,16 @@ class Model:
         finally:
             self.__dict__.pop("_current_params", None)
         keys = self._keys_cached()
-        cols["t"] = list(times)
-        # every array still holds t = 0 at index 0: ColumnRows skips it
-        return ColumnRows(keys, cols, n, start=1)
+        # every array still holds t = 0 at index 0: ColumnRows skips it (times given as
+        # a float array are that array's floats; others stay as given)
+        cols["t"] = ts if isinstance(times, np.ndarray) and times.dtype == _F64 else list(times)
+        rows = ColumnRows(keys, cols, n, start=1)
+        unearned = data.get("unearned")
+        if isinstance(unearned, np.ndarray):
+            # times whose float64 values the model cannot vouch for (rounding noise about
+            # a value below it): a caller that prints digits recomputes them certified
+            rows.unearned = np.flatnonzero(unearned[1:]).tolist()
+        return rows
 
     def _params_cached(self, tag, p, make):
         """``make()`` once per parameter set (and ``tag``): compiled closed forms,
@@ -638,16 +645,22 @@ class ColumnRows(Sequence):
     any row.
     """
 
-    __slots__ = ("keys", "_columns", "_n", "_start", "_rows")
+    __slots__ = ("keys", "_columns", "_n", "_start", "_rows", "unearned")
 
     def __init__(self, keys, columns, n, *, start=0):
         """``columns``: key -> numpy array (its entries from ``start`` on are the
-        rows'), list (the rows' values) or a number (the same in every row)."""
+        rows'), list (the rows' values) or a number (the same in every row).
+
+        ``unearned``: the indices of the rows whose float64 values the model cannot
+        vouch for to the contract's digits (a value within its own rounding of 0),
+        set by the model; ``symthermo reference --float64`` recomputes them on the
+        certified route."""
         self.keys = list(keys)
         self._columns = columns
         self._n = n
         self._start = start
         self._rows = None
+        self.unearned = []
 
     def __len__(self):
         return self._n

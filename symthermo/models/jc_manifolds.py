@@ -688,11 +688,12 @@ def _grid_sums(setup, t):
     (theta_k = Omega_k t; C^2, S^2 and the neighbour products are written with
     them).  The times t_j = t_0 + (q m + r) h (+ e_j, a residual of rounding
     size) split every angle into a_r + b_q (+ Omega e_j): cos and sin are needed
-    only at the m + n/m values a_r and b_q, in double-float arithmetic (Omega_k
-    to 32 digits: no rounding of Omega t at all), and each sum is a matrix
-    product over k; the residuals enter to first order (their square is below
-    1e-16).  Accuracy: a few units in the last place of each term, better than
-    cos(fl(Omega t)) with Omega t up to ~1e2.
+    only at the m + n/m values a_r and b_q, from three angles in double-float
+    arithmetic (Omega_k to 32 digits: no rounding of Omega t at all) and their
+    multiples by rotation (:func:`_rotations`), and each sum is a matrix product
+    over k; the residuals enter to first order (their square is below 1e-16).
+    Accuracy: about m units in the last place of each term (m ~ sqrt(n)), better
+    than cos(fl(Omega t)) with Omega t up to ~1e2.
     """
     n = len(t)
     if n < 16:
@@ -724,8 +725,8 @@ def _grid_sums(setup, t):
         ph, pl = _two_product(x_hi[:, None], om_hi, (xh[:, None], xl[:, None]), om_split)
         return _cos_sin_dd(ph, pl + (x_hi[:, None] * om_lo + x_lo[:, None] * om_hi))
 
-    cA, sA = angles(a_hi, a_lo)
-    cB, sB = angles(b_hi, b_lo)
+    cA, sA, cB, sB = _rotations(angles, a_hi[0], a_lo[0], h, b_hi[1] if p > 1 else 0.0,
+                                b_lo[1] if p > 1 else 0.0, m, p)
     # residual of each time, laid out as (r, q)
     e_rq = np.zeros(m * p)
     e_rq[:n] = resid
@@ -793,6 +794,28 @@ def _grid_sums(setup, t):
     re = 0.5 * (flat(re_m) + flat(re_p))
     im = -0.5 * (flat(im_p) + flat(im_m))
     return pe, pg, spa, re, im
+
+
+def _rotations(angles, t0_hi, t0_lo, h, mh_hi, mh_lo, m, p):
+    """cos and sin of (t_0 + r h) Omega_k, r < m, and of q m h Omega_k, q < p, as (m, K)
+    and (p, K) arrays: the three double-float angles t_0 Omega, h Omega and m h Omega
+    through ``angles`` (cos and sin of K values each), the others as powers of the
+    unit complex numbers e^{i h Omega} and e^{i m h Omega} (one complex product per row,
+    each adding about an ulp: at most ~m ulps, against m + p cos and sin of K values)."""
+    c, s = angles(np.array([t0_hi, h, mh_hi]), np.array([t0_lo, 0.0, mh_lo]))
+    K = c.shape[1]
+    za = np.empty((m, K), complex)
+    za[0].real, za[0].imag = c[0], s[0]
+    step = c[1] + 1j * s[1]
+    for r in range(1, m):
+        np.multiply(za[r - 1], step, out=za[r])
+    zb = np.empty((p, K), complex)
+    zb[0] = 1.0
+    if p > 1:
+        zb[1].real, zb[1].imag = c[2], s[2]
+        for q in range(2, p):
+            np.multiply(zb[q - 1], zb[1], out=zb[q])
+    return za.real.copy(), za.imag.copy(), zb.real.copy(), zb.imag.copy()
 
 
 def _rowsum(M):

@@ -47,6 +47,7 @@ state, I_AB(t) = Delta S_A(t) + Delta S_B(t) (the joint entropy is constant).
 from __future__ import annotations
 
 import functools
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -515,11 +516,11 @@ class Refrigerator(Model):
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
         # with cos x - 1 = -2 sin^2(x/2): no cancellation at small times (at t = 1e-9 the
         # cosine is 1 and every increment was 0)
-        half_sine = np.sin(np.multiply.outer(0.5 * freqs, times))
-        shifted = -2.0 * (half_sine * half_sine)
-        terms = coeffs[:, :1] * shifted[0]
-        for k in range(1, len(freqs)):
-            terms = terms + coeffs[:, k:k + 1] * shifted[k]
+        shifted = np.multiply.outer(0.5 * freqs, times)
+        np.sin(shifted, out=shifted)
+        shifted *= shifted
+        shifted *= -2.0
+        terms = coeffs @ shifted
         series = at0 + terms
         z = series[:2]
         r = np.abs(z)
@@ -532,13 +533,15 @@ class Refrigerator(Model):
         # its sign
         z0, dz = at0[:2], terms[:2]
         dr = np.sign(z0) * dz
-        crossed = z * z0 <= 0  # z reached 0 or changed sign (rare): |z| - |z_0| as it is
-        if crossed.any():
-            dr = np.where(crossed, r - r[:, :1], dr)
-        dS = entropy_increments(S, r, dr)
+        zz = z * z0
+        if np.minimum.reduce(zz, axis=None) <= 0:
+            # where z reached 0 or changed sign: |z| - |z_0| as it is
+            np.copyto(dr, r - r[:, :1], where=zz <= 0)
+        dS = entropy_increments(S, lo, hi, dr)
         # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
-        qubits = {"E": (w / 2) * z, "Eth": (-w / 2) * r, "S": S, "beta": beta, "dS": dS,
-                  "lo": lo, "hi": hi, "dE": (w / 2) * dz, "dEth": (-w / 2) * dr}
+        half_w = 0.5 * w
+        qubits = {"E": half_w * z, "Eth": (-half_w) * r, "S": S, "beta": beta, "dS": dS,
+                  "lo": lo, "hi": hi, "dE": half_w * dz, "dEth": (-half_w) * dr}
         # the two qubits stacked (row 0: A), for finish_qubit_columns
         return {"E_int": series[2], "z_A": z[0], "z_B": z[1], "r_A": r[0], "r_B": r[1],
                 "I_AB": dS[0] + dS[1],  # I_AB = Delta S_A + Delta S_B
@@ -634,31 +637,80 @@ def qubit_entropy_beta(lo, hi, omega):
     above 1e-3 ln hi's rounding is below 3e-14 of S).  Call under
     np.errstate(divide="ignore")."""
     l_lo = np.log(lo)
-    l_hi = np.log1p(-lo) if np.minimum.reduce(lo, axis=None) < 1e-3 else np.log(hi)
+    least = np.minimum.reduce(lo, axis=None)
+    l_hi = np.log1p(-lo) if least < 1e-3 else np.log(hi)
     x_lo = lo * l_lo
-    if np.minimum.reduce(lo, axis=None) <= 0:
+    if least <= 0:
         x_lo = np.where(lo > 0, x_lo, 0.0)
-    return -x_lo - hi * l_hi, (l_hi - l_lo) / omega
+    S = hi * l_hi
+    S += x_lo
+    np.negative(S, out=S)
+    np.subtract(l_hi, l_lo, out=x_lo)
+    x_lo /= omega
+    return S, x_lo
 
 
-def entropy_increments(S, r, dr):
-    """S(t) - S(0) of qubits with Bloch lengths ``r`` (rows of (2, n) arrays, column 0
-    is t = 0) and increments ``dr`` = r - r(0), without the cancellation of the two
-    entropies at small times.
+def entropy_increments(S, lo, hi, dr):
+    """S(t) - S(0) of qubits with spectra {lo, hi} (rows of (2, n) arrays, column 0 is
+    t = 0), their entropies ``S`` and Bloch-length increments ``dr`` = r - r(0) (so lo =
+    lo_0 - dr/2, hi = hi_0 + dr/2), without the cancellation of the two entropies at
+    small times.  Call under np.errstate(divide="ignore", invalid="ignore").
+
+    From x ln x - x_0 ln x_0 = x ln(x/x_0) + (x - x_0) ln x_0:
+    Delta S = -lo log1p(-dr/(2 lo_0)) - hi log1p(dr/(2 hi_0)) - (dr/2) ln(hi_0/lo_0),
+    exact for every dr; the last term is the first order -artanh(r_0) dr, the two
+    log1p terms cancel to O(dr^2) with an error of a few ulps of dr, so the result
+    keeps its relative precision while ln(hi_0/lo_0) = beta_0 omega >= 1e-3.  A qubit
+    that starts pure (lo_0 = 0, S(0) = 0) gets S itself; one that starts nearly
+    maximally mixed (beta_0 omega < 1e-3, where the first order vanishes) gets
+    :func:`_entropy_increments_midpoint`.
+
+    >>> import numpy as np
+    >>> from symthermo.models.refrigerator import entropy_increments, qubit_entropy_beta
+    >>> r = np.array([[0.5, 0.5 + 1e-9]])
+    >>> lo, hi = (1 - r) / 2, (1 + r) / 2
+    >>> S, _ = qubit_entropy_beta(lo, hi, 1.0)
+    >>> d = entropy_increments(S, lo, hi, np.array([[0.0, 1e-9]]))
+    >>> bool(abs(d[0, 1] + np.arctanh(0.5 + 5e-10) * 1e-9) < 1e-24)
+    True
+    """
+    lo0, hi0 = lo[:, :1], hi[:, :1]
+    first = np.log(hi0 / lo0)  # beta_0 omega (inf for a pure start: that row is redone)
+    up = dr * (0.5 / hi0)
+    np.log1p(up, out=up)
+    up *= hi
+    up += (0.5 * first) * dr
+    out = dr * (-0.5 / lo0)
+    np.log1p(out, out=out)
+    out *= lo
+    out += up
+    np.negative(out, out=out)
+    if np.minimum.reduce(lo, axis=None) <= 0:  # a pure state reached: 0 ln 0 = 0
+        out = np.where(lo > 0, out, -up)
+    for k, f in enumerate(first[:, 0].tolist()):
+        if not 1e-3 <= f < math.inf:
+            out[k] = (S[k] if lo0[k, 0] <= 0  # a pure start: S(0) = 0
+                      else _entropy_increments_midpoint(S[k:k + 1], 1 - 2 * lo[k:k + 1],
+                                                        dr[k:k + 1])[0])
+    return out
+
+
+def _entropy_increments_midpoint(S, r, dr):
+    """:func:`entropy_increments` for qubits that start nearly maximally mixed.
 
     dS/dr = -artanh(r), so S(r) - S(r_0) = -int_{r_0}^{r} artanh(s) ds, by the midpoint
     rule with its first two corrections: f(m) dr + f2(m) dr^3/24 + f4(m) dr^5/1920 with
     m = r_0 + dr/2, f = artanh, its second derivative f2 = 2m/(1 - m^2)^2 and its fourth
     f4 = 24 m (1 + m^2)/(1 - m^2)^4, where |dr| <= (1 - r_0)/101 (then also
     |dr| <= (1 - m)/100, and the next term is below 1e-17 of the first); elsewhere
-    S - S(0), whose rounding leaves at least 12 digits of a step that large.
+    S - S(0), whose rounding leaves at least 12 digits of a step that large
+    (Delta S ~ -dr^2/2 once r_0 ~ 0).
 
     >>> import numpy as np
-    >>> from symthermo.models.refrigerator import entropy_increments, qubit_entropy_beta
-    >>> r = np.array([[0.5, 0.5 + 1e-9]])
-    >>> S, _ = qubit_entropy_beta((1 - r) / 2, (1 + r) / 2, 1.0)
-    >>> d = entropy_increments(S, r, np.array([[0.0, 1e-9]]))
-    >>> bool(abs(d[0, 1] + np.arctanh(0.5 + 5e-10) * 1e-9) < 1e-24)
+    >>> from symthermo.models.refrigerator import _entropy_increments_midpoint
+    >>> d = _entropy_increments_midpoint(np.array([[np.log(2), np.nan]]), np.array([[0.0, 1e-6]]),
+    ...                                  np.array([[0.0, 1e-6]]))
+    >>> bool(abs(d[0, 1] / -0.5e-12 - 1) < 1e-9)   # -r^2/2 - r^4/12 - ...
     True
     """
     out = S - S[:, :1]
@@ -674,16 +726,6 @@ def entropy_increments(S, r, dr):
         series = -d * (np.arctanh(m) + d2 * (m / (12 * q * q))
                        * (1 + d2 * (3 * (1 + m2)) / (20 * q * q)))
         out[:, near] = np.where(small[:, near], series, out[:, near])
-    return out
-    d = dr[:, near]
-    m = r0 + 0.5 * d
-    small = np.abs(d) <= 0.01 * (1 - m)
-    m2 = m * m
-    q = 1 - m2
-    d2 = d * d
-    series = -d * (np.arctanh(m) + d2 * (m / (12 * q * q))
-                   * (1 + d2 * (3 * (1 + m2)) / (20 * q * q)))
-    out[:, near] = np.where(small, series, out[:, near])
     return out
 
 
