@@ -363,17 +363,20 @@ def _mutual_information(x, x_rest, y, y_rest, z_rest, S_x, S_y):
     joint = _two_level_entropy(np.where(z_rest <= 0.5, z_rest, x + y))
     total = S_x + S_y
     mutual = total - joint
-    near = mutual < 1e-4 * (total + joint)
-    if not near.any():
+    index = np.flatnonzero(mutual < 1e-4 * (total + joint))
+    if not len(index):
         return mutual
-    mutual = np.where((x > 0) & (y > 0), mutual, 0.0)
-    near &= (x > 0) & (y > 0)
-    index = np.flatnonzero(near)
-    if 0 < len(index) <= 16:
+    mutual = np.array(mutual)
+    if len(index) <= 16:
         for i in index.tolist():
-            mutual[i] = mutual_information(_SCALAR, float(x[i]), float(x_rest[i]), float(y[i]),
-                                           float(y_rest[i]), float(z_rest[i]))
-    elif len(index):
+            xi, yi = float(x[i]), float(y[i])
+            mutual[i] = 0.0 if xi <= 0 or yi <= 0 else mutual_information(
+                _SCALAR, xi, float(x_rest[i]), yi, float(y_rest[i]), float(z_rest[i]))
+        return mutual
+    zero = (x[index] <= 0) | (y[index] <= 0)
+    mutual[index[zero]] = 0.0
+    index = index[~zero]
+    if len(index):
         mutual[index] = mutual_information(_ARRAY, x[index], x_rest[index], y[index],
                                            y_rest[index], z_rest[index])
     return mutual
