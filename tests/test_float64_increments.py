@@ -139,11 +139,15 @@ def test_both_float64_routes_keep_the_small_increments(name, given, per_row):
 def test_qutrit_swap_next_to_the_full_swap():
     """At float times next to pi/(2g) the increments of Q, I_AB, sigma and exergy_B are
     those of the state cos^2(g t) away from the swapped one (they printed 0 or 1e-17),
-    against the certified route at the float time itself (its exact decimal)."""
+    against the certified route at the float time itself (its exact decimal); the float64
+    columns themselves (reference --float64 recomputes these rows: the user's decimal
+    time is not the float's to 10 digits)."""
     model = get_model("qutrit-swap")
+    p = model.params([])
     floats = [1.5707963, math.pi / 2, 1.5707963267948968, 3.1415926, math.pi]
+    fast = model.evaluate(p, floats, lib=FLOAT64)
+    assert fast.unearned == list(range(len(floats)))
     times = ",".join(str(Decimal(t)) for t in floats)
-    fast = reference_payload(model, [], times, float64=True)["rows"]
     proven = reference_payload(model, [], times, dps=30)["rows"]
     for a, b in zip(fast, proven):
         for key in ("Q_A", "Q_B", "W_A", "W_B", "I_AB", "sigma_A", "sigma_B", "exergy_A",
@@ -151,3 +155,11 @@ def test_qutrit_swap_next_to_the_full_swap():
             ref = mpmath.mpf(b[key])
             assert ref != 0 and abs(mpmath.mpf(a[key]) / ref - 1) < 1e-10, (b["t"], key, a[key],
                                                                             b[key])
+
+
+def test_qutrit_swap_reference_float64_at_the_exact_swap():
+    """--times pi/(2g): the float64 row is recomputed certified, so the structural zeros
+    of the exact swap are printed (float64 alone gives 2e-34, the float time's value)."""
+    row = reference_payload(get_model("qutrit-swap"), [], "pi/2", float64=True)["rows"][0]
+    assert row["Q_A"] == row["Q_B"] == row["I_AB"] == row["sigma_A"] == "0"
+    assert row["sigma_erg_A"].startswith("-0.0562361679")  # EL23's counterexample

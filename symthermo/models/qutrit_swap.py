@@ -410,6 +410,7 @@ class QutritSwap(Model):
         out["A"]["beta"], out["A"]["Eth"] = beta_a, eth_a
         out["I_AB"] = (entropies["A"] - entropies["A"][0]) + (entropies["B"] - entropies["B"][0])
         out["_small"] = _small_increments(s2, c2, pa, delta, energies, order, beta, b)
+        out["unearned"] = _unearned(g, times, s2, c2)
         return out
 
     def _finish_columns(self, p, d, ts, convention):
@@ -532,6 +533,16 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     out.append((index[swapped], {"exergy_B": near_exergy[swapped]}))
     out.append((index[start & same_order], {"sigma_erg_A": sigma_erg[start & same_order]}))
     return out
+
+
+def _unearned(g, times, s2, c2):
+    """The times whose float64 values the time itself does not determine to the
+    contract's 10 digits: next to a full swap (cos(g t) ~ 0) or a return (sin(g t) ~ 0,
+    g t >= 1) the increments go as cos^2 or sin^2, which the rounding of t (eps t / 2)
+    moves by g t eps / |cos| relative; where that exceeds 1e-11 (at g t = pi/2: within
+    3.5e-5 of the swap) the row is the certified route's (``reference --float64``)."""
+    reach = g * np.abs(times) * (np.finfo(float).eps * 1e11)
+    return (np.sqrt(c2) < reach) | ((np.sqrt(s2) < reach) & (g * np.abs(times) >= 1))
 
 
 def _energy(lib, pops, energies, order):
