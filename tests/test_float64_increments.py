@@ -163,3 +163,26 @@ def test_qutrit_swap_reference_float64_at_the_exact_swap():
     row = reference_payload(get_model("qutrit-swap"), [], "pi/2", float64=True)["rows"][0]
     assert row["Q_A"] == row["Q_B"] == row["I_AB"] == row["sigma_A"] == "0"
     assert row["sigma_erg_A"].startswith("-0.0562361679")  # EL23's counterexample
+
+
+def test_vacuum_rabi_returns():
+    """kappa = 0: D = 1 - |c_e|^2 = |c_g|^2 (no cancellation at the returns lam t = k pi);
+    where the float time itself does not fix the populations to 10 digits (next to a
+    return, next to P_e = 0) the rows are marked unearned, and reference --float64
+    prints them certified: every value then has >= 10 digits against balls."""
+    model = get_model("reaction-coordinate")
+    p = model.params(["kappa=0"])
+    floats = [math.pi / 0.01, 314.159, 314.15, 2 * math.pi / 0.01, math.pi / 0.02, 157.0796, 50.0]
+    rows = model.evaluate(p, floats, lib=FLOAT64)
+    assert 0 < len(rows.unearned) < len(floats) and 6 not in rows.unearned
+    times = ",".join(str(Decimal(t)) for t in floats)
+    fast = reference_payload(model, ["kappa=0"], times, float64=True)
+    proven = reference_payload(model, ["kappa=0"], times, dps=30)["rows"]
+    assert len(fast["recomputed_with_balls"]) == len(rows.unearned)
+    for a, b in zip(fast["rows"], proven):
+        for key in ("S_A", "beta_A", "Q_A", "W_A", "S_B", "Q_B", "I_AB"):
+            if b[key] in ("inf", "0") or " +/- " in b[key]:
+                assert a[key] == b[key] or " +/- " in b[key]
+                continue
+            ref = mpmath.mpf(b[key])
+            assert abs(mpmath.mpf(a[key]) / ref - 1) < 1e-10, (b["t"], key, a[key], b[key])

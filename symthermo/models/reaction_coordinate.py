@@ -570,9 +570,9 @@ class ReactionCoordinate(Model):
                 complex(sympy.N(sol["B"][1, 0], 20))
             return (_compiled_arrays(*args, p["state_A"]), excited_rates(*args),
                     float(_WEIGHT[p["state_A"]]), float(p["omega"]), float(p["omega_rc"]),
-                    p["kappa"] == 0, coupling, float(p["lam"]))
+                    p["kappa"] == 0, coupling, abs(float(p["lam"])), float(p["kappa"]))
 
-        fn, rates, w, omega, omega_rc, conserved, coupling, lam = self._params_cached(
+        fn, rates, w, omega, omega_rc, conserved, coupling, lam, kappa = self._params_cached(
             "arrays", p, constants)
         n = len(times)
         pe, n_b, e_int = (column_of(v, n) for v in fn(times))
@@ -590,7 +590,12 @@ class ReactionCoordinate(Model):
                                                     coupling=coupling)
             if len(index):
                 e_int = np.array(e_int)
-                e_int[index] = (2 * lam * w) * coherence
+                e_int[index] = (2 * float(p["lam"]) * w) * coherence
+        if conserved and w:
+            # kappa = 0: |c_e|^2 + |c_g|^2 = 1, so D = |c_g|^2 (a product, no cancellation
+            # at the returns lam t = k pi either) and 1 - <n> = (1 - w) + P_e
+            D = n_b if excited else n_b / w
+            n_rest = (1 - w) + pe
         pg = D if excited else (1 - w) + w * D
         # E_A = omega (P_e - 1/2) and E_B = omega_rc <n> from the same numbers as the
         # spectra (the mode's ergotropy omega_rc (<n> - lo) is then an exact 0)
@@ -618,6 +623,15 @@ class ReactionCoordinate(Model):
             p0 = np.maximum(D - n_b, 0.0)
         else:
             p0 = (1 - w) + w * np.maximum(D - n_b / w, 0.0)
+        # rows the float time does not determine to 10 digits (next to a zero of P_e,
+        # P_g, <n> or 1 - <n>, e.g. the returns of the vacuum Rabi oscillation): the
+        # rounding of t (and of the closed forms' arguments, eps t) moves x by
+        # eps t |dx/dt|, |dP_e/dt| <= 2 lam sqrt(P_e <n>), |d<n>/dt| <= that + kappa <n>
+        rate = (2 * lam) * np.sqrt(pe * n_b)
+        reach = np.abs(times) * (np.finfo(float).eps * 1e11)
+        unearned = (reach * rate > np.minimum(pe, pg)) | \
+            (reach * (rate + kappa * n_b) > np.minimum(n_b, n_rest))
+        unearned[times == 0] = False
         # (a function of the finished columns: the entropies S_A, S_B are theirs)
         def mutual(q):
             return _mutual_information(pe, pg, n_b, n_rest, p0, q["A"]["S"], q["B"]["S"])
@@ -627,7 +641,7 @@ class ReactionCoordinate(Model):
         return {"A": a,
                 # B diagonal on Fock 0, 1 (as _compiled): ergotropy_B = 0 where <n> < 1/2
                 "B": {"E": E_B, "spectrum": [n_b, n_rest], "diagonal": True},
-                "E_int": e_int, "I_AB": mutual}
+                "E_int": e_int, "I_AB": mutual, "unearned": unearned}
 
     def dynamics(self, p, *, lib):
         from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
