@@ -9,6 +9,10 @@ then ``E_int`` and the mutual information (``I_AB`` for two subsystems,
 productions ``sigma_X`` = Delta S_X + sum_{Y != X} beta_Y(0) Q_Y (received
 convention, EL23 Eqs. 5 and 14).
 
+In float64 a row whose values would not keep 10 correct digits (cancellation at
+small times, a value near a zero) is recomputed on the certified ball route
+(:mod:`symthermo.ledger_fallback`).
+
 >>> import numpy as np
 >>> from symthermo.ledger import ledger
 >>> H = np.diag([0.0, 1.0])
@@ -103,8 +107,12 @@ def _state_matrix(obj, lib, *, name, dim=None):
     # checked at the precision the ket was given in; |psi><psi| doubles its rounding
     tolerance = 2 * input_tolerance(raw, lib)
     column = lib.as_matrix(raw)
-    return check_density_matrix(lib.projector(lib.column(column, 0)), name=name, lib=lib, dim=dim,
-                                tolerance=tolerance)
+    from .balls import BALLS
+
+    # balls: the d x 1 matrix times its adjoint (a ket's row of a ball matrix is a list)
+    projector = (column * lib.dagger(column) if lib is BALLS
+                 else lib.projector(lib.column(column, 0)))
+    return check_density_matrix(projector, name=name, lib=lib, dim=dim, tolerance=tolerance)
 
 
 def _state_size(obj):
@@ -284,6 +292,15 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
                            coupling_conserved=conserved)
     for row in rows:
         row["_internal"]["fock_leak"] = leaks
+    if lib is FLOAT64:
+        # every value's error estimated after the fact (symthermo.ledger_fallback): the
+        # caller recomputes on balls the rows that would print unearned digits
+        from .ledger_fallback import exactly_pure, generator_norm, row_errors
+
+        pure = [n for n, (_, rho) in system.subsystems.items()
+                if system.initial_state is None and exactly_pure(rho)]
+        row_errors(rows, dims=dims, norm=generator_norm(H_total, lindblad), V=V,
+                   conserved=conserved, unitary=system.unitary, pure=pure)
     return rows
 
 
@@ -613,8 +630,9 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
           for n, r in zip(names, reduced0)}
     if balls:
         q0 = {n: _passive_zeros(subs[n], r, q0[n]) for n, r in zip(names, reduced0)}
-    s_joint0 = entropy_of_spectrum(lib, density_spectrum(
-        rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True, eigenvalues=eigenvalues0))
+    spectrum0 = density_spectrum(rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True,
+                                 eigenvalues=eigenvalues0)
+    s_joint0 = entropy_of_spectrum(lib, spectrum0)
     product = product_initial
     # I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
     i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
@@ -624,7 +642,7 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     for t, rho in zip(ts, states):
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
         row = {"t": t}
-        qt, reduced_states = {}, {}
+        qt, reduced_states, joint_spectrum = {}, {}, None
         # at t = 0 the state is rho0 itself and the increments are exact 0, on every route
         # (float64 and mpmath would otherwise print the rounding of E(0) - E(0) as W)
         at_start = lib.is_exact_zero(t) if balls else t == 0
@@ -654,12 +672,17 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                 row["E_int"] = lib.expectation(rho, V)
             if at_start:
                 mutual = i_tot0
-            elif balls and unitary:
-                # the spectrum of rho(t) is that of rho(0) under a unitary evolution
-                mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint0
+            elif unitary:
+                # the spectrum of rho(t) is that of rho(0) under a unitary evolution; of a
+                # product rho(0), S(rho(0)) = sum S_X(0): in float64 I_tot is then the sum of
+                # the entropy increments, without the cancellation against S(rho(t))
+                s_start = sum((q0[n]["S"] for n in names), lib.zero) if (
+                    product and not balls) else s_joint0
+                mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_start
             else:
-                s_joint = entropy_of_spectrum(lib, density_spectrum(
-                    rho, name=f"rho(t={t})", lib=lib, tolerance=bound, computed=True))
+                joint_spectrum = density_spectrum(rho, name=f"rho(t={t})", lib=lib,
+                                                  tolerance=bound, computed=True)
+                s_joint = entropy_of_spectrum(lib, joint_spectrum)
                 mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual
             if unitary:
@@ -668,7 +691,9 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                         (bq(lib, q0[m]["beta"], qt[m]["Eth"] - q0[m]["Eth"])
                          for m in names if m != n), lib.zero)
         row["_internal"] = {"q0": q0, "qt": qt, "subsystems": subs, "I_tot0": i_tot0,
-                            "reduced": reduced_states}
+                            "reduced": reduced_states, "product": product,
+                            "reduced0": dict(zip(names, reduced0)),
+                            "joint_spectrum0": spectrum0, "joint_spectrum": joint_spectrum}
         rows.append(row)
     return rows
 
@@ -732,6 +757,14 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
         A joint (possibly correlated) initial state replacing the product of the rho0.
     dps : int, optional
         Digits: mpmath with every returned digit certified; float64 when omitted.
+        In float64 every value gets an a-posteriori error estimate
+        (:mod:`symthermo.ledger_fallback`), and a row where some value would
+        carry fewer than 10 correct digits (an increment or a nearly pure
+        state's entropy at a small time, a value near a zero) is recomputed on
+        the certified ball route: its values are then the floats nearest the
+        proven decimals, and ``result.recomputed`` lists those times (where the
+        balls have no route, an oscillator whose truncation is not proven
+        invariant, the rows stay float64 and ``result.unverified`` lists them).
     convention : {"received", "provided"}
     states : {None, "matrix", "qobj"}
         Also return the reduced states (``result.states[name]``, one per
@@ -761,6 +794,8 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     (inf, True)
     """
     check_convention(convention)
+    if hasattr(times, "__iter__") and not isinstance(times, (str, bytes)):
+        times = list(times)  # read twice when a float64 row is recomputed on balls
     if states not in (None, False, "matrix", "qobj"):
         raise ValueError(f"states must be None, 'matrix' or 'qobj', got {states!r}")
     terms = _lindblad_terms(lindblad, "lindblad") + _lindblad_terms(c_ops or (), "c_ops",
@@ -777,10 +812,17 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     keep_states = states in ("matrix", "qobj")
     leaks = {}
 
+    unearned_rows = []
+
     def compute(lib):
         rows = ledger_rows(system, times, lib=lib, convention=convention)
         if rows:
             leaks.update(rows[0]["_internal"]["fock_leak"])
+        if lib is FLOAT64:
+            from .ledger_fallback import unearned
+
+            unearned_rows.extend(i for i, r in enumerate(rows)
+                                 if unearned(r, r["_internal"]["errors"]))
         public = [_public(r) for r in rows]
         if keep_states:
             return public, [dict(r["_internal"]["reduced"]) for r in rows]
@@ -789,9 +831,21 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     if dps is None and number_system(*inputs) is FLOAT64:
         rows, reduced = compute(FLOAT64)
         digits = None
+        unverified = []
+        if unearned_rows:
+            # values that would carry fewer than 10 correct digits: the row again on balls
+            from .ledger_fallback import float_ball_rows
+
+            again = float_ball_rows(system, [times[i] for i in unearned_rows],
+                                    convention=convention)
+            if again is None:  # no ball route: the rows stay float64, listed as such
+                unverified, unearned_rows[:] = list(unearned_rows), []
+            for i, row in zip(unearned_rows, again or ()):
+                rows[i].update({k: v for k, v in row.items() if k != "t"})
     else:
         digits = check_dps(dps) if dps is not None else mpmath.mp.dps
         rows, reduced = stable(lambda: compute(MPMATH), digits)
+        unverified = []
     names = list(entries)
     out_states = None
     if keep_states:
@@ -801,7 +855,9 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     from .ledger_result import LedgerResult
 
     return LedgerResult(rows, names=names, keys=ledger_keys(names, unitary=system.unitary),
-                        convention=convention, dps=digits, states=out_states, fock_leak=leaks)
+                        convention=convention, dps=digits, states=out_states, fock_leak=leaks,
+                        recomputed=[rows[i]["t"] for i in unearned_rows],
+                        unverified=[rows[i]["t"] for i in unverified])
 
 
 def _is_operator(obj):

@@ -51,9 +51,18 @@ class LedgerResult(Sequence):
         For each oscillator subsystem, the largest population of its top
         Fock level over the requested times (a float estimate; the ledger
         refuses a run where it exceeds the bound for the digits asked).
+    recomputed : list
+        float64 only: the times whose row was recomputed on the certified
+        ball route because some float64 value would have carried fewer than
+        10 correct digits (:mod:`symthermo.ledger_fallback`); empty otherwise.
+    unverified : list
+        float64 only: the times of such rows that the balls could not
+        recompute (no ball route: an oscillator whose truncation is not proven
+        invariant); their values are float64's, with fewer digits earned.
     """
 
-    def __init__(self, rows, *, names, keys, convention, dps=None, states=None, fock_leak=None):
+    def __init__(self, rows, *, names, keys, convention, dps=None, states=None, fock_leak=None,
+                 recomputed=(), unverified=()):
         self.rows = list(rows)
         self.names = list(names)
         self._keys = list(keys)
@@ -61,6 +70,8 @@ class LedgerResult(Sequence):
         self.dps = dps
         self.states = states
         self.fock_leak = dict(fock_leak or {})
+        self.recomputed = list(recomputed)
+        self.unverified = list(unverified)
 
     def keys(self):
         """The quantity keys, in the contract's order (``"t"`` first)."""

@@ -371,10 +371,17 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
     time_texts = parse_times(times, {}) if plain is None else None
     exact_times = []
 
+    unearned_rows = []
+
     def compute(lib):
         ts = plain if plain is not None else _times_in(lib, time_texts, {}, exact_times,
                                                         scale=scale)
         rows = ledger_rows(system, ts, lib=lib, convention=convention)
+        if lib is FLOAT64:
+            from .ledger_fallback import unearned
+
+            unearned_rows.extend(i for i, r in enumerate(rows)
+                                 if unearned(r, r["_internal"]["errors"]))
         return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
     def compute_balls(lib):
@@ -396,6 +403,19 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
         check_system(system, digits)  # messages quote decimals, as with mpmath
         result = _evaluate_balls(compute_balls, digits)
     used, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors)
+    extra = {}
+    if float64:
+        # rows whose float64 values would print unearned digits: recomputed on balls
+        # (every printed digit proven), listed in the payload (contract: ledger float64)
+        from .ledger_fallback import ball_rows
+
+        if unearned_rows:
+            exact = list(time_values(times, {}, lib=EXACT))
+            again = ball_rows(system, [exact[i] for i in unearned_rows],
+                              convention=convention, digits=FLOAT64_DIGITS)
+            for i, row in zip(unearned_rows, again):
+                rows_out[i].update({k: v for k, v in row.items() if k in keys and k != "t"})
+        extra["recomputed_with_balls"] = [rows_out[i]["t"] for i in unearned_rows]
     return {
         "model": "ledger",
         "system": source_name,
@@ -407,6 +427,7 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
         "method": "propagator",
         "number_system": used,
         "rows": rows_out,
+        **extra,
     }
 
 
