@@ -47,6 +47,7 @@ __all__ = [
     "beta_for_entropy",
     "oscillator_entropy",
     "oscillator_occupation",
+    "oscillator_deficit",
     "beta_for_entropy_array",
     "thermal_mean_array",
 ]
@@ -859,13 +860,12 @@ class _Elementwise:
         if lib is FLOAT64:
             import numpy as np
 
-            self.log, self.log1p, self.atanh, self.sqrt = np.log, np.log1p, np.arctanh, np.sqrt
+            self.log1p, self.atanh, self.sqrt = np.log1p, np.arctanh, np.sqrt
             self.where, self.any, self.eps = np.where, np.any, FLOAT64.eps
         elif lib is MPMATH:
             import mpmath
 
-            self.log, self.log1p, self.atanh = mpmath.log, mpmath.log1p, mpmath.atanh
-            self.sqrt = mpmath.sqrt
+            self.log1p, self.atanh, self.sqrt = mpmath.log1p, mpmath.atanh, mpmath.sqrt
             self.where, self.any, self.eps = _pick, bool, mpmath.eps
         else:
             raise TypeError(f"oscillator_deficit: no elementwise form in {lib.name}")
@@ -953,5 +953,8 @@ def oscillator_deficit(lib, n):
         previous = size
         if not ops.any(active):
             return ops.where(zero, 0 * delta, delta) if ops.any(zero) else delta
-    raise ArithmeticError("oscillator_deficit: Newton did not converge at n = "
-                          f"{n if lib is MPMATH else n[active]}")
+    if lib is not MPMATH:
+        import numpy as np
+
+        n = np.asarray(n)[np.asarray(active, dtype=bool)]
+    raise ArithmeticError(f"oscillator_deficit: Halley's iteration did not converge at n = {n}")

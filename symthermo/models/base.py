@@ -885,7 +885,8 @@ def _local_columns(info: _LocalInfo, d, n):
     levels = info.levels
     ground = info.ground
     E = _array(d["E"], n)
-    above = E - ground if ground != 0 else E
+    # E - E_g, given by the model where E rounds it away (a qubit near its ground level)
+    above = _array(d["above"], n) if "above" in d else E - ground if ground != 0 else E
     S = d.get("S")
     if S is None and len(spectrum) == 2:
         # two eigenvalues of a density matrix: hi = 1 - lo, and -hi ln hi is written
@@ -1107,7 +1108,7 @@ def _local_from_data(sub: Subsystem, d, lib):
     if lib is FLOAT64 and spectrum and spectrum[0] < 0:
         _check_spectrum_floor(spectrum[0])
         spectrum = [max(x, 0.0) for x in spectrum]
-    above = d["E"] - sub.ground
+    above = d["above"] if "above" in d else d["E"] - sub.ground  # (as _local_columns)
     # mpmath, two eigenvalues summing to 1: everything from the smaller, lo, alone.  The
     # larger, 1 - lo, rounds to 1 for lo below the working precision (a long decay), and
     # what it carries (the entropy's lo + O(lo^2), E^th - E_g = gap lo) would be lost at

@@ -123,6 +123,7 @@ from .jc_manifolds import (
     manifold_sums,
     poisson_window,
     pure_sums_arrays,
+    rise_sizes,
     PureSumsSetup,
     ball_pure_sums,
     poisson_outside_weight,
@@ -756,6 +757,7 @@ class JaynesCummings(Model):
                 # E = E(0) + that, as the vectorised route
                 d["A"]["dE"], d["B"]["dE"] = v["dE_A"], v["dE_B"]
                 d["A"]["E"], d["B"]["E"] = v["E0_A"] + v["dE_A"], v["E0_B"] + v["dE_B"]
+                d["A"]["above"] = 0.0 if v["above_A"] <= wA * floor else v["above_A"]
             out.append(d)
         return out
 
@@ -808,10 +810,12 @@ class JaynesCummings(Model):
         fn = self._params_cached("vacuum", p, lambda: _vacuum_arrays_fn(
             p["omega_A"], p["omega_B"], p["g"], p["state_A"]))
         n = len(times)
-        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b, e0_a, e0_b = (
+        e_a, e_b, e_int, z_a, c2_a, det_a, z_b, c2_b, det_b, de_a, de_b, e0_a, e0_b, above_a = (
             column_of(v, n) for v in fn(times))
-        # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+> or mixed)
+        # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+> or mixed),
+        # and E_A - E_g likewise (E_A rounds it away near the ground level)
         e_a, e_b = e0_a + de_a, e0_b + de_b
+        omega_a = self._params_cached("omega_A", p, lambda: _num(FLOAT64, p["omega_A"]))
         pure = p["state_A"] != "mixed"
         rate = self._params_cached("fastest", p, lambda: _fastest(FLOAT64, p))
         floor = _time_floor(_eps(FLOAT64), rate, times)
@@ -820,13 +824,15 @@ class JaynesCummings(Model):
         omega_b = self._params_cached("omega_B", p, lambda: _num(FLOAT64, p["omega_B"]))
         out = _assemble_columns(omega_b, e_a, e_b, e_int, lam_a, lam_b, pure=pure)
         if not pure:  # the qubit near identity/2: beta_A and I_AB from its Bloch length
-            omega_a = self._params_cached("omega_A", p, lambda: _num(FLOAT64, p["omega_A"]))
             z = 2 * e_a / omega_a  # p_e - p_g from E_A = E_A(0) + increment (accurate)
             bloch = np.sqrt(z * z + 4 * c2_a)
             out["A"]["beta"] = _qubit_beta(np, bloch, lam_a[0], omega_a)
             out["I_AB"] = _mixed_mutual(np, bloch, out["B"]["S"], out["I_AB"])
         # the energies' increments in closed form (no cancellation at small times)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
+        # p_e is quadratic in the rounding of t where it vanishes (|g> at g t = pi/2), as
+        # lam_-: below that it is 0 (the spectrum's pure |g>, not E_A's 3.7e-33 above it)
+        out["A"]["above"] = np.where(above_a <= omega_a * floor, 0.0, above_a)
         if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
             out["A"]["diagonal"] = out["B"]["diagonal"] = True
         return out
@@ -856,6 +862,8 @@ class JaynesCummings(Model):
         e_int = np.full(n, 2 * g * alpha * cc0)
         # E(t) - E(0) from the increment of p_e (jc_manifolds: no cancellation)
         de_a, de_b = np.zeros(n), np.zeros(n)
+        above_a = np.full(n, wA * pe0)
+        unearned = np.zeros(n, dtype=bool)
         lo_a = np.full(n, 0.5 if mixed else 0.0)
         hi_a = np.full(n, 0.5 if mixed else 1.0)
         if mixed:
@@ -874,6 +882,8 @@ class JaynesCummings(Model):
 
                 pe, pg, spa = total(sums.pe), total(sums.pg), total(sums.sigma_plus_a)
                 reg, rise = total(sums.rho_eg), total(sums.rise)
+                # each run's terms share one sign (|e>: -, |g>: +), the runs' may not
+                size = total([np.abs(x) for x in sums.rise])
                 c2 = np.abs(reg) ** 2
                 det = pe * pg - c2
             else:
@@ -883,15 +893,22 @@ class JaynesCummings(Model):
                 pe, pg, re, im, det, spa, rise = pure_sums_arrays(setup, ts)
                 w0 = runs[0].weight
                 pe, pg, spa, rise = 0.0 + w0 * pe, 0.0 + w0 * pg, 0.0 + w0 * spa, w0 * rise
+                size = rise_sizes(setup, ts)  # None: the terms share one sign
+                size = np.abs(rise) if size is None else w0 * size
                 c2 = np.hypot(w0 * re, w0 * im) ** 2
             norm = pe + pg
-            floor = None if mixed else _amplitude_floor(
-                self._params_cached(("fastest", window), p, lambda: _fastest(
-                    FLOAT64, p, window)), ts, pe * pg / norm**2)
+            fastest = self._params_cached(("fastest", window), p, lambda: _fastest(
+                FLOAT64, p, window))
+            floor = None if mixed else _amplitude_floor(fastest, ts, pe * pg / norm**2)
             lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2, floor)
             lo_a[nonzero], hi_a[nonzero] = lo, hi
+            gram_ev = None
             ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), 0.0)
             e_int[nonzero] = 2 * g * spa / norm
+            # (below the rounding of t, p_e is 0, as lam_-: _vacuum_arrays)
+            above = wA * (pe / norm)
+            above_a[nonzero] = np.where(above <= wA * _time_floor(
+                _eps(FLOAT64), fastest, ts), 0.0, above)
             de_a[nonzero], de_b[nonzero] = wA * (rise / norm), -wB * (rise / norm)
             # E = E(0) + (E - E(0)): no cancellation where E is small (E_A from |+>)
             e_a[nonzero] = e_a[nonzero] + de_a[nonzero]
@@ -902,11 +919,40 @@ class JaynesCummings(Model):
                 ev = np.sort(np.where(ev > 0, ev, 0.0), axis=1)
                 for j in range(4):
                     lam_b[j][nonzero] = ev[:, j]
+                gram_ev = ev
+            unearned[nonzero] = self._coherent_unearned(
+                wA * (pe0 - 0.5), de_a[nonzero], pe / norm, pg / norm, det / norm**2, gram_ev,
+                rise, size)
         lam_a = (lo_a, hi_a)
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
+        # E_A - E_g = omega_A p_e without E_A's rounding near E_g (the sums' p_e: positive
+        # terms, or from the amplitudes where small)
+        out["A"]["above"] = above_a
+        out["unearned"] = unearned
         out.update(info)
+        return out
+
+    @staticmethod
+    def _coherent_unearned(e_a0, de_a, pe, pg, det, lam_b, rise, size):
+        """The times (nonzero ones) whose float64 values the sums cannot vouch for to 10
+        digits: E_A = E_A(0) + increment far below its terms (the collapse of the qubit's
+        inversion: 1e-22 printed as 6e-16), a pure evolution's Gram determinant below
+        (8 eps / 1e-10)^2 pe pg (Gram-Schmidt keeps 8 eps (pe pg / det)^(1/2) of it: the
+        Schmidt weight of a qubit from |g> at small times), rho_B's small eigenvalues of a
+        mixed qubit's evolution below 1e-5 (eigvalsh: absolute eps); the increment of p_e
+        below 1e-10 / (16 eps) of ``size``, what it is summed from (terms of both signs:
+        a qubit from |+>, alpha = 5, lost 2 digits of E_A at t = 900)."""
+        eps = FLOAT64.eps
+        e_a = e_a0 + de_a
+        out = np.abs(e_a) * 1e-10 < 8 * eps * (abs(e_a0) + np.abs(de_a))
+        out |= np.abs(rise) * 1e-10 < 16 * eps * size
+        if lam_b is None:
+            out |= det < (8 * eps / 1e-10) ** 2 * (pe * pg)
+        else:
+            small = lam_b[:, :-1]
+            out |= (small < 1e-5).any(axis=1)  # (0: a true tiny one lost below eps)
         return out
 
     def _coherent_core(self, p, times, lib):
@@ -929,8 +975,8 @@ class JaynesCummings(Model):
                                  [times[k] for k in nonzero], gram=mixed)
             rate = _fastest(lib, p, window) if lib is FLOAT64 else None
             # E_A(0) and E_B(0) exactly (as _coherent_initial), for E = E(0) + (E - E(0))
-            start = (wA * (_num(lib, sum(w * ce * ce for w, ce, _ in runs_of(p["state_A"])))
-                           - lib.one / 2), wB * alpha * alpha)
+            pe0 = _num(lib, sum(w * ce * ce for w, ce, _ in runs_of(p["state_A"])))
+            start = (wA * (pe0 - lib.one / 2), wB * alpha * alpha)
             for j, k in enumerate(nonzero):
                 computed[k] = self._coherent_time(lib, runs, sums, j, wA, wB, g, alpha, mixed,
                                                   times[k], rate, start)
@@ -1037,7 +1083,7 @@ class JaynesCummings(Model):
         if not mixed:
             out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
                                  lam_a, lam_a, pure=True, s_ab=None)
-            return self._with_increments(out, runs, sums, j, wA, wB, norm, start)
+            return self._with_increments(out, runs, sums, j, wA, wB, norm, start, pe, t, rate)
         G = sums.gram[j]
         if lib is FLOAT64:
             ev = [float(x) for x in np.linalg.eigvalsh(0.5 * G / norm)]
@@ -1047,10 +1093,10 @@ class JaynesCummings(Model):
         ev = sorted(x if x > 0 else lib.zero for x in ev)
         out = self._assemble(lib, wB, _real(lib, e_a), _real(lib, e_b), _real(lib, e_int),
                              lam_a, ev, pure=False, s_ab=lib.log(2 * lib.one))
-        return self._with_increments(out, runs, sums, j, wA, wB, norm, start)
+        return self._with_increments(out, runs, sums, j, wA, wB, norm, start, pe, t, rate)
 
     @staticmethod
-    def _with_increments(out, runs, sums, j, wA, wB, norm, start):
+    def _with_increments(out, runs, sums, j, wA, wB, norm, start, pe, t, rate):
         """E(t) - E(0) from the increment of p_e (float64 sums: ``sums.rise``), as the
         vectorised route: W without the cancellation of E(t) - E(0), and E = E(0) + that
         (E_A = 2.3e-21 at t = 1e-9 from |+>, whose E_A(0) = 0, was 0)."""
@@ -1059,6 +1105,9 @@ class JaynesCummings(Model):
             out["A"]["dE"], out["B"]["dE"] = wA * (rise / norm), -wB * (rise / norm)
             out["A"]["E"] = start[0] + out["A"]["dE"]
             out["B"]["E"] = start[1] + out["B"]["dE"]
+            above = wA * (pe / norm)  # as the vectorised route
+            out["A"]["above"] = 0.0 if above <= wA * _time_floor(_eps(FLOAT64), rate, t) \
+                else above
         return out
 
     def _semiclassical_values(self, p, times, lib):
@@ -1154,7 +1203,7 @@ def _vacuum_arrays_fn(omega_A, omega_B, g, state_A):
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     return _lambdify_arrays([f[k] for k in ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A",
                                             "z_B", "c2_B", "det_B")]
-                            + _vacuum_increments(f))
+                            + _vacuum_increments(f) + [_vacuum_above(f, omega_A)])
 
 
 def _vacuum_increments(f):
@@ -1167,6 +1216,14 @@ def _vacuum_increments(f):
     energies = (sympy.sympify(f["E_A"]), sympy.sympify(f["E_B"]))
     return ([sympy.expand(TR6(sympy.expand(e - e.subs(T, 0)))) for e in energies]
             + [e.subs(T, 0) for e in energies])
+
+
+def _vacuum_above(f, omega_A):
+    """E_A - E_g = omega_A p_e, p_e = rho_A[e, e] as vacuum_forms keeps it: a sum of
+    positive terms (C^2 + delta^2 S^2 for |e>), so a qubit near |g> keeps the relative
+    precision of p_e (E_A + omega_A/2 rounds it away: ergotropy_A of |+> at
+    t = 157 had 10.0 digits)."""
+    return omega_A * f["rho_A"][0, 0]
 
 
 def _lambdify_arrays(exprs):
@@ -1372,6 +1429,7 @@ def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
     if lib is FLOAT64:  # the increments, as the vectorised route (_vacuum_arrays_fn)
         out["dE_A"], out["dE_B"], out["E0_A"], out["E0_B"] = (
             _compile(e, lib) for e in _vacuum_increments(f))
+        out["above_A"] = _compile(_vacuum_above(f, omega_A), lib)
     return out
 
 

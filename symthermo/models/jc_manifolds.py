@@ -87,6 +87,7 @@ __all__ = [
     "ManifoldSums",
     "manifold_sums",
     "pure_sums_arrays",
+    "rise_sizes",
     "PureSumsSetup",
     "poisson_tail_bounds",
     "poisson_outside_weight",
@@ -604,10 +605,20 @@ def pure_sums_arrays(setup, times, *, chunk=8192):
     return _finish_pure_sums(setup, t, pe, pg, pair[:, 0], pair[:, 1], spa, sums[:, 3])
 
 
-def _rises(setup, t):
-    """pe(t) - pe(0) = sum_k S_k^2 (u_k^2 - a_k^2 Omega_k^2) at the times ``t``."""
+def _rises(setup, t, weights=None):
+    """pe(t) - pe(0) = sum_k S_k^2 (u_k^2 - a_k^2 Omega_k^2) at the times ``t`` (or the
+    sum with other ``weights``)."""
     S = np.sin(np.multiply.outer(t, setup.om)) / setup.om
-    return (S * S * setup.rises).sum(axis=1)
+    return (S * S * (setup.rises if weights is None else weights)).sum(axis=1)
+
+
+def rise_sizes(setup, t):
+    """sum_k S_k^2 |u_k^2 - a_k^2 Omega_k^2|: what the increment of pe is summed from (its
+    rounding is a few eps times this); |rise| itself where the terms share one sign."""
+    w = setup.rises
+    if not (w.min(initial=0.0) < 0 < w.max(initial=0.0)):
+        return None
+    return _rises(setup, t, np.abs(w))
 
 
 def _finish_pure_sums(setup, t, pe, pg, re, im, spa, rise):
@@ -640,6 +651,8 @@ def _finish_pure_sums(setup, t, pe, pg, re, im, spa, rise):
         # small p_e or p_g), as manifold_sums
         pe, pg, re, im, spa = pe.copy(), pg.copy(), re.copy(), im.copy(), spa.copy()
         pe[careful], pg[careful] = pe_c, pg_c
+        rise = rise.copy()  # (the grid's pe - pe(0) cancels where pe is small)
+        rise[careful] = (Ss * Ss * setup.rises).sum(axis=1)
         reg = np.sum(X * np.conj(Y), axis=1)
         re[careful], im[careful] = reg.real, reg.imag
         spa[careful] = np.sum(np.sqrt(np.arange(len(om)) + _first_block(setup) + 1.0)
