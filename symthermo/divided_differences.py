@@ -52,10 +52,11 @@ _INV_FACTORIALS = tuple(1.0 / math.factorial(k + 2) for k in range(TERMS))
 
 
 def _phi1(z):
-    """(e^z - 1)/z elementwise, 1 at z = 0."""
-    zero = z == 0
-    safe = np.where(zero, 1.0, z)
-    return np.where(zero, 1.0, np.expm1(safe) / safe)
+    """(e^z - 1)/z elementwise: 1 + z/2 + z^2/6 for |z| < 1e-8 (the rest below 1e-24
+    relative; numpy's complex division of two subnormals gives nan)."""
+    tiny = np.abs(z) < 1e-8
+    safe = np.where(tiny, 1.0, z)
+    return np.where(tiny, 1 + z / 2 + z * z / 6, np.expm1(safe) / safe)
 
 
 def _terms(radius):

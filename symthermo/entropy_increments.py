@@ -108,7 +108,8 @@ def thermal_step(e, q0, beta0, dS):
     S(q0) + dS, for the thermal populations ``q0`` at ``beta0`` > 0 on the energies
     ``e`` (both of shape (levels, 1)) and an array ``dS`` (shape (times,)); dq has
     shape (levels, times).  Newton's method on dbeta from the second-order solution,
-    stopped after a step below 1e-9 of dbeta (Newton's error then ~ 1e-18)."""
+    stopped after a step below 1e-9 of dbeta (Newton's error then ~ 1e-18); nan where
+    that is not reached in MAX_STEPS steps."""
     dS = np.asarray(dS, dtype=float)
     mean0, var0 = _moments(e, q0)
     # second order: S(beta0 + d) - S(beta0) = -beta0 var0 d - (var0 - beta0 k3) d^2 / 2
@@ -125,4 +126,6 @@ def thermal_step(e, q0, beta0, dS):
         # Newton's error after a step is of the order of the step squared (relative)
         if np.all(np.abs(step) <= 1e-9 * np.abs(dbeta)):
             break
+    else:  # not settled in MAX_STEPS: nan where the last step was still large
+        dbeta = np.where(np.abs(step) <= 1e-9 * np.abs(dbeta), dbeta, np.nan)
     return dbeta, _populations_step(e, q0, dbeta)

@@ -447,6 +447,9 @@ class QutritSwap(Model):
 #: from the increments; above it the differences of the values keep 11 digits and more
 #: (W_A, of order (dp/p)^2, is then above ~1e-5 of the energies)
 SMALL_CHANGE = 0.01
+#: entropy increments (estimated to first order) below which the increments are
+#: computed from the increments whatever the relative change
+SMALL_ENTROPY = 1e-3
 
 
 def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
@@ -484,7 +487,11 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     swapped = s2 > 0.5
     weight = np.where(swapped, c2, s2)
     change = weight * np.where(swapped, np.max(np.abs(delta) / pb), np.max(np.abs(delta) / pa))
-    near = (change <= SMALL_CHANGE) & (weight > 0)
+    # or where the entropies move by less than SMALL_ENTROPY (first order: weight times
+    # |delta . beta e| + |delta . b|): their differences keep only eps / dS of their
+    # digits however large the relative change of a tiny population (a nearly pure B)
+    moved = weight * (abs(float((delta * e).sum())) * beta + abs(float((delta * b).sum())))
+    near = ((change <= SMALL_CHANGE) | (moved < SMALL_ENTROPY)) & (weight > 0)
     if not near.any():
         return None
     index = np.flatnonzero(near)
@@ -508,8 +515,19 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         from_b = entropy_increment(pb, -dp, b)
         dS_a = np.where(swapped, from_b, from_a)
         dS_b = np.where(swapped, from_a, from_b)
-        m = len(index)
         dbeta, dq = thermal_step(e, pa, beta, np.concatenate([dS_a, dS_b]))
+        m = len(index)
+        solved = np.isfinite(dbeta[:m]) & np.isfinite(dbeta[m:])
+        if not solved.all():  # Newton did not settle: those times keep the differences
+            index, weight, swapped, dp = (index[solved], weight[solved], swapped[solved],
+                                          dp[:, solved])
+            dS_a, dS_b = dS_a[solved], dS_b[solved]
+            keep2 = np.concatenate([solved, solved])
+            dbeta, dq = dbeta[keep2], dq[:, keep2]
+            d_a = d_a[solved]
+            m = len(index)
+            if not m:
+                return None
         dq_a, dq_b = dq[:, :m], dq[:, m:]
         Q_a, Q_b = (dq_a * e).sum(axis=0), (dq_b * e).sum(axis=0)
         # E_A(t) - E_A(0) = sin^2(g t) delta . e
@@ -524,14 +542,29 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         rho_b = pb - dp
         same_order = np.all(rho_b[perm[:-1]] >= rho_b[perm[1:]], axis=0)
         d_erg_b = (-dp[perm] * (e[perm] - e)).sum(axis=0)
-        sigma_erg = -d_a - beta * d_erg_b
+        # near the swap: B (= p_A + dp, passive) has lost B's initial ergotropy, and
+        # rho_A = p_B - dp: -D[p_B - dp || p_A] + beta erg_B(0)
+        erg_b0 = float((pb[perm] * (e[perm] - e)).sum())
+        sigma_erg = np.where(swapped, relative_entropy(pb - dp, pa, delta - dp) * -1.0
+                             + beta * erg_b0, -d_a - beta * d_erg_b)
+        # the other state (B at the start, A at the swap: p_B - dp) and its thermal
+        # neighbour p_A + dq: its exergy D / beta where it is passive (a nearly pure B
+        # has E and E^th ~ 1e-5 and an exergy ~ 1e-9, which their difference loses)
+        far = pb - dp
+        far_passive = np.all(far[:-1] >= far[1:], axis=0)
+        dq_far = np.where(swapped, dq_a, dq_b)
+        far_exergy = relative_entropy(far, pa + dq_far, delta - dp - dq_far) / (
+            beta + np.where(swapped, dbeta[:m], dbeta[m:]))
     values = {"Q_A": Q_a, "W_A": dE_a - Q_a, "Q_B": Q_b, "W_B": -dE_a - Q_b,
               "I_AB": dS_a + dS_b, "sigma_A": dS_a + beta * Q_b, "sigma_B": dS_b + beta * Q_a}
     out = [(index, values)]
     start = ~swapped
     out.append((index[start], {"exergy_A": near_exergy[start], "W_A": near_exergy[start]}))
     out.append((index[swapped], {"exergy_B": near_exergy[swapped]}))
-    out.append((index[start & same_order], {"sigma_erg_A": sigma_erg[start & same_order]}))
+    out.append((index[start & far_passive], {"exergy_B": far_exergy[start & far_passive]}))
+    out.append((index[swapped & far_passive], {"exergy_A": far_exergy[swapped & far_passive]}))
+    sigma = swapped | same_order
+    out.append((index[sigma], {"sigma_erg_A": sigma_erg[sigma]}))
     return out
 
 
