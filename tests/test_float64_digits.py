@@ -45,6 +45,7 @@ def _digits(printed, certified):
     # the increments from the population increments (B passive, then not)
     ("qutrit-swap", [], None),
     ("qutrit-swap", ["beta_1=2", "beta_2=0.1", "g=0.4"], None),
+    ("qutrit-swap", ["beta_1=10", "beta_2=8"], None),  # B nearly pure
 ])
 def test_float64_digits_against_balls(name, given, keys):
     model = get_model(name)
