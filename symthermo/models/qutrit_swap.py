@@ -509,14 +509,21 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         # the entropy increments of A and B from where they are near
         # (ln p_A = -beta e - ln Z_A, ln p_B = -b - ln Z_B, b_k = beta_k omega_k)
         # (S(p_A + dp) - S(p_A) is B's at the swap, A's at the start; likewise p_B - dp)
-        # (entropy_increment's form, D[p_A + dp || p_A] kept for sigma_erg_A)
-        d_a = relative_entropy(pa + dp, pa, dp)
+        # (entropy_increment's form; the three relative entropies in one call:
+        # D[p_A + dp || p_A], D[p_B - dp || p_B], and D[p_B - dp || p_A] for sigma_erg_A
+        # near the swap)
+        m = len(index)
+        far = pb - dp
+        d_a, d_b, d_swap = np.split(relative_entropy(
+            np.concatenate([pa + dp, far, far], axis=1),
+            np.concatenate([np.broadcast_to(pa, dp.shape), np.broadcast_to(pb, dp.shape),
+                            np.broadcast_to(pa, dp.shape)], axis=1),
+            np.concatenate([dp, -dp, delta - dp], axis=1)), 3)
         from_a = (dp * e).sum(axis=0) * beta - d_a
-        from_b = entropy_increment(pb, -dp, b)
+        from_b = (-dp * b).sum(axis=0) - d_b
         dS_a = np.where(swapped, from_b, from_a)
         dS_b = np.where(swapped, from_a, from_b)
         dbeta, dq = thermal_step(e, pa, beta, np.concatenate([dS_a, dS_b]))
-        m = len(index)
         solved = np.isfinite(dbeta[:m]) & np.isfinite(dbeta[m:])
         if not solved.all():  # Newton did not settle: those times keep the differences
             index, weight, swapped, dp = (index[solved], weight[solved], swapped[solved],
@@ -524,7 +531,7 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
             dS_a, dS_b = dS_a[solved], dS_b[solved]
             keep2 = np.concatenate([solved, solved])
             dbeta, dq = dbeta[keep2], dq[:, keep2]
-            d_a = d_a[solved]
+            d_a, d_swap, far = d_a[solved], d_swap[solved], far[:, solved]
             m = len(index)
             if not m:
                 return None
@@ -532,10 +539,18 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         Q_a, Q_b = (dq_a * e).sum(axis=0), (dq_b * e).sum(axis=0)
         # E_A(t) - E_A(0) = sin^2(g t) delta . e
         dE_a = np.where(swapped, (delta * e).sum() - (dp * e).sum(axis=0), (dp * e).sum(axis=0))
-        # the exergy of the state near w(beta) (A at the start, B at the swap)
+        # the exergy of the state near w(beta) (A at the start, B at the swap) and of
+        # the other one (B at the start, A at the swap: p_B - dp) where it is passive, as
+        # D / beta from their differences to their thermal neighbours p_A + dq (a nearly
+        # pure B has E and E^th ~ 1e-5 and an exergy ~ 1e-9, which their difference loses)
         dq_near = np.where(swapped, dq_b, dq_a)
-        near_exergy = relative_entropy(pa + dp, pa + dq_near, dp - dq_near) / (
-            beta + np.where(swapped, dbeta[m:], dbeta[:m]))
+        dq_far = np.where(swapped, dq_a, dq_b)
+        near_exergy, far_exergy = np.split(relative_entropy(
+            np.concatenate([pa + dp, far], axis=1),
+            pa + np.concatenate([dq_near, dq_far], axis=1),
+            np.concatenate([dp - dq_near, delta - dp - dq_far], axis=1)), 2)
+        near_exergy = near_exergy / (beta + np.where(swapped, dbeta[m:], dbeta[:m]))
+        far_exergy = far_exergy / (beta + np.where(swapped, dbeta[:m], dbeta[m:]))
         Q_a = np.where(swapped, Q_a, dE_a - near_exergy)
         # sigma_erg_A near the start: -D[rho_A(t) || rho_A(0)] - beta Delta erg_B, with
         # Delta erg_B = sum_j dp_B(perm_j) (e(perm_j) - e_j) while B keeps its order
@@ -545,16 +560,8 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         # near the swap: B (= p_A + dp, passive) has lost B's initial ergotropy, and
         # rho_A = p_B - dp: -D[p_B - dp || p_A] + beta erg_B(0)
         erg_b0 = float((pb[perm] * (e[perm] - e)).sum())
-        sigma_erg = np.where(swapped, relative_entropy(pb - dp, pa, delta - dp) * -1.0
-                             + beta * erg_b0, -d_a - beta * d_erg_b)
-        # the other state (B at the start, A at the swap: p_B - dp) and its thermal
-        # neighbour p_A + dq: its exergy D / beta where it is passive (a nearly pure B
-        # has E and E^th ~ 1e-5 and an exergy ~ 1e-9, which their difference loses)
-        far = pb - dp
+        sigma_erg = np.where(swapped, beta * erg_b0 - d_swap, -d_a - beta * d_erg_b)
         far_passive = np.all(far[:-1] >= far[1:], axis=0)
-        dq_far = np.where(swapped, dq_a, dq_b)
-        far_exergy = relative_entropy(far, pa + dq_far, delta - dp - dq_far) / (
-            beta + np.where(swapped, dbeta[:m], dbeta[m:]))
     values = {"Q_A": Q_a, "W_A": dE_a - Q_a, "Q_B": Q_b, "W_B": -dE_a - Q_b,
               "I_AB": dS_a + dS_b, "sigma_A": dS_a + beta * Q_b, "sigma_B": dS_b + beta * Q_a}
     out = [(index, values)]
