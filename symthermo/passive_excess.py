@@ -57,7 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["PassiveExcess", "passive_excess", "two_level_excess", "two_level_relative_entropy",
-           "phi_term", "SCALAR", "ARRAY", "trace_defect"]
+           "phi_term", "series_terms", "SCALAR", "ARRAY", "trace_defect"]
 
 _EPS = float(np.finfo(float).eps)
 #: coefficients 1/(2m + 3) of s(v) = sum_m v^m / (2m + 3); |v| <= 1/9 and 9^-17 / 37 < eps / 8
@@ -94,7 +94,7 @@ SCALAR = _Scalar()
 ARRAY = _Array()
 
 
-def phi_term(ops, p, w, diff=None):
+def phi_term(ops, p, w, diff=None, *, terms=None):
     """w phi(p / w) = p ln(p / w) - p + w >= 0 for p >= 0, w > 0, to a few ulps.
 
     >>> from symthermo.passive_excess import SCALAR, phi_term
@@ -105,7 +105,8 @@ def phi_term(ops, p, w, diff=None):
     True
 
     ``diff``, if given, is p - w computed more accurately than from the rounded w
-    (the ground level's, :func:`passive_excess`).
+    (the ground level's, :func:`passive_excess`).  ``terms``: of the series, enough for
+    the caller's |u| = |p - w|/(p + w) (:func:`series_terms`; default all, for |u| <= 1/3).
     """
     if ops is SCALAR:
         if p == 0:
@@ -117,7 +118,7 @@ def phi_term(ops, p, w, diff=None):
         return _series_term(total, u)
     total = p + w
     u = (p - w if diff is None else diff) / ops.where(total > 0, total, 1.0)
-    series = _series_term(total, u)
+    series = _series_term(total, u, terms)
     safe_p = ops.where(p > 0, p, 1.0)
     direct = ops.where(p > 0, p * ops.log(safe_p / w) - p, 0.0) + w
     near = ops.absolute(u) <= 1.0 / 3.0
@@ -144,11 +145,28 @@ def _phi_term_or_tail(ops, p, w, minus_log_w):
     return ops.where(tail, far, phi_term(ops, p, ops.where(tail, 1.0, w)))
 
 
-def _series_term(total, u):
-    """(p + w) u^2 [1 + u (1 + u) s(u^2)] (numbers or arrays), |u| <= 1/3."""
+def series_terms(u_max):
+    """The terms of s(v) enough for |u| <= u_max <= 1/3: the first neglected one,
+    v^m / (2m + 3) with v = u_max^2, below eps / 8 (the rest, a geometric tail of ratio
+    v <= 1/9, adds 1/8 of it; 16 at u_max = 1/3, where the default keeps 18).
+
+    >>> from symthermo.passive_excess import series_terms
+    >>> series_terms(1 / 3), series_terms(1e-2), series_terms(0.0)
+    (16, 4, 1)
+    """
+    v = u_max * u_max
+    for m in range(1, len(_SERIES)):
+        if v ** m / (2 * m + 3) < _EPS / 8:
+            return m
+    return len(_SERIES)
+
+
+def _series_term(total, u, terms=None):
+    """(p + w) u^2 [1 + u (1 + u) s(u^2)] (numbers or arrays), |u| <= 1/3; ``terms`` of
+    the series s (default all)."""
     v = u * u
     s = 0.0
-    for c in reversed(_SERIES):
+    for c in reversed(_SERIES if terms is None else _SERIES[:terms]):
         s = s * v + c
     return total * v * (1.0 + u * (1.0 + u) * s)
 

@@ -36,6 +36,16 @@ def _digits(printed, certified):
     ("jaynes-cummings", ["omega_B=1.3"], ["S_A", "Q_A", "W_A", "Q_B", "sigma_A"]),
     ("spontaneous-emission", [], None),
     ("spontaneous-emission", ["gamma=1e-10"], None),
+    # the qubit leaving |e>: P_g = 1 - |c_e|^2 without cancellation; underdamped,
+    # overdamped, critical (kappa = 4 lam) with the mixed start, detuned
+    ("reaction-coordinate", ["kappa=0.8*lam"], None),
+    ("reaction-coordinate", ["kappa=0.05"], None),
+    ("reaction-coordinate", ["kappa=0.04", "state_A=mixed"], None),
+    ("reaction-coordinate", ["omega_rc=1.2", "kappa=0.01"], None),
+    # the increments from the population increments (B passive, then not)
+    ("qutrit-swap", [], None),
+    ("qutrit-swap", ["beta_1=2", "beta_2=0.1", "g=0.4"], None),
+    ("qutrit-swap", ["beta_1=10", "beta_2=8"], None),  # B nearly pure
 ])
 def test_float64_digits_against_balls(name, given, keys):
     model = get_model(name)

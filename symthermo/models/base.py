@@ -442,6 +442,8 @@ class Model:
                              and locals_[n].levels.is_qubit)
             if thermal_qubit:  # E^th = E at both times (_thermal_qubit_columns)
                 d_eth = data[n]["dE"] if "dE" in data[n] else qt[n]["E"] - q0[n]["E"]
+            elif "dEth" in data[n]:  # E^th(t) - E^th(0) in closed form (the model's)
+                d_eth = data[n]["dEth"]
             row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
             heats[n] = d_eth
             if balls:

@@ -50,6 +50,7 @@ import numpy as np
 
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
+from ..entropy_increments import entropy_increment, relative_entropy, thermal_step
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib, entropy_columns)
@@ -287,6 +288,8 @@ class QutritSwap(Model):
         exchanged (exergy_B(t) = exergy_A(0) = 0: B is now thermal), W_X = +/- Delta E_X.
         """
         rows = super().evaluate(p, times, lib=lib, convention=convention, proven=proven)
+        if lib is FLOAT64 and isinstance(rows, list):  # the per-row route: as the columns
+            self._patch_rows(p, rows, convention)
         if proven is None or lib in (FLOAT64, MPMATH, EXACT):
             return rows
         out, row0 = [], None
@@ -299,6 +302,45 @@ class QutritSwap(Model):
                     dict(row0, t=row["t"])
             out.append(row)
         return out
+
+    def _patch_rows(self, p, rows, convention):
+        """The per-row float64 rows with the increments of :func:`_small_increments` where
+        the states have moved little (the columns' numbers, see :meth:`_finish_columns`)."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            constants = self._float64_constants(p)
+        beta, pa, energies, order, g, delta, b = (constants[k] for k in (0, 2, 4, 5, 6, 7, 8))
+        ts = np.array([float(r["t"]) for r in rows])
+        s = 1.0 if convention == "received" else -1.0
+        for index, values in _small_increments(np.sin(g * ts) ** 2, np.cos(g * ts) ** 2, pa,
+                                               delta, energies, order, beta, b) or ():
+            for key, v in values.items():
+                for i, x in zip(index.tolist(), v.tolist()):
+                    rows[i][key] = s * x if key[:2] in ("Q_", "W_") else x
+
+    def _float64_constants(self, p):
+        """beta_B(0), its levels, p_A(0), p_B(0), the energies, their ascending order, g,
+        and p_B(0) - p_A(0) rounded once from 30 digits (float64)."""
+        def make():
+            lib = FLOAT64
+            beta, levels, pb = self._beta_star(p, lib)
+            h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
+            energies = [lib.real(h[k, k]) for k in range(3)]
+            w = [lib.exp(-beta * e) for e in energies]
+            z = sum(w[1:], w[0])
+            pa = [x / z for x in w]
+            order = sorted(range(3), key=lambda k: energies[k])
+            # B's populations minus A's, rounded once from 30 digits: the increments
+            # -/+ sin^2(gt) (p_B - p_A) keep their digits when p_A and p_B are close
+            with mpmath.workdps(30):
+                beta_mp, _, pb_mp = self._beta_star(p, MPMATH)
+                w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
+                        for e in (0, p["omega_1"], p["omega_2"])]
+                delta = [float(y - x / sum(w_mp)) for x, y in zip(w_mp, pb_mp)]
+            # ln p_B(0)_k = -b_k - ln Z_B, b = (0, beta_1 omega_1, beta_2 omega_2)
+            b = [0.0] + [float(sympy.N(p[f"beta_{k}"] * p[f"omega_{k}"], 20)) for k in (1, 2)]
+            return (beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"]), delta, b)
+
+        return self._params_cached("arrays", p, make)
 
     def reduced_data(self, p, times, *, lib):
         if lib is EXACT:
@@ -345,19 +387,9 @@ class QutritSwap(Model):
     def reduced_arrays(self, p, times):
         """:meth:`reduced_data` in float64 for all times at once (numpy); beta_A(t) is
         solved here (beta_B(0) itself at t = 0, where A is w(beta_B(0)) exactly)."""
-        def constants():
-            lib = FLOAT64
-            beta, levels, pb = self._beta_star(p, lib)
-            h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
-            energies = [lib.real(h[k, k]) for k in range(3)]
-            w = [lib.exp(-beta * e) for e in energies]
-            z = sum(w[1:], w[0])
-            pa = [x / z for x in w]
-            order = sorted(range(3), key=lambda k: energies[k])
-            return beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"])
-
-        beta, levels, pa, pb, energies, order, g = self._params_cached("arrays", p, constants)
-        c2, s2 = np.cos(g * times) ** 2, np.sin(g * times) ** 2
+        beta, levels, pa, pb, energies, order, g, delta, b = self._float64_constants(p)
+        s2 = np.sin(g * times) ** 2
+        c2 = np.cos(g * times) ** 2
         out = {"E_int": np.zeros(times.shape)}
         entropies = {}
         for n, ours, theirs in (("A", pa, pb), ("B", pb, pa)):
@@ -377,7 +409,21 @@ class QutritSwap(Model):
         eth_a[start] = out["A"]["E"][start]
         out["A"]["beta"], out["A"]["Eth"] = beta_a, eth_a
         out["I_AB"] = (entropies["A"] - entropies["A"][0]) + (entropies["B"] - entropies["B"][0])
+        out["_small"] = _small_increments(s2, c2, pa, delta, energies, order, beta, b)
+        out["unearned"] = _unearned(g, times, s2, c2)
         return out
+
+    def _finish_columns(self, p, d, ts, convention):
+        """The base's columns, and where the populations have moved little
+        (:func:`_small_increments`) the increments from the increments."""
+        cols = super()._finish_columns(p, d, ts, convention)
+        s = 1.0 if convention == "received" else -1.0
+        for index, values in d.get("_small") or ():
+            for key, v in values.items():
+                column = np.array(cols[key], dtype=float)
+                column[index] = s * v if key[:2] in ("Q_", "W_") else v
+                cols[key] = column
+        return cols
 
     def extra_columns(self, key, cols, q, ts):
         if key == "sigma_erg_A":
@@ -395,6 +441,148 @@ class QutritSwap(Model):
     def extras_from_row(self, p, row, *, lib):
         internal = row["_internal"]
         return {"sigma_erg_A": _sigma_erg(lib, internal["q0"], internal["qt"])}
+
+
+#: relative population change max_k |dp_k| / p_k up to which the increments are computed
+#: from the increments; above it the differences of the values keep 11 digits and more
+#: (W_A, of order (dp/p)^2, is then above ~1e-5 of the energies)
+SMALL_CHANGE = 0.01
+#: entropy increments (estimated to first order) below which the increments are
+#: computed from the increments whatever the relative change
+SMALL_ENTROPY = 1e-3
+
+
+def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
+    """(index, values) of keys at the times where the reduced states are within
+    SMALL_CHANGE (relative) of the initial ones or of the swapped ones, computed from
+    the population increments without cancellation (:mod:`symthermo.entropy_increments`),
+    or None.  delta = p_B(0) - p_A(0); rho_A(0) = w(beta), beta = beta_B(0).
+
+    Near the start (dp_A = sin^2(g t) delta = -dp_B):
+
+    - dS_A, dS_B from dp; I_AB = dS_A + dS_B (S_AB is constant);
+    - E^th_X(t) - E^th_X(0) on the thermal curve through w(beta), which both start
+      on (E^th_B(0) = E^th_A(0): equal entropies, equal Hamiltonians), the entropy
+      moving by dS_X: Q_B; sigma_A = dS_A + beta Q_B, sigma_B = dS_B + beta Q_A;
+    - W_A = exergy_A(t) (A starts thermal) = D[rho_A(t) || w(beta_A(t))] / beta_A(t)
+      for a passive rho_A (SL26 Eq. 10), of order dp^2: from the differences
+      dp_A - dq_A; Q_A = dE_A - W_A, W_B = dE_B - Q_B (dE_B = -dE_A);
+    - sigma_erg_A = dS_A - beta dE_A - beta Delta ergotropy_B = -D[rho_A(t) ||
+      rho_A(0)] - beta Delta ergotropy_B, the first of order dp^2, the second from
+      dp_B while B's populations keep their order (0 when B is passive).
+
+    Near the swap (rho_A = p_B - cos^2(g t) delta, rho_B = p_A + cos^2(g t) delta):
+    the entropy increments from there (S(p_B) = S(p_A) by the definition of beta),
+    Q_A, Q_B, I_AB and sigma as above, W_X = dE_X - Q_X, and exergy_B =
+    D[rho_B(t) || w(beta_B(t))] / beta_B(t) (B now nearly thermal, of order dp^2).
+    """
+
+    if not beta > 0 or not any(delta):
+        return None
+    pa = np.array(pa)[order][:, None]
+    b = np.array(b)[order][:, None]
+    delta = np.array(delta)[order][:, None]
+    pb = pa + delta
+    e = (np.array(energies)[order] - energies[order[0]])[:, None]
+    swapped = s2 > 0.5
+    weight = np.where(swapped, c2, s2)
+    change = weight * np.where(swapped, np.max(np.abs(delta) / pb), np.max(np.abs(delta) / pa))
+    # or where the entropies move by less than SMALL_ENTROPY (first order: weight times
+    # |delta . beta e| + |delta . b|): their differences keep only eps / dS of their
+    # digits however large the relative change of a tiny population (a nearly pure B)
+    moved = weight * (abs(float((delta * e).sum())) * beta + abs(float((delta * b).sum())))
+    near = ((change <= SMALL_CHANGE) | (moved < SMALL_ENTROPY)) & (weight > 0)
+    if not near.any():
+        return None
+    index = np.flatnonzero(near)
+    weight, swapped = weight[index], swapped[index]
+    dp = delta * weight  # rho_A - p_A near the start, rho_B - p_A near the swap
+    # the state that is near w(beta): A at the start, B at the swap (p_A + dp) must be
+    # passive; then so is its thermal neighbour, and its exergy is D / beta
+    near_thermal = pa + dp
+    keep = np.all(near_thermal[:-1] >= near_thermal[1:], axis=0)
+    perm = np.argsort(-pb[:, 0], kind="stable")  # B's passive order at the start
+    index, weight, swapped, dp = index[keep], weight[keep], swapped[keep], dp[:, keep]
+    if not len(index):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        # the entropy increments of A and B from where they are near
+        # (ln p_A = -beta e - ln Z_A, ln p_B = -b - ln Z_B, b_k = beta_k omega_k)
+        # (S(p_A + dp) - S(p_A) is B's at the swap, A's at the start; likewise p_B - dp)
+        # (entropy_increment's form; the three relative entropies in one call:
+        # D[p_A + dp || p_A], D[p_B - dp || p_B], and D[p_B - dp || p_A] for sigma_erg_A
+        # near the swap)
+        m = len(index)
+        far = pb - dp
+        d_a, d_b, d_swap = np.split(relative_entropy(
+            np.concatenate([pa + dp, far, far], axis=1),
+            np.concatenate([np.broadcast_to(pa, dp.shape), np.broadcast_to(pb, dp.shape),
+                            np.broadcast_to(pa, dp.shape)], axis=1),
+            np.concatenate([dp, -dp, delta - dp], axis=1)), 3)
+        from_a = (dp * e).sum(axis=0) * beta - d_a
+        from_b = (-dp * b).sum(axis=0) - d_b
+        dS_a = np.where(swapped, from_b, from_a)
+        dS_b = np.where(swapped, from_a, from_b)
+        dbeta, dq = thermal_step(e, pa, beta, np.concatenate([dS_a, dS_b]))
+        solved = np.isfinite(dbeta[:m]) & np.isfinite(dbeta[m:])
+        if not solved.all():  # Newton did not settle: those times keep the differences
+            index, weight, swapped, dp = (index[solved], weight[solved], swapped[solved],
+                                          dp[:, solved])
+            dS_a, dS_b = dS_a[solved], dS_b[solved]
+            keep2 = np.concatenate([solved, solved])
+            dbeta, dq = dbeta[keep2], dq[:, keep2]
+            d_a, d_swap, far = d_a[solved], d_swap[solved], far[:, solved]
+            m = len(index)
+            if not m:
+                return None
+        dq_a, dq_b = dq[:, :m], dq[:, m:]
+        Q_a, Q_b = (dq_a * e).sum(axis=0), (dq_b * e).sum(axis=0)
+        # E_A(t) - E_A(0) = sin^2(g t) delta . e
+        dE_a = np.where(swapped, (delta * e).sum() - (dp * e).sum(axis=0), (dp * e).sum(axis=0))
+        # the exergy of the state near w(beta) (A at the start, B at the swap) and of
+        # the other one (B at the start, A at the swap: p_B - dp) where it is passive, as
+        # D / beta from their differences to their thermal neighbours p_A + dq (a nearly
+        # pure B has E and E^th ~ 1e-5 and an exergy ~ 1e-9, which their difference loses)
+        dq_near = np.where(swapped, dq_b, dq_a)
+        dq_far = np.where(swapped, dq_a, dq_b)
+        near_exergy, far_exergy = np.split(relative_entropy(
+            np.concatenate([pa + dp, far], axis=1),
+            pa + np.concatenate([dq_near, dq_far], axis=1),
+            np.concatenate([dp - dq_near, delta - dp - dq_far], axis=1)), 2)
+        near_exergy = near_exergy / (beta + np.where(swapped, dbeta[m:], dbeta[:m]))
+        far_exergy = far_exergy / (beta + np.where(swapped, dbeta[:m], dbeta[m:]))
+        Q_a = np.where(swapped, Q_a, dE_a - near_exergy)
+        # sigma_erg_A near the start: -D[rho_A(t) || rho_A(0)] - beta Delta erg_B, with
+        # Delta erg_B = sum_j dp_B(perm_j) (e(perm_j) - e_j) while B keeps its order
+        rho_b = pb - dp
+        same_order = np.all(rho_b[perm[:-1]] >= rho_b[perm[1:]], axis=0)
+        d_erg_b = (-dp[perm] * (e[perm] - e)).sum(axis=0)
+        # near the swap: B (= p_A + dp, passive) has lost B's initial ergotropy, and
+        # rho_A = p_B - dp: -D[p_B - dp || p_A] + beta erg_B(0)
+        erg_b0 = float((pb[perm] * (e[perm] - e)).sum())
+        sigma_erg = np.where(swapped, beta * erg_b0 - d_swap, -d_a - beta * d_erg_b)
+        far_passive = np.all(far[:-1] >= far[1:], axis=0)
+    values = {"Q_A": Q_a, "W_A": dE_a - Q_a, "Q_B": Q_b, "W_B": -dE_a - Q_b,
+              "I_AB": dS_a + dS_b, "sigma_A": dS_a + beta * Q_b, "sigma_B": dS_b + beta * Q_a}
+    out = [(index, values)]
+    start = ~swapped
+    out.append((index[start], {"exergy_A": near_exergy[start], "W_A": near_exergy[start]}))
+    out.append((index[swapped], {"exergy_B": near_exergy[swapped]}))
+    out.append((index[start & far_passive], {"exergy_B": far_exergy[start & far_passive]}))
+    out.append((index[swapped & far_passive], {"exergy_A": far_exergy[swapped & far_passive]}))
+    sigma = swapped | same_order
+    out.append((index[sigma], {"sigma_erg_A": sigma_erg[sigma]}))
+    return out
+
+
+def _unearned(g, times, s2, c2):
+    """The times whose float64 values the time itself does not determine to the
+    contract's 10 digits: next to a full swap (cos(g t) ~ 0) or a return (sin(g t) ~ 0,
+    g t >= 1) the increments go as cos^2 or sin^2, which the rounding of t (eps t / 2)
+    moves by g t eps / |cos| relative; where that exceeds 1e-11 (at g t = pi/2: within
+    3.5e-5 of the swap) the row is the certified route's (``reference --float64``)."""
+    reach = g * np.abs(times) * (np.finfo(float).eps * 1e11)
+    return (np.sqrt(c2) < reach) | ((np.sqrt(s2) < reach) & (g * np.abs(times) >= 1))
 
 
 def _energy(lib, pops, energies, order):

@@ -49,12 +49,13 @@ True
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified, column_of,
-                   entropy_columns)
+                   xlogx_columns)
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -64,7 +65,8 @@ from ..thermal import Oscillator
 sympy = lazy_import("sympy")
 
 __all__ = ["ReactionCoordinate", "one_excitation_solution", "lorentzian_mapping",
-           "lorentzian_spectral_density", "RCMapping"]
+           "lorentzian_spectral_density", "RCMapping", "excited_rates", "excited_deficit",
+           "mutual_information"]
 
 # qubit basis (|e>, |g>); mode basis |0>, |1>, ..., |n_max>; joint index = 3 * qubit + n
 # (SIGMA_Z, SIGMA_MINUS, SIGMA_PLUS, _WEIGHT are made on first use: _symbolic_constants)
@@ -200,18 +202,48 @@ def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
 
 @functools.lru_cache(maxsize=64)
 def _compiled_arrays(omega, omega_rc, lam, kappa, state_a):
-    """One numpy function t -> (E_A, P_e, P_g, E^th_A, E_B, <n>, 1 - <n>, E_int, N): the
-    expressions of :func:`_compiled`, lambdified together (common subexpressions once)."""
+    """One numpy function t -> (P_e, <n>, E_int): the expressions of :func:`_compiled`,
+    lambdified together (common subexpressions once); the rest is found from them with
+    numpy (:meth:`ReactionCoordinate.reduced_arrays`)."""
     from .base import T  # lazy (PEP 562)
     from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
-    a, b, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
+    _, _, e_int, _, _ = _forms(omega, omega_rc, lam, kappa, state_a)
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
-    exprs = [a.energy, d["P_e"], d["P_g"], a.thermal_energy, b.energy, d["n"], 1 - d["n"],
-             e_int, d["N"]]
-    exprs = [sympy.sympify(e) for e in exprs]
+    exprs = [sympy.sympify(e) for e in (d["P_e"], d["n"], e_int)]
     if any(e.free_symbols - {T} for e in exprs):
         raise ValueError("the reaction-coordinate closed forms need numeric parameters")
     return numpy_lambdify(T, exprs, cse=True)
+
+
+@functools.lru_cache(maxsize=64)
+def excited_rates(omega, omega_rc, lam, kappa):
+    """(r_1, r_2): the eigenvalues of the block generator A minus A_00, as complex floats.
+
+    e^{-A_00 t} c_e(t) = e^{-b t} [cosh(s t) + b sinh(s t)/s] (b = B_00) is a sum of
+    e^{r_1 t} and e^{r_2 t} with the rates r_2 = -(s + b) and r_1 = s - b =
+    B_01 B_10 / (s + b) (s the root of s^2 with |s + b| >= |s - b|, so neither is a
+    difference of nearly equal numbers), and equals 1 - a c exp[0, a, c] with
+    a = r_1 t, c = r_2 t (:mod:`symthermo.divided_differences`): since
+    |e^{-A_00 t}| = 1, 1 - |c_e|^2 follows without the cancellation of 1 - P_e.
+    Computed at 30 digits, rounded once.
+
+    >>> from symthermo.models.reaction_coordinate import excited_rates
+    >>> excited_rates(1, 1, 0.01, 0)    # vacuum Rabi: c_e = e^{-i t/2} cos(lam t)
+    (0.01j, -0.01j)
+    """
+    import mpmath
+
+    sol = one_excitation_solution(omega, omega_rc, lam, kappa)
+    B = sol["B"]
+    with mpmath.workdps(30):
+        b = mpmath.mpmathify(sympy.N(B[0, 0], 30))
+        cd = mpmath.mpmathify(sympy.N(B[0, 1] * B[1, 0], 30))
+        s = mpmath.sqrt(mpmath.mpmathify(sympy.N(sol["s2"], 30)))
+        if (s * mpmath.conj(b)).real < 0:
+            s = -s
+        if s + b == 0:  # then s^2 = b^2, B_01 B_10 = 0: nothing leaves |e, 0>
+            return 0j, 0j
+        return complex(cd / (s + b)), complex(-(s + b))
 
 
 def _populations(s2, b, b_g, decay):
@@ -270,6 +302,147 @@ def _populations(s2, b, b_g, decay):
         values.update({re_sym: sympy.radsimp(re_c), im_sym: sympy.radsimp(im_c)})
     moduli = _moduli(ce, cg, real_parts=True)
     return regime, tuple(m.subs(values) for m in moduli)
+
+
+def excited_deficit(rates, times, direct, *, below=1e-4, coupling=None):
+    """1 - |c_e(t)|^2 from |e, 0> (numpy): ``direct`` (the closed form's, rounded
+    once) where it is at least ``below``, else -2 Re h - |h|^2 with
+    h = e^{-A_00 t} c_e - 1 = -a c exp[0, a, c], a = r_1 t, c = r_2 t
+    (:func:`excited_rates`), which keeps the digits of D ~ (lam t)^2 at small t.
+
+    ``coupling`` = B_10 (purely imaginary, -i lam): also returns (index, Re(c_e^* c_g))
+    at those times, from e^{-A_00 t} c_g = B_10 t exp[a, c] with exp[a, c] - 1 =
+    a exp[0, 0, a] + c exp[0, a, c]: Re(c_e^* c_g) = Re(B_10 t [F + h^* (1 + F)]),
+    F = exp[a, c] - 1, without the cancellation of the closed form (E_int of a detuned
+    mode, ~ lam^2 Delta t^2, kept eps / (Delta t) of its digits).
+
+    >>> import numpy as np, sympy
+    >>> from symthermo.models.reaction_coordinate import excited_deficit, excited_rates
+    >>> rates = excited_rates(1, 1, sympy.Rational(1, 100), 0)
+    >>> t = np.array([1e-9, 1.0])
+    >>> D = excited_deficit(rates, t, 1 - np.cos(0.01 * t) ** 2)    # sin^2(lam t)
+    >>> [bool(abs(d / np.sin(0.01 * x) ** 2 - 1) < 1e-15) for d, x in zip(D, t)]
+    [True, True]
+    """
+    from ..divided_differences import exp_divided_difference
+
+    out = np.array(direct, dtype=float)
+    r1, r2 = rates
+    small = out < below
+    nothing = np.flatnonzero(np.zeros(0, dtype=bool)), np.zeros(0)
+    if r1 == 0:  # nothing leaves |e, 0>
+        out[small] = 0.0
+        return out if coupling is None else (out, nothing)
+    if small[0] and times[0] == 0:  # D(0) = 0 exactly (the columns' first time)
+        out[0] = 0.0
+        small[0] = False
+    if not small.any():
+        return out if coupling is None else (out, nothing)
+    t = times[small]
+    a, c = r1 * t, r2 * t
+    dd = exp_divided_difference(a, c)
+    h = -(a * c) * dd
+    out[small] = -2 * h.real - (h.real * h.real + h.imag * h.imag)
+    if coupling is None:
+        return out
+    F = a * exp_divided_difference(a, 0.0) + c * dd
+    return out, (np.flatnonzero(small), (coupling * t * (F + np.conj(h) * (1 + F))).real)
+
+
+def _two_level_entropy(x):
+    """-x ln x - (1 - x) ln(1 - x) from lo = min(x, 1 - x): -lo ln lo - (1 - lo) log1p(-lo)."""
+    lo = np.minimum(x, 1 - x)
+    return -xlogx_columns(lo) - (1 - lo) * np.log1p(-lo)
+
+
+def _mutual_information(x, x_rest, y, y_rest, z_rest, S_x, S_y):
+    """I = h(x) + h(y) - h(x + y) from the entropies S_x = h(x), S_y = h(y) (arrays),
+    and from :func:`mutual_information` where the three cancel to 1e-4 (Python floats
+    for a few such times, numpy for more); an exact 0 where x or y is 0."""
+    # the joint spectrum {x + y, z_rest}, from its smaller eigenvalue as given
+    joint = _two_level_entropy(np.where(z_rest <= 0.5, z_rest, x + y))
+    total = S_x + S_y
+    mutual = total - joint
+    index = np.flatnonzero(mutual < 1e-4 * (total + joint))
+    if not len(index):
+        return mutual
+    mutual = np.array(mutual)
+    if len(index) <= 16:
+        for i in index.tolist():
+            xi, yi = float(x[i]), float(y[i])
+            mutual[i] = 0.0 if xi <= 0 or yi <= 0 else mutual_information(
+                _SCALAR, xi, float(x_rest[i]), yi, float(y_rest[i]), float(z_rest[i]))
+        return mutual
+    zero = (x[index] <= 0) | (y[index] <= 0)
+    mutual[index[zero]] = 0.0
+    index = index[~zero]
+    if len(index):
+        mutual[index] = mutual_information(_ARRAY, x[index], x_rest[index], y[index],
+                                           y_rest[index], z_rest[index])
+    return mutual
+
+
+class _Scalar:
+    log, log1p = staticmethod(math.log), staticmethod(math.log1p)
+
+    @staticmethod
+    def where(cond, then, other):  # only the branch taken is computed
+        return then() if cond else other()
+
+
+class _Array:
+    log, log1p = staticmethod(np.log), staticmethod(np.log1p)
+
+    @staticmethod
+    def where(cond, then, other):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(cond, then(), other())
+
+
+_SCALAR, _ARRAY = _Scalar(), _Array()
+
+
+def mutual_information(ops, x, x_rest, y, y_rest, z_rest):
+    """h(x) + h(y) - h(x + y) (h the binary entropy) without cancellation, for x, y > 0
+    given the complements x_rest = 1 - x, y_rest = 1 - y, z_rest = 1 - x - y each
+    computed without it; ``ops`` is ``_SCALAR`` (Python floats) or ``_ARRAY`` (numpy).
+
+    The reaction coordinate's I_AB = S_A + S_B - S_AB: the qubit's spectrum is
+    {P_e, P_g}, the mode's {<n>, 1 - <n>} and the joint state's {P_e + <n>, p_0}.
+    For the mixed start at small times (S_A and S_AB both near ln 2) and at long
+    times (all three ~ P_e ln(1/P_e) while I_AB ~ P_e <n>) the three entropies
+    nearly cancel; written out,
+
+        h(x) + h(y) - h(x + y) = x ln(1 + y/x) + y ln(1 + x/y)
+                                 + z' ln(z'/(x' y')) - y ln x' - x ln y'
+
+    (x' = 1 - x, y' = 1 - y, z' = 1 - x - y = x' y' - x y), every term but the third
+    is >= 0, and the third is z' log1p(-x y/(x' y')) where x y <= x' y' / 2 (0 at
+    z' = 0); ln x' is log1p(-x) for x <= 1/2 (likewise y').
+
+    >>> import numpy as np, mpmath
+    >>> from symthermo.models.reaction_coordinate import _ARRAY, mutual_information
+    >>> x, y = np.array([1 - 1e-20, 1e-30, 0.3]), np.array([9e-21, 2e-35, 0.2])
+    >>> xr, yr = np.array([1e-20, 1.0, 0.7]), 1 - y
+    >>> got = mutual_information(_ARRAY, x, xr, y, yr, np.array([1e-21, 1.0, 0.5]))
+    >>> def h(p): return -p * mpmath.log(p) - (1 - p) * mpmath.log(1 - p)
+    >>> with mpmath.workdps(80):
+    ...     xs = [1 - mpmath.mpf("1e-20"), mpmath.mpf("1e-30"), mpmath.mpf("0.3")]
+    ...     ys = [mpmath.mpf("9e-21"), mpmath.mpf("2e-35"), mpmath.mpf("0.2")]
+    ...     ref = [h(a) + h(b) - h(a + b) for a, b in zip(xs, ys)]
+    >>> [bool(abs(g / r - 1) < 1e-14) for g, r in zip(got, ref)]
+    [True, True, True]
+    """
+    def log_rest(p, rest):  # ln(1 - p)
+        return ops.where(p <= 0.5, lambda: ops.log1p(-p), lambda: ops.log(rest))
+
+    rest = x_rest * y_rest
+    r = (x * y) / rest
+    third = ops.where(z_rest > 0, lambda: ops.where(
+        r <= 0.5, lambda: z_rest * ops.log1p(-r), lambda: z_rest * ops.log(z_rest / rest)),
+        lambda: 0.0 * r)
+    return (x * ops.log1p(y / x) + y * ops.log1p(x / y) + third
+            - y * log_rest(x, x_rest) - x * log_rest(y, y_rest))
 
 
 def _moduli(ce, cg, real_parts=False):
@@ -341,6 +514,8 @@ class ReactionCoordinate(Model):
         return {"A": p["omega"] / 2 * SIGMA_Z, "B": Oscillator(p["omega_rc"])}
 
     def reduced_data(self, p, times, *, lib):
+        if lib is FLOAT64:
+            return self._float64_rows(p, times)
         # beta_A and I_AB are evaluated from the spectra (the same closed forms, with
         # 0 ln 0 = 0 and beta = inf for the exactly pure qubit at t = 0)
         fns = _compiled(p["omega"], p["omega_rc"], p["lam"], p["kappa"], p["state_A"], lib)
@@ -358,23 +533,115 @@ class ReactionCoordinate(Model):
             out.append(row)
         return out
 
+    def _float64_rows(self, p, times):
+        """The per-row float64 data: the numbers of :meth:`reduced_arrays` (P_g and the
+        increments without cancellation), finished row by row (the mode's beta and E^th
+        from its smaller eigenvalue by the base, as on the columns)."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            cols = self.reduced_arrays(p, np.asarray([float(t) for t in times]))
+            entropies = {n: {"S": _two_level_entropy(np.minimum(*cols[n]["spectrum"]))}
+                         for n in ("A", "B")}
+            mutual = cols["I_AB"](entropies)
+        a, b = cols["A"], cols["B"]
+        out = []
+        for i in range(len(times)):
+            row_a = {"E": float(a["E"][i]), "diagonal": True, "dE": float(a["dE"][i]),
+                     "dEth": float(a["dEth"][i]),
+                     "spectrum": [float(a["spectrum"][0][i]), float(a["spectrum"][1][i])]}
+            if "beta" in a:
+                row_a["beta"] = float(a["beta"][i])
+            out.append({"A": row_a,
+                        "B": {"E": float(b["E"][i]), "diagonal": True,
+                              "spectrum": [float(b["spectrum"][0][i]),
+                                           float(b["spectrum"][1][i])]},
+                        "E_int": float(cols["E_int"][i]), "I_AB": float(mutual[i])})
+        return out
+
     def reduced_arrays(self, p, times):
         """:meth:`reduced_data` for all times at once (the same closed forms, lambdified
         to numpy once per parameter set); the entropies from the unsorted spectra, as
         reduced_data computes I_AB."""
-        fn = self._params_cached("arrays", p, lambda: _compiled_arrays(
-            p["omega"], p["omega_rc"], p["lam"], p["kappa"], p["state_A"]))
+        def constants():
+            from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
+            args = (p["omega"], p["omega_rc"], p["lam"], p["kappa"])
+            sol = one_excitation_solution(*args)
+            # E_int is 0 at resonance (the closed form's exact 0); else B_10 = -i lam
+            coupling = None if _derive(*args, _WEIGHT[p["state_A"]])["E_int"] == 0 else \
+                complex(sympy.N(sol["B"][1, 0], 20))
+            return (_compiled_arrays(*args, p["state_A"]), excited_rates(*args),
+                    float(_WEIGHT[p["state_A"]]), float(p["omega"]), float(p["omega_rc"]),
+                    p["kappa"] == 0, coupling, abs(float(p["lam"])), float(p["kappa"]))
+
+        fn, rates, w, omega, omega_rc, conserved, coupling, lam, kappa = self._params_cached(
+            "arrays", p, constants)
         n = len(times)
-        E_A, pe, pg, eth_a, E_B, n_b, n_rest, e_int, N = (column_of(v, n) for v in fn(times))
-        S_A = entropy_columns([pe, pg])
-        S_B = entropy_columns([n_b, n_rest])
-        joint = entropy_columns([N, np.maximum(1 - N, 0.0)])  # N <= 1 up to rounding
+        pe, n_b, e_int = (column_of(v, n) for v in fn(times))
+        n_rest = 1 - n_b
+        # D = 1 - |c_e|^2 (from |e,0>), the small population P_g of the excited start,
+        # without the cancellation of 1 - P_e where it is small (below 1e-4, the closed
+        # form's 1 - P_e keeps 11 digits and more)
+        excited = w == 1  # the default start, with fewer operations
+        if not w:
+            D = np.zeros(n)
+        elif coupling is None:
+            D = excited_deficit(rates, times, 1 - (pe if excited else pe / w))
+        else:  # detuned: E_int = 2 lam w Re(c_e^* c_g) too, where it is small
+            D, (index, coherence) = excited_deficit(rates, times, 1 - (pe if excited else pe / w),
+                                                    coupling=coupling)
+            if len(index):
+                e_int = np.array(e_int)
+                e_int[index] = (2 * float(p["lam"]) * w) * coherence
+        if conserved and w:
+            # kappa = 0: |c_e|^2 + |c_g|^2 = 1, so D = |c_g|^2 (a product, no cancellation
+            # at the returns lam t = k pi either) and 1 - <n> = (1 - w) + P_e
+            D = n_b if excited else n_b / w
+            n_rest = (1 - w) + pe
+        pg = D if excited else (1 - w) + w * D
+        # E_A = omega (P_e - 1/2) and E_B = omega_rc <n> from the same numbers as the
+        # spectra (the mode's ergotropy omega_rc (<n> - lo) is then an exact 0)
+        E_A = omega * (0.5 - D) if excited else omega * ((w - 0.5) - w * D)
+        E_B = omega_rc * n_b
+        # E^th above the ground is omega lo (two levels): its increment from the start's
+        # lo_0 = min(w, 1 - w) without cancellation, as the energy's, -omega w D
+        lo = np.minimum(pe, pg)
+        d_lo = lo - (1 - w) if w > 0.5 else -w * D
+        # E^th = E_g + omega lo (the thermal state of a qubit's entropy has its spectrum)
+        # passive: p_e < 1/2, i.e. E_A < 0 (the base's rule), 2w - 1 < 2 w D; there
+        # E^th = E exactly
+        a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True,
+             "Eth": np.where(E_A < 0, E_A, omega * (lo - 0.5)),
+             "dE": (-omega * w) * D, "dEth": omega * d_lo}
+        if w == 0.5:
+            # beta = ln(hi/lo)/omega = log1p((hi - lo)/lo)/omega with hi - lo = D itself
+            # (hi, lo both near 1/2); the other starts have hi - lo near 1 or 0 at t = 0
+            a["beta"] = np.log1p(D / pe) / omega
+        # the joint state: |psi><psi| (weight N = P_e + <n>) and |g,0> with the rest,
+        # 1 - N = (1 - w) + w (D - |c_g|^2) (exactly 1 - w when kappa = 0: no decay)
+        if conserved or not w:
+            p0 = np.full(n, 1 - w)
+        elif excited:
+            p0 = np.maximum(D - n_b, 0.0)
+        else:
+            p0 = (1 - w) + w * np.maximum(D - n_b / w, 0.0)
+        # rows the float time does not determine to 10 digits (next to a zero of P_e,
+        # P_g, <n> or 1 - <n>, e.g. the returns of the vacuum Rabi oscillation): the
+        # rounding of t (and of the closed forms' arguments, eps t) moves x by
+        # eps t |dx/dt|, |dP_e/dt| <= 2 lam sqrt(P_e <n>), |d<n>/dt| <= that + kappa <n>
+        rate = (2 * lam) * np.sqrt(pe * n_b)
+        reach = np.abs(times) * (np.finfo(float).eps * 1e11)
+        unearned = (reach * rate > np.minimum(pe, pg)) | \
+            (reach * (rate + kappa * n_b) > np.minimum(n_b, n_rest))
+        unearned[times == 0] = False
+        # (a function of the finished columns: the entropies S_A, S_B are theirs)
+        def mutual(q):
+            return _mutual_information(pe, pg, n_b, n_rest, p0, q["A"]["S"], q["B"]["S"])
         # the qubit starts diagonal and the coupling conserves the excitation number, so
-        # the qubit stays diagonal in its energy basis
-        return {"A": {"E": E_A, "spectrum": [pe, pg], "Eth": eth_a, "S": S_A, "diagonal": True},
+        # the qubit stays diagonal in its energy basis; the entropies of the two
+        # spectra from their smaller eigenvalue (base._local_columns)
+        return {"A": a,
                 # B diagonal on Fock 0, 1 (as _compiled): ergotropy_B = 0 where <n> < 1/2
-                "B": {"E": E_B, "spectrum": [n_b, n_rest], "S": S_B, "diagonal": True},
-                "E_int": e_int, "I_AB": (S_A + S_B) - joint}
+                "B": {"E": E_B, "spectrum": [n_b, n_rest], "diagonal": True},
+                "E_int": e_int, "I_AB": mutual, "unearned": unearned}
 
     def dynamics(self, p, *, lib):
         from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
