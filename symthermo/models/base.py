@@ -771,12 +771,26 @@ def xlogx_columns(x):
 
 
 def entropy_columns(spectrum):
-    """-sum_k lambda_k ln lambda_k over a list of arrays, in the order given
-    (entropy_of_spectrum's order of operations)."""
+    """-sum_k lambda_k ln lambda_k over a list of arrays, in the order given, of a
+    model's distribution (it sums to exactly 1): an ascending spectrum of more than two
+    takes its last (largest) one's logarithm as log1p(-rest) where it is above 1/2, as
+    :func:`~symthermo.entropy.entropy_of_distribution` does."""
     total = 0.0
-    for lam in spectrum:
+    for lam in spectrum[:-1] if len(spectrum) > 2 else spectrum:
         total = total - xlogx_columns(lam)
+    if len(spectrum) > 2:
+        total = total - _top_xlogx(spectrum)
     return total
+
+
+def _top_xlogx(spectrum):
+    """lambda ln lambda of the last (largest) eigenvalue of an ascending spectrum of
+    arrays, ln lambda as log1p(-rest) where lambda > 1/2 (near a pure state)."""
+    top = spectrum[-1]
+    rest = spectrum[0]
+    for lam in spectrum[1:-1]:
+        rest = rest + lam
+    return top * np.where(top > 0.5, np.log1p(-rest), np.log(top))
 
 
 def _below_midpoint(levels, E):

@@ -49,7 +49,7 @@ import functools
 import numpy as np
 
 from ..lazy import lazy_import
-from ..entropy import entropy_of_spectrum
+from ..entropy import entropy_of_distribution
 from ..entropy_increments import entropy_increment, relative_entropy, thermal_step
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
@@ -252,7 +252,7 @@ class QutritSwap(Model):
             raise ValueError("beta_B(0) has no closed form for three levels; evaluate with dps=N")
         # unary + rounds to the working precision (_to_lib carries extra digits)
         probs = [+_to_lib(lib, x) for x in pb]
-        return beta_for_entropy(lib, levels, entropy_of_spectrum(lib, probs)), levels, probs
+        return beta_for_entropy(lib, levels, entropy_of_distribution(lib, probs)), levels, probs
 
     def dynamics(self, p, *, lib) -> Dynamics:
         beta, levels, pb = self._beta_star(p, lib)
@@ -354,7 +354,7 @@ class QutritSwap(Model):
         g = +_to_lib(lib, p["g"])
         order = sorted(range(3), key=lambda k: energies[k])
         a_spec = sorted(pa)
-        s_a0, s_b0 = entropy_of_spectrum(lib, a_spec), entropy_of_spectrum(lib, sorted(pb))
+        s_a0, s_b0 = entropy_of_distribution(lib, a_spec), entropy_of_distribution(lib, sorted(pb))
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times])
             c2s, s2s = np.cos(g * ts) ** 2, np.sin(g * ts) ** 2
@@ -372,7 +372,7 @@ class QutritSwap(Model):
             mutual = lib.zero
             for n, pops, s0 in (("A", rA, s_a0), ("B", rB, s_b0)):
                 spec = sorted(pops)
-                mutual += entropy_of_spectrum(lib, spec) - s0
+                mutual += entropy_of_distribution(lib, spec) - s0
                 row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec,
                           # level order: the ball route proves passivity from it
                           "populations": [pops[k] for k in order]}
