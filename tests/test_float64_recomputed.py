@@ -53,3 +53,27 @@ def test_nothing_marked_nothing_recomputed(refrigerator_marking):
     plain = reference_payload(get_model("exchange"), [], TIMES, float64=True)
     assert plain["recomputed_with_balls"] == []
     assert "recomputed_with_balls" not in reference_payload(model, [], TIMES, dps=15)
+
+
+def test_qutrit_near_pure_and_near_thermal_start():
+    """qutrit-swap at beta_1 = 20, beta_2 = 15: the near-pure entropies keep their digits
+    (log1p of the rest: 9 digits of 16 before), and at t = 0, where B's exergy is 3e-7 of
+    its energy, the row is certified (float64 printed 2.5 correct digits of it)."""
+    from mpmath import mp, mpf
+
+    model, given = get_model("qutrit-swap"), ["beta_1=20", "beta_2=15"]
+    fast = reference_payload(model, given, "0,0.5,3", float64=True)
+    proven = reference_payload(model, given, "0,0.5,3", dps=30)["rows"]
+    assert fast["recomputed_with_balls"] == ["0"]
+    checked = 0
+    with mp.workdps(40):
+        for a, b in zip(fast["rows"], proven):
+            for key, text in a.items():
+                if key == "t" or " +/- " in b[key] or " +/- " in text:
+                    continue
+                if mpf(b[key]) == 0 or text in ("inf", "-inf"):
+                    assert text == b[key], (a["t"], key)
+                    continue
+                assert abs(mpf(text) / mpf(b[key]) - 1) < mpf(10) ** -10, (a["t"], key, text)
+                checked += 1
+    assert checked > 40

@@ -417,6 +417,14 @@ class QutritSwap(Model):
         """The base's columns, and where the populations have moved little
         (:func:`_small_increments`) the increments from the increments."""
         cols = super()._finish_columns(p, d, ts, convention)
+        # at t = 0 the exergies are E - E^th as they stand: where that difference is below
+        # 1e-6 of E - E_g (a state within 1e-6 of thermal), float64 cannot vouch for 10 of
+        # its digits (B from beta = 15 next to beta_A(0) = 20: 2.5 digits): certified there
+        ground = self._float64_constants(p)[1].ground
+        for n in self.subsystems:
+            exergy, above = cols[f"exergy_{n}"][0], abs(cols[f"E_{n}"][0] - ground)
+            if 0 < abs(exergy) < 1e-6 * above:
+                d["unearned"] = d["unearned"] | (ts == 0)
         s = 1.0 if convention == "received" else -1.0
         for index, values in d.get("_small") or ():
             for key, v in values.items():
