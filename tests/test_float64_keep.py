@@ -20,7 +20,8 @@ from symthermo.ergotropy import (clip_rounding, ergotropy, ergotropy_rounding_bo
                                  exergy_decomposition, exergy_rounding_bound)
 from symthermo.local import Subsystem
 from symthermo.models import get_model
-from symthermo.models.base import _local_columns, _local_from_data, _LocalInfo
+from symthermo.models.float64_columns import _local_columns, _LocalInfo
+from symthermo.models.local_rows import _local_from_data
 from symthermo.numbers import FLOAT64
 from symthermo.thermal import (Oscillator, beta_for_entropy, beta_for_entropy_array,
                                entropy_matched_beta, levels_of, oscillator_entropy,
@@ -377,7 +378,7 @@ class TestNearPureBenchmark:
 
 
 class TestVectorisedAgrees:
-    """The vectorised finishing (models.base._local_columns) and the per-row one
+    """The vectorised finishing (models.float64_columns._local_columns) and the per-row one
     (_local_from_data) give the same tiny-population results."""
 
     def test_local_columns_two_level(self):
@@ -601,7 +602,7 @@ class TestExergyToUlps:
 
     @pytest.mark.parametrize("d", [2, 3, 5])
     def test_vectorised_route(self, d):
-        """models.base._local_columns (numpy arrays, one row a state) and the
+        """models.float64_columns._local_columns (numpy arrays, one row a state) and the
         per-row _local_from_data: both within 8 eps of the exact value."""
         rng = np.random.default_rng(40 + d)
         _, gaps = _near_pure_spectrum(rng, d, 1e-3)

@@ -17,7 +17,7 @@ import sympy
 
 from symthermo.errors import DegenerateGroundError
 from symthermo.models import get_model
-from symthermo.models.base import ColumnRows
+from symthermo.models.float64_columns import ColumnRows
 from symthermo.numbers import FLOAT64
 from symthermo.thermal import (Oscillator, _thermal_moments, beta_for_entropy,
                                beta_for_entropy_array, levels_of, thermal_mean_array)

@@ -43,8 +43,9 @@ import numpy as np
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib, column_of,
-                   entropy_expression)
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, entropy_expression
+from .float64_columns import column_of
+from .local_rows import _to_lib
 from .refrigerator import (_kron, evolve_in_blocks, finish_qubit_columns, finish_qubits,
                            qubit_entropy_beta)
 

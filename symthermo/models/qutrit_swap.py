@@ -53,7 +53,9 @@ from ..entropy import entropy_of_distribution
 from ..entropy_increments import entropy_increment, relative_entropy, thermal_step
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _to_lib, entropy_columns)
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
+from .float64_columns import entropy_columns
+from .local_rows import _to_lib
 from .refrigerator import _kron, coupled_blocks, evolve_in_blocks
 
 mpmath = lazy_import("mpmath")

@@ -54,8 +54,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified, column_of,
-                   xlogx_columns)
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
+from .float64_columns import column_of, xlogx_columns
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -637,7 +637,7 @@ class ReactionCoordinate(Model):
             return _mutual_information(pe, pg, n_b, n_rest, p0, q["A"]["S"], q["B"]["S"])
         # the qubit starts diagonal and the coupling conserves the excitation number, so
         # the qubit stays diagonal in its energy basis; the entropies of the two
-        # spectra from their smaller eigenvalue (base._local_columns)
+        # spectra from their smaller eigenvalue (float64_columns._local_columns)
         return {"A": a,
                 # B diagonal on Fock 0, 1 (as _compiled): ergotropy_B = 0 where <n> < 1/2
                 "B": {"E": E_B, "spectrum": [n_b, n_rest], "diagonal": True},

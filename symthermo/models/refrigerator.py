@@ -57,8 +57,9 @@ from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
 from ..compiled import NumericParams
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import (ClosedForms, Dynamics, LocalForms, Model, Parameter, _difference_rounding,
-                   _to_lib, beta_times_heat_columns)
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
+from .float64_columns import _difference_rounding, beta_times_heat_columns
+from .local_rows import _to_lib
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")

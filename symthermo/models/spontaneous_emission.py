@@ -56,8 +56,8 @@ import functools
 
 import numpy as np
 
-from .base import (ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, _lambdified,
-                   column_of)
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
+from .float64_columns import ColumnRows, column_of
 from ..lazy import lazy_import
 from ..heat_work import check_convention
 from ..numbers import FLOAT64, numpy_lambdify, without_cancellation
