@@ -50,7 +50,7 @@ import numpy as np
 
 from ..lazy import lazy_import
 from ..entropy import entropy_of_distribution
-from ..entropy_increments import entropy_increment, relative_entropy, thermal_step
+from ..entropy_increments import relative_entropy, thermal_step
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter

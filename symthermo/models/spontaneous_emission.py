@@ -225,7 +225,7 @@ class SpontaneousEmission(Model):
 
     def reduced_data(self, p, times, *, lib):
         # beta is evaluated from the spectrum by the same closed form ln(max/min)/omega
-        # (base._beta_of_spectrum), which gives inf at t = 0, where P_g = 0 exactly
+        # (thermal._beta_of_spectrum), which gives inf at t = 0, where P_g = 0 exactly
         forms = self.closed_forms(p)
         forms.subsystems["A"].beta = None
         if lib is FLOAT64:
