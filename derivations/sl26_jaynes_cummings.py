@@ -17,7 +17,7 @@ import sympy
 
 from symthermo.models import get_model
 from symthermo.models.base import T
-from symthermo.models.jaynes_cummings import vacuum_forms
+from symthermo.models.jc_vacuum import vacuum_forms
 from symthermo.numbers import MPMATH
 from symthermo.precision import working_precision
 from symthermo.verify import print_verdicts

@@ -15,7 +15,7 @@ Eq. (21) as printed (dW^st = dW_A + dE_int) has the wrong sign of W_A.
 import sympy
 
 from symthermo.models.base import T
-from symthermo.models.jaynes_cummings import semiclassical_forms
+from symthermo.models.jc_semiclassical import semiclassical_forms
 from symthermo.verify import print_verdicts
 
 

@@ -203,7 +203,7 @@ class TestSource:
 
     def test_dataclasses_and_closures_of_symthermo_round_trip(self):
         from symthermo.local import Subsystem
-        from symthermo.models.jaynes_cummings import _lambdify_arrays
+        from symthermo.models.jc_numbers import _lambdify_arrays
         from symthermo.thermal import Oscillator
 
         sub = Subsystem.of(np.diag([0.0, 1.0, 2.5]), FLOAT64)

@@ -16,10 +16,8 @@ import sympy
 from symthermo.derive import derive_output
 from symthermo.models import get_model
 from symthermo.models.base import T
-from symthermo.models.jaynes_cummings import (
-    semiclassical_forms,
-    vacuum_forms,
-)
+from symthermo.models.jc_semiclassical import semiclassical_forms
+from symthermo.models.jc_vacuum import vacuum_forms
 from symthermo.models.jc_manifolds import (
     cayley_hamilton,
     fock_amplitudes,

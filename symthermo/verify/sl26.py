@@ -12,7 +12,7 @@ are the frameworks' own, received.
 Points of the semiclassical regime (Eqs. 16-21, 26) are the qubit of the
 Jaynes-Cummings model driven by an undepleted classical field, built from
 the model's mean-field closed forms
-(:func:`symthermo.models.jaynes_cummings.semiclassical_forms`): there the
+(:func:`symthermo.models.jc_semiclassical.semiclassical_forms`): there the
 state stays a product by construction.
 
 >>> from symthermo.verify.registry import REGISTRY
@@ -320,7 +320,8 @@ def _sc_compiled(key, prec):
 def _sc_forms(key):
     """Lab-frame rho_A(t), H_A^eff(t) (SymPy, basis (e, g)) and the model's mean-field forms."""
     from ..models import get_model
-    from ..models.jaynes_cummings import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z, semiclassical_forms
+    from ..models.jc_qubit import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z
+    from ..models.jc_semiclassical import semiclassical_forms
 
     params = dict(key)
     p = get_model("jaynes-cummings").params({**params, "state_B": "coherent"})
@@ -745,7 +746,7 @@ def eq42_c6(entry, ctx):
 
 @functools.lru_cache(maxsize=16)
 def _vacuum(key, state):
-    from ..models.jaynes_cummings import vacuum_forms
+    from ..models.jc_vacuum import vacuum_forms
 
     params = dict(key)
     from ..models import get_model
