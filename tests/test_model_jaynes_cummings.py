@@ -424,3 +424,25 @@ def test_reference_certifies_the_paper_case_and_pure_times():
                              dps=20)["rows"]
     assert near[0]["beta_A"] != "0" and near[1]["E_B"] != "0"
     assert float(near[1]["E_B"].split()[-1]) < 1e-30
+
+
+@pytest.mark.parametrize("make, args", [
+    ("semiclassical", (1, 1, sympy.Rational(1, 100), 30, "ground")),
+    ("vacuum", (1, 1, sympy.Rational(1, 100), "excited")),
+])
+def test_cached_forms_are_exact_whatever_number_type_asked_first(make, args):
+    """Python ints and SymPy Integers share a cache key: the forms are derived from the
+    SymPy numbers, so omega/2 is 1/2, never the float 0.5 (which, cached first from a
+    doctest, made W_A_semiclassical wrong at 1e-16 in a later dps-30 test)."""
+    from symthermo.models import jc_semiclassical, jc_vacuum
+
+    jc_semiclassical._semiclassical_cached.cache_clear()  # the plain numbers come first
+    jc_vacuum._vacuum_cached.cache_clear()
+    fn = (jc_semiclassical.semiclassical_forms if make == "semiclassical"
+          else jc_vacuum.vacuum_forms)
+    plain = fn(*args)
+    exact = fn(*(sympy.sympify(a) if not isinstance(a, str) else a for a in args))
+    for key, value in plain.items():
+        if isinstance(value, sympy.Basic):
+            assert not value.atoms(sympy.Float), (key, value)
+            assert value == exact[key], key

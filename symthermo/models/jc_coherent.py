@@ -32,6 +32,9 @@ FLOAT64_WINDOW_DIGITS = 30
 
 @functools.lru_cache(maxsize=64)
 def _coherent_cached(key, omega_A, omega_B, g, alpha, state_A):
+    # derived from the values the key names (SymPy numbers): a Python 1 and
+    # Integer(1) share the key, and 1/2 must not become the float 0.5
+    omega_A, omega_B, g, alpha = (sympy.sympify(v) for v in (omega_A, omega_B, g, alpha))
     return _coherent_derivation(omega_A, omega_B, g, alpha, state_A)
 
 

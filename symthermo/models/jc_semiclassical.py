@@ -33,6 +33,9 @@ _SEMICLASSICAL_KEYS = ("W_A_semiclassical", "W_st", "E_int_semiclassical")
 
 @functools.lru_cache(maxsize=64)
 def _semiclassical_cached(key, omega_A, omega_B, g, alpha, state_A):
+    # derived from the values the key names (SymPy numbers): a Python 1 and
+    # Integer(1) share the key, and 1/2 must not become the float 0.5
+    omega_A, omega_B, g, alpha = (sympy.sympify(v) for v in (omega_A, omega_B, g, alpha))
     return _semiclassical_derivation(omega_A, omega_B, g, alpha, state_A)
 
 

@@ -54,6 +54,9 @@ def _expectation(amps, op_action):
 
 @functools.lru_cache(maxsize=64)
 def _vacuum_cached(key, omega_A, omega_B, g, state_A):
+    # derived from the values the key names (SymPy numbers): a Python 1 and
+    # Integer(1) share the key, and 1/2 must not become the float 0.5
+    omega_A, omega_B, g = (sympy.sympify(v) for v in (omega_A, omega_B, g))
     return _vacuum_derivation(omega_A, omega_B, g, state_A)
 
 
