@@ -319,18 +319,24 @@ class QutritSwap(Model):
                 for i, x in zip(index.tolist(), v.tolist()):
                     rows[i][key] = s * x if key[:2] in ("Q_", "W_") else x
 
+    def _initial(self, p, lib):
+        """beta_B(0), its levels, p_A(0) = w(beta_B(0)), p_B(0), the energies and their
+        ascending order, in ``lib``."""
+        beta, levels, pb = self._beta_star(p, lib)
+        h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
+        energies = [lib.real(h[k, k]) for k in range(3)]
+        w = [lib.exp(-beta * e) for e in energies]
+        z = sum(w[1:], w[0])
+        pa = [x / z for x in w]
+        order = sorted(range(3), key=lambda k: energies[k])
+        return beta, levels, pa, pb, energies, order
+
     def _float64_constants(self, p):
         """beta_B(0), its levels, p_A(0), p_B(0), the energies, their ascending order, g,
         and p_B(0) - p_A(0) rounded once from 30 digits (float64)."""
         def make():
             lib = FLOAT64
-            beta, levels, pb = self._beta_star(p, lib)
-            h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
-            energies = [lib.real(h[k, k]) for k in range(3)]
-            w = [lib.exp(-beta * e) for e in energies]
-            z = sum(w[1:], w[0])
-            pa = [x / z for x in w]
-            order = sorted(range(3), key=lambda k: energies[k])
+            beta, levels, pa, pb, energies, order = self._initial(p, lib)
             # B's populations minus A's, rounded once from 30 digits: the increments
             # -/+ sin^2(gt) (p_B - p_A) keep their digits when p_A and p_B are close
             with mpmath.workdps(30):
@@ -347,14 +353,8 @@ class QutritSwap(Model):
     def reduced_data(self, p, times, *, lib):
         if lib is EXACT:
             return super().reduced_data(p, times, lib=lib)
-        beta, levels, pb = self._beta_star(p, lib)
-        h = _numeric_matrix(local_hamiltonian(p["omega_1"], p["omega_2"]), lib)
-        energies = [lib.real(h[k, k]) for k in range(3)]
-        w = [lib.exp(-beta * e) for e in energies]
-        z = sum(w[1:], w[0])
-        pa = [x / z for x in w]
+        beta, levels, pa, pb, energies, order = self._initial(p, lib)
         g = +_to_lib(lib, p["g"])
-        order = sorted(range(3), key=lambda k: energies[k])
         a_spec = sorted(pa)
         s_a0, s_b0 = entropy_of_distribution(lib, a_spec), entropy_of_distribution(lib, sorted(pb))
         if lib is FLOAT64:
