@@ -92,3 +92,46 @@ def per_row():
             model.vectorised = True
 
     return evaluate
+
+
+@pytest.fixture
+def correct_digits():
+    """``correct_digits(printed, certified)``: how many significant digits of a printed
+    value agree with the certified string (99 when equal; the midpoint of a printed
+    ``m +/- r``; infinities and zeros must match exactly, else 0)."""
+    import math
+
+    from mpmath import mp, mpf
+
+    def digits(printed, certified):
+        if printed in ("inf", "-inf") or certified in ("inf", "-inf"):
+            return 99 if printed == certified else 0
+        with mp.workdps(60):
+            x, ref = mpf(printed.split(" +/- ")[0]), mpf(certified)
+            if ref == 0:
+                return 99 if x == 0 else 0
+            rel = abs(x - ref) / abs(ref)
+            return 99 if rel == 0 else -math.log10(float(rel))
+
+    return digits
+
+
+@pytest.fixture
+def float64_and_balls(per_row):
+    """``float64_and_balls(name, given, times)``: the model's float64 rows on the
+    vectorised and on the per-row route, and the certified rows (dps 15, strings) at
+    the same float times."""
+    def evaluate(name, given, times):
+        from symthermo.models import get_model
+        from symthermo.numbers import FLOAT64
+        from symthermo.tables import reference_payload
+
+        model = get_model(name)
+        p = model.params(given)
+        fast = model.evaluate(p, times, lib=FLOAT64)
+        slow = per_row(model, p, times, lib=FLOAT64)
+        balls = reference_payload(model, [f"{k}={v}" for k, v in given.items()],
+                                  ",".join(repr(t) for t in times), dps=15)["rows"]
+        return fast, slow, balls
+
+    return evaluate

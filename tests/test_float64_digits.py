@@ -2,27 +2,12 @@
 (`dps - 5`): checked against the certified ball route, value by value, at small
 times (where increments and entropies of nearly pure states cancel) and ordinary ones."""
 
-import math
-
 import pytest
-from mpmath import mp, mpf
 
 from symthermo.models import get_model
 from symthermo.tables import reference_payload
 
 TIMES = "1e-9,1e-6,1e-3,0.1,0.5,3,50"
-
-
-def _digits(printed, certified):
-    """Correct digits of a printed float64 value against the certified string."""
-    if printed in ("inf", "-inf") or certified in ("inf", "-inf"):
-        return 99 if printed == certified else 0
-    with mp.workdps(60):
-        x, ref = mpf(printed), mpf(certified)
-        if ref == 0:
-            return 99 if x == 0 else 0
-        rel = abs(x - ref) / abs(ref)
-        return 99 if rel == 0 else -math.log10(float(rel))
 
 
 @pytest.mark.parametrize("name, given, keys", [
@@ -47,7 +32,7 @@ def _digits(printed, certified):
     ("qutrit-swap", ["beta_1=2", "beta_2=0.1", "g=0.4"], None),
     ("qutrit-swap", ["beta_1=10", "beta_2=8"], None),  # B nearly pure
 ])
-def test_float64_digits_against_balls(name, given, keys):
+def test_float64_digits_against_balls(name, given, keys, correct_digits):
     model = get_model(name)
     fast = reference_payload(model, given, TIMES, float64=True)["rows"]
     proven = reference_payload(model, given, TIMES, dps=30)["rows"]
@@ -57,5 +42,5 @@ def test_float64_digits_against_balls(name, given, keys):
             if " +/- " in b[key]:
                 continue
             checked += 1
-            assert _digits(a[key], b[key]) >= 10, (name, b["t"], key, a[key], b[key])
+            assert correct_digits(a[key], b[key]) >= 10, (name, b["t"], key, a[key], b[key])
     assert checked >= 2 * len(fast)  # some values are proven only as bounds

@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import pytest
-from mpmath import mp, mpf
 
 from symthermo.models import get_model
 from symthermo.numbers import FLOAT64
@@ -21,18 +20,6 @@ from symthermo.tables import reference_payload
 
 TIMES = "1e-12,1e-9,1e-6,1e-3,0.1,0.5,3,50"
 ENERGIES = ["E_A", "E_B", "W_A", "W_B", "ergotropy_A", "exergy_A", "ergotropy_B", "exergy_B"]
-
-
-def _digits(printed, certified):
-    """Correct digits of a printed float64 value against the certified string."""
-    if printed in ("inf", "-inf") or certified in ("inf", "-inf"):
-        return 99 if printed == certified else 0
-    with mp.workdps(60):
-        x, ref = mpf(printed), mpf(certified)
-        if ref == 0:
-            return 99 if x == 0 else 0
-        rel = abs(x - ref) / abs(ref)
-        return 99 if rel == 0 else -math.log10(float(rel))
 
 
 # (model, parameters, keys on the vectorised route, keys on the per-row route; None: all)
@@ -58,7 +45,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("name, given, keys, row_keys", CASES)
-def test_oscillator_digits_against_balls(name, given, keys, row_keys):
+def test_oscillator_digits_against_balls(name, given, keys, row_keys, correct_digits):
     model = get_model(name)
     proven = reference_payload(model, given, TIMES, dps=30)["rows"]
     for route, wanted in (("columns", keys), ("per row", row_keys)):
@@ -74,7 +61,7 @@ def test_oscillator_digits_against_balls(name, given, keys, row_keys):
                 if " +/- " in b[key]:
                     continue
                 checked += 1
-                assert _digits(a[key], b[key]) >= 10, (route, b["t"], key, a[key], b[key])
+                assert correct_digits(a[key], b[key]) >= 10, (route, b["t"], key, a[key], b[key])
         assert checked >= 2 * len(fast)
 
 
@@ -99,16 +86,11 @@ def test_field_leaving_its_vacuum_keeps_its_tiny_work():
     ("jaynes-cummings", {"omega_B": "1.3", "g": "0.2"}, 40.0),
     ("reaction-coordinate", {"kappa": "0.8*lam"}, 628.0),
 ])
-def test_passive_field_is_exactly_zero_on_both_routes(name, given, t_max, per_row):
+def test_passive_field_is_exactly_zero_on_both_routes(name, given, t_max, float64_and_balls):
     """Where the certified route prints ergotropy_B = 0 (the field diagonal on Fock 0, 1
     with <n> < 1/2 proven), float64 gives an exact 0 on both routes, and elsewhere not."""
-    model = get_model(name)
-    p = model.params(given)
     times = [float(x) for x in np.linspace(0.0, t_max, 50)]
-    fast = model.evaluate(p, times, lib=FLOAT64)
-    slow = per_row(model, p, times, lib=FLOAT64)
-    balls = reference_payload(model, [f"{k}={v}" for k, v in given.items()],
-                              ",".join(repr(t) for t in times), dps=15)["rows"]
+    fast, slow, balls = float64_and_balls(name, given, times)
     passive = 0
     for a, b, ball in zip(fast, slow, balls):
         if ball["ergotropy_B"] == "0":
@@ -125,7 +107,7 @@ def test_passive_field_is_exactly_zero_on_both_routes(name, given, t_max, per_ro
      ["500.000000000000", "1000.00000000000", "3000.00000000000"]),
     (["state_B=coherent", "alpha=5", "state_A=plus"], "0.7,900", ["900.000000000000"]),
 ])
-def test_collapse_rows_are_recomputed(given, times, recomputed):
+def test_collapse_rows_are_recomputed(given, times, recomputed, correct_digits):
     """In the collapse of a coherent field's Rabi oscillation (alpha = 30) E_A = E_A(0) +
     increment is far below its terms (1.5e-22 at t = 1000 was printed -5.6e-16), and from
     |+> the increment itself is a sum of terms of both signs (alpha = 5, t = 900: 7.8
@@ -140,10 +122,10 @@ def test_collapse_rows_are_recomputed(given, times, recomputed):
             if (key in ("t", "err", "manifolds", "neglected_weight") or " +/- " in a[key]
                     or " +/- " in b[key]):
                 continue
-            assert _digits(a[key], b[key]) >= 10, (b["t"], key, a[key], b[key])
+            assert correct_digits(a[key], b[key]) >= 10, (b["t"], key, a[key], b[key])
 
 
-def test_qubit_near_its_ground_keeps_its_ergotropy():
+def test_qubit_near_its_ground_keeps_its_ergotropy(correct_digits):
     """From |+> the qubit passes near |g> at g t = pi/2 (p_e = 3e-7 at t = 157): E_A -
     E_g is taken from p_e as the closed form keeps it (a sum of positive terms), not from
     E_A + omega_A/2, which rounded ergotropy_A to 10.0 digits."""
@@ -153,11 +135,11 @@ def test_qubit_near_its_ground_keeps_its_ergotropy():
     proven = reference_payload(model, ["state_A=plus"], times, dps=30)["rows"]
     for a, b in zip(fast, proven):
         for key in ("ergotropy_A", "exergy_A", "E_A", "S_A", "W_A"):
-            assert _digits(a[key], b[key]) >= 11, (b["t"], key, a[key], b[key])
+            assert correct_digits(a[key], b[key]) >= 11, (b["t"], key, a[key], b[key])
 
 
 @pytest.mark.parametrize("given", [[], ["state_A=mixed"], ["state_A=plus"]])
-def test_times_near_a_pure_or_maximally_mixed_state(given):
+def test_times_near_a_pure_or_maximally_mixed_state(given, correct_digits):
     """At the decimals nearest g t = pi/2 and pi the state is within the rounding of t of
     a pure (or, from identity/2, a maximally mixed) qubit: lam_- ~ 1e-32 there is
     rounding noise in float64 (it was printed 0, and I_AB -1e-64 from identity/2); those
@@ -171,4 +153,4 @@ def test_times_near_a_pure_or_maximally_mixed_state(given):
         for key in b:
             if key in ("t", "err") or " +/- " in a[key] or " +/- " in b[key]:
                 continue
-            assert _digits(a[key], b[key]) >= 10, (b["t"], key, a[key], b[key])
+            assert correct_digits(a[key], b[key]) >= 10, (b["t"], key, a[key], b[key])

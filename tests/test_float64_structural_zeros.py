@@ -5,24 +5,15 @@ vectorised and the per-row route alike (never a rounding residue such as 2.8e-17
 import numpy as np
 import pytest
 
-from symthermo.models import get_model
-from symthermo.numbers import FLOAT64
-from symthermo.tables import reference_payload
-
 CASES = [("spontaneous-emission", {}, 500.0), ("reaction-coordinate", {"kappa": "0.8*lam"}, 628.0)]
 
 
 @pytest.mark.parametrize("name, given, t_max", CASES)
-def test_passive_qubit_is_exactly_zero_on_both_routes(name, given, t_max, per_row):
-    model = get_model(name)
-    p = model.params(given)
+def test_passive_qubit_is_exactly_zero_on_both_routes(name, given, t_max, float64_and_balls):
     times = [float(x) for x in np.linspace(0.0, t_max, 60)]
-    fast = model.evaluate(p, times, lib=FLOAT64)
-    slow = per_row(model, p, times, lib=FLOAT64)
     # the certified route decides passivity with proven signs: where it prints "0",
     # float64 must give an exact 0 too, and where it does not, float64 must not
-    balls = reference_payload(model, [f"{k}={v}" for k, v in given.items()],
-                              ",".join(repr(t) for t in times), dps=15)["rows"]
+    fast, slow, balls = float64_and_balls(name, given, times)
     passive = 0
     for a, b, ball in zip(fast, slow, balls):
         for key in ("ergotropy_A", "exergy_A"):

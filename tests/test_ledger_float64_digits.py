@@ -20,18 +20,6 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TIMES = "1e-9,1e-6,1e-3,0.5,3"
 
 
-def _digits(printed, certified):
-    """Correct digits of a printed float64 value against the certified string."""
-    if printed in ("inf", "-inf") or certified in ("inf", "-inf"):
-        return 99 if printed == certified else 0
-    with mp.workdps(60):
-        x, ref = mpf(printed.split(" +/- ")[0]), mpf(certified)
-        if ref == 0:
-            return 99 if x == 0 else 0
-        rel = abs(x - ref) / abs(ref)
-        return 99 if rel == 0 else -math.log10(float(rel))
-
-
 def random_system(seed, *, lindblad):
     """Two qubits with random levels, random mixed initial states and a random Hermitian
     coupling, entries as exact 4-digit decimals; optionally a decay of A."""
@@ -73,7 +61,7 @@ SYSTEMS = {
 
 
 @pytest.mark.parametrize("name", list(SYSTEMS))
-def test_float64_ledger_digits_against_balls(name):
+def test_float64_ledger_digits_against_balls(name, correct_digits):
     system = SYSTEMS[name]()
     fast = ledger_payload(system, name, TIMES, float64=True)
     proven = ledger_payload(system, name, TIMES, dps=30)["rows"]
@@ -85,7 +73,7 @@ def test_float64_ledger_digits_against_balls(name):
                 continue
             checked += 1
             # structural zeros and infinities identical, every other value 10 digits
-            assert _digits(a[key], value) >= 10, (name, b["t"], key, a[key], value)
+            assert correct_digits(a[key], value) >= 10, (name, b["t"], key, a[key], value)
     assert checked >= 5 * len(proven)
     # the listed rows are the recomputed ones: at t = 1e-9 some value always cancels
     assert fast["recomputed_with_balls"][0] == fast["rows"][0]["t"]
@@ -126,7 +114,7 @@ def test_error_estimate_covers_the_actual_error():
     assert compared > 40
 
 
-def test_python_api_recomputes_the_same_rows():
+def test_python_api_recomputes_the_same_rows(correct_digits):
     """symthermo.ledger (float64) replaces unearned rows by the balls' values as floats
     and lists their times in ``result.recomputed``."""
     H = np.diag([0.0, 1.0])
@@ -142,7 +130,7 @@ def test_python_api_recomputes_the_same_rows():
             "coupling": [["0"] * 4, ["0", "0", "0.1", "0"], ["0", "0.1", "0", "0"], ["0"] * 4]}),
             "x", "1e-6", dps=30)["rows"][0]
     for key in ("Q_A", "W_A", "S_A", "I_AB"):
-        assert _digits(repr(float(r[key][0])), proven[key]) >= 14, (key, r[key][0], proven[key])
+        assert correct_digits(repr(float(r[key][0])), proven[key]) >= 14, (key, r[key][0], proven[key])
 
 
 def test_cli_lists_the_recomputed_rows_and_keeps_csv_columns(capsys):
