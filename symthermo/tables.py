@@ -337,9 +337,15 @@ def _recomputed(model, given_params, times, rows, rows_out, keys, convention,
     texts = ",".join(str(exact[i]) for i in unearned)
     again = reference_payload(model, given_params, texts, dps=FLOAT64_DIGITS,
                               convention=convention, method=method, errors=False)["rows"]
-    for i, row in zip(unearned, again):
-        rows_out[i].update({k: row[k] for k in keys if k != "t"})
-    return [rows_out[i]["t"] for i in unearned]
+    return _put_recomputed(rows_out, unearned, again, keys)
+
+
+def _put_recomputed(rows_out, indices, again, keys):
+    """The recomputed rows ``again`` put in place of ``rows_out[i]`` for i in ``indices``
+    (every key but ``t``, which keeps its float64 text); those rows' ``t`` texts."""
+    for i, row in zip(indices, again):
+        rows_out[i].update({k: row[k] for k in keys if k != "t" and k in row})
+    return [rows_out[i]["t"] for i in indices]
 
 
 def _reference_out(model, params, convention, digits, method, system, rows_out, *,
@@ -422,13 +428,12 @@ def ledger_payload(system, source_name, times, *, dps=30, float64=False, convent
         # (every printed digit proven), listed in the payload (contract: ledger float64)
         from .ledger_fallback import ball_rows
 
+        again = []
         if unearned_rows:
             exact = list(time_values(times, {}, lib=EXACT))
             again = ball_rows(system, [exact[i] for i in unearned_rows],
                               convention=convention, digits=FLOAT64_DIGITS)
-            for i, row in zip(unearned_rows, again):
-                rows_out[i].update({k: v for k, v in row.items() if k in keys and k != "t"})
-        extra["recomputed_with_balls"] = [rows_out[i]["t"] for i in unearned_rows]
+        extra["recomputed_with_balls"] = _put_recomputed(rows_out, unearned_rows, again, keys)
     return {
         "model": "ledger",
         "system": source_name,
