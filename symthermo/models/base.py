@@ -50,8 +50,6 @@ from ..compiled import NumericParams, cached
 from .float64_columns import (_F64, ColumnRows, _LocalInfo, _column, _difference_rounding,
                               _local_columns, _thermal_qubit_columns, _work_columns,
                               beta_times_heat_columns)
-# re-exported: names imported from here before the split (jaynes_cummings.py, users)
-from .float64_columns import column_of, entropy_columns, xlogx_columns  # noqa: F401
 from .local_rows import (_float_heat_term, _leak_check, _local_from_data, _num, _numeric_h,
                          _thermal_increment, _via_exergy)
 

@@ -46,6 +46,7 @@ __all__ = [
     "ColumnRows",
     "column_of",
     "xlogx_columns",
+    "binary_entropy_columns",
     "entropy_columns",
     "beta_times_heat_columns",
 ]
@@ -184,6 +185,13 @@ def xlogx_columns(x):
     if lowest < -FLOAT64.tolerance:
         raise ValueError(f"math domain error: x ln x of a negative probability {lowest}")
     return x * np.log(np.where(x > 0, x, 1.0))
+
+
+def binary_entropy_columns(lo):
+    """-lo ln lo - (1 - lo) ln(1 - lo) elementwise for the smaller eigenvalue ``lo`` of a
+    two-level spectrum, ln(1 - lo) as log1p(-lo) (:func:`~symthermo.entropy.binary_entropy`
+    on arrays: the lo + O(lo^2) of that term survives below the float64 epsilon)."""
+    return -xlogx_columns(lo) - (1 - lo) * np.log1p(-lo)
 
 
 def entropy_columns(spectrum):

@@ -110,7 +110,8 @@ import math
 
 import numpy as np
 
-from .base import ClosedForms, ColumnRows, Dynamics, LocalForms, Model, Parameter, column_of
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
+from .float64_columns import ColumnRows, column_of
 from .jc_coherent import (_amplitude_floor, _ball_gram_spectrum, _ball_neglected_weight,
                           _requested_window_digits, coherent_forms)
 from .jc_manifolds import (

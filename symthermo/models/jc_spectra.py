@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .base import entropy_columns, xlogx_columns
+from .float64_columns import binary_entropy_columns, entropy_columns
 from .jc_numbers import _eps, _num
 from ..lazy import lazy_import
 from ..numbers import FLOAT64
@@ -74,11 +74,6 @@ def _two_level_columns(z, c2, det, floor=None):
     return lm, 1.0 - lm
 
 
-def _binary_entropy_columns(lm):
-    """:func:`_binary_entropy` for arrays."""
-    return np.where(lm == 0, 0.0, -xlogx_columns(lm) - (1 - lm) * np.log1p(-lm))
-
-
 def _qubit_beta(xp, bloch, lo, omega):
     """beta = ln(hi/lo)/omega of a qubit with Bloch length ``bloch`` = hi - lo: 2 artanh(bloch)
     near the maximally mixed state (lo and hi both ~1/2: their difference is not taken),
@@ -100,12 +95,12 @@ def _mixed_mutual(xp, bloch, s_b, i_ab):
 def _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b, *, pure):
     """JaynesCummings._assemble for arrays; ``lam_b`` a pair (two-valued spectrum)
     or a list of four arrays (ascending)."""
-    s_a = _binary_entropy_columns(lam_a[0])
+    s_a = binary_entropy_columns(lam_a[0])
     d_b = {"E": e_b}
     if isinstance(lam_b, tuple):
         # beta_B, E^th_B from lam_- by the finishing (base._oscillator_pair); a pure global
         # state gives B A's spectrum (Schmidt), so its entropy
-        s_b = s_a if pure else _binary_entropy_columns(lam_b[0])
+        s_b = s_a if pure else binary_entropy_columns(lam_b[0])
         d_b["spectrum"] = list(lam_b)
         d_b["S"] = s_b
     else:

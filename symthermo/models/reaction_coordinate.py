@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import column_of, xlogx_columns
+from .float64_columns import binary_entropy_columns, column_of
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -350,9 +350,8 @@ def excited_deficit(rates, times, direct, *, below=1e-4, coupling=None):
 
 
 def _two_level_entropy(x):
-    """-x ln x - (1 - x) ln(1 - x) from lo = min(x, 1 - x): -lo ln lo - (1 - lo) log1p(-lo)."""
-    lo = np.minimum(x, 1 - x)
-    return -xlogx_columns(lo) - (1 - lo) * np.log1p(-lo)
+    """-x ln x - (1 - x) ln(1 - x) from lo = min(x, 1 - x)."""
+    return binary_entropy_columns(np.minimum(x, 1 - x))
 
 
 def _mutual_information(x, x_rest, y, y_rest, z_rest, S_x, S_y):
