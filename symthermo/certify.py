@@ -41,10 +41,10 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_CEILING, Context, Decimal
 import flint
 import mpmath
 import numpy as np
-from flint import acb, arb, fmpz
+from flint import acb, arb
 
 from .ball_columns import BallColumnRows
-from .balls import BALLS, ball_precision, infinite_sign, is_ball
+from .balls import BALLS, ball_precision, infinite_sign, is_ball, to_ball
 from .precision import check_dps
 
 __all__ = ["Certified", "certified", "decimal_digits", "format_ball", "format_column",
@@ -515,10 +515,7 @@ def rounded_up_text(r):
     ('3.2e-61', '0')
     """
     if not isinstance(r, arb):
-        if mpmath.isinf(r):
-            return "inf"
-        man, exp = mpmath.mpf(r).man_exp
-        r = arb(fmpz(int(man))) * arb(2) ** int(exp) if man else arb(0)  # exactly
+        r = to_ball(mpmath.mpf(r))  # exactly
     if r.is_zero():
         return "0"
     if not r.is_finite():
