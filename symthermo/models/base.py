@@ -132,6 +132,9 @@ class Dynamics:
     initial_state: object  # joint rho(0)
     local_hamiltonians: dict  # name -> matrix or Oscillator (then rho_X is in the Fock basis)
     lindblad: list = field(default_factory=list)  # (rate, operator) pairs
+    #: rho(0) is built as the tensor product of the subsystems' states (by construction:
+    #: I_AB(0) = 0 exactly, also where no exact dynamics proves it)
+    product_initial: bool = False
 
 
 def entropy_expression(spectrum):
@@ -365,6 +368,8 @@ class Model:
                 structure = dict(zip(("product_initial", "coupling_conserved"), exact_structure(
                     ex.hamiltonian, ex.coupling, ex.initial_state, ex.dims,
                     unitary=not ex.lindblad, lindblad=ex.lindblad)))
+        if dyn.product_initial:
+            structure["product_initial"] = True
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
                                leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n),
