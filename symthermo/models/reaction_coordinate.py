@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import binary_entropy_columns, column_of
+from .float64_columns import binary_entropy_columns, column_of, underflowed
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -630,6 +630,8 @@ class ReactionCoordinate(Model):
         reach = np.abs(times) * (np.finfo(float).eps * 1e11)
         unearned = (reach * rate > np.minimum(pe, pg)) | \
             (reach * (rate + kappa * n_b) > np.minimum(n_b, n_rest))
+        if w:  # the excitation decays: below float64's normal range it has no digits
+            unearned |= underflowed(pe) | underflowed(n_b)
         unearned[times == 0] = False
         # (a function of the finished columns: the entropies S_A, S_B are theirs)
         def mutual(q):

@@ -57,7 +57,7 @@ import functools
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import ColumnRows, column_of
+from .float64_columns import ColumnRows, column_of, underflowed
 from ..lazy import lazy_import
 from ..heat_work import check_convention
 from ..numbers import FLOAT64, numpy_lambdify, without_cancellation
@@ -298,7 +298,7 @@ def _compile_arrays(p):
         # amplitude damping from |e> keeps the qubit diagonal in the energy basis
         return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(first, e_before, e_after),
                       "diagonal": True, "dE": d_e, "dEth": np.where(first, d_before, d_after)},
-                "P_e": pe, "Q_standard": q_st}
+                "P_e": pe, "Q_standard": q_st, "unearned": underflowed(pe)}
 
     return at
 
