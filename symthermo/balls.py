@@ -957,7 +957,7 @@ def ball_local_from_data(sub, d, lib):
     which is then its entropy-matched beta: its ergotropy and exergy are exactly 0 and
     E^th = E.  Without that proof the differences are balls about their true value.
     """
-    from .entropy import entropy_of_spectrum
+    from .entropy import binary_entropy, entropy_of_spectrum
     from .thermal import Oscillator, _beta_of_spectrum
 
     levels = sub.levels
@@ -970,6 +970,12 @@ def ball_local_from_data(sub, d, lib):
     if known is not None and len(known[0]) == len(spectrum) and all(
             a is b for a, b in zip(known[0], spectrum)):
         entropy = known[1]
+    elif len(spectrum) == 2:
+        # two eigenvalues of a density matrix: lo and 1 - lo exactly (the trace), so
+        # h(lo) = -lo ln lo - (1 - lo) log1p(-lo) encloses S with lo's relative radius,
+        # where -hi ln hi of a ball hi about 1 keeps only its absolute radius (a decay at
+        # gamma t = 1000: S = 5e-432 printed as 0 +/- 1.3e-178)
+        entropy = binary_entropy(lib, spectrum[0])
     else:
         entropy = entropy_of_spectrum(lib, spectrum)
     passive_proven = False

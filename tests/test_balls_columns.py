@@ -11,6 +11,7 @@ import sys
 import threading
 from decimal import Decimal
 
+import mpmath
 import pytest
 
 from symthermo import ball_columns
@@ -152,13 +153,18 @@ NEAR_HALF_PI = ("157.07963267948966192313216916397514420985846996875529104874722
 
 
 def test_an_undecided_branch_near_an_exact_zero(monkeypatch):
-    # qubit A is within 1e-250 of its ground state: its smaller eigenvalue is a ball
-    # that touches 0, so x ln x cannot decide x > 0 (False for that time, as for one ball)
-    # and S_A is printed as a bound, in the column as in the per-row route
+    # qubit A is within 1e-250 of its ground state: at the first precision its smaller
+    # eigenvalue is a ball that touches 0, so x ln x cannot decide x > 0 (False for that
+    # time, as for one ball); the entropy h(lo) = -lo ln lo - (1 - lo) log1p(-lo) of the
+    # two eigenvalues then resolves S_A = 2.6e-301 (the larger eigenvalue's -hi ln hi left
+    # it a bound), in the column as in the per-row route
     times = [NEAR_HALF_PI] + [f"{k}*pi/(2*g)/9" for k in range(1, 12)]
     seen = _spy(monkeypatch)
     cols = reference_payload(get_model("exchange"), {}, times, dps=30)
-    assert cols["rows"][0]["S_A"].startswith("0 +/- ")
+    with mpmath.workdps(700):  # independently: p_e = cos^2(g t), S = h(p_e)
+        lo = mpmath.cos(mpmath.mpf("0.01") * mpmath.mpf(NEAR_HALF_PI)) ** 2
+        exact = -lo * mpmath.log(lo) - (1 - lo) * mpmath.log1p(-lo)
+        assert abs(mpmath.mpf(cols["rows"][0]["S_A"]) / exact - 1) < mpmath.mpf(10) ** -29
     assert sum(s["columns"] for s in seen) >= 1
     _assert_same(cols, _per_row("exchange", times, 30))
 

@@ -111,6 +111,9 @@ class LocalForms:
     #: rho_X(t) is diagonal in H_X's eigenbasis at every t (structure the ball route uses
     #: to return exact zeros: a passive diagonal qubit has ergotropy and exergy exactly 0)
     diagonal: bool = False
+    #: E^th_X(t) - E^th_X(0) in a closed form without its cancellation (a decay's heat
+    #: long after the thermal energy has reached the ground's), if the model gives one
+    thermal_increment: sympy.Expr = None
 
 
 @dataclass
@@ -670,6 +673,8 @@ def _lambdified(forms: ClosedForms, lib):
             entries.append((n, "beta", lf.beta))
         if lf.thermal_energy is not None:
             entries.append((n, "Eth", lf.thermal_energy))
+        if lf.thermal_increment is not None:
+            entries.append((n, "dEth", lf.thermal_increment))
     if forms.interaction_energy is not None:
         entries.append((None, "E_int", forms.interaction_energy))
     if forms.mutual_information is not None:

@@ -230,6 +230,11 @@ class SpontaneousEmission(Model):
         forms.subsystems["A"].beta = None
         if lib is FLOAT64:
             forms.subsystems["A"].thermal_energy = _expanded(forms.subsystems["A"].thermal_energy)
+        else:
+            # the heat E^th(t) - E^th(0) without its cancellation (in balls at gamma t =
+            # 1000 it was a bound 6.2e-179 about P_e = 5e-435)
+            forms.subsystems["A"].thermal_increment = self._params_cached(
+                "thermal increment", p, lambda: _thermal_increment(p))
         fns = _lambdified(forms, lib)
         return [fns(t) for t in times]
 
@@ -264,25 +269,70 @@ class SpontaneousEmission(Model):
         return out
 
 
-def _compile_arrays(p):
-    """times -> reduced data (numpy) of :meth:`SpontaneousEmission.reduced_arrays`."""
+def _branch_forms(d):
+    """(E^th before tau, after tau) of :func:`_derive`'s result (the same form twice
+    without a switch)."""
     from .base import T  # lazy (PEP 562)
-    d = _derive(p["omega"], p["gamma"])
     eth = d["Eth"]
     if isinstance(eth, sympy.Piecewise):
         (before, cond), (after, _) = eth.args
         if cond != (T <= d["tau"]):  # pragma: no cover - fixed by _derive
             raise AssertionError(f"unexpected branch condition {cond}")
-        tau = numpy_lambdify([], d["tau"])()  # as the lambdified Piecewise
-    else:
-        before = after = eth
-        tau = np.inf
-    before, after = _expanded(before), _expanded(after)
-    # the increments since t = 0 (tau > 0: E^th(0) is the first branch's), simplified so
-    # that they vanish term by term at t = 0 (e^{-gamma t} - 1 becomes an expm1)
+        return before, after
+    return eth, eth
+
+
+def _branches(d):
+    """(E^th before tau, after tau, tau as a float) of :func:`_derive`'s result, each
+    branch expanded (:func:`_expanded`)."""
+    before, after = _branch_forms(d)
+    tau = numpy_lambdify([], d["tau"])() if d["tau"] is not sympy.oo else np.inf
+    return _expanded(before), _expanded(after), tau
+
+
+def _increments(d, before, after):
+    """E(t) - E(0) and E^th(t) - E^th(0) on both branches (tau > 0: E^th(0) is the first
+    branch's), simplified so that they vanish term by term at t = 0 (e^{-gamma t} - 1
+    becomes an expm1): no cancellation at small times nor once P_e is below the
+    working precision."""
+    from .base import T  # lazy (PEP 562)
     eth0 = before.subs(T, 0)
-    increments = without_cancellation([sympy.simplify(e) for e in (
+    return without_cancellation([sympy.simplify(e) for e in (
         d["E"] - d["E"].subs(T, 0), before - eth0, after - eth0)])
+
+
+def _thermal_increment(p):
+    """E^th(t) - E^th(0) as one closed form (a Piecewise at tau, as E^th), derived with
+    symbols and the numbers put in (SymPy's rewriting of exp(-1e10 t) factored a
+    polynomial of degree 1e10)."""
+    omega, gamma = p["omega"], p["gamma"]
+    if all(x.is_Number and x.is_positive for x in (omega, gamma)):
+        w, g = sympy.symbols("omega gamma", positive=True)
+        return _symbolic_thermal_increment().subs({w: omega, g: gamma})
+    return _thermal_increment_of(omega, gamma)
+
+
+@functools.cache
+def _symbolic_thermal_increment():
+    return _thermal_increment_of(*sympy.symbols("omega gamma", positive=True))
+
+
+def _thermal_increment_of(omega, gamma):
+    from .base import T  # lazy (PEP 562)
+    d = _derive(omega, gamma)
+    before, after = (_expanded(e) for e in _branch_forms(d))
+    _, d_before, d_after = _increments(d, before, after)
+    if d["tau"] is sympy.oo:
+        return d_before
+    return sympy.Piecewise((d_before, T <= d["tau"]), (d_after, True))
+
+
+def _compile_arrays(p):
+    """times -> reduced data (numpy) of :meth:`SpontaneousEmission.reduced_arrays`."""
+    from .base import T  # lazy (PEP 562)
+    d = _derive(p["omega"], p["gamma"])
+    before, after, tau = _branches(d)
+    increments = _increments(d, before, after)
     # P_g = 1 - e^{-gamma t} as -expm1(-gamma t) (all its digits at gamma t = 1e-11), and
     # Q_standard, an increment too
     fn = numpy_lambdify(T, [d["E"], d["P_e"], without_cancellation(d["P_g"]), before, after,
