@@ -58,7 +58,7 @@ from ..heat_work import check_convention, heat, work
 from ..compiled import NumericParams
 from ..numbers import EXACT, FLOAT64, MPMATH
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
-from .float64_columns import _difference_rounding, beta_times_heat_columns
+from .float64_columns import EARNED, _EPS, Unearned, _difference_rounding, beta_times_heat_columns
 from .local_rows import _to_lib
 
 mpmath = lazy_import("mpmath")
@@ -511,9 +511,10 @@ class Refrigerator(Model):
             # scale of cop's test of a vanishing denominator
             bound = 2 * (w.sum() + _to_lib(FLOAT64, p["g"]))
             return (np.array(flat[:nfreq]), table[:, :1], table[:, 1:], w, bound,
-                    _carnot(FLOAT64, p))
+                    _carnot(FLOAT64, p), _SeriesRounding(np.array(flat[:nfreq]), table, w))
 
-        freqs, at0, coeffs, w, bound, carnot = self._params_cached("arrays", p, constants)
+        freqs, at0, coeffs, w, bound, carnot, rounding = self._params_cached(
+            "arrays", p, constants)
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
         # with cos x - 1 = -2 sin^2(x/2): no cancellation at small times (at t = 1e-9 the
         # cosine is 1 and every increment was 0)
@@ -529,6 +530,7 @@ class Refrigerator(Model):
         half = 0.5 * r
         lo, hi = 0.5 - half, 0.5 + half
         S, beta = qubit_entropy_beta(lo, hi, w)
+        least = float(np.minimum.reduce(lo, axis=None))
         # the increments from the series' own increments (Delta z = terms), not as
         # differences of two nearby values: |z| - |z_0| = sign(z_0) Delta z while z keeps
         # its sign
@@ -543,10 +545,13 @@ class Refrigerator(Model):
         half_w = 0.5 * w
         qubits = {"E": half_w * z, "Eth": (-half_w) * r, "S": S, "beta": beta, "dS": dS,
                   "lo": lo, "hi": hi, "dE": half_w * dz, "dEth": (-half_w) * dr}
+        mutual = dS[0] + dS[1]  # I_AB = Delta S_A + Delta S_B
+        checks = _RefrigeratorChecks(rounding, times, shifted, zz, w, dS, dr)
+        checks.values(series, r, lo, dr, mutual, least)
         # the two qubits stacked (row 0: A), for finish_qubit_columns
         return {"E_int": series[2], "z_A": z[0], "z_B": z[1], "r_A": r[0], "r_B": r[1],
-                "I_AB": dS[0] + dS[1],  # I_AB = Delta S_A + Delta S_B
-                "qubits": qubits, "cop_bound": bound, "carnot": carnot}
+                "I_AB": mutual, "qubits": qubits, "cop_bound": bound, "carnot": carnot,
+                "_checks": checks}
 
     def _finish_columns(self, p, d, ts, convention):
         return finish_qubit_columns(self, d, ts, convention)
@@ -555,7 +560,7 @@ class Refrigerator(Model):
         if key == "cop":
             # |Q_j| <= omega_j/2, |W_j| <= 3 omega_j/2, |E_int| <= ||V|| = g/2: a bound on
             # the scale of _cop's test of a vanishing denominator
-            return _cop_columns(ts, d, cols["E_int"], d["cop_bound"])
+            return _cop_columns(ts, d, cols["E_int"], d["cop_bound"], d.get("_checks"))
         return super().extra_columns(key, cols, d, ts)
 
     def extra_from_finished(self, key, row, q0, qt, lib):
@@ -762,12 +767,183 @@ def finish_qubit_columns(model, d, ts, convention):
             beta[1, 0], received[1], functools.partial(_difference_rounding, eth[1]))
         cols["sigma_B"] = dS[1] + beta_times_heat_columns(
             beta[0, 0], received[0], functools.partial(_difference_rounding, eth[0]))
+        if "_checks" in d:  # entropy productions within their rounding of 0
+            d["_checks"].entropy_production(cols["sigma_A"], cols["sigma_B"], beta[:, 0])
     for key in model.extra_keys:
         cols[key] = d[key] if key in d else model.extra_columns(key, cols, d, ts)
+    if "_checks" in d and d["_checks"].mask is not None:
+        d["unearned"] = d["_checks"].mask
     return cols
 
 
-def _cop_columns(ts, d, e_int, bound):
+class _SeriesRounding:
+    """Rounding estimates of the float64 cosine series of z_A, z_B, E_int (rows of the
+    :meth:`Refrigerator._compiled` table: v(0) + sum_k c_k s_k with s_k = -2 sin^2(nu_k
+    t/2)), made once per parameter set: 4 eps (|v(0)| + sum_k |c_k s_k|) for the
+    arithmetic, and for the phases nu_k t (rounded by eps nu_k t, the float time and
+    frequency) |d(c_k s_k)/d(nu_k t)| = |c_k sin(nu_k t)| <= |c_k| sqrt(2 |s_k|) times that.
+    Scaled by :data:`~.float64_columns.EARNED`: a value below is unearned."""
+
+    __slots__ = ("at0", "coeffs", "phase", "terms_max", "phase_max", "t_safe")
+
+    def __init__(self, freqs, table, w):
+        k = EARNED * _EPS
+        coeffs = np.abs(table[:, 1:])
+        self.at0 = 4 * k * np.abs(table[:, 0])
+        self.coeffs = 4 * k * coeffs
+        self.phase = np.sqrt(2) * k * coeffs * freqs  # times t sqrt|s_k|, summed over k
+        self.terms_max = 8 * k * coeffs.sum(axis=1)
+        self.phase_max = 2 * k * (coeffs @ freqs)
+        self.t_safe = _small_times(freqs, table, w[:, 0])
+
+    def terms(self, shifted, times):
+        """EARNED x the rounding of sum_k c_k s_k at the given columns (3, m)."""
+        return self.coeffs @ -shifted + (self.phase @ np.sqrt(-shifted)) * times
+
+
+def _small_times(freqs, table, w):
+    """A time below which every increment the checks look at is earned (0 if none): each
+    is, to leading order, a form sum_i l_i Delta v_i of the series' increments (Delta r_j =
+    sign(z_j(0)) Delta z_j, E_int, I_AB ~ sigma_j ~ -sum_j artanh(r_j(0)) Delta r_j, cop's
+    denominator sum_j omega_j Delta r_j/2), a series sum_k a_k s_k = -t^2 sum_k a_k nu_k^2/2
+    + O(t^4 sum_k |a_k| nu_k^4/24) whose rounding is below 8 eps t^2 sum_k |a_k| nu_k^2
+    (arithmetic and phases). Where the t^2 term is above EARNED times that, it dominates
+    until the t^4 term (and the entropies' curvature, dr^2/(1 - r^2)) reaches half of it,
+    while z_j keeps its sign and stays away from |z_j| = 1: the increments' candidates
+    are looked for at later times only (a grid from t = 0 pays no precise estimate)."""
+    c = table[:, 1:]
+    z0 = np.abs(table[:2, 0])
+    with np.errstate(divide="ignore"):
+        slope = np.arctanh(z0)  # beta_j(0) omega_j/2
+    sign = np.sign(table[:2, 0])
+    nu2, nu4 = freqs ** 2, freqs ** 4
+    moved = np.abs(c[:2]) @ nu2  # |Delta z_j| <= moved_j t^2/2
+    limits = [np.where(moved > 0, np.minimum(z0, 1 - z0) / np.where(moved > 0, moved, 1), np.inf)]
+    forms = [([sign[0], 0, 0], 0), ([0, sign[1], 0], 0), ([0, 0, 1], 0),
+             ([-slope[0] * sign[0], -slope[1] * sign[1], 0], 1),
+             ([0.5 * w[0] * sign[0], 0.5 * w[1] * sign[1], 0], 0)]
+    for l, entropic in forms:
+        l = np.array(l, dtype=float)
+        if not np.isfinite(l).all():
+            return 0.0
+        a = l @ c
+        leading = abs(a @ nu2) / 2
+        rounding = 8 * EARNED * _EPS * (np.abs(l) @ (np.abs(c) @ nu2))
+        if not leading > 2 * rounding:
+            return 0.0
+        quartic = np.abs(a) @ nu4 / 24
+        if entropic:  # |Delta S_j + artanh(r_j(0)) Delta r_j| <= Delta r_j^2 / (1 - r_j(0))
+            quartic += float(((moved / 2) ** 2 / (1 - z0)).sum())
+        if quartic > 0:
+            limits.append(np.array([leading / (2 * quartic)]))
+    return 0.5 * math.sqrt(float(np.min(np.concatenate(limits))))
+
+
+class _RefrigeratorChecks(Unearned):
+    """:class:`~.float64_columns.Unearned` of the refrigerator's float64 columns: z_j
+    (so E_j, E^th_j, r_j, beta_j, the ergotropy, W_j at a change of sign), E_int, the
+    increments Delta r_j (Q_j, W_j), the smaller eigenvalues (1 - r_j)/2 (S_j and beta_j
+    near a pure state), I_AB, sigma_j and cop's denominator, each against its rounding
+    (:class:`_SeriesRounding`); the precise estimates only at the few candidate times a
+    bound over all times leaves (one reduction per quantity otherwise)."""
+
+    __slots__ = ("rounding", "shifted", "zz", "w", "dS", "dr", "terms_max", "dr_max", "slope",
+                 "first")
+
+    def __init__(self, rounding, times, shifted, zz, w, dS, dr):
+        super().__init__(times)
+        self.rounding, self.shifted, self.zz, self.w, self.dS, self.dr = (
+            rounding, shifted, zz, w, dS, dr)
+        self.terms_max = rounding.terms_max + rounding.phase_max * float(
+            np.maximum.reduce(times))  # (times >= 0)
+        self.dr_max = self.terms_max[:2] + 0.5 * rounding.at0[:2]
+        # the leading times below the safe one (_small_times) need no look: a grid from 0
+        first = int(np.searchsorted(times, rounding.t_safe)) if rounding.t_safe > 0 else 0
+        if first > 1 and not np.maximum.reduce(times[:first]) < rounding.t_safe:
+            first = 0  # (times not ascending)
+        self.first = first
+
+    def _precise(self, idx):
+        """EARNED x the rounding of the series (3, m), of Delta r_j and of Delta S_j (2, m)
+        at the columns ``idx``: Delta r_j is Delta z_j's, and once z_j changed sign
+        |z_j| - |z_j(0)| (2 eps |z_j(0)| more); Delta S_j that of Delta r_j times
+        |Delta S_j/Delta r_j| (artanh between r_j(0) and r_j) and 8 eps of it."""
+        rounding = self.rounding
+        terms = rounding.terms(self.shifted[:, idx], self.times[idx])
+        series = terms + rounding.at0[:, None]
+        dr = terms[:2] + np.where(self.zz[:, idx] <= 0, 0.5 * rounding.at0[:2, None], 0.0)
+        dS = np.abs(self.dS[:, idx])
+        entropy = dS * (dr / np.abs(self.dr[:, idx]) + 8 * EARNED * _EPS)
+        return series, dr, entropy
+
+    def values(self, series, r, lo, dr, mutual, least):
+        """z_j, E_int, Delta r_j, (1 - r_j)/2 (its minimum over all times ``least``) and
+        I_AB (>= 0: a minimum needs no |.|); the bounds as Python floats (a reduction and a
+        comparison per quantity where nothing is near its rounding)."""
+        k = EARNED * _EPS
+        rounding, f = self.rounding, self.first
+        z_max = self.terms_max[:2] + rounding.at0[:2]
+        lo_max = k / 4 + 0.5 * z_max
+        # |Delta S_j / Delta r_j| <= artanh(max r_j) = -ln(min lo_j)/2 - ..., |Delta S_j| <= ln 2
+        self.slope = 0.5 * (math.log1p(-least) - math.log(least)) if least > 0 else math.inf
+        mutual_max = self.slope * float(self.dr_max.sum()) + 16 * k * math.log(2)
+        if f:
+            series, r, lo, dr, mutual = (x[..., f:] for x in (series, r, lo, dr, mutual))
+        e_int = np.abs(series[2])
+        dr_abs = np.abs(dr)
+        near = [(r, float(z_max.max())), (e_int, float(self.terms_max[2])),
+                (dr_abs, float(self.dr_max.max())), (lo, float(lo_max.max())),
+                (mutual, mutual_max)]
+        near = [(x, limit) for x, limit in near if np.minimum.reduce(x, axis=None) < limit]
+        if not near:
+            return
+        cand = np.zeros(len(self.times) - f, dtype=bool)
+        for x, limit in near:
+            cand |= (x < limit).any(axis=0) if x.ndim > 1 else x < limit
+        idx = np.flatnonzero(cand)
+        s, d, e = self._precise(idx + f)
+        low = ((r[:, idx] < s[:2]).any(axis=0) | (e_int[idx] < s[2])
+               | (dr_abs[:, idx] < d).any(axis=0) | (lo[:, idx] < k / 4 + 0.5 * s[:2]).any(axis=0)
+               | (np.abs(mutual[idx]) < e.sum(axis=0)))
+        self.mark(idx[low] + f)
+
+    def entropy_production(self, sigma_a, sigma_b, beta0):
+        """sigma_j = Delta S_j + beta_k(0) Q_k: the rounding of Delta S_j and beta_k(0)
+        omega_k/2 times that of Delta r_k (a finite beta_k(0))."""
+        k = EARNED * _EPS
+        for j, sigma in ((0, sigma_a), (1, sigma_b)):
+            other = 1 - j
+            if not math.isfinite(beta0[other]):
+                continue
+            heat = float(beta0[other]) * 0.5 * float(self.w[other, 0])
+            bound = float(self.slope * self.dr_max[j] + heat * self.dr_max[other]) + 8 * k * (
+                math.log(2) + heat)
+            size = np.abs(sigma[self.first:])
+            if not np.minimum.reduce(size) < bound:
+                continue
+            idx = np.flatnonzero(size < bound) + self.first
+            _, d, e = self._precise(idx)
+            limit = e[j] + heat * (d[other] + 8 * k * np.abs(self.dr[other, idx]))
+            self.mark(idx[np.abs(sigma[idx]) < limit])
+
+    def denominator(self, size, floor, works, e_int):
+        """cop's W_A + W_B + E_int (W_j = omega_j (Delta z_j + Delta r_j)/2), above the
+        ``floor`` under which it counts as an exact 0 (cop = +-inf)."""
+        k = EARNED * _EPS
+        half_w = 0.5 * self.w[:, 0]
+        bound = float(half_w @ (self.terms_max[:2] + self.dr_max) + self.terms_max[2]) + 8 * k * (
+            float(half_w.sum()) * 3 + 1)
+        if not np.minimum.reduce(size[self.first:]) < bound:
+            return
+        idx = np.flatnonzero((size < bound) & (size > floor))
+        idx = idx[idx >= self.first]
+        s, d, _ = self._precise(idx)
+        limit = half_w @ (s[:2] - self.rounding.at0[:2, None] + d) + s[2] + 8 * k * (
+            np.abs(works[:, idx]).sum(axis=0) + np.abs(e_int[idx]))
+        self.mark(idx[size[idx] < limit])
+
+
+def _cop_columns(ts, d, e_int, bound, checks=None):
     """:func:`_cop` for all times at once, from the received heats and works that
     :func:`finish_qubit_columns` left in ``d["qubits"]``: -Q_A/(-W_A - W_B - E_int)
     is exactly Q_A/(W_A + W_B + E_int) (negation is exact).  ``bound`` >= every
@@ -777,7 +953,10 @@ def _cop_columns(ts, d, e_int, bound):
     Q, W = q["Q"], q["W"]
     den = (W[0] + W[1]) + e_int
     out = Q[0] / den
-    small = np.flatnonzero(np.abs(den) <= 1e-12 * bound)
+    size = np.abs(den)
+    if checks is not None:  # a denominator within its rounding of 0 (cop's digits noise)
+        checks.denominator(size, 1e-12 * bound, W, e_int)
+    small = np.flatnonzero(size <= 1e-12 * bound)
     if small.size:
         eth_a, eth_b = q["Eth"][0, 0], q["Eth"][1, 0]
         for i in small.tolist():
