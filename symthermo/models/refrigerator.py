@@ -882,6 +882,8 @@ class _RefrigeratorChecks(Unearned):
         comparison per quantity where nothing is near its rounding)."""
         k = EARNED * _EPS
         rounding, f = self.rounding, self.first
+        if f >= len(self.times):
+            return
         z_max = self.terms_max[:2] + rounding.at0[:2]
         lo_max = k / 4 + 0.5 * z_max
         # |Delta S_j / Delta r_j| <= artanh(max r_j) = -ln(min lo_j)/2 - ..., |Delta S_j| <= ln 2
@@ -912,6 +914,8 @@ class _RefrigeratorChecks(Unearned):
         omega_k/2 times that of Delta r_k (a finite beta_k(0))."""
         k = EARNED * _EPS
         for j, sigma in ((0, sigma_a), (1, sigma_b)):
+            if self.first >= len(self.times):
+                return
             other = 1 - j
             if not math.isfinite(beta0[other]):
                 continue
@@ -933,12 +937,12 @@ class _RefrigeratorChecks(Unearned):
         half_w = 0.5 * self.w[:, 0]
         bound = float(half_w @ (self.terms_max[:2] + self.dr_max) + self.terms_max[2]) + 8 * k * (
             float(half_w.sum()) * 3 + 1)
-        if not np.minimum.reduce(size[self.first:]) < bound:
+        if self.first >= len(self.times) or not np.minimum.reduce(size[self.first:]) < bound:
             return
         idx = np.flatnonzero((size < bound) & (size > floor))
         idx = idx[idx >= self.first]
         s, d, _ = self._precise(idx)
-        limit = half_w @ (s[:2] - self.rounding.at0[:2, None] + d) + s[2] + 8 * k * (
+        limit = half_w @ (s[:2] - self.rounding.at0[:2, None] + d) + s[2] + 2 * k * (
             np.abs(works[:, idx]).sum(axis=0) + np.abs(e_int[idx]))
         self.mark(idx[size[idx] < limit])
 
