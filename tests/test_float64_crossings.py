@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from symthermo.models import get_model
-from symthermo.numbers import MPMATH
+from symthermo.numbers import FLOAT64, MPMATH
 from symthermo.tables import reference_payload
 
 OFFSETS = (0.0, 1e-13, -1e-12, 3e-12, -1e-11, 1e-10, -1e-9, 1e-8, -1e-7, 1e-6)
@@ -91,8 +91,7 @@ def test_refrigerator_other_parameters(correct_digits):
     given = {"omega_B": "2.5", "g": "1.7", "beta_A": "0.7", "beta_B": "0.4"}
     model = get_model("refrigerator")
     ts = np.linspace(0.01, 6, 600)
-    z = np.array(model.evaluate(model.params(given), ts, lib=__import__(
-        "symthermo.numbers", fromlist=["FLOAT64"]).FLOAT64).column("z_A"))
+    z = np.array(model.evaluate(model.params(given), ts, lib=FLOAT64).column("z_A"))
     i = int(np.flatnonzero(z[:-1] * z[1:] < 0)[0])
     t_c = crossing("refrigerator", given, "z_A", (ts[i], ts[i + 1]))
     bad, _ = bad_values("refrigerator", given, times_around(t_c), correct_digits)
@@ -109,9 +108,94 @@ def test_dense_grid_recomputes_a_handful():
     assert small["recomputed_with_balls"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="not done: jaynes-cummings (vacuum) E_A next to the "
-                   "zero of cos(2 g t) prints float64 noise (no rounding mask yet)")
-def test_jaynes_cummings_vacuum_crossing(correct_digits):
-    t_c = crossing("jaynes-cummings", {}, "E_A", (78, 79))
-    bad, _ = bad_values("jaynes-cummings", {}, times_around(t_c), correct_digits)
+def first_zero(name, given, key, t_max, n=800):
+    """The first zero of ``key`` in (0, t_max], a sign change or a touching (a local minimum
+    of |key| on a float64 grid below 1e-3 of its largest), located at 40 digits by golden
+    section on |key| on the model's mpmath route."""
+    model = get_model(name)
+    p = model.params(given)
+    ts = np.linspace(0, t_max, n + 1)[1:]
+    v = np.abs(np.array(model.evaluate(p, ts, lib=FLOAT64).column(key), dtype=float))
+    low = (v[1:-1] <= v[:-2]) & (v[1:-1] <= v[2:]) & (v[1:-1] < 1e-3 * v.max())
+    i = int(np.flatnonzero(low)[0]) + 1
+    with mpmath.workdps(40):
+        def f(t):
+            return abs(model.evaluate(p, [t], lib=MPMATH)[0][key])
+        a, b = mpmath.mpf(ts[i - 1]), mpmath.mpf(ts[i + 1])
+        ratio = (mpmath.sqrt(5) - 1) / 2
+        c, d = b - ratio * (b - a), a + ratio * (b - a)
+        fc, fd = f(c), f(d)
+        for _ in range(120):
+            if fc < fd:
+                b, d, fd = d, c, fc
+                c = b - ratio * (b - a)
+                fc = f(c)
+            else:
+                a, c, fc = c, d, fd
+                d = a + ratio * (b - a)
+                fd = f(d)
+        assert min(fc, fd) < 1e-20 * v.max(), (key, min(fc, fd))  # a zero, not a dip
+        return float((a + b) / 2)
+
+
+# (model, parameters, key that passes through or touches 0, a time past its first zero)
+ZEROS = [
+    ("exchange", {}, "beta_A", 100),  # p_e = p_g: beta touches 0
+    ("exchange", {"state_A": "plus", "state_B": "mixed", "omega_B": "1.1"}, "Q_A", 300),
+    ("exchange", {"omega_B": "1.02", "state_B": "excited", "state_A": "plus"}, "E_int", 400),
+    ("jaynes-cummings", {}, "E_A", 100),  # (omega_A/2) cos(2 g t)
+    ("jaynes-cummings", {"state_A": "plus"}, "Q_A", 400),
+]
+
+
+@pytest.mark.parametrize("name, given, key, t_max", ZEROS,
+                         ids=[f"{m}-{k}-{i}" for i, (m, _, k, _) in enumerate(ZEROS)])
+def test_zeros_keep_ten_digits(name, given, key, t_max, correct_digits):
+    t_c = first_zero(name, given, key, t_max)
+    bad, fast = bad_values(name, given, times_around(t_c), correct_digits)
     assert bad == [], bad[:5]
+
+
+# full swaps and returns (g t = pi/2, pi at resonance): values that touch 0 quadratically
+# (a pure reduced state, E_A = omega_A cos^2(g t)), the time known to eps t only
+TOUCHING = [
+    ("exchange", {}, 1),
+    ("exchange", {}, 2),
+    ("exchange", {"state_A": "plus", "state_B": "ground"}, 1),
+    ("jaynes-cummings", {}, 1),
+    ("jaynes-cummings", {}, 2),
+    ("jaynes-cummings", {"state_A": "plus"}, 2),
+]
+
+
+@pytest.mark.parametrize("name, given, k", TOUCHING,
+                         ids=[f"{m}-{'-'.join(g.values()) or 'default'}-{k}"
+                              for m, g, k in TOUCHING])
+def test_swaps_and_returns_keep_ten_digits(name, given, k, correct_digits):
+    g = float(get_model(name).params(given)["g"])
+    t_c = float(k * mpmath.pi / (2 * mpmath.mpf(g)))
+    bad, fast = bad_values(name, given, times_around(t_c), correct_digits)
+    assert bad == [], bad[:5]
+
+
+def test_exchange_small_increments_of_a_mixed_qubit(correct_digits):
+    """A maximally mixed qubit A next to an excited B, detuned: at t = 1e-4 its Q_A =
+    omega_A (lo - lo(0)) and beta_A = ln(hi/lo)/omega_A are differences of numbers near
+    1/2 (float64 printed 4 correct digits of each): recomputed; elsewhere not."""
+    given = {"state_A": "mixed", "state_B": "excited", "omega_A": "1.3"}
+    bad, fast = bad_values("exchange", given, [1e-4, 1e-3, 0.3, 30.0], correct_digits)
+    assert bad == [], bad[:5]
+    assert "0.000100000000000000" in fast["recomputed_with_balls"]
+    assert "30.0000000000000" not in fast["recomputed_with_balls"]
+
+
+@pytest.mark.parametrize("name, given, times", [
+    ("exchange", {}, "0:400:2000"),
+    ("exchange", {"state_A": "plus", "state_B": "mixed", "omega_B": "1.1"}, "0:400:2000"),
+    ("jaynes-cummings", {}, "0:400:2000"),
+])
+def test_dense_grids_of_the_qubit_models(name, given, times):
+    """Only the rows next to a swap or a zero (a few per crossing) are recomputed."""
+    fast = reference_payload(get_model(name), [f"{k}={v}" for k, v in given.items()], times,
+                             float64=True)
+    assert len(fast["recomputed_with_balls"]) <= 20, fast["recomputed_with_balls"]

@@ -111,7 +111,7 @@ import math
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
-from .float64_columns import ColumnRows, column_of
+from .float64_columns import EARNED, _EPS, ColumnRows, column_of
 from .jc_coherent import (_amplitude_floor, _ball_gram_spectrum, _ball_neglected_weight,
                           _requested_window_digits, coherent_forms)
 from .jc_manifolds import (
@@ -430,8 +430,13 @@ class JaynesCummings(Model):
         floor = _time_floor(_eps(FLOAT64), rate, times)
         unearned = np.zeros(n, dtype=bool)
 
+        # ... and it keeps fewer than 10 digits up to (EARNED/2)^2 floor: lam = a u^2 at a
+        # distance u from the zero, which the rounding of t moves by floor^(1/2)/8 (its
+        # relative error 2 du/u is 1e-10 at 4e10 du)
+        near = (EARNED / 2) ** 2 * floor
+
         def floored(raw):
-            unearned[(raw > 0) & (raw <= floor)] = True
+            unearned[(raw > 0) & (raw <= near)] = True
             return np.where(raw <= floor, 0.0, raw)
 
         lo_a = floored(_two_level_columns(z_a, c2_a, det_a, 0.0)[0])
@@ -453,6 +458,10 @@ class JaynesCummings(Model):
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
         # p_e (|g> at g t = pi/2: the spectrum's pure |g>, not E_A's 3.7e-33 above it)
         out["A"]["above"] = omega_a * floored(above_a / omega_a)
+        # energies through 0 (E_A = (omega_A/2) cos(2 g t) from |e>): E(0) + Delta E
+        # within EARNED times its rounding (an exact 0 is the structure's)
+        unearned |= _energies_unearned(times, rate, (e_a, e0_a, de_a), (e_b, e0_b, de_b),
+                                       (e_int, 0.0, e_int))
         out["unearned"] = unearned
         if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
             out["A"]["diagonal"] = out["B"]["diagonal"] = True
@@ -804,6 +813,19 @@ class JaynesCummings(Model):
                               else +window.neglected})
             out.append(extra)
         return out
+
+
+def _energies_unearned(times, rate, *energies):
+    """The times at which an energy E = E(0) + Delta E (each ``(E, E(0), Delta E)``, arrays
+    or numbers) is within :data:`~.float64_columns.EARNED` times its rounding: 4 eps
+    (|E(0)| + |Delta E|), and the phase's rounding (eps rate t) times a slope of at most
+    rate (|E(0)| + |Delta E|) (twice, for safety); an exact 0 is the structure's."""
+    out = np.zeros(len(times), dtype=bool)
+    for e, e0, de in energies:
+        size = np.abs(de) + np.abs(e0)
+        out |= (e != 0) & (np.abs(e) < (EARNED * _EPS) * size * (4 + 2 * rate * times))
+    out[times == 0] = False
+    return out
 
 
 def __getattr__(name):

@@ -777,7 +777,53 @@ def finish_qubit_columns(model, d, ts, convention):
         cols[key] = d[key] if key in d else model.extra_columns(key, cols, d, ts)
     if "_checks" in d and d["_checks"].mask is not None:
         d["unearned"] = d["_checks"].mask
+    if "_rounding" in d:
+        mask = _qubit_columns_unearned(q, de, w, d["E_int"], cols, d["_rounding"])
+        mask[ts == 0] = False
+        d["unearned"] = mask if "unearned" not in d else d["unearned"] | mask
     return cols
+
+
+def _qubit_columns_unearned(q, de, w, e_int, cols, rounding):
+    """The times at which a value of two qubits' columns (:func:`finish_qubit_columns`) is
+    within :data:`~.float64_columns.EARNED` times its rounding, from the model's rounding of
+    E_j, of the smaller eigenvalue lo_j, of E^th_j, of Delta E_j and of E_int
+    (``rounding``: (2, n) arrays and one (n,) array). Propagated: S_j ~ |ln(hi/lo)| (lo's),
+    beta_j = 0 where hi_j - lo_j (two lo's) is noise, Q_j = Delta E^th_j (E^th's at t and at
+    0), W_j, the ergotropy E_j - E^th_j (an exact 0 is the structure's: a passive qubit),
+    I_AB and sigma_j (Delta S = S - S(0)), E_int."""
+    eps = 2 * _EPS
+    e, eth, S, beta, lo, hi = q["E"], q["Eth"], q["S"], q["beta"], q["lo"], q["hi"]
+    e_err, lo_err, eth_err, de_err = (rounding[k] for k in ("E", "lo", "Eth", "dE"))
+    log_ratio = np.where(lo > 0, np.abs(np.log(hi) - np.log(np.where(lo > 0, lo, 1.0))), 0.0)
+    s_err = log_ratio * lo_err + eps * S
+    ds = S - S[:, :1]
+    # (an exact 0 of S - S(0), a qubit whose spectrum does not move, has no rounding)
+    ds_err = np.where(ds != 0, s_err + s_err[:, :1] + eps * (S + S[:, :1]), 0.0)
+    deth_err = eth_err + eth_err[:, :1] + eps * (np.abs(eth) + np.abs(eth[:, :1]))
+    erg = e - eth
+
+    def noise(x, err):
+        # an exact 0 is the structure's (a passive qubit's ergotropy, W of a qubit that
+        # stays thermal, a state that does not move): only a nonzero value is looked at
+        return (x != 0) & (np.abs(x) < EARNED * err)
+
+    # beta = ln(hi/lo)/omega near 0: hi - lo within the rounding of the two (a beta the
+    # model gives as an exact 0 is its structure's)
+    low = (noise(e, e_err) | (lo < EARNED * lo_err)
+           | ((beta != 0) & (np.abs(hi - lo) < EARNED * (2 * lo_err + eps)))
+           | noise(de, deth_err) | noise(q["dE"], de_err)
+           | noise(w, de_err + deth_err + eps * (np.abs(q["dE"]) + np.abs(de)))
+           | noise(erg, e_err + eth_err + eps * (np.abs(e) + np.abs(eth))))
+    mask = low.any(axis=0)
+    mask |= noise(cols["I_AB"], ds_err.sum(axis=0) + eps * np.abs(ds).sum(axis=0))
+    mask |= noise(e_int, rounding["E_int"])
+    for j, k in ((0, 1), (1, 0)):
+        beta0 = float(beta[k, 0])
+        if math.isfinite(beta0):
+            mask |= noise(cols[("sigma_A", "sigma_B")[j]], ds_err[j] + abs(beta0) * deth_err[k]
+                          + eps * (np.abs(ds[j]) + abs(beta0) * np.abs(de[k])))
+    return mask
 
 
 class _SeriesRounding:
