@@ -311,11 +311,12 @@ class Unearned:
             self.mask[idx] = True
 
     def mark(self, idx):
-        """Mark the columns ``idx`` (indices or a bool array) unearned."""
-        if self.mask is None:
-            self.mask = np.zeros(len(self.times), dtype=bool)
-        self.mask[idx] = True
-        self.mask[self.times == 0] = False
+        """Mark the columns ``idx`` (indices) unearned, but t = 0."""
+        idx = idx[self.times[idx] != 0]
+        if idx.size:
+            if self.mask is None:
+                self.mask = np.zeros(len(self.times), dtype=bool)
+            self.mask[idx] = True
 
 
 def _difference_rounding(values):

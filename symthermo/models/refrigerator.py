@@ -834,7 +834,7 @@ class _SeriesRounding:
     frequency) |d(c_k s_k)/d(nu_k t)| = |c_k sin(nu_k t)| <= |c_k| sqrt(2 |s_k|) times that.
     Scaled by :data:`~.float64_columns.EARNED`: a value below is unearned."""
 
-    __slots__ = ("at0", "coeffs", "phase", "terms_max", "phase_max", "t_safe")
+    __slots__ = ("at0", "coeffs", "phase", "terms_max", "phase_max", "t_safe", "floats")
 
     def __init__(self, freqs, table, w):
         k = EARNED * _EPS
@@ -845,6 +845,9 @@ class _SeriesRounding:
         self.terms_max = 8 * k * coeffs.sum(axis=1)
         self.phase_max = 2 * k * (coeffs @ freqs)
         self.t_safe = _small_times(freqs, table, w[:, 0])
+        # the same as Python floats, for the bounds of each call (no small numpy arrays)
+        self.floats = (self.at0.tolist(), self.terms_max.tolist(), self.phase_max.tolist(),
+                       (0.5 * w[:, 0]).tolist())
 
     def terms(self, shifted, times):
         """EARNED x the rounding of sum_k c_k s_k at the given columns (3, m)."""
@@ -897,16 +900,18 @@ class _RefrigeratorChecks(Unearned):
     (:class:`_SeriesRounding`); the precise estimates only at the few candidate times a
     bound over all times leaves (one reduction per quantity otherwise)."""
 
-    __slots__ = ("rounding", "shifted", "zz", "w", "dS", "dr", "terms_max", "dr_max", "slope",
-                 "first")
+    __slots__ = ("rounding", "shifted", "zz", "w", "dS", "dr", "bounds", "slope", "first")
 
     def __init__(self, rounding, times, shifted, zz, w, dS, dr):
         super().__init__(times)
         self.rounding, self.shifted, self.zz, self.w, self.dS, self.dr = (
             rounding, shifted, zz, w, dS, dr)
-        self.terms_max = rounding.terms_max + rounding.phase_max * float(
-            np.maximum.reduce(times))  # (times >= 0)
-        self.dr_max = self.terms_max[:2] + 0.5 * rounding.at0[:2]
+        at0, terms_max, phase_max, _ = rounding.floats
+        t_max = float(np.maximum.reduce(times))  # (times >= 0)
+        terms = [a + b * t_max for a, b in zip(terms_max, phase_max)]
+        # EARNED x the largest rounding over all times of: z_j, E_int, Delta r_j
+        self.bounds = (max(terms[0] + at0[0], terms[1] + at0[1]), terms[2],
+                       (terms[0] + 0.5 * at0[0], terms[1] + 0.5 * at0[1]))
         # the leading times below the safe one (_small_times) need no look: a grid from 0
         first = int(np.searchsorted(times, rounding.t_safe)) if rounding.t_safe > 0 else 0
         if first > 1 and not np.maximum.reduce(times[:first]) < rounding.t_safe:
@@ -931,47 +936,64 @@ class _RefrigeratorChecks(Unearned):
         I_AB (>= 0: a minimum needs no |.|); the bounds as Python floats (a reduction and a
         comparison per quantity where nothing is near its rounding)."""
         k = EARNED * _EPS
-        rounding, f = self.rounding, self.first
+        f = self.first
+        z_max, e_max, (dr_a, dr_b) = self.bounds
+        # |Delta S_j / Delta r_j| <= artanh(max r_j) = ln(hi/lo)/2 at the smallest lo;
+        # |Delta S_j| <= ln 2
+        self.slope = 0.5 * (math.log1p(-least) - math.log(least)) if least > 0 else math.inf
         if f >= len(self.times):
             return
-        z_max = self.terms_max[:2] + rounding.at0[:2]
-        lo_max = k / 4 + 0.5 * z_max
-        # |Delta S_j / Delta r_j| <= artanh(max r_j) = -ln(min lo_j)/2 - ..., |Delta S_j| <= ln 2
-        self.slope = 0.5 * (math.log1p(-least) - math.log(least)) if least > 0 else math.inf
-        mutual_max = self.slope * float(self.dr_max.sum()) + 16 * k * math.log(2)
+        mutual_max = self.slope * (dr_a + dr_b) + 16 * k * math.log(2)
+        dr_max = max(dr_a, dr_b)
         if f:
             series, r, lo, dr, mutual = (x[..., f:] for x in (series, r, lo, dr, mutual))
         e_int = np.abs(series[2])
         dr_abs = np.abs(dr)
-        near = [(r, float(z_max.max())), (e_int, float(self.terms_max[2])),
-                (dr_abs, float(self.dr_max.max())), (lo, float(lo_max.max())),
-                (mutual, mutual_max)]
-        near = [(x, limit) for x, limit in near if np.minimum.reduce(x, axis=None) < limit]
-        if not near:
+        reduce = np.minimum.reduce
+        hits = [reduce(r, axis=None) < z_max, reduce(e_int) < e_max,
+                reduce(dr_abs, axis=None) < dr_max, least < k / 4 + 0.5 * z_max,
+                reduce(mutual) < mutual_max]
+        if not any(hits):
             return
-        cand = np.zeros(len(self.times) - f, dtype=bool)
-        for x, limit in near:
-            cand |= (x < limit).any(axis=0) if x.ndim > 1 else x < limit
+        x = (r, e_int, dr_abs, lo, mutual)
+        limits = (z_max, e_max, dr_max, k / 4 + 0.5 * z_max, mutual_max)
+        cand = None
+        for hit, v, limit in zip(hits, x, limits):
+            if hit:
+                c = v < limit
+                c = c.any(axis=0) if v.ndim > 1 else c
+                cand = c if cand is None else cand | c
         idx = np.flatnonzero(cand)
+        if not idx.size:
+            return
         s, d, e = self._precise(idx + f)
-        low = ((r[:, idx] < s[:2]).any(axis=0) | (e_int[idx] < s[2])
-               | (dr_abs[:, idx] < d).any(axis=0) | (lo[:, idx] < k / 4 + 0.5 * s[:2]).any(axis=0)
-               | (np.abs(mutual[idx]) < e.sum(axis=0)))
+        low = np.zeros(idx.size, dtype=bool)
+        if hits[0]:
+            low |= (r[:, idx] < s[:2]).any(axis=0)
+        if hits[1]:
+            low |= e_int[idx] < s[2]
+        if hits[2]:
+            low |= (dr_abs[:, idx] < d).any(axis=0)
+        if hits[3]:
+            low |= (lo[:, idx] < k / 4 + 0.5 * s[:2]).any(axis=0)
+        if hits[4]:
+            low |= np.abs(mutual[idx]) < e.sum(axis=0)
         self.mark(idx[low] + f)
 
     def entropy_production(self, sigma_a, sigma_b, beta0):
         """sigma_j = Delta S_j + beta_k(0) Q_k: the rounding of Delta S_j and beta_k(0)
         omega_k/2 times that of Delta r_k (a finite beta_k(0))."""
         k = EARNED * _EPS
+        if self.first >= len(self.times):
+            return
+        half_w = self.rounding.floats[3]
+        dr_max = self.bounds[2]
         for j, sigma in ((0, sigma_a), (1, sigma_b)):
-            if self.first >= len(self.times):
-                return
             other = 1 - j
             if not math.isfinite(beta0[other]):
                 continue
-            heat = float(beta0[other]) * 0.5 * float(self.w[other, 0])
-            bound = float(self.slope * self.dr_max[j] + heat * self.dr_max[other]) + 8 * k * (
-                math.log(2) + heat)
+            heat = float(beta0[other]) * half_w[other]
+            bound = self.slope * dr_max[j] + heat * dr_max[other] + 8 * k * (math.log(2) + heat)
             size = np.abs(sigma[self.first:])
             if not np.minimum.reduce(size) < bound:
                 continue
@@ -984,15 +1006,19 @@ class _RefrigeratorChecks(Unearned):
         """cop's W_A + W_B + E_int (W_j = omega_j (Delta z_j + Delta r_j)/2), above the
         ``floor`` under which it counts as an exact 0 (cop = +-inf)."""
         k = EARNED * _EPS
-        half_w = 0.5 * self.w[:, 0]
-        bound = float(half_w @ (self.terms_max[:2] + self.dr_max) + self.terms_max[2]) + 8 * k * (
-            float(half_w.sum()) * 3 + 1)
-        if self.first >= len(self.times) or not np.minimum.reduce(size[self.first:]) < bound:
+        if self.first >= len(self.times):
+            return
+        half_w = self.rounding.floats[3]
+        z_max, e_max, dr_max = self.bounds
+        bound = sum(h * (z_max + d) for h, d in zip(half_w, dr_max)) + e_max + 8 * k * (
+            3 * sum(half_w) + 1)
+        if not np.minimum.reduce(size[self.first:]) < bound:
             return
         idx = np.flatnonzero((size < bound) & (size > floor))
         idx = idx[idx >= self.first]
         s, d, _ = self._precise(idx)
-        limit = half_w @ (s[:2] - self.rounding.at0[:2, None] + d) + s[2] + 2 * k * (
+        w2 = np.array(half_w)
+        limit = w2 @ (s[:2] - self.rounding.at0[:2, None] + d) + s[2] + 2 * k * (
             np.abs(works[:, idx]).sum(axis=0) + np.abs(e_int[idx]))
         self.mark(idx[size[idx] < limit])
 
