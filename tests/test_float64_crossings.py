@@ -145,6 +145,12 @@ ZEROS = [
     ("exchange", {"omega_B": "1.02", "state_B": "excited", "state_A": "plus"}, "E_int", 400),
     ("jaynes-cummings", {}, "E_A", 100),  # (omega_A/2) cos(2 g t)
     ("jaynes-cummings", {"state_A": "plus"}, "Q_A", 400),
+    # the qubit back at a passive state (its ergotropy touches 0), and the semiclassical
+    # work's Rabi zero, next to a coherent field
+    ("jaynes-cummings", {"state_A": "ground", "state_B": "coherent", "alpha": "3"},
+     "ergotropy_A", 120),
+    ("jaynes-cummings", {"state_A": "ground", "state_B": "coherent", "alpha": "3"},
+     "W_A_semiclassical", 120),
 ]
 
 
