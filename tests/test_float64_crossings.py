@@ -151,6 +151,10 @@ ZEROS = [
      "ergotropy_A", 120),
     ("jaynes-cummings", {"state_A": "ground", "state_B": "coherent", "alpha": "3"},
      "W_A_semiclassical", 120),
+    # P_e through 1/2: E_A and beta_A through 0 (t = ln 2/gamma from |e>)
+    ("spontaneous-emission", {}, "E_A", 100),
+    ("reaction-coordinate", {}, "E_A", 120),
+    ("reaction-coordinate", {"omega_rc": "1.02"}, "E_A", 200),
 ]
 
 
@@ -199,6 +203,8 @@ def test_exchange_small_increments_of_a_mixed_qubit(correct_digits):
     ("exchange", {}, "0:400:2000"),
     ("exchange", {"state_A": "plus", "state_B": "mixed", "omega_B": "1.1"}, "0:400:2000"),
     ("jaynes-cummings", {}, "0:400:2000"),
+    ("spontaneous-emission", {}, "0:500:2000"),
+    ("reaction-coordinate", {"omega_rc": "1.02"}, "0:500:2000"),
 ])
 def test_dense_grids_of_the_qubit_models(name, given, times):
     """Only the rows next to a swap or a zero (a few per crossing) are recomputed."""
