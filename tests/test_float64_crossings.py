@@ -211,3 +211,17 @@ def test_dense_grids_of_the_qubit_models(name, given, times):
     fast = reference_payload(get_model(name), [f"{k}={v}" for k, v in given.items()], times,
                              float64=True)
     assert len(fast["recomputed_with_balls"]) <= 20, fast["recomputed_with_balls"]
+
+
+def test_qutrit_b_next_to_thermal(correct_digits):
+    """B starts within 1e-8 of w(beta_B(0)), A's thermal state: the increments (Q, W_B,
+    I_AB, sigma) are of second order in that distance, made of first-order terms (float64
+    printed 8 of their digits): recomputed. At 1e-5 of it they keep 11 digits: not."""
+    near = {"beta_1": "1", "beta_2": "1.0000001"}
+    times = [0.01, 0.3, 0.7, 1.2, 1.5]
+    bad, fast = bad_values("qutrit-swap", near, times, correct_digits)
+    assert bad == [], bad[:5]
+    assert len(fast["recomputed_with_balls"]) == len(times)
+    bad, fast = bad_values("qutrit-swap", {"beta_1": "1", "beta_2": "1.0001"}, times,
+                           correct_digits)
+    assert bad == [] and fast["recomputed_with_balls"] == []
