@@ -265,18 +265,17 @@ _EPS = float(np.finfo(float).eps)
 class Unearned:
     """The times (columns) at which a model's float64 values keep fewer than 10 correct
     digits: a value within :data:`EARNED` times its own rounding, next to a zero crossing
-    of an oscillating quantity or where it cancels against what it is computed from.
-
-    Each :meth:`check` costs one reduction in the common case (no value near its
-    rounding): a cheap bound of the limit over all times picks the candidate columns,
-    and the precise limit (the rounding estimate at those times) decides there.
+    of an oscillating quantity or where it cancels against what it is computed from. A
+    model finds them (a cheap bound over all times first, the precise rounding at the
+    few candidate times) and marks them; t = 0 is never marked (its values are the
+    start's, without increments).
 
     >>> import numpy as np
-    >>> from symthermo.models.float64_columns import Unearned
+    >>> from symthermo.models.float64_columns import EARNED, Unearned
     >>> times = np.array([0.0, 1.0, 2.0, 3.0])
-    >>> z = np.array([0.5, 1e-12, -0.25, 1e-3])      # rounding ~ 1e-16 x 1: t = 1 is noise
+    >>> z = np.array([0.0, 1e-12, -0.25, 1e-3])       # rounding ~ 1e-16 x 1
     >>> u = Unearned(times)
-    >>> u.check(np.abs(z), 1e-16, lambda idx: np.full(len(idx), 1e-16))
+    >>> u.mark(np.flatnonzero(np.abs(z) < EARNED * 1e-16))
     >>> u.mask.tolist()
     [False, True, False, False]
     """
@@ -286,29 +285,6 @@ class Unearned:
     def __init__(self, times):
         self.times = times
         self.mask = None
-
-    def check(self, magnitude, bound, rounding):
-        """Mark the columns where ``magnitude`` (|value|: an (n,) or (k, n) array) is below
-        EARNED times its rounding; ``bound`` >= that rounding at every time (a number, or
-        one per row), ``rounding(idx)`` the rounding at the columns ``idx`` (an array that
-        broadcasts with ``magnitude[..., idx]``). t = 0 is never marked: its values are the
-        start's, without increments."""
-        bound = np.asarray(bound, dtype=float) * EARNED
-        if magnitude.ndim == 1:
-            if not np.minimum.reduce(magnitude) < bound.max():
-                return
-            idx = np.flatnonzero(magnitude < bound.max())
-            low = magnitude[idx] < EARNED * rounding(idx)
-        else:
-            if not (np.minimum.reduce(magnitude, axis=1) < bound.reshape(-1)).any():
-                return
-            idx = np.flatnonzero((magnitude < bound.reshape(-1, 1)).any(axis=0))
-            low = (magnitude[:, idx] < EARNED * rounding(idx)).any(axis=0)
-        idx = idx[low & (self.times[idx] != 0)]
-        if idx.size:
-            if self.mask is None:
-                self.mask = np.zeros(len(self.times), dtype=bool)
-            self.mask[idx] = True
 
     def mark(self, idx):
         """Mark the columns ``idx`` (indices) unearned, but t = 0."""
