@@ -39,16 +39,16 @@ from dataclasses import dataclass
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_CEILING, Context, Decimal
 
 import flint
+import mpmath
+import numpy as np
 from flint import acb, arb
 
-import numpy as np
-
 from .ball_columns import BallColumnRows
-from .balls import BALLS, ball_precision, infinite_sign, is_ball
+from .balls import BALLS, ball_precision, infinite_sign, is_ball, to_ball
 from .precision import check_dps
 
 __all__ = ["Certified", "certified", "decimal_digits", "format_ball", "format_column",
-           "error_bound", "GUARD_BITS", "is_certified"]
+           "error_bound", "rounded_up_text", "GUARD_BITS", "is_certified"]
 
 #: bits added to digits * log2(10) for the first evaluation
 GUARD_BITS = 24
@@ -497,6 +497,25 @@ def error_bound(x, center=None):
         r = x.rad()
     else:
         r = abs(x - center).upper()
+    if r.is_zero():
+        return "0"
+    if not r.is_finite():
+        return "inf"
+    return _ceil2(r)
+
+
+def rounded_up_text(r):
+    """A non-negative bound (an arb's upper end, or an mpmath number taken exactly) as
+    the contract prints radii: two significant digits, rounded up; ``inf`` and ``0`` as
+    they are.
+
+    >>> import mpmath
+    >>> from symthermo.certify import rounded_up_text
+    >>> rounded_up_text(mpmath.mpf("3.11e-61")), rounded_up_text(mpmath.mpf(0))
+    ('3.2e-61', '0')
+    """
+    if not isinstance(r, arb):
+        r = to_ball(mpmath.mpf(r))  # exactly
     if r.is_zero():
         return "0"
     if not r.is_finite():

@@ -168,6 +168,8 @@ def decimal_string(x, dps):
     prints it); an exact zero prints as ``0``.  The digits do not depend on
     ``mpmath.mp.dps``: the number is converted at its own precision.
     """
+    if _is_bound(x):
+        return x.text()  # "0 +/- r": a value agreement could not tell from 0
     if isinstance(x, float):
         if math.isnan(x):
             raise ValueError("refusing to print nan")
@@ -191,6 +193,16 @@ def decimal_string(x, dps):
     if x == 0:
         return "0"
     return mpmath.nstr(x, dps, strip_zeros=False)
+
+
+def _is_bound(x):
+    """x is a :class:`~symthermo.values.Bound` (made only once that module is loaded:
+    a float64 run does not import it)."""
+    if not is_loaded("symthermo.values"):
+        return False
+    from .values import Bound
+
+    return isinstance(x, Bound)
 
 
 def _float_string(x, dps):
@@ -348,7 +360,7 @@ def _rounded(x, digits):
         return {k: _rounded(v, digits) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return type(x)(_rounded(v, digits) for v in x)
-    if isinstance(x, (mpmath.mpf, mpmath.mpc)):
+    if isinstance(x, (mpmath.mpf, mpmath.mpc)) and not _is_bound(x):
         with mpmath.workdps(digits):
             return +x
     return x
@@ -380,30 +392,34 @@ def _flatten(x):
     return []
 
 
-def _zeroed(x, zero_positions, counter=None):
-    """x with the numbers at ``zero_positions`` (flatten order) set to exact 0."""
+def _bounded(x, radii, counter=None):
+    """x with the numbers at the positions of ``radii`` (flatten order: radius) replaced
+    by :class:`~symthermo.values.Bound` (a matrix entry, which holds only mpmath's own
+    numbers, by 0)."""
     import dataclasses
+
+    from .values import Bound
 
     if counter is None:
         counter = [0]
     if isinstance(x, dict):
-        return {k: _zeroed(x[k], zero_positions, counter) for k in sorted(x, key=str)}
+        return {k: _bounded(x[k], radii, counter) for k in sorted(x, key=str)}
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        values = [_zeroed(getattr(x, f.name), zero_positions, counter) for f in dataclasses.fields(x)]
+        values = [_bounded(getattr(x, f.name), radii, counter) for f in dataclasses.fields(x)]
         return type(x)(*values)
     if isinstance(x, (list, tuple)):
-        return type(x)(_zeroed(v, zero_positions, counter) for v in x)
+        return type(x)(_bounded(v, radii, counter) for v in x)
     if isinstance(x, mpmath.matrix):
         out = mpmath.matrix(x.rows, x.cols)
         for i in range(x.rows):
             for j in range(x.cols):
-                out[i, j] = 0 if counter[0] in zero_positions else x[i, j]
+                out[i, j] = 0 if counter[0] in radii else x[i, j]
                 counter[0] += 1
         return out
     if isinstance(x, (mpmath.mpf, mpmath.mpc, int, float)):
         k = counter[0]
         counter[0] += 1
-        return mpmath.mpf(0) if k in zero_positions else x
+        return Bound(radii[k], mpmath.mp.dps) if k in radii else x
     return x
 
 
@@ -415,9 +431,14 @@ def stable(compute, digits, *, max_extra=None):
     digits in every number they contain.  A number that keeps disagreeing
     while it lies within each precision's rounding floor (10 digits above
     the working precision, relative to the largest number of the result or
-    1) at two successive steps is an exact zero lost in rounding, and so is
-    one that shrinks by the added precision at two successive steps; both are
-    returned as 0.  This is how a difference of nearly equal quantities (the
+    1) at two successive steps is rounding noise about a value below that
+    floor (an exact zero of the formulas reached by a cancellation, or a
+    value too small for the precision budget), and so is one that shrinks by
+    the added precision at two successive steps.  Agreement cannot tell such
+    a value from 0, so it is returned as a :class:`~symthermo.values.Bound`:
+    it computes as 0 and prints as ``"0 +/- r"``, r the larger of the last
+    evaluation's size and floor (a printed ``0`` is reserved for zeros the
+    structure proves).  This is how a difference of nearly equal quantities (the
     exergy of a near-pure state) gets all its returned digits right.
 
     Raises :class:`~symthermo.errors.PrecisionError` if the digits cannot be
@@ -429,7 +450,7 @@ def stable(compute, digits, *, max_extra=None):
     >>> mpmath.nstr(x, 10)
     '1.0e-40'
     >>> stable(lambda: mpmath.sin(mpmath.pi), 10)
-    mpf('0.0')
+    Bound('0 +/- 1.1e-70')
     """
     digits = check_dps(digits)
     if max_extra is None:
@@ -458,7 +479,7 @@ def _stable(compute, digits, max_extra):
             floor_previous = scale * mpmath.mpf(10) ** -(previous_digits - 10)
             floor_current = scale * mpmath.mpf(10) ** -(current_digits - 10)
         settled = True
-        zeros, new_shrinking, new_noisy = set(), set(), set()
+        zeros, new_shrinking, new_noisy = {}, set(), set()
         for k, (x, y) in enumerate(zip(a, b)):
             if x == y:
                 continue
@@ -471,17 +492,18 @@ def _stable(compute, digits, max_extra):
                 if abs(x) <= floor_previous and abs(y) <= floor_current:
                     new_noisy.add(k)
                     if k in noisy:
-                        zeros.add(k)  # rounding noise about an exact 0, three times over
+                        # rounding noise about a value below the floor, three times over
+                        zeros[k] = max(abs(y), floor_current)
                         continue
                 # an exact 0 after a shrink is the same zero, rounded the other way
                 if abs(y) <= abs(x) * mpmath.mpf(10) ** -(step // 2) or (x == 0 and k in shrinking):
                     new_shrinking.add(k)
                     if k in shrinking:
-                        zeros.add(k)  # shrank twice: an exact zero
+                        zeros[k] = max(abs(y), floor_current)  # shrank twice: below it
                         continue
             settled = False
         if settled:
-            return rounded(_zeroed(current, zeros) if zeros else current, digits)
+            return rounded(_bounded(current, zeros) if zeros else current, digits)
         shrinking, noisy = new_shrinking, new_noisy
         if extra >= max_extra:
             from .errors import PrecisionError

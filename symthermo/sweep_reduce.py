@@ -24,6 +24,13 @@ less (each factor carries a relative error below one unit of its last digit).
 Where an expression is undefined (x/0, inf/inf) it takes no part; the result
 of a reduction with no defined value is None (an empty CSV field, JSON null).
 
+A value known only within a bound (``"0 +/- 1.1e-174"``, CONTRACT "Values known
+only within a bound") is the interval it stands for: it takes part wherever the
+comparison is decided by the whole interval (it is copied as printed when chosen;
+a product or ratio with it is printed as a bound), and a reduction that the
+interval leaves undecided (two bounds about 0 competing for the max, a bound
+that straddles a threshold) is a ValueError naming the value, never a guess.
+
 >>> from symthermo.sweep_reduce import parse_reduction, reduce_rows
 >>> r = parse_reduction("ratio=cop/carnot@max:-Q_A")
 >>> r.name, r.op, r.target, r.value
@@ -128,9 +135,60 @@ def reduction_keys(reductions):
 
 
 def _number(text):
+    """An mpmath number of a printed value; a ball (python-flint ``arb``, at the
+    precision of :func:`_balls`) enclosing the interval of ``m +/- r``."""
     if text is None:
         return None
+    if " +/- " in text:
+        from flint import arb
+
+        mid, rad = text.split(" +/- ")
+        return arb(mid) + arb(0, rad)  # each decimal enclosed, the sum rounded outwards
     return mpmath.mpf(text)
+
+
+def _is_interval(x):
+    return type(x).__name__ == "arb"
+
+
+def _ball(x):
+    """x as a ball: an mpmath number exactly (its binary digits), a ball as it is."""
+    from .balls import to_ball  # lazy: python-flint
+
+    return to_ball(x)
+
+
+def _compare(a, op, b, what):
+    """a op b (op one of > >= < <=) on numbers, or on balls where it is decided for every
+    point of them; undecided (balls that overlap) is a ValueError naming ``what``."""
+    if not (_is_interval(a) or _is_interval(b)):
+        return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}[op]
+    a, b = _ball(a), _ball(b)
+    opposite = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}[op]
+
+    def certain(x, o, y):  # arb's comparisons are True only where certain
+        return {">": x > y, ">=": x >= y, "<": x < y, "<=": x <= y}[o]
+
+    if certain(a, op, b):
+        return True
+    if certain(a, opposite, b):
+        return False
+    raise ValueError(f"{what} is undecided: a value known only within a bound "
+                     f"overlaps the comparison")
+
+
+def _interval_text(x, digits):
+    """A computed ball printed as the contract's ``m +/- r`` (m 0 when it holds 0)."""
+    from .certify import rounded_up_text  # lazy: python-flint
+
+    if not x.is_finite():
+        return "0 +/- inf"
+    lo, hi = x.lower(), x.upper()
+    if x.contains(0):
+        return f"0 +/- {rounded_up_text(max(abs(lo), abs(hi)))}"
+    mid = decimal_string(mpmath.mpf(x.mid().str(digits + 5, radius=False)), digits)
+    m = _number(mid)
+    return f"{mid} +/- {rounded_up_text(max(abs(m - lo), abs(hi - m)).upper())}"
 
 
 def _evaluate(expr, row):
@@ -146,6 +204,12 @@ def _evaluate(expr, row):
     (a, _), op, (b, _) = _evaluate(terms[0], row), terms[1], _evaluate(terms[2], row)
     if a is None or b is None:
         return None, None
+    if _is_interval(a) or _is_interval(b):
+        a, b = _ball(a), _ball(b)
+        if op == "/" and b.contains(0):
+            # x/0 takes no part; a divisor that may be 0 leaves the value unbounded
+            return (None, None) if b.is_zero() else (a / b, None)
+        return (a * b if op == "*" else a / b), None
     if op == "*":
         value = a * b
     elif b == 0:
@@ -163,9 +227,16 @@ def _negate(text):
     return text[1:] if text.startswith("-") else "-" + text
 
 
-def _holds(value, cmp, threshold):
+def _holds(value, cmp, threshold, what="the condition"):
     t = mpmath.mpf(threshold.numerator) / threshold.denominator
-    return {">": value > t, ">=": value >= t, "<": value < t, "<=": value <= t}[cmp]
+    return _compare(value, cmp, t, what)
+
+
+def _printed(value, digits):
+    """A computed value's text: ``digits`` significant digits, an interval as a bound."""
+    if _is_interval(value):
+        return _interval_text(value, digits)
+    return decimal_string(value, digits)
 
 
 def reduce_rows(rows, reductions, digits):
@@ -175,7 +246,7 @@ def reduce_rows(rows, reductions, digits):
     or ratio is printed with ``digits - 1``).
     """
     out = {}
-    with mpmath.workdps(digits + 20):
+    with mpmath.workdps(digits + 20), _balls(digits):
         for r in reductions:
             chosen = None
             best = None
@@ -183,21 +254,29 @@ def reduce_rows(rows, reductions, digits):
                 v, _ = _evaluate(r.target, row)
                 if v is None:
                     continue
+                what = f"{r.text} at t = {row.get('t', '?')}"
                 if r.op in ("first", "last"):
-                    if _holds(v, r.cmp, r.threshold):
+                    if _holds(v, r.cmp, r.threshold, what):
                         chosen = k
                         if r.op == "first":
                             break
-                elif best is None or (v > best if r.op == "max" else v < best):
+                elif best is None or _compare(v, ">" if r.op == "max" else "<", best, what):
                     best, chosen = v, k
             if chosen is None:
                 out[r.name] = None
                 continue
             value, text = _evaluate(r.value or r.target, rows[chosen])
             if text is None and value is not None:
-                text = decimal_string(value, max(1, digits - 1))
+                text = _printed(value, max(1, digits - 1))
             out[r.name] = text
     return out
+
+
+def _balls(digits):
+    """The ball precision of bounded values (``digits`` + 20 digits, as the numbers)."""
+    from .balls import ball_precision  # lazy: python-flint
+
+    return ball_precision(int((digits + 20) * 3.33) + 8)
 
 
 #: raw float64 values this close (relative) to a decision are decided on the printed values

@@ -330,7 +330,7 @@ def _recomputed(model, given_params, times, rows, rows_out, keys, convention,
     their own rounding of 0, whose printed digits would be noise) recomputed on the
     certified route at the float64 digits, in place in ``rows_out``; their ``t`` texts
     (the contract's ``recomputed_with_balls``)."""
-    unearned = getattr(rows, "unearned", None) or []
+    unearned = list(getattr(rows, "unearned", None) or [])
     if not unearned:
         return []
     exact = parse_times(times)

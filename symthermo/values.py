@@ -34,7 +34,7 @@ import dataclasses
 import mpmath
 from mpmath.libmp import from_pickable, to_pickable
 
-__all__ = ["Real", "Complex", "Matrix", "with_digits"]
+__all__ = ["Real", "Bound", "Complex", "Matrix", "with_digits"]
 
 
 def _digits_text(x, dps):
@@ -131,6 +131,48 @@ class Complex(mpmath.mpc):
         return Real._raw(self._mpc_[1], self.dps)
 
 
+class Bound(Real):
+    """A value known only as |x| <= ``radius``: an exact 0 of the formulas that two
+    evaluations at increasing precision found only as rounding noise (mpmath's route,
+    :func:`symthermo.precision.stable`), which no structure proves to be 0.
+
+    It computes as the ``mpf`` 0 it is closest to (so numeric callers see what they
+    saw before) and prints as the contract's bounded form ``"0 +/- r"``
+    (CONTRACT.md, "Values known only within a bound"), never as ``0``.  The radius
+    comes from the agreement of the evaluations, as mpmath's digits do, not from a
+    proof (the ball route proves its radii).
+
+    >>> from symthermo.values import Bound
+    >>> x = Bound(mpmath.mpf("3.14e-61"), 30)
+    >>> print(x)
+    0 +/- 3.2e-61
+    >>> x == 0, float(x), x.dps
+    (True, 0.0, 30)
+    """
+
+    __slots__ = ("radius",)
+
+    def __new__(cls, radius, dps):
+        out = cls._raw(mpmath.mpf(0)._mpf_, dps)
+        out.radius = mpmath.mpf(radius)
+        return out
+
+    def text(self):
+        """``"0 +/- r"``, r with two significant digits rounded up."""
+        from .certify import rounded_up_text  # lazy: python-flint
+
+        return f"0 +/- {rounded_up_text(self.radius)}"
+
+    def __repr__(self):
+        return f"Bound('{self.text()}')"
+
+    def __str__(self):
+        return self.text()
+
+    def __reduce__(self):
+        return (Bound, (self.radius, self.dps))
+
+
 def _real_from(pickable, dps):
     return Real._raw(from_pickable(pickable), dps)
 
@@ -199,6 +241,8 @@ def with_digits(x, dps):
     """
     if dps is None:
         return x
+    if isinstance(x, Bound):
+        return Bound(x.radius, dps)
     if isinstance(x, (Real, Complex)):
         return type(x)(x, dps)
     if isinstance(x, mpmath.mpf):

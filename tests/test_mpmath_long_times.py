@@ -26,6 +26,14 @@ def _number(text):
     return mpmath.inf if text == "inf" else mpmath.mpf(text)
 
 
+def _bounded(text):
+    """(m, r) of a printed ``m +/- r``, None of a plain value."""
+    if " +/- " not in text:
+        return None
+    mid, rad = text.split(" +/- ")
+    return mpmath.mpf(mid), mpmath.mpf(rad)
+
+
 def _wrong_keys(model, params, times, keys=None):
     m = get_model(model)
     got = reference_payload(m, params, times, dps=DPS, number_system="mpmath", errors=False)
@@ -36,7 +44,14 @@ def _wrong_keys(model, params, times, keys=None):
             for key, text in row.items():
                 if key == "t" or key not in truth or (keys is not None and key not in keys):
                     continue
-                x, y = _number(text), _number(truth[key])
+                y = _number(truth[key])
+                if _bounded(text):  # mpmath could not tell it from 0: the truth is inside
+                    mid, rad = _bounded(text)
+                    tiny += abs(y) < mpmath.mpf(10) ** -100
+                    if abs(y - mid) > rad:
+                        wrong.append((row["t"], key, text, truth[key]))
+                    continue
+                x = _number(text)
                 if y == 0 or mpmath.isinf(y):
                     ok = x == y
                 else:

@@ -132,6 +132,9 @@ class Dynamics:
     initial_state: object  # joint rho(0)
     local_hamiltonians: dict  # name -> matrix or Oscillator (then rho_X is in the Fock basis)
     lindblad: list = field(default_factory=list)  # (rate, operator) pairs
+    #: rho(0) is built as the tensor product of the subsystems' states (by construction:
+    #: I_AB(0) = 0 exactly, also where no exact dynamics proves it)
+    product_initial: bool = False
 
 
 def entropy_expression(spectrum):
@@ -354,7 +357,7 @@ class Model:
         lindblad = [(lib.number(_num(r)) if lib is not FLOAT64 else float(r), lib.as_matrix(L))
                     for r, L in dyn.lindblad]
         structure = {}
-        if lib not in (MPMATH, FLOAT64, EXACT):  # balls: structural zeros proven exactly
+        if lib not in (MPMATH, EXACT):  # balls, float64: structural zeros proven exactly
             from ..ledger import exact_structure
 
             try:
@@ -365,18 +368,23 @@ class Model:
                 structure = dict(zip(("product_initial", "coupling_conserved"), exact_structure(
                     ex.hamiltonian, ex.coupling, ex.initial_state, ex.dims,
                     unitary=not ex.lindblad, lindblad=ex.lindblad)))
+        if dyn.product_initial:
+            structure["product_initial"] = True
         rows = trajectory_rows(subs, dyn.dims, H, V, rho0, times, lib=lib, lindblad=lindblad,
                                convention=convention,
                                leak_check=lambda n, r, t: _leak_check(subs[n], r, lib, n),
                                **structure)
+        unearned = _propagated_unearned(rows, dyn, H, V, lindblad, structure) \
+            if lib is FLOAT64 else []
         extras = self.propagated_extras(p, rows, lib=lib)
-        out = []
+        out = PropagatedRows()
         for row, extra in zip(rows, extras):
             row = {k: v for k, v in row.items() if not k.startswith("_")}
             if "I_tot" in row:
                 row["I_AB"] = row.pop("I_tot")
             row.update(extra)
             out.append(row)
+        out.unearned = unearned
         return out
 
     def propagated_extras(self, p, rows, *, lib):
@@ -706,4 +714,24 @@ def _lambdified(forms: ClosedForms, lib):
         return out
 
     return at
+
+
+class PropagatedRows(list):
+    """The rows of :meth:`Model.propagate`; ``unearned`` (float64): the indices of the
+    rows whose values the error estimate cannot vouch for to the contract's digits
+    (``symthermo reference --method propagator --float64`` recomputes them on balls)."""
+
+    unearned = ()
+
+
+def _propagated_unearned(rows, dyn, H, V, lindblad, structure):
+    """The float64 propagated rows whose a-posteriori error estimate
+    (:func:`~symthermo.ledger_fallback.row_errors`, the float64 ledger's) exceeds the
+    contract's share of some value: the entropy of a state within rounding of pure,
+    a heat of 1e-22 at t = 1e-9 computed as a difference of energies of size 1."""
+    from ..ledger_fallback import generator_norm, row_errors, unearned
+
+    row_errors(rows, dims=dyn.dims, norm=generator_norm(H, lindblad), V=V,
+               conserved=structure.get("coupling_conserved", False), unitary=not lindblad)
+    return [i for i, r in enumerate(rows) if unearned(r, r["_internal"]["errors"])]
 

@@ -45,6 +45,7 @@ from ..ergotropy import clip_rounding, ergotropy_rounding_bound, exergy_rounding
 __all__ = [
     "ColumnRows",
     "column_of",
+    "underflowed",
     "xlogx_columns",
     "binary_entropy_columns",
     "entropy_columns",
@@ -157,6 +158,19 @@ class ColumnRows(Sequence):
             self._rows = [dict(zip(keys, values)) for values in zip(*lists)]
             self._columns = None
         return self._rows
+
+
+def underflowed(x):
+    """Where a population that the dynamics keeps positive (a decaying excitation at t > 0)
+    is below float64's normal range (2.2e-308, or flushed to 0): its digits are gone, and
+    so are those of beta (ln of it) and of the values made from it (``"unearned"``).
+
+    >>> import numpy as np
+    >>> from symthermo.models.float64_columns import underflowed
+    >>> underflowed(np.exp(-np.array([1.0, 700.0, 720.0, 800.0]))).tolist()
+    [False, False, True, True]
+    """
+    return x < np.finfo(float).tiny
 
 
 def column_of(v, n):

@@ -722,9 +722,13 @@ class JaynesCummings(Model):
         norm = pe + pg
         floor = (_amplitude_floor(rate, t, pe * pg / norm**2)
                  if lib is FLOAT64 and not mixed else None)
-        lam_a = _two_level(lib, (pe - pg) / norm, c2 / norm**2, det / norm**2, floor)
+        if sums.inversion is not None:  # mpmath: pe - pg without rounding to an exact 0
+            z = sum((w[r] * sums.inversion[r][j] for r in range(len(runs))), zero) / norm
+        else:
+            z = (pe - pg) / norm
+        lam_a = _two_level(lib, z, c2 / norm**2, det / norm**2, floor)
         ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), zero)
-        e_a = wA * (pe / norm - lib.one / 2)
+        e_a = wA * z / 2
         e_b = wB * (ce2 + alpha * alpha - pe / norm)
         e_int = 2 * g * spa / norm
         if not mixed:

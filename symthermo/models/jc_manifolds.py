@@ -411,6 +411,11 @@ class ManifoldSums:
     gram: object = None
     #: float64 only: pe(t) - pe(0) = sum_k S_k^2 (u_k^2 - a_k^2 Omega_k^2) (no cancellation)
     rise: list = None
+    #: mpmath only: pe[r] - pg[r] from the exact fixed-point integers, rounded once (in
+    #: the collapse of a coherent field pe/(pe + pg) rounds to exactly 1/2 at every
+    #: precision, an exact 0 that two evaluations agree on; this difference is the
+    #: rounding noise it is, which precision.stable recognises)
+    inversion: list = None
 
 
 def manifold_sums(lib, runs, window, amplitudes, delta, g, times, *, gram=False):
@@ -1002,7 +1007,8 @@ def _collect_mp(results, P, nruns, want_gram):
     scale = -2 * P
     out = ManifoldSums([[] for _ in range(nruns)], [[] for _ in range(nruns)],
                        [[] for _ in range(nruns)], [[] for _ in range(nruns)],
-                       [[] for _ in range(nruns)], [] if want_gram else None)
+                       [[] for _ in range(nruns)], [] if want_gram else None,
+                       inversion=[[] for _ in range(nruns)])
 
     def real(n, exp=scale):
         return mpmath.ldexp(mpmath.mpf(n), exp)
@@ -1011,6 +1017,7 @@ def _collect_mp(results, P, nruns, want_gram):
         for r in range(nruns):
             out.pe[r].append(real(pe[r]))
             out.pg[r].append(real(pg[r]))
+            out.inversion[r].append(real(pe[r] - pg[r]))
             out.rho_eg[r].append(mpmath.mpc(real(re_[r]), real(im_[r])))
             # the Gram determinant in exact integer arithmetic (scale 2^(4P))
             out.det[r].append(real(pe[r] * pg[r] - re_[r] * re_[r] - im_[r] * im_[r], 2 * scale))

@@ -268,7 +268,7 @@ class QutritSwap(Model):
         H = _kron(h, I3) + _kron(I3, h) + coupling(p["g"])
         return Dynamics(dims=[3, 3], hamiltonian=H, coupling=coupling(p["g"]),
                         initial_state=lib.kron(rho_A0, rho_B0),
-                        local_hamiltonians={"A": h, "B": h})
+                        local_hamiltonians={"A": h, "B": h}, product_initial=True)
 
     # -- evaluation -----------------------------------------------------------
     def exact_phases(self, p, t):
@@ -652,7 +652,9 @@ def _swapped_row(row, row0, lib, convention):
 
 
 def _sigma_erg(lib, q0, qt):
-    if qt is q0:  # t = 0 exactly (the ball route passes the same quantities): no increment
+    if qt is q0 or all(qt[n] is q0[n] for n in ("A", "B")):
+        # t = 0 exactly (the routes pass the same quantities, the propagator per
+        # subsystem): no increment
         return lib.zero
     beta = q0["B"]["beta"]
     d_erg = qt["B"]["ergotropy"] - q0["B"]["ergotropy"]

@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import EARNED, _EPS, binary_entropy_columns, column_of
+from .float64_columns import EARNED, _EPS, binary_entropy_columns, column_of, underflowed
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -638,6 +638,8 @@ class ReactionCoordinate(Model):
                 6 + 2 * lam * float(np.maximum.reduce(times))):
             unearned |= size < (EARNED * _EPS) * omega * (
                 4 * (abs(w - 0.5) + w * D) + rate * times)
+        if w:  # the excitation decays: below float64's normal range it has no digits
+            unearned |= underflowed(pe) | underflowed(n_b)
         unearned[times == 0] = False
         # (a function of the finished columns: the entropies S_A, S_B are theirs)
         def mutual(q):

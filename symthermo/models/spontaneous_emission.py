@@ -57,7 +57,7 @@ import functools
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import EARNED, _EPS, ColumnRows, column_of
+from .float64_columns import EARNED, _EPS, ColumnRows, column_of, underflowed
 from ..lazy import lazy_import
 from ..heat_work import check_convention
 from ..numbers import FLOAT64, numpy_lambdify, without_cancellation
@@ -301,7 +301,8 @@ def _compile_arrays(p):
         # amplitude damping from |e> keeps the qubit diagonal in the energy basis
         return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(first, e_before, e_after),
                       "diagonal": True, "dE": d_e, "dEth": np.where(first, d_before, d_after)},
-                "P_e": pe, "Q_standard": q_st, "unearned": unearned}
+                "P_e": pe, "Q_standard": q_st,
+                "unearned": underflowed(pe) if unearned is None else underflowed(pe) | unearned}
 
     return at
 

@@ -1,0 +1,37 @@
+"""float64 where a decaying population leaves float64's normal range (gamma t > 708).
+
+``spontaneous-emission`` at t = 1e6 (gamma t = 1e4) printed P_e = 0 (it is
+1.1e-4343: a ``0`` the contract reserves for exact zeros) and beta_A = inf (it is
+1e4); the reaction coordinate printed E_B = 0 and beta_A = inf.  Those rows are now
+recomputed certified, as any row float64 cannot vouch for; every printed value keeps
+10 digits against the certified route at 30."""
+
+import pytest
+
+from symthermo.models import get_model
+from symthermo.tables import reference_payload
+
+
+@pytest.mark.parametrize("model,params,times", [
+    ("spontaneous-emission", {}, "1e3, 7e4, 1e6"),
+    ("spontaneous-emission", {"gamma": "1"}, "700, 745, 800"),
+    ("reaction-coordinate", {}, "1e3, 3e4, 1e6"),
+    ("reaction-coordinate", {"state_A": "mixed"}, "1e6"),
+])
+def test_underflow_is_recomputed(model, params, times, correct_digits):
+    m = get_model(model)
+    got = reference_payload(m, params, times, float64=True)
+    truth = reference_payload(m, params, times, dps=30, errors=False)["rows"]
+    for row, want in zip(got["rows"], truth):
+        for key, text in row.items():
+            if key == "t" or " +/- " in text or " +/- " in want[key]:
+                continue
+            assert correct_digits(text, want[key]) >= 10, (row["t"], key, text, want[key])
+    assert got["recomputed_with_balls"]  # the case reaches the underflow
+
+
+def test_a_ground_start_is_not_recomputed():
+    """Nothing decays from |g, 0>: every population is a structural constant."""
+    got = reference_payload(get_model("reaction-coordinate"), {"state_A": "ground"}, "1e6",
+                            float64=True)
+    assert got["recomputed_with_balls"] == []
