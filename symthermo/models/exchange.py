@@ -44,7 +44,7 @@ from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..numbers import EXACT, FLOAT64, MPMATH
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, entropy_expression
-from .float64_columns import column_of
+from .float64_columns import _EPS, column_of
 from .local_rows import _to_lib
 from .refrigerator import (_kron, evolve_in_blocks, finish_qubit_columns, finish_qubits,
                            qubit_entropy_beta)
@@ -337,20 +337,43 @@ class Exchange(Model):
                 return np.zeros(times.shape)
             return column_of(total, len(times))
 
+        # the rounding of each polynomial: 4 eps sum |terms|, and the rounding of the
+        # phase x = nu t/2 (eps x) times a bound of |dP/dx|
+        aC, aS = np.abs(C), np.abs(S)
+        phase = _EPS * np.abs(half * times)
+
+        def rounding(name):
+            size = slope = 0.0
+            for i, j, c in coeffs[name]:
+                c = abs(c)
+                size = size + c * aC ** i * aS ** j
+                if i:
+                    slope = slope + (c * i) * aC ** (i - 1) * aS ** (j + 1)
+                if j:
+                    slope = slope + (c * j) * aC ** (i + 1) * aS ** (j - 1)
+            return 4 * _EPS * size + phase * slope
+
         tiny = FLOAT64.tolerance ** 2
-        los, his, pes = [], [], []
+        los, his, pes, errs, lo_errs = [], [], [], [], []
         for n in ("A", "B"):
             pe, pg = value(f"pe_{n}"), value(f"pg_{n}")
+            pe_err = rounding(f"pe_{n}")
             if diagonal[n]:
                 lo, hi = np.minimum(pe, pg), np.maximum(pe, pg)
+                lo_err = np.where(pe <= pg, pe_err, rounding(f"pg_{n}"))
             else:
                 z = pe - pg
                 r = np.sqrt(z * z + 4 * np.abs(value(f"c2_{n}")))
                 hi = (1 + r) / 2
                 lo = value(f"det_{n}") / hi
+                lo_err = rounding(f"det_{n}") / hi + 4 * _EPS * np.abs(lo)
+            # lo at or below tiny counts as 0: an exact 0 is the structure's, a value in
+            # (-inf, tiny] other than 0 is a 0 float64 cannot vouch for
+            lo_errs.append(np.where(lo == 0, 0.0, np.where(lo <= tiny, np.inf, lo_err)))
             los.append(np.where(lo <= tiny, 0.0, lo))
             his.append(hi)
             pes.append(pe)
+            errs.append(pe_err)
         lo, hi = np.stack(los), np.stack(his)
         Sq, beta = qubit_entropy_beta(lo, hi, w)
         beta = np.where(lo == 0, np.inf, beta)
@@ -358,9 +381,15 @@ class Exchange(Model):
         # P_e(t) - P_e(0) without cancellation: C - 1 = -S^2/(1 + C) where C > 0
         c_minus_1 = np.where(C > 0, -(S * S) / (1 + C), C - 1)
         d_pe = np.stack([_increment_value(inc, C, S, c_minus_1) for inc in increments])
+        d_pe_err = np.stack([_increment_rounding(inc, aC, aS, np.abs(c_minus_1), phase)
+                             for inc in increments])
         qubits = {"E": w * np.stack(pes), "Eth": w * lo, "S": Sq, "beta": beta, "dS": dS,
                   "lo": lo, "hi": hi, "dE": w * d_pe}
-        return {"E_int": value("E_int"), "I_AB": dS[0] + dS[1], "qubits": qubits}
+        lo_err = np.stack(lo_errs)
+        rounding_of = {"E": w * np.stack(errs), "lo": lo_err, "Eth": w * lo_err,
+                       "dE": w * d_pe_err, "E_int": rounding("E_int")}
+        return {"E_int": value("E_int"), "I_AB": dS[0] + dS[1], "qubits": qubits,
+                "_rounding": rounding_of}
 
     def _finish_columns(self, p, d, ts, convention):
         return finish_qubit_columns(self, d, ts, convention)
@@ -392,6 +421,24 @@ def _increment_value(increment, C, S, c_minus_1):
     for j, c in p1:
         total = total + c * C * S**j
     return total
+
+
+def _increment_rounding(increment, aC, aS, a_c_minus_1, phase):
+    """The rounding of :func:`_increment_value` (|C|, |S|, |C - 1| and eps x given): 4 eps
+    of its terms and eps x times a bound of its derivative in x."""
+    p0, p1, a = increment
+    a = abs(a)
+    size = a * a_c_minus_1
+    slope = a * aS
+    for j, c in p0:
+        c = abs(c)
+        size = size + c * aS**j
+        slope = slope + (c * j) * aC * aS ** (j - 1)
+    for j, c in p1:
+        c = abs(c)
+        size = size + c * aC * aS**j
+        slope = slope + c * aS ** (j + 1) + (c * j) * aC * aC * aS ** (j - 1)
+    return 4 * _EPS * size + phase * slope
 
 
 def _spectrum(lib, v, n, diagonal, tiny):

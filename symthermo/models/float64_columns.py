@@ -50,6 +50,8 @@ __all__ = [
     "binary_entropy_columns",
     "entropy_columns",
     "beta_times_heat_columns",
+    "EARNED",
+    "Unearned",
 ]
 
 
@@ -266,6 +268,45 @@ def _work_columns(q, d, w):
         return w
     x = q["exergy"]
     return np.where(via, x - x[0], w)
+
+
+#: the contract's float64 promise, 10 correct digits of the 15 printed: a value whose
+#: rounding estimate is above 1e-10 of it is unearned (its row is recomputed certified)
+EARNED = 1e10
+_EPS = float(np.finfo(float).eps)
+
+
+class Unearned:
+    """The times (columns) at which a model's float64 values keep fewer than 10 correct
+    digits: a value within :data:`EARNED` times its own rounding, next to a zero crossing
+    of an oscillating quantity or where it cancels against what it is computed from. A
+    model finds them (a cheap bound over all times first, the precise rounding at the
+    few candidate times) and marks them; t = 0 is never marked (its values are the
+    start's, without increments).
+
+    >>> import numpy as np
+    >>> from symthermo.models.float64_columns import EARNED, Unearned
+    >>> times = np.array([0.0, 1.0, 2.0, 3.0])
+    >>> z = np.array([0.0, 1e-12, -0.25, 1e-3])       # rounding ~ 1e-16 x 1
+    >>> u = Unearned(times)
+    >>> u.mark(np.flatnonzero(np.abs(z) < EARNED * 1e-16))
+    >>> u.mask.tolist()
+    [False, True, False, False]
+    """
+
+    __slots__ = ("times", "mask")
+
+    def __init__(self, times):
+        self.times = times
+        self.mask = None
+
+    def mark(self, idx):
+        """Mark the columns ``idx`` (indices) unearned, but t = 0."""
+        idx = idx[self.times[idx] != 0]
+        if idx.size:
+            if self.mask is None:
+                self.mask = np.zeros(len(self.times), dtype=bool)
+            self.mask[idx] = True
 
 
 def _difference_rounding(values):

@@ -111,7 +111,7 @@ import math
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
-from .float64_columns import ColumnRows, column_of
+from .float64_columns import EARNED, _EPS, ColumnRows, column_of
 from .jc_coherent import (_amplitude_floor, _ball_gram_spectrum, _ball_neglected_weight,
                           _requested_window_digits, coherent_forms)
 from .jc_manifolds import (
@@ -409,6 +409,22 @@ class JaynesCummings(Model):
             p["omega_A"], p["omega_B"], p["g"], self._alpha_eff(p), p["state_A"]))
         for key, v in zip(_SEMICLASSICAL_KEYS, fn(times)):
             out[key] = column_of(v, n)
+        # the semiclassical works touch 0 (W_A_semiclassical = -omega_A sin^2(g alpha t)
+        # from |e> at resonance, a Rabi oscillation of size A <= omega_A + 2 g alpha): the
+        # rounding of the phase, eps t rate, moves A sin^2 by 2 sqrt(A |W|) eps t rate, above
+        # 1e-10 of W where |W| < A (2 EARNED eps t rate)^2 (their closed forms keep their
+        # relative precision otherwise: W = 9e-12 at t = 1e-4 has all its digits)
+        scale, rate = self._params_cached("semiclassical scale", p, lambda: (
+            _num(FLOAT64, p["omega_A"]) + 2 * _num(FLOAT64, p["g"]) * abs(float(
+                self._alpha_eff(p))), _num(FLOAT64, _fastest(FLOAT64, p))))
+        reach = (2 * EARNED * _EPS * rate) * times
+        floor = scale * reach * reach
+        near = np.zeros(n, dtype=bool)
+        for key in ("W_A_semiclassical", "W_st"):
+            v = out[key]
+            near |= (v != 0) & (np.abs(v) < floor)
+        if near.any():
+            out["unearned"] = out["unearned"] | near if "unearned" in out else near
         return out
 
     def _vacuum_arrays(self, p, times):
@@ -430,8 +446,13 @@ class JaynesCummings(Model):
         floor = _time_floor(_eps(FLOAT64), rate, times)
         unearned = np.zeros(n, dtype=bool)
 
+        # ... and it keeps fewer than 10 digits up to (EARNED/2)^2 floor: lam = a u^2 at a
+        # distance u from the zero, which the rounding of t moves by floor^(1/2)/8 (its
+        # relative error 2 du/u is 1e-10 at 4e10 du)
+        near = (EARNED / 2) ** 2 * floor
+
         def floored(raw):
-            unearned[(raw > 0) & (raw <= floor)] = True
+            unearned[(raw > 0) & (raw <= near)] = True
             return np.where(raw <= floor, 0.0, raw)
 
         lo_a = floored(_two_level_columns(z_a, c2_a, det_a, 0.0)[0])
@@ -453,6 +474,10 @@ class JaynesCummings(Model):
         out["A"]["dE"], out["B"]["dE"] = de_a, de_b
         # p_e (|g> at g t = pi/2: the spectrum's pure |g>, not E_A's 3.7e-33 above it)
         out["A"]["above"] = omega_a * floored(above_a / omega_a)
+        # energies through 0 (E_A = (omega_A/2) cos(2 g t) from |e>): E(0) + Delta E
+        # within EARNED times its rounding (an exact 0 is the structure's)
+        unearned |= _energies_unearned(times, rate, (e_a, e0_a, de_a), (e_b, e0_b, de_b),
+                                       (e_int, 0.0, e_int))
         out["unearned"] = unearned
         if p["state_A"] != "plus":  # as _vacuum_core: rho_A diagonal, rho_B on Fock 0, 1
             out["A"]["diagonal"] = out["B"]["diagonal"] = True
@@ -543,7 +568,8 @@ class JaynesCummings(Model):
                 gram_ev = ev
             unearned[nonzero] = self._coherent_unearned(
                 wA * (pe0 - 0.5), de_a[nonzero], pe / norm, pg / norm, det / norm**2, gram_ev,
-                rise, size)
+                rise, size) | _passive_edge_unearned(ts, wA, pe / norm, pg / norm, c2 / norm**2,
+                                                     above_a[nonzero], lo)
         lam_a = (lo_a, hi_a)
         out = _assemble_columns(wB, e_a, e_b, e_int, lam_a, lam_b if mixed else lam_a,
                                 pure=not mixed)
@@ -808,6 +834,33 @@ class JaynesCummings(Model):
                               else +window.neglected})
             out.append(extra)
         return out
+
+
+def _energies_unearned(times, rate, *energies):
+    """The times at which an energy E = E(0) + Delta E (each ``(E, E(0), Delta E)``, arrays
+    or numbers) is within :data:`~.float64_columns.EARNED` times its rounding: 4 eps
+    (|E(0)| + |Delta E|), and the phase's rounding (eps rate t) times a slope of at most
+    rate (|E(0)| + |Delta E|) (twice, for safety); an exact 0 is the structure's."""
+    out = np.zeros(len(times), dtype=bool)
+    for e, e0, de in energies:
+        size = np.abs(de) + np.abs(e0)
+        out |= (e != 0) & (np.abs(e) < (EARNED * _EPS) * size * (4 + 2 * rate * times))
+    out[times == 0] = False
+    return out
+
+
+def _passive_edge_unearned(times, omega, pe, pg, c2, above, lo):
+    """The times at which a qubit (populations ``pe``, ``pg`` normalised, |rho_eg|^2 ``c2``)
+    below its midpoint has an ergotropy omega (r + z)/2 = omega 2 c2/(r - z) (no
+    cancellation) within EARNED times the rounding of the float64 one, (E - E_g) - omega lo
+    (8 eps of E - E_g): printed as noise or clipped to 0."""
+    z = pe - pg
+    r = np.sqrt(z * z + 4 * c2)
+    below = z < 0
+    exact = omega * 2 * c2 / np.where(below, r - z, 1.0)
+    out = below & (exact < (8 * EARNED * _EPS) * (np.abs(above) + omega * lo)) & (c2 > 0)
+    out[times == 0] = False
+    return out
 
 
 def __getattr__(name):

@@ -54,7 +54,7 @@ from ..entropy_increments import relative_entropy, thermal_step
 from ..numbers import EXACT, FLOAT64, MPMATH
 from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
-from .float64_columns import entropy_columns
+from .float64_columns import EARNED, _EPS, entropy_columns
 from .local_rows import _to_lib
 from .refrigerator import _kron, coupled_blocks, evolve_in_blocks
 
@@ -413,6 +413,7 @@ class QutritSwap(Model):
         out["I_AB"] = (entropies["A"] - entropies["A"][0]) + (entropies["B"] - entropies["B"][0])
         out["_small"] = _small_increments(s2, c2, pa, delta, energies, order, beta, b)
         out["unearned"] = _unearned(g, times, s2, c2)
+        out["_weights"] = (s2, c2, _increment_scales(delta, energies, beta))
         return out
 
     def _finish_columns(self, p, d, ts, convention):
@@ -428,11 +429,14 @@ class QutritSwap(Model):
             if 0 < abs(exergy) < 1e-6 * above:
                 d["unearned"] = d["unearned"] | (ts == 0)
         s = 1.0 if convention == "received" else -1.0
+        small = np.zeros(len(ts), dtype=bool)
         for index, values in d.get("_small") or ():
+            small[index] = True
             for key, v in values.items():
                 column = np.array(cols[key], dtype=float)
                 column[index] = s * v if key[:2] in ("Q_", "W_") else v
                 cols[key] = column
+        d["unearned"] = d["unearned"] | _increments_unearned(ts, cols, small, *d["_weights"])
         return cols
 
     def extra_columns(self, key, cols, q, ts):
@@ -582,6 +586,32 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     out.append((index[swapped & far_passive], {"exergy_A": far_exergy[swapped & far_passive]}))
     sigma = swapped | same_order
     out.append((index[sigma], {"sigma_erg_A": sigma_erg[sigma]}))
+    return out
+
+
+def _increment_scales(delta, energies, beta):
+    """The rounding of the increments, EARNED x: where they come from the increments
+    (near the start or the swap), 2 (1 + beta) eps sum_k |p_B(0) - p_A(0)|_k |E_k| (the
+    rounding of dp . E and of beta dp . E, each term's and delta's own) times sin^2 or
+    cos^2 (g t); elsewhere 4 (1 + beta) eps max_k |E_k| (differences of values of order
+    the energies)."""
+    k = EARNED * _EPS * (1 + abs(beta))
+    return (2 * k * float(sum(abs(x) * abs(e) for x, e in zip(delta, energies))),
+            4 * k * float(max(abs(e) for e in energies)))
+
+
+def _increments_unearned(times, cols, small, s2, c2, scales):
+    """The times at which Q_A, Q_B, W_B, I_AB or sigma_j is within EARNED times its
+    rounding (:func:`_increment_scales`): second order in p_B(0) - p_A(0) where B starts
+    next to w(beta_B(0)) (at 1e-8 of it float64 kept 8 of their digits). W_A = exergy_A(t)
+    is D/beta, with its relative precision; an exact 0 is the structure's."""
+    near, far = scales
+    limit = np.where(small, near * np.where(s2 > 0.5, c2, s2), far)
+    out = np.zeros(len(times), dtype=bool)
+    for key in ("Q_A", "Q_B", "W_B", "I_AB", "sigma_A", "sigma_B"):
+        v = np.asarray(cols[key], dtype=float)
+        out |= (v != 0) & (np.abs(v) < limit)
+    out[times == 0] = False
     return out
 
 

@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import binary_entropy_columns, column_of, underflowed
+from .float64_columns import EARNED, _EPS, binary_entropy_columns, column_of, underflowed
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -630,6 +630,14 @@ class ReactionCoordinate(Model):
         reach = np.abs(times) * (np.finfo(float).eps * 1e11)
         unearned = (reach * rate > np.minimum(pe, pg)) | \
             (reach * (rate + kappa * n_b) > np.minimum(n_b, n_rest))
+        # E_A through 0 (P_e = 1/2: E_A, beta_A, E^th_A, the ergotropy): within EARNED
+        # times its rounding, 4 eps omega (|w - 1/2| + w D) and, as |dP_e/dt| <= rate,
+        # omega rate eps t
+        size = np.abs(E_A)
+        if np.minimum.reduce(size) < (EARNED * _EPS) * omega * (
+                6 + 2 * lam * float(np.maximum.reduce(times))):
+            unearned |= size < (EARNED * _EPS) * omega * (
+                4 * (abs(w - 0.5) + w * D) + rate * times)
         if w:  # the excitation decays: below float64's normal range it has no digits
             unearned |= underflowed(pe) | underflowed(n_b)
         unearned[times == 0] = False

@@ -57,7 +57,7 @@ import functools
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import ColumnRows, column_of, underflowed
+from .float64_columns import EARNED, _EPS, ColumnRows, column_of, underflowed
 from ..lazy import lazy_import
 from ..heat_work import check_convention
 from ..numbers import FLOAT64, numpy_lambdify, without_cancellation
@@ -339,18 +339,35 @@ def _compile_arrays(p):
                             without_cancellation(sympy.simplify(d["Q_standard"])),
                             *increments], cse=True)
 
+    omega, gamma = float(p["omega"]), float(p["gamma"])
+
     def at(ts):
         n = len(ts)
         E, pe, pg, e_before, e_after, q_st, d_e, d_before, d_after = (column_of(v, n)
                                                                        for v in fn(ts))
         first = ts <= tau
+        unearned = _energy_unearned(ts, E, pe, omega, gamma)
         # the spectrum {P_e, P_g} in any order (sorted by the finishing, as per row);
         # amplitude damping from |e> keeps the qubit diagonal in the energy basis
         return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(first, e_before, e_after),
                       "diagonal": True, "dE": d_e, "dEth": np.where(first, d_before, d_after)},
-                "P_e": pe, "Q_standard": q_st, "unearned": underflowed(pe)}
+                "P_e": pe, "Q_standard": q_st,
+                "unearned": underflowed(pe) if unearned is None else underflowed(pe) | unearned}
 
     return at
+
+
+def _energy_unearned(ts, E, pe, omega, gamma):
+    """The times at which E_A = omega (P_e - 1/2) (and so beta_A, E^th_A, the ergotropy)
+    is within EARNED times its rounding, next to P_e = 1/2 (t = ln 2/gamma from |e>): 4 eps
+    omega (P_e + 1/2), and the rounding of gamma t (eps gamma t) times omega gamma P_e t.
+    None where no E_A is near (a reduction and a comparison)."""
+    k = EARNED * _EPS
+    size = np.abs(E)
+    if not np.minimum.reduce(size) < k * omega * (6 + gamma * float(np.maximum.reduce(ts))):
+        return None
+    out = (size < k * omega * (4 * (pe + 0.5) + gamma * pe * ts)) & (ts != 0)
+    return out if out.any() else None
 
 
 def _expanded(expr):
