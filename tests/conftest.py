@@ -117,6 +117,30 @@ def correct_digits():
 
 
 @pytest.fixture
+def float64_digits_hold(correct_digits):
+    """``float64_digits_hold(model, params, times, least=10, **kw)``: every value that
+    ``reference --float64`` prints (``kw`` such as ``method="propagator"``; bounds aside)
+    has at least ``least`` correct digits against the certified route at 30 digits;
+    returns the float64 payload."""
+    from symthermo.models import get_model
+    from symthermo.tables import reference_payload
+
+    def check(model, params, times, least=10, **kw):
+        m = get_model(model)
+        got = reference_payload(m, params, times, float64=True, **kw)
+        truth = reference_payload(m, params, times, dps=30, errors=False)["rows"]
+        for row, want in zip(got["rows"], truth):
+            for key, text in row.items():
+                if key == "t" or key not in want or " +/- " in text or " +/- " in want[key]:
+                    continue
+                assert correct_digits(text, want[key]) >= least, (row["t"], key, text,
+                                                                  want[key])
+        return got
+
+    return check
+
+
+@pytest.fixture
 def float64_and_balls(per_row):
     """``float64_and_balls(name, given, times)``: the model's float64 rows on the
     vectorised and on the per-row route, and the certified rows (dps 15, strings) at

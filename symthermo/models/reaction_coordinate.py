@@ -304,17 +304,21 @@ def _populations(s2, b, b_g, decay):
     return regime, tuple(m.subs(values) for m in moduli)
 
 
-def excited_deficit(rates, times, direct, *, below=1e-4, coupling=None):
+def excited_deficit(rates, times, direct, *, below=1e-2, coupling=None):
     """1 - |c_e(t)|^2 from |e, 0> (numpy): ``direct`` (the closed form's, rounded
     once) where it is at least ``below``, else -2 Re h - |h|^2 with
     h = e^{-A_00 t} c_e - 1 = -a c exp[0, a, c], a = r_1 t, c = r_2 t
     (:func:`excited_rates`), which keeps the digits of D ~ (lam t)^2 at small t.
+    (The closed form of a detuned mode rounds P_e to ~1e-12: with ``below`` = 1e-4, D =
+    1.6e-3 kept 9.3 digits, and E_A with it.)
 
-    ``coupling`` = B_10 (purely imaginary, -i lam): also returns (index, Re(c_e^* c_g))
-    at those times, from e^{-A_00 t} c_g = B_10 t exp[a, c] with exp[a, c] - 1 =
+    ``coupling`` = B_10 (purely imaginary, -i lam): also returns (index, Re(c_e^* c_g),
+    |c_g|^2) at those times, from e^{-A_00 t} c_g = B_10 t exp[a, c] with exp[a, c] - 1 =
     a exp[0, 0, a] + c exp[0, a, c]: Re(c_e^* c_g) = Re(B_10 t [F + h^* (1 + F)]),
     F = exp[a, c] - 1, without the cancellation of the closed form (E_int of a detuned
-    mode, ~ lam^2 Delta t^2, kept eps / (Delta t) of its digits).
+    mode, ~ lam^2 Delta t^2, kept eps / (Delta t) of its digits), and |c_g|^2 = |B_10 t
+    (1 + F)|^2 (the detuned closed form rounds it to ~1e-15: <n> = 3.5e-5 kept 10.3
+    digits, W_B = omega_rc (<n> - m) ~ <n>^2 two of them fewer).
 
     >>> import numpy as np, sympy
     >>> from symthermo.models.reaction_coordinate import excited_deficit, excited_rates
@@ -329,7 +333,7 @@ def excited_deficit(rates, times, direct, *, below=1e-4, coupling=None):
     out = np.array(direct, dtype=float)
     r1, r2 = rates
     small = out < below
-    nothing = np.flatnonzero(np.zeros(0, dtype=bool)), np.zeros(0)
+    nothing = np.flatnonzero(np.zeros(0, dtype=bool)), np.zeros(0), np.zeros(0)
     if r1 == 0:  # nothing leaves |e, 0>
         out[small] = 0.0
         return out if coupling is None else (out, nothing)
@@ -346,7 +350,9 @@ def excited_deficit(rates, times, direct, *, below=1e-4, coupling=None):
     if coupling is None:
         return out
     F = a * exp_divided_difference(a, 0.0) + c * dd
-    return out, (np.flatnonzero(small), (coupling * t * (F + np.conj(h) * (1 + F))).real)
+    g = coupling * t * (1 + F)  # e^{-A_00 t} c_g, and |e^{-A_00 t}| = 1
+    return out, (np.flatnonzero(small), (coupling * t * (F + np.conj(h) * (1 + F))).real,
+                 g.real * g.real + g.imag * g.imag)
 
 
 def _two_level_entropy(x):
@@ -575,9 +581,8 @@ class ReactionCoordinate(Model):
             "arrays", p, constants)
         n = len(times)
         pe, n_b, e_int = (column_of(v, n) for v in fn(times))
-        n_rest = 1 - n_b
         # D = 1 - |c_e|^2 (from |e,0>), the small population P_g of the excited start,
-        # without the cancellation of 1 - P_e where it is small (below 1e-4, the closed
+        # without the cancellation of 1 - P_e where it is small (below 1e-2, the closed
         # form's 1 - P_e keeps 11 digits and more)
         excited = w == 1  # the default start, with fewer operations
         if not w:
@@ -585,11 +590,17 @@ class ReactionCoordinate(Model):
         elif coupling is None:
             D = excited_deficit(rates, times, 1 - (pe if excited else pe / w))
         else:  # detuned: E_int = 2 lam w Re(c_e^* c_g) too, where it is small
-            D, (index, coherence) = excited_deficit(rates, times, 1 - (pe if excited else pe / w),
-                                                    coupling=coupling)
+            # (at every time: the detuned closed form rounds P_e to ~1e-11 at g t ~ 30,
+            # where the divided differences keep 12 digits of Q_A)
+            D, (index, coherence, cg2) = excited_deficit(
+                rates, times, 1 - (pe if excited else pe / w), below=math.inf,
+                coupling=coupling)
             if len(index):
                 e_int = np.array(e_int)
                 e_int[index] = (2 * float(p["lam"]) * w) * coherence
+                n_b = np.array(n_b)
+                n_b[index] = w * cg2  # <n> = w |c_g|^2 without the closed form's rounding
+        n_rest = 1 - n_b
         if conserved and w:
             # kappa = 0: |c_e|^2 + |c_g|^2 = 1, so D = |c_g|^2 (a product, no cancellation
             # at the returns lam t = k pi either) and 1 - <n> = (1 - w) + P_e
