@@ -57,3 +57,29 @@ def test_mpmath_ground_degeneracy_at_dps_10(energies, degeneracy):
     with working_precision(10):
         H = mpmath.diag([mpmath.mpf(e) for e in energies])
         assert levels_of(H, MPMATH).ground_degeneracy == degeneracy
+
+
+@pytest.mark.parametrize("gamma", ["0.006227", "0.0123457", "1.23456789e-3"])
+@pytest.mark.parametrize("system", ["--float64", "--dps=15"])
+def test_a_decay_rate_with_many_digits_is_quick(gamma, system, tmp_path):
+    """A rate such as 0.006227 put into the exponent before SymPy's rewriting made it
+    factor a polynomial in exp(t/10^6) of degree 6227 (24 GB, then killed): every
+    rate is now put into forms derived with symbols.  Run under a 2 GB address-space
+    limit and a 60 s timeout, so that the old behaviour fails instead of hanging."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(root), OPENBLAS_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, "-m", "symthermo", "reference", "spontaneous-emission",
+                           "--param", f"gamma={gamma}", "--times", "1,300", system,
+                           "--format", "csv"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60, preexec_fn=limit)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert len(proc.stdout.strip().splitlines()) == 3

@@ -282,14 +282,6 @@ def _branch_forms(d):
     return eth, eth
 
 
-def _branches(d):
-    """(E^th before tau, after tau, tau as a float) of :func:`_derive`'s result, each
-    branch expanded (:func:`_expanded`)."""
-    before, after = _branch_forms(d)
-    tau = numpy_lambdify([], d["tau"])() if d["tau"] is not sympy.oo else np.inf
-    return _expanded(before), _expanded(after), tau
-
-
 def _increments(d, before, after):
     """E(t) - E(0) and E^th(t) - E^th(0) on both branches (tau > 0: E^th(0) is the first
     branch's), simplified so that they vanish term by term at t = 0 (e^{-gamma t} - 1
@@ -302,42 +294,80 @@ def _increments(d, before, after):
 
 
 def _thermal_increment(p):
-    """E^th(t) - E^th(0) as one closed form (a Piecewise at tau, as E^th), derived with
-    symbols and the numbers put in (SymPy's rewriting of exp(-1e10 t) factored a
-    polynomial of degree 1e10)."""
-    omega, gamma = p["omega"], p["gamma"]
+    """E^th(t) - E^th(0) as one closed form (a Piecewise at tau, as E^th)."""
+    from .base import T  # lazy (PEP 562)
+    forms = _float64_forms(p["omega"], p["gamma"])
+    if forms["tau"] is sympy.oo:
+        return forms["dEth_before"]
+    return sympy.Piecewise((forms["dEth_before"], T <= forms["tau"]),
+                           (forms["dEth_after"], True))
+
+
+def _float64_forms(omega, gamma):
+    """The forms of the float64 route and of the heat increment: E, P_e, P_g (an expm1),
+    E^th's branches (expanded), Q_standard, E(t) - E(0) and E^th(t) - E^th(0) on each
+    branch (without cancellation), tau.  Derived with symbols and the numbers put in:
+    SymPy's rewriting with a number such as gamma = 0.006227 in the exponent factored
+    a polynomial in exp(t/10^6) of degree 6227 (24 GB, killed)."""
     if all(x.is_Number and x.is_positive for x in (omega, gamma)):
         w, g = sympy.symbols("omega gamma", positive=True)
-        return _symbolic_thermal_increment().subs({w: omega, g: gamma})
-    return _thermal_increment_of(omega, gamma)
+        values = {w: omega, g: gamma}
+        return {k: v.subs(values) for k, v in _symbolic_float64_forms().items()}
+    return _float64_forms_of(omega, gamma)
 
 
 @functools.cache
-def _symbolic_thermal_increment():
-    return _thermal_increment_of(*sympy.symbols("omega gamma", positive=True))
+def _symbolic_float64_forms():
+    return _float64_forms_of(*sympy.symbols("omega gamma", positive=True))
 
 
-def _thermal_increment_of(omega, gamma):
-    from .base import T  # lazy (PEP 562)
+def _float64_forms_of(omega, gamma):
     d = _derive(omega, gamma)
     before, after = (_expanded(e) for e in _branch_forms(d))
-    _, d_before, d_after = _increments(d, before, after)
-    if d["tau"] is sympy.oo:
-        return d_before
-    return sympy.Piecewise((d_before, T <= d["tau"]), (d_after, True))
+    d_e, d_before, d_after = _increments(d, before, after)
+    # P_g = 1 - e^{-gamma t} as -expm1(-gamma t) (all its digits at gamma t = 1e-11), and
+    # Q_standard, an increment too
+    forms = {"E": d["E"], "P_e": d["P_e"], "P_g": without_cancellation(d["P_g"]),
+             "before": before, "after": after, "tau": d["tau"],
+             "Q_standard": without_cancellation(sympy.simplify(d["Q_standard"])),
+             "dE": d_e, "dEth_before": d_before, "dEth_after": d_after}
+    return {k: _without_overflow(v) for k, v in forms.items()}
+
+
+def _without_overflow(expr):
+    """exp(-x) expm1(x) written -expm1(-x): the same number, where the first is
+    0 * inf = nan once x > 709 (a decay at gamma t = 1000).
+
+    >>> import sympy
+    >>> from sympy.codegen.cfunctions import expm1
+    >>> from symthermo.models.spontaneous_emission import _without_overflow
+    >>> w, g, t = sympy.symbols("omega gamma t", positive=True)
+    >>> _without_overflow(-w * sympy.exp(-g * t) * expm1(g * t) / 2)
+    omega*expm1(-gamma*t)/2
+    """
+    from sympy.codegen.cfunctions import expm1
+
+    def rewrite(product):
+        factors = list(product.args)
+        for i, f in enumerate(factors):
+            if isinstance(f, expm1):
+                x = f.args[0]
+                for j, h in enumerate(factors):
+                    if h.func is sympy.exp and sympy.expand(h.args[0] + x) == 0:
+                        rest = [q for k, q in enumerate(factors) if k not in (i, j)]
+                        return -sympy.Mul(*rest) * expm1(-x)
+        return product
+
+    return expr.replace(lambda e: e.is_Mul, rewrite)
 
 
 def _compile_arrays(p):
     """times -> reduced data (numpy) of :meth:`SpontaneousEmission.reduced_arrays`."""
     from .base import T  # lazy (PEP 562)
-    d = _derive(p["omega"], p["gamma"])
-    before, after, tau = _branches(d)
-    increments = _increments(d, before, after)
-    # P_g = 1 - e^{-gamma t} as -expm1(-gamma t) (all its digits at gamma t = 1e-11), and
-    # Q_standard, an increment too
-    fn = numpy_lambdify(T, [d["E"], d["P_e"], without_cancellation(d["P_g"]), before, after,
-                            without_cancellation(sympy.simplify(d["Q_standard"])),
-                            *increments], cse=True)
+    f = _float64_forms(p["omega"], p["gamma"])
+    tau = numpy_lambdify([], f["tau"])() if f["tau"] is not sympy.oo else np.inf
+    fn = numpy_lambdify(T, [f[k] for k in ("E", "P_e", "P_g", "before", "after", "Q_standard",
+                                            "dE", "dEth_before", "dEth_after")], cse=True)
 
     omega, gamma = float(p["omega"]), float(p["gamma"])
 
