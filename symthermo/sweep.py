@@ -172,7 +172,7 @@ def point_rows(model, given, times, *, keys=None, dps=30, float64=False, convent
     >>> point_rows(get_model("exchange"), {"g": "0.02"}, ["pi/(2*g)"], keys=["t", "W_A"], dps=12)
     [{'t': '78.5398163397', 'W_A': '-1.00000000000'}]
     """
-    from .tables import _recomputed, _rows_out, parse_times, reference_payload
+    from .tables import parse_times, reference_payload
 
     keys = list(model.keys() if keys is None else keys)
     if not float64:
@@ -185,9 +185,15 @@ def point_rows(model, given, times, *, keys=None, dps=30, float64=False, convent
     model.numeric_params(p)
     ts = _float64_times(_parsed_times(times), p)
     rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
+    return _printed_float64(model, given, times, rows, keys, convention)
+
+
+def _printed_float64(model, given, times, rows, keys, convention):
+    """The strings of float64 ``rows``, the rows the model cannot vouch for recomputed
+    certified, as ``symthermo reference --float64`` prints them."""
+    from .tables import _recomputed, _rows_out
+
     out = _rows_out(rows, keys, FLOAT64_DIGITS)
-    # rows whose float64 values the model cannot vouch for: recomputed certified, as
-    # `symthermo reference --float64` prints them
     _recomputed(model, given, _parsed_times(times), rows, out, keys, convention)
     return out
 
@@ -206,9 +212,8 @@ def _reduce_float64(model, given, spec, reductions):
     keys = reduction_keys(reductions)
     if getattr(rows, "unearned", None):
         # some rows are recomputed certified (and may be bounds): reduce the printed rows
-        return reduce_rows(point_rows(model, given, spec.times, keys=keys, float64=True,
-                                      convention=spec.convention),
-                           reductions, FLOAT64_DIGITS)
+        return reduce_rows(_printed_float64(model, given, spec.times, rows, keys,
+                                            spec.convention), reductions, FLOAT64_DIGITS)
     try:
         if hasattr(rows, "column"):
             columns = {k: np.asarray(rows.column(k), dtype=float) for k in keys}

@@ -45,6 +45,7 @@ that straddles a threshold) is a ValueError naming the value, never a guess.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 
@@ -158,20 +159,20 @@ def _ball(x):
     return to_ball(x)
 
 
+_COMPARISONS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+_OPPOSITE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
+
+
 def _compare(a, op, b, what):
     """a op b (op one of > >= < <=) on numbers, or on balls where it is decided for every
     point of them; undecided (balls that overlap) is a ValueError naming ``what``."""
     if not (_is_interval(a) or _is_interval(b)):
-        return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}[op]
+        return _COMPARISONS[op](a, b)
     a, b = _ball(a), _ball(b)
-    opposite = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}[op]
-
-    def certain(x, o, y):  # arb's comparisons are True only where certain
-        return {">": x > y, ">=": x >= y, "<": x < y, "<=": x <= y}[o]
-
-    if certain(a, op, b):
+    # arb's comparisons are True only where certain
+    if _COMPARISONS[op](a, b):
         return True
-    if certain(a, opposite, b):
+    if _COMPARISONS[_OPPOSITE[op]](a, b):
         return False
     raise ValueError(f"{what} is undecided: a value known only within a bound "
                      f"overlaps the comparison")
@@ -355,7 +356,7 @@ def reduce_columns(columns, reductions, digits, print_value):
             else:
                 c = float(r.threshold)
                 with np.errstate(all="ignore"):
-                    holds = {">": raw > c, ">=": raw >= c, "<": raw < c, "<=": raw <= c}[r.cmp]
+                    holds = _COMPARISONS[r.cmp](raw, c)
                     near = np.isfinite(raw) & (np.abs(raw - c) <= _NEAR * (np.abs(raw) + abs(c)))
                 candidates = np.flatnonzero((holds & ~np.isnan(raw)) | near).tolist()
                 for i in (candidates if r.op == "first" else reversed(candidates)):
