@@ -530,9 +530,14 @@ class Model:
         if isinstance(p, NumericParams):
             # plain numbers: the compiled-forms cache, on disk across processes
             return cached(self, tag, p, held)
+        return self._in_memory(tag, p, held)
+
+    def _in_memory(self, tag, p, make):
+        """``make()`` once per parameter set (and ``tag``), kept in this process only
+        (objects that the disk cache of plain data cannot hold)."""
         current = self.__dict__.get("_current_params")
         key = current[1] if current is not None and current[0] is p else params_key(p)
-        return self._cached((tag,) + key, held)
+        return self._cached((tag,) + key, make)
 
     def _cached(self, key, make):
         """A per-instance cache of things that depend on the parameters only."""

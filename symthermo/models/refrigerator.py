@@ -57,7 +57,7 @@ from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, heat, work
 from ..compiled import NumericParams
 from ..numbers import EXACT, FLOAT64, MPMATH
-from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, params_key
+from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
 from .float64_columns import EARNED, _EPS, Unearned, _difference_rounding, beta_times_heat_columns
 from .local_rows import _to_lib
 
@@ -514,10 +514,7 @@ class Refrigerator(Model):
                     _carnot(FLOAT64, p))
 
         freqs, at0, coeffs, w, bound, carnot = self._params_cached("arrays", p, constants)
-        # (in memory only: the disk cache of compiled constants holds plain data)
-        current = self.__dict__.get("_current_params")
-        key = current[1] if current is not None and current[0] is p else params_key(p)
-        rounding = self._cached(("rounding",) + key, lambda: _SeriesRounding(
+        rounding = self._in_memory("rounding", p, lambda: _SeriesRounding(
             freqs, np.hstack([at0, coeffs]), w))
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
         # with cos x - 1 = -2 sin^2(x/2): no cancellation at small times (at t = 1e-9 the
