@@ -52,6 +52,7 @@ __all__ = [
     "beta_times_heat_columns",
     "EARNED",
     "Unearned",
+    "within_rounding",
 ]
 
 
@@ -307,6 +308,27 @@ class Unearned:
             if self.mask is None:
                 self.mask = np.zeros(len(self.times), dtype=bool)
             self.mask[idx] = True
+
+
+def within_rounding(value, bound, rounding):
+    """Where |value| is within :data:`EARNED` times its rounding estimate ``rounding()``
+    (in units of eps, an array over the times, made only where needed): None when even
+    ``bound``, a bound of that estimate at every time, leaves every |value| above (one
+    reduction and one comparison).
+
+    >>> import numpy as np
+    >>> from symthermo.models.float64_columns import within_rounding
+    >>> E = np.array([0.5, 1e-9, -0.25])
+    >>> within_rounding(E, 6.0, lambda: np.full(3, 4.0)).tolist()
+    [False, True, False]
+    >>> within_rounding(np.array([0.5, -0.25]), 6.0, lambda: np.full(2, 4.0)) is None
+    True
+    """
+    size = np.abs(value)
+    k = EARNED * _EPS
+    if not np.minimum.reduce(size) < k * bound:
+        return None
+    return size < k * rounding()
 
 
 def _difference_rounding(values):

@@ -55,7 +55,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import EARNED, _EPS, binary_entropy_columns, column_of, underflowed
+from .float64_columns import (binary_entropy_columns, column_of, underflowed,
+                              within_rounding)
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -644,11 +645,10 @@ class ReactionCoordinate(Model):
         # E_A through 0 (P_e = 1/2: E_A, beta_A, E^th_A, the ergotropy): within EARNED
         # times its rounding, 4 eps omega (|w - 1/2| + w D) and, as |dP_e/dt| <= rate,
         # omega rate eps t
-        size = np.abs(E_A)
-        if np.minimum.reduce(size) < (EARNED * _EPS) * omega * (
-                6 + 2 * lam * float(np.maximum.reduce(times))):
-            unearned |= size < (EARNED * _EPS) * omega * (
-                4 * (abs(w - 0.5) + w * D) + rate * times)
+        near = within_rounding(E_A, omega * (6 + 2 * lam * float(np.maximum.reduce(times))),
+                               lambda: omega * (4 * (abs(w - 0.5) + w * D) + rate * times))
+        if near is not None:
+            unearned |= near
         if w:  # the excitation decays: below float64's normal range it has no digits
             unearned |= underflowed(pe) | underflowed(n_b)
         unearned[times == 0] = False

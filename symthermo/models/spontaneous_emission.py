@@ -57,7 +57,7 @@ import functools
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import EARNED, _EPS, ColumnRows, column_of, underflowed
+from .float64_columns import ColumnRows, column_of, underflowed, within_rounding
 from ..lazy import lazy_import
 from ..heat_work import check_convention
 from ..numbers import FLOAT64, numpy_lambdify, without_cancellation
@@ -132,14 +132,23 @@ def qubit_entropy_matched(p_e, omega):
     return out
 
 
+def _with_numbers_put_in(derive, omega, gamma):
+    """``derive(omega, gamma)`` (a dict of SymPy forms) derived with positive symbols and
+    the numbers put in, when both are positive numbers; None otherwise.  SymPy's solve,
+    simplify and rewriting with a number in the exponent took minutes (gamma = 1e-10) or
+    exhausted memory (gamma = 0.006227: a polynomial in exp(t/10^6) of degree 6227)."""
+    if not all(x.is_Number and x.is_positive for x in (omega, gamma)):
+        return None
+    w, g = sympy.symbols("omega gamma", positive=True)
+    values = {w: omega, g: gamma}
+    return {k: v.subs(values) for k, v in derive(w, g).items()}
+
+
 @functools.lru_cache(maxsize=32)
 def _derive(omega, gamma):
-    if all(x.is_Number and x.is_positive for x in (omega, gamma)):
-        # derived once with symbols, then the numbers put in: SymPy's solve and simplify
-        # with a number such as gamma = 1e-10 in the exponent took minutes
-        w, g = sympy.symbols("omega gamma", positive=True)
-        values = {w: omega, g: gamma}
-        return {k: v.subs(values) for k, v in _derive(w, g).items()}
+    numeric = _with_numbers_put_in(_derive, omega, gamma)
+    if numeric is not None:
+        return numeric
     from .base import T  # lazy (PEP 562)
     from .spontaneous_emission import SIGMA_Z  # lazy (PEP 562)
     rho = decay_solution(omega, gamma)
@@ -233,8 +242,7 @@ class SpontaneousEmission(Model):
         else:
             # the heat E^th(t) - E^th(0) without its cancellation (in balls at gamma t =
             # 1000 it was a bound 6.2e-179 about P_e = 5e-435)
-            forms.subsystems["A"].thermal_increment = self._params_cached(
-                "thermal increment", p, lambda: _thermal_increment(p))
+            forms.subsystems["A"].thermal_increment = _thermal_increment(p)
         fns = _lambdified(forms, lib)
         return [fns(t) for t in times]
 
@@ -303,25 +311,14 @@ def _thermal_increment(p):
                            (forms["dEth_after"], True))
 
 
+@functools.lru_cache(maxsize=32)
 def _float64_forms(omega, gamma):
     """The forms of the float64 route and of the heat increment: E, P_e, P_g (an expm1),
     E^th's branches (expanded), Q_standard, E(t) - E(0) and E^th(t) - E^th(0) on each
-    branch (without cancellation), tau.  Derived with symbols and the numbers put in:
-    SymPy's rewriting with a number such as gamma = 0.006227 in the exponent factored
-    a polynomial in exp(t/10^6) of degree 6227 (24 GB, killed)."""
-    if all(x.is_Number and x.is_positive for x in (omega, gamma)):
-        w, g = sympy.symbols("omega gamma", positive=True)
-        values = {w: omega, g: gamma}
-        return {k: v.subs(values) for k, v in _symbolic_float64_forms().items()}
-    return _float64_forms_of(omega, gamma)
-
-
-@functools.cache
-def _symbolic_float64_forms():
-    return _float64_forms_of(*sympy.symbols("omega gamma", positive=True))
-
-
-def _float64_forms_of(omega, gamma):
+    branch (without cancellation), tau; derived with symbols, the numbers put in."""
+    numeric = _with_numbers_put_in(_float64_forms, omega, gamma)
+    if numeric is not None:
+        return numeric
     d = _derive(omega, gamma)
     before, after = (_expanded(e) for e in _branch_forms(d))
     d_e, d_before, d_after = _increments(d, before, after)
@@ -376,7 +373,13 @@ def _compile_arrays(p):
         E, pe, pg, e_before, e_after, q_st, d_e, d_before, d_after = (column_of(v, n)
                                                                        for v in fn(ts))
         first = ts <= tau
-        unearned = _energy_unearned(ts, E, pe, omega, gamma)
+        # E_A = omega (P_e - 1/2) next to P_e = 1/2 (t = ln 2/gamma; beta_A, E^th_A and the
+        # ergotropy with it): its rounding 4 eps omega (P_e + 1/2), and that of gamma t
+        # (eps gamma t) times omega gamma P_e t
+        unearned = within_rounding(E, omega * (6 + gamma * float(np.maximum.reduce(ts))),
+                                   lambda: omega * (4 * (pe + 0.5) + gamma * pe * ts))
+        if unearned is not None:
+            unearned &= ts != 0
         # the spectrum {P_e, P_g} in any order (sorted by the finishing, as per row);
         # amplitude damping from |e> keeps the qubit diagonal in the energy basis
         return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(first, e_before, e_after),
@@ -385,19 +388,6 @@ def _compile_arrays(p):
                 "unearned": underflowed(pe) if unearned is None else underflowed(pe) | unearned}
 
     return at
-
-
-def _energy_unearned(ts, E, pe, omega, gamma):
-    """The times at which E_A = omega (P_e - 1/2) (and so beta_A, E^th_A, the ergotropy)
-    is within EARNED times its rounding, next to P_e = 1/2 (t = ln 2/gamma from |e>): 4 eps
-    omega (P_e + 1/2), and the rounding of gamma t (eps gamma t) times omega gamma P_e t.
-    None where no E_A is near (a reduction and a comparison)."""
-    k = EARNED * _EPS
-    size = np.abs(E)
-    if not np.minimum.reduce(size) < k * omega * (6 + gamma * float(np.maximum.reduce(ts))):
-        return None
-    out = (size < k * omega * (4 * (pe + 0.5) + gamma * pe * ts)) & (ts != 0)
-    return out if out.any() else None
 
 
 def _expanded(expr):
