@@ -541,6 +541,8 @@ class Refrigerator(Model):
         if np.minimum.reduce(zz, axis=None) <= 0:
             # where z reached 0 or changed sign: |z| - |z_0| as it is
             np.copyto(dr, r - r[:, :1], where=zz <= 0)
+        else:
+            zz = None  # (no sign change: the checks need not look)
         dS = entropy_increments(S, lo, hi, dr)
         # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
         half_w = 0.5 * w
@@ -848,7 +850,11 @@ class _SeriesRounding:
 
     def terms(self, shifted, times):
         """EARNED x the rounding of sum_k c_k s_k at the given columns (3, m)."""
-        return self.coeffs @ -shifted + (self.phase @ np.sqrt(-shifted)) * times
+        s = -shifted
+        out = self.coeffs @ s
+        np.sqrt(s, out=s)
+        out += (self.phase @ s) * times
+        return out
 
 
 def _small_times(freqs, table, w):
@@ -901,6 +907,7 @@ class _RefrigeratorChecks(Unearned):
 
     def __init__(self, rounding, times, shifted, zz, w, dS, dr):
         super().__init__(times)
+        # zz = z_j z_j(0): None when no z_j changed sign
         self.rounding, self.shifted, self.zz, self.w, self.dS, self.dr = (
             rounding, shifted, zz, w, dS, dr)
         at0, terms_max, phase_max, _ = rounding.floats
@@ -915,18 +922,23 @@ class _RefrigeratorChecks(Unearned):
             first = 0  # (times not ascending)
         self.first = first
 
-    def _precise(self, idx):
-        """EARNED x the rounding of the series (3, m), of Delta r_j and of Delta S_j (2, m)
-        at the columns ``idx``: Delta r_j is Delta z_j's, and once z_j changed sign
-        |z_j| - |z_j(0)| (2 eps |z_j(0)| more); Delta S_j that of Delta r_j times
-        |Delta S_j/Delta r_j| (artanh between r_j(0) and r_j) and 8 eps of it."""
+    def _precise(self, idx, entropy=False):
+        """EARNED x the rounding of the series (3, m), of Delta r_j and, with ``entropy``,
+        of Delta S_j (2, m; else None) at the columns ``idx``: Delta r_j is Delta z_j's, and
+        once z_j changed sign |z_j| - |z_j(0)| (2 eps |z_j(0)| more); Delta S_j that of
+        Delta r_j times |Delta S_j/Delta r_j| (artanh between r_j(0) and r_j) and 8 eps of
+        it."""
         rounding = self.rounding
         terms = rounding.terms(self.shifted[:, idx], self.times[idx])
         series = terms + rounding.at0[:, None]
-        dr = terms[:2] + np.where(self.zz[:, idx] <= 0, 0.5 * rounding.at0[:2, None], 0.0)
+        dr = terms[:2]
+        if self.zz is not None:
+            dr = dr + np.where(self.zz[:, idx] <= 0, 0.5 * rounding.at0[:2, None], 0.0)
+        if not entropy:
+            return series, dr, None
         dS = np.abs(self.dS[:, idx])
-        entropy = dS * (dr / np.abs(self.dr[:, idx]) + 8 * EARNED * _EPS)
-        return series, dr, entropy
+        dS *= dr / np.abs(self.dr[:, idx]) + 8 * EARNED * _EPS
+        return series, dr, dS
 
     def values(self, series, r, lo, dr, mutual, least):
         """z_j, E_int, Delta r_j, (1 - r_j)/2 (its minimum over all times ``least``) and
@@ -963,7 +975,7 @@ class _RefrigeratorChecks(Unearned):
         idx = np.flatnonzero(cand)
         if not idx.size:
             return
-        s, d, e = self._precise(idx + f)
+        s, d, e = self._precise(idx + f, entropy=hits[4])
         low = np.zeros(idx.size, dtype=bool)
         if hits[0]:
             low |= (r[:, idx] < s[:2]).any(axis=0)
@@ -995,7 +1007,7 @@ class _RefrigeratorChecks(Unearned):
             if not np.minimum.reduce(size) < bound:
                 continue
             idx = np.flatnonzero(size < bound) + self.first
-            _, d, e = self._precise(idx)
+            _, d, e = self._precise(idx, entropy=True)
             limit = e[j] + heat * (d[other] + 8 * k * np.abs(self.dr[other, idx]))
             self.mark(idx[np.abs(sigma[idx]) < limit])
 
