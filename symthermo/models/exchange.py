@@ -46,8 +46,8 @@ from ..numbers import EXACT, FLOAT64, MPMATH
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, entropy_expression
 from .float64_columns import _EPS, column_of
 from .local_rows import _to_lib
-from .refrigerator import (_kron, evolve_in_blocks, finish_qubit_columns, finish_qubits,
-                           qubit_entropy_beta)
+from .blocks import _kron, evolve_in_blocks
+from .qubit_columns import finish_qubit_columns, finish_qubits, qubit_entropy_beta
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")

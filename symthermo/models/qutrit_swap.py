@@ -56,7 +56,7 @@ from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, therm
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
 from .float64_columns import EARNED, _EPS, entropy_columns
 from .local_rows import _to_lib
-from .refrigerator import _kron, coupled_blocks, evolve_in_blocks
+from .blocks import _kron, coupled_blocks, evolve_in_blocks
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
