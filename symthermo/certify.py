@@ -167,7 +167,7 @@ def format_column(values, digits, *, seen=None, open_=None):
     ...     format_column(column, 10)
     [('0.6666666667', '3.4e-11'), ('0', '0'), ('1428571.429', '4.3e-4')]
     """
-    n10 = int(flint.ctx.prec * 0.30103) + 20
+    n10 = digits + 12  # (Arb's decimal conversion costs with its digits)
     fixed = min(-(digits // 3), -5)
     if seen is None:
         seen = {}
@@ -194,8 +194,11 @@ def format_column(values, digits, *, seen=None, open_=None):
 
 def _fast_text(x, digits, n10, fixed):
     """:func:`_format_ball` of a real ball whose digits are proven, from Arb's decimal
-    enclosure ``x in [(m +/- r) 10^e]`` (``mid_rad_10exp``: ``n10`` digits, about 20 more
-    than the precision holds) in integer arithmetic (``fixed``: the smallest decimal
+    enclosure ``x in [(m +/- r) 10^e]`` (``mid_rad_10exp``: ``n10`` digits, 12 more than
+    are printed: the enclosure's own rounding, 10^-n10 of x, is then far below the half
+    unit that decides the digits and the units that decide ``err``'s two; the rare ball it
+    leaves undecided takes the exact path, so the texts do not depend on ``n10``) in
+    integer arithmetic (``fixed``: the smallest decimal
     exponent that :func:`_layout` writes in fixed point, minus 1); None where it does not decide (an
     exact 0, an infinity, nan, a ball about 0 or too wide, a rounding boundary within
     reach, an ``err`` whose two digits the enclosure's last units could change): the
