@@ -856,10 +856,12 @@ class _Balls(NumberSystem):
         s_min = arb(g0).log() if g0 > 1 else arb(0)
         if (entropy - s_min).is_zero():
             return arb.pos_inf()
-        with mpmath.workprec(flint.ctx.prec + 20):
-            guess = beta_for_entropy(MPMATH, lv_mp, ball_to_mpf(entropy))
-            # the ball of the guess, made inside the block (mpf() outside would round it)
-            guess = guess if mpmath.isinf(guess) or guess == 0 else to_ball(guess).mid()
+        guess = _newton_guess(self, levels, entropy, s_min)
+        if guess is None:  # float64 cannot start there: the mpmath solver from scratch
+            with mpmath.workprec(flint.ctx.prec + 20):
+                guess = beta_for_entropy(MPMATH, lv_mp, ball_to_mpf(entropy))
+                # the ball of the guess, made inside the block (mpf() outside would round it)
+                guess = guess if mpmath.isinf(guess) or guess == 0 else to_ball(guess).mid()
         if guess is not None and not is_ball(guess) and mpmath.isinf(guess):
             guess = None
         elif not is_ball(guess) and guess == 0:
@@ -872,6 +874,51 @@ class _Balls(NumberSystem):
             return excess + s_min
 
         return enclose_monotone_root(entropy_at, entropy, guess, decreasing=True)
+
+
+def _newton_guess(lib, levels, entropy, s_min):
+    """The entropy-matched beta to about the working precision, cheaply: float64's root
+    (:func:`~symthermo.thermal.beta_for_entropy`) refined by Newton steps on the balls'
+    midpoints, each of which doubles its digits (two or three at 30 digits, where the
+    mpmath solver from scratch takes a bracket and a dozen steps at full precision).
+
+    Newton acts on f(beta) = ln[S(beta) - ln g0] - ln[S - ln g0], f' = -beta Var/[S(beta)
+    - ln g0], as the scalar solver does.  None where float64 cannot start (an excess
+    entropy outside its range, a root at 0 or inf, a solver error) or the steps do not
+    settle: the caller then solves in mpmath.  A guess only: the caller's bracket proves
+    the root.
+    """
+    from .numbers import FLOAT64
+    from .thermal import Levels, Oscillator, _thermal_moments, beta_for_entropy
+
+    target = (entropy - s_min).mid()
+    if not 1e-300 < float(target) < 1e300:
+        return None
+    try:
+        if isinstance(levels, Oscillator):
+            lv = Oscillator(float(levels.omega), float(levels.offset))
+        else:
+            lv = Levels(tuple(float(e) for e in levels.energies), levels.ground_degeneracy)
+        start = beta_for_entropy(FLOAT64, lv, float(entropy.mid()))
+    except (ValueError, ArithmeticError):
+        return None
+    if not 0 < start < math.inf:
+        return None
+    beta, log_target = arb(start), target.log()
+    small = arb(2) ** (10 - flint.ctx.prec)
+    for _ in range(12):
+        _, var, excess = _thermal_moments(lib, levels, beta)
+        if not excess > 0:
+            return None
+        step = ((excess.log() - log_target) * excess / (-beta * var)).mid()
+        if not step.is_finite():
+            return None
+        beta = (beta - step).mid()
+        if not beta > 0:
+            return None
+        if abs(step) <= beta * small:
+            return beta
+    return None
 
 
 def enclose_monotone_root(f, target, guess, *, decreasing):
