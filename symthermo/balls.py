@@ -950,7 +950,7 @@ def enclose_monotone_root(f, target, guess, *, decreasing):
 
     if guess is not None:
         g = guess.mid() if is_ball(guess) else to_ball(mpmath.mpf(guess)).mid()
-        rel = max(target.rad() / abs(target) if target != 0 else arb(0), arb(2) ** (20 - flint.ctx.prec))
+        rel = max(target.rad() / abs(target) if target != 0 else arb(0), arb(2) ** (8 - flint.ctx.prec))
         delta = rel
         for _ in range(flint.ctx.prec):
             lo, hi = g * (1 - delta), g * (1 + delta)
