@@ -551,8 +551,8 @@ def _local_columns(info: _LocalInfo, d, n):
 
 
 def _xlogx_of_log(x, log_x):
-    """x ln x elementwise from ``log_x`` = ln x, with 0 ln 0 = 0 (x >= 0: the value of
-    :func:`xlogx_columns`, a zero keeping its sign, without a second logarithm)."""
+    """x ln x elementwise from ``log_x`` = ln x, 0 where x is not positive (0 ln 0 = 0, a
+    zero keeping its sign): the value of :func:`xlogx_columns` without a second logarithm."""
     return np.where(x > 0, x * log_x, x * 0.0)
 
 

@@ -662,7 +662,7 @@ class ReactionCoordinate(Model):
             lost = underflowed(pe, screen=True)
             if lost is not None:
                 unearned |= lost
-        unearned[times == 0] = False
+        unearned &= times != 0
         # (a function of the finished columns: the entropies S_A, S_B are theirs)
         def mutual(q):
             return _mutual_information(pe, pg, n_b, n_rest, p0, q["A"]["S"], q["B"]["S"])
