@@ -26,3 +26,18 @@ def test_passive_qubit_is_exactly_zero_on_both_routes(name, given, t_max, float6
             passive += 1
             assert a["Eth_A"] == a["E_A"] and b["Eth_A"] == b["E_A"]
     assert 10 < passive < len(times)  # both branches are exercised
+
+
+def test_xlogx_from_the_logarithm_is_xlogx_bit_for_bit():
+    """The two-level entropy's x ln x from the ln x it takes anyway (0 ln 0 = 0, a zero
+    keeping its sign, rounding noise below 0 a zero) is xlogx_columns' value, bit for bit."""
+    import numpy as np
+
+    from symthermo.models.float64_columns import _xlogx_of_log, xlogx_columns
+
+    x = np.array([0.0, -0.0, -1e-20, 5e-324, 1e-300, 1e-17, 0.25, 0.5, 1.0, float("nan")])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = _xlogx_of_log(x, np.log(x))
+    want = xlogx_columns(x)
+    assert got.tobytes()[:-8] == want.tobytes()[:-8]  # every entry but the nan, sign included
+    assert np.isnan(got[-1]) and np.isnan(want[-1])

@@ -28,3 +28,26 @@ def test_a_ground_start_is_not_recomputed():
     got = reference_payload(get_model("reaction-coordinate"), {"state_A": "ground"}, "1e6",
                             float64=True)
     assert got["recomputed_with_balls"] == []
+
+
+@pytest.mark.parametrize("values", [
+    [1.0, 1e-300, 1e-310, 0.0],               # subnormal and 0: underflowed
+    [1.0, 0.5, 3e-308],                       # all normal: the screen answers None
+    [float("nan"), 1e-320, 0.2],              # a nan does not hide an underflow
+    [float("nan"), 0.3],
+    [],
+])
+def test_the_screened_underflow_marks_the_same_times(values):
+    """underflowed(screen=True), one reduction first, marks what the comparison at every
+    entry marks (None: nothing)."""
+    import numpy as np
+
+    from symthermo.models.float64_columns import underflowed
+
+    x = np.array(values, dtype=float)
+    full = underflowed(x)
+    screened = underflowed(x, screen=True)
+    if screened is None:
+        assert not full.any()
+    else:
+        assert screened.tolist() == full.tolist() and full.any()

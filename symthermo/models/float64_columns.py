@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -161,17 +162,27 @@ class ColumnRows(Sequence):
         return self._rows
 
 
-def underflowed(x):
+def underflowed(x, *, screen=False):
     """Where a population that the dynamics keeps positive (a decaying excitation at t > 0)
     is below float64's normal range (2.2e-308, or flushed to 0): its digits are gone, and
     so are those of beta (ln of it) and of the values made from it (``"unearned"``).
+    ``screen``: None where no entry is (one reduction instead of the comparison at every
+    entry).
 
     >>> import numpy as np
     >>> from symthermo.models.float64_columns import underflowed
     >>> underflowed(np.exp(-np.array([1.0, 700.0, 720.0, 800.0]))).tolist()
     [False, False, True, True]
+    >>> underflowed(np.exp(-np.array([1.0, 700.0])), screen=True) is None
+    True
     """
-    return x < np.finfo(float).tiny
+    if screen and not _least(x, initial=np.inf) < _TINY:
+        return None
+    return x < _TINY
+
+
+_TINY = float(np.finfo(float).tiny)
+_least = np.fmin.reduce  # the least entry that is not a nan
 
 
 def column_of(v, n):
@@ -238,8 +249,13 @@ def _below_midpoint(levels, E):
     """Levels.passive_diagonal_qubit (p_e < 1/2) decided on E itself: E < (E_g + E_e)/2,
     which is 0 for (omega/2) sigma_z, so that E - E_g, which rounds to gap/2 at
     p_e = 1/2 - 1e-22, is not needed (float64: numbers or arrays)."""
+    return E < _midpoint(levels)
+
+
+def _midpoint(levels):
+    """(E_g + E_e)/2 of a qubit's levels, a float."""
     e0, e1 = levels.energies
-    return E < (float(e0) + float(e1)) / 2
+    return (float(e0) + float(e1)) / 2
 
 
 def _thermal_qubit_columns(exergy, d_e, d_eth, w):
@@ -360,6 +376,8 @@ class _LocalInfo:
     ground: float
     gaps: tuple  # finite levels: all gaps; oscillator: None (k omega)
     two_level: bool
+    #: a qubit's (E_g + E_e)/2, below which a diagonal state is passive (_below_midpoint)
+    midpoint: float = None
 
     @classmethod
     def of(cls, sub):
@@ -367,8 +385,9 @@ class _LocalInfo:
         if isinstance(levels, Oscillator):
             return cls(sub, levels, float(levels.offset), None, False)
         gaps = tuple(float(g) for g in levels.gaps)
-        return cls(sub, levels, float(sub.ground), gaps,
-                   len(levels.energies) == 2 and levels.ground_degeneracy == 1)
+        two_level = len(levels.energies) == 2 and levels.ground_degeneracy == 1
+        midpoint = _midpoint(levels) if two_level else None
+        return cls(sub, levels, float(sub.ground), gaps, two_level, midpoint)
 
     def gaps_for(self, count):
         if self.gaps is None:
@@ -384,11 +403,12 @@ def _local_columns(info: _LocalInfo, d, n):
     Terms that are exact zeros in the per-row sums (p * 0 for a ground-level
     gap, x - 0 for a ground energy 0) are left out: the sums are the same."""
     spectrum = [x if type(x) is np.ndarray else column_of(x, n) for x in d["spectrum"]]
+    count = len(spectrum)
     if not d.get("ascending"):
-        if len(spectrum) == 2:
+        if count == 2:
             a, b = spectrum
             spectrum = [np.minimum(a, b), np.maximum(a, b)]
-        elif len(spectrum) > 2:
+        elif count > 2:
             spectrum = list(np.sort(np.stack(spectrum), axis=0))
     lowest = _lowest(spectrum[0])
     if lowest < 0:
@@ -403,13 +423,13 @@ def _local_columns(info: _LocalInfo, d, n):
     # E - E_g, given by the model where E rounds it away (a qubit near its ground level)
     above = _array(d["above"], n) if "above" in d else E - ground if ground != 0 else E
     S = d.get("S")
-    if S is None and len(spectrum) == 2:
+    if S is None and count == 2:
         # two eigenvalues of a density matrix: hi = 1 - lo, and -hi ln hi is written
         # -(1 - lo) log1p(-lo), which keeps the ~lo of a nearly pure state (hi rounds to 1
         # for lo < 1e-16: S(diag(1 - 1e-20, 1e-20)) was 4.6e-19 instead of 4.7e-19)
         lo = spectrum[0]
         logs = [np.log(lo), np.log1p(-lo)]
-        S = -(lo * logs[0] if lowest > 0 else xlogx_columns(lo)) - (1 - lo) * logs[1]
+        S = -(lo * logs[0] if lowest > 0 else _xlogx_of_log(lo, logs[0])) - (1 - lo) * logs[1]
     elif S is None:
         # ascending and >= 0: only eigenvalues that can be 0 need the 0 ln 0 = 0 rule
         S = 0.0
@@ -424,10 +444,10 @@ def _local_columns(info: _LocalInfo, d, n):
             logs.append(log)
     else:
         S = _array(S, n)
-        logs = [None] * len(spectrum)
+        logs = [None] * count
     beta = d.get("beta")
     pair = None
-    if info.gaps is None and len(spectrum) == 2 and d.get("Eth") is None:
+    if info.gaps is None and count == 2 and d.get("Eth") is None:
         # an oscillator with two eigenvalues: E^th, beta and E - E^th from lo without
         # cancellation (_oscillator_pair)
         pair = _oscillator_pair(float(levels.omega), spectrum[0], above,
@@ -439,7 +459,11 @@ def _local_columns(info: _LocalInfo, d, n):
             # ln(hi/lo)/gap as thermal._log_ratio computes it; hi >= 1/2 > 0, so lo = 0
             # gives ln hi - ln 0 = inf and beta = inf
             lo, hi = spectrum
-            log_lo, log_hi = (np.log(x) if g is None else g for x, g in zip(spectrum, logs))
+            log_lo, log_hi = logs
+            if log_lo is None:
+                log_lo = np.log(lo)
+            if log_hi is None:
+                log_hi = np.log(hi)
             beta = np.where(hi <= 2 * lo, np.log1p((hi - lo) / lo), log_hi - log_lo) / info.gaps[1]
         else:
             beta = _beta_for_entropy_array(levels, S)
@@ -458,41 +482,57 @@ def _local_columns(info: _LocalInfo, d, n):
     else:
         eth = _array(eth, n)
         thermal_above = eth - ground if ground != 0 else eth
-    passive = None
-    for lam, gap in zip(reversed(spectrum), info.gaps_for(len(spectrum))):
-        if gap != 0:
-            passive = lam * gap if passive is None else passive + lam * gap
-    if passive is None:
-        passive = 0.0
-    count = len(spectrum)
-    spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
+    # Tr[pi H] - E_g: the eigenvalues descending on the levels ascending (a ground-level
+    # gap adds nothing; a qubit's is lo gap)
+    if info.two_level and count == 2:
+        passive = spectrum[0] * info.gaps[1]
+    elif pair is not None:
+        passive = pair.passive
+    else:
+        passive = None
+        for lam, gap in zip(reversed(spectrum), info.gaps_for(count)):
+            if gap != 0:
+                passive = lam * gap if passive is None else passive + lam * gap
+        if passive is None:
+            passive = 0.0
     # the rounding bounds are made only where a value came out negative (lazily)
     def erg_bound():
         return ergotropy_rounding_bound(count, above, passive, 0.0, ground)
 
-    ergotropy = above - passive
+    def exergy_bound():
+        spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
+        return exergy_rounding_bound(count, above, thermal_above, beta, S, spread, 0.0, ground)
+
+    # the structural zeros of the ball route (balls.ball_local_from_data): a qubit
+    # diagonal in the energy basis with p_e < 1/2 is passive and the Gibbs state of
+    # its entropy-matched beta, so ergotropy = exergy = 0 and E^th = E exactly (put in
+    # before the clipping of rounding below 0, so that no bound is made for them)
+    passive_branch = None
+    if info.two_level and d.get("diagonal"):
+        passive_branch = E < info.midpoint  # (_below_midpoint)
+        if not passive_branch.any():
+            passive_branch = None
     if pair is not None:
         ergotropy = pair.ergotropy
         exergy = clip_rounding(ergotropy + pair.excess, erg_bound)
     elif info.gaps is not None and eth is None:
+        ergotropy = above - passive
         exergy = _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, lambda: clip_rounding(
-            above - thermal_above, lambda: exergy_rounding_bound(
-                count, above, thermal_above, beta, S, spread, 0.0, ground)))
-    else:
-        exergy = clip_rounding(above - thermal_above, lambda: exergy_rounding_bound(
-            count, above, thermal_above, beta, S, spread, 0.0, ground))
-    eth_out = ground + thermal_above if ground != 0 else thermal_above
-    ergotropy = clip_rounding(ergotropy, erg_bound)
-    if info.two_level and d.get("diagonal"):
-        # the structural zeros of the ball route (balls.ball_local_from_data): a qubit
-        # diagonal in the energy basis with p_e < 1/2 is passive and the Gibbs state of
-        # its entropy-matched beta, so ergotropy = exergy = 0 and E^th = E exactly
-        passive_branch = _below_midpoint(levels, E)
-        if passive_branch.any():
-            ergotropy = np.where(passive_branch, 0.0, ergotropy)
+            above - thermal_above, exergy_bound))
+        if passive_branch is not None:
             exergy = np.where(passive_branch, 0.0, exergy)
-            eth_out = np.where(passive_branch, E, eth_out)
-            thermal_above = np.where(passive_branch, above, thermal_above)
+    else:
+        ergotropy = above - passive
+        exergy = above - thermal_above
+        if passive_branch is not None:
+            exergy = np.where(passive_branch, 0.0, exergy)
+        exergy = clip_rounding(exergy, exergy_bound)
+    eth_out = ground + thermal_above if ground != 0 else thermal_above
+    if passive_branch is not None:
+        ergotropy = np.where(passive_branch, 0.0, ergotropy)
+        eth_out = np.where(passive_branch, E, eth_out)
+        thermal_above = np.where(passive_branch, above, thermal_above)
+    ergotropy = clip_rounding(ergotropy, erg_bound)
     out = {
         "E": E,
         "S": S,
@@ -510,13 +550,19 @@ def _local_columns(info: _LocalInfo, d, n):
     return out
 
 
-@dataclass(frozen=True)
-class _OscillatorPair:
+def _xlogx_of_log(x, log_x):
+    """x ln x elementwise from ``log_x`` = ln x, 0 where x is not positive (0 ln 0 = 0, a
+    zero keeping its sign): the value of :func:`xlogx_columns` without a second logarithm."""
+    return np.where(x > 0, x * log_x, x * 0.0)
+
+
+class _OscillatorPair(NamedTuple):
     beta: object
     thermal_above: object
     ergotropy: object  # E - Tr[pi H], before clipping its rounding
     excess: object  # Tr[pi H] - E^th = omega (lo - m) >= 0, to a few ulps
     size: object  # |operands| of E - E^th: its rounding is ~ eps size
+    passive: object  # Tr[pi H] - E_0 = omega lo
 
 
 def _oscillator_pair(omega, lo, above, diagonal):
@@ -543,7 +589,7 @@ def _oscillator_pair(omega, lo, above, diagonal):
         zero = above < omega / 2
         ergotropy = np.where(zero, 0.0, ergotropy)
         size = np.where(zero, 0.0, size)
-    return _OscillatorPair(beta, omega * m, ergotropy, excess, size + excess)
+    return _OscillatorPair(beta, omega * m, ergotropy, excess, size + excess, passive)
 
 
 def _exergy_columns(info, spectrum, beta, ergotropy, erg_bound, fallback):

@@ -55,8 +55,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
-from .float64_columns import (binary_entropy_columns, column_of, underflowed,
+from .float64_columns import (_EPS, binary_entropy_columns, column_of, underflowed,
                               within_rounding)
+from ..divided_differences import exp_divided_difference
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
@@ -329,20 +330,17 @@ def excited_deficit(rates, times, direct, *, below=1e-2, coupling=None):
     >>> [bool(abs(d / np.sin(0.01 * x) ** 2 - 1) < 1e-15) for d, x in zip(D, t)]
     [True, True]
     """
-    from ..divided_differences import exp_divided_difference
-
     out = np.array(direct, dtype=float)
     r1, r2 = rates
     small = out < below
-    nothing = np.flatnonzero(np.zeros(0, dtype=bool)), np.zeros(0), np.zeros(0)
     if r1 == 0:  # nothing leaves |e, 0>
         out[small] = 0.0
-        return out if coupling is None else (out, nothing)
+        return out if coupling is None else (out, _at_no_time())
     if small[0] and times[0] == 0:  # D(0) = 0 exactly (the columns' first time)
         out[0] = 0.0
         small[0] = False
     if not small.any():
-        return out if coupling is None else (out, nothing)
+        return out if coupling is None else (out, _at_no_time())
     t = times[small]
     a, c = r1 * t, r2 * t
     dd = exp_divided_difference(a, c)
@@ -354,6 +352,16 @@ def excited_deficit(rates, times, direct, *, below=1e-2, coupling=None):
     g = coupling * t * (1 + F)  # e^{-A_00 t} c_g, and |e^{-A_00 t}| = 1
     return out, (np.flatnonzero(small), (coupling * t * (F + np.conj(h) * (1 + F))).real,
                  g.real * g.real + g.imag * g.imag)
+
+
+def _at_no_time():
+    """(index, Re(c_e^* c_g), |c_g|^2) of :func:`excited_deficit` at no time."""
+    return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
+
+
+#: eps 1e11: a value that the rounding of t moves by more than this much of t |dx/dt| (the
+#: contract's 10 digits of the 15) is unearned
+_REACH = _EPS * 1e11
 
 
 def _two_level_entropy(x):
@@ -369,7 +377,7 @@ def _mutual_information(x, x_rest, y, y_rest, z_rest, S_x, S_y):
     joint = _two_level_entropy(np.where(z_rest <= 0.5, z_rest, x + y))
     total = S_x + S_y
     mutual = total - joint
-    index = np.flatnonzero(mutual < 1e-4 * (total + joint))
+    index = (mutual < 1e-4 * (total + joint)).nonzero()[0]
     if not len(index):
         return mutual
     mutual = np.array(mutual)
@@ -565,8 +573,8 @@ class ReactionCoordinate(Model):
 
     def reduced_arrays(self, p, times):
         """:meth:`reduced_data` for all times at once (the same closed forms, lambdified
-        to numpy once per parameter set); the entropies from the unsorted spectra, as
-        reduced_data computes I_AB."""
+        to numpy once per parameter set); the spectra ascending, their smaller eigenvalues
+        also those of the unearned checks."""
         def constants():
             from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
             args = (p["omega"], p["omega_rc"], p["lam"], p["kappa"])
@@ -581,7 +589,7 @@ class ReactionCoordinate(Model):
         fn, rates, w, omega, omega_rc, conserved, coupling, lam, kappa = self._params_cached(
             "arrays", p, constants)
         n = len(times)
-        pe, n_b, e_int = (column_of(v, n) for v in fn(times))
+        pe, n_b, e_int = [column_of(v, n) for v in fn(times)]
         # D = 1 - |c_e|^2 (from |e,0>), the small population P_g of the excited start,
         # without the cancellation of 1 - P_e where it is small (below 1e-2, the closed
         # form's 1 - P_e keeps 11 digits and more)
@@ -612,15 +620,16 @@ class ReactionCoordinate(Model):
         # spectra (the mode's ergotropy omega_rc (<n> - lo) is then an exact 0)
         E_A = omega * (0.5 - D) if excited else omega * ((w - 0.5) - w * D)
         E_B = omega_rc * n_b
+        # the spectra ascending (the finishing takes them as given)
+        lo, lo_b = np.minimum(pe, pg), np.minimum(n_b, n_rest)
         # E^th above the ground is omega lo (two levels): its increment from the start's
         # lo_0 = min(w, 1 - w) without cancellation, as the energy's, -omega w D
-        lo = np.minimum(pe, pg)
         d_lo = lo - (1 - w) if w > 0.5 else -w * D
         # E^th = E_g + omega lo (the thermal state of a qubit's entropy has its spectrum)
         # passive: p_e < 1/2, i.e. E_A < 0 (the base's rule), 2w - 1 < 2 w D; there
         # E^th = E exactly
-        a = {"E": E_A, "spectrum": [pe, pg], "diagonal": True,
-             "Eth": np.where(E_A < 0, E_A, omega * (lo - 0.5)),
+        a = {"E": E_A, "spectrum": [lo, np.maximum(pe, pg)], "ascending": True,
+             "diagonal": True, "Eth": np.where(E_A < 0, E_A, omega * (lo - 0.5)),
              "dE": (-omega * w) * D, "dEth": omega * d_lo}
         if w == 0.5:
             # beta = ln(hi/lo)/omega = log1p((hi - lo)/lo)/omega with hi - lo = D itself
@@ -639,9 +648,8 @@ class ReactionCoordinate(Model):
         # rounding of t (and of the closed forms' arguments, eps t) moves x by
         # eps t |dx/dt|, |dP_e/dt| <= 2 lam sqrt(P_e <n>), |d<n>/dt| <= that + kappa <n>
         rate = (2 * lam) * np.sqrt(pe * n_b)
-        reach = np.abs(times) * (np.finfo(float).eps * 1e11)
-        unearned = (reach * rate > np.minimum(pe, pg)) | \
-            (reach * (rate + kappa * n_b) > np.minimum(n_b, n_rest))
+        reach = np.abs(times) * _REACH
+        unearned = (reach * rate > lo) | (reach * (rate + kappa * n_b) > lo_b)
         # E_A through 0 (P_e = 1/2: E_A, beta_A, E^th_A, the ergotropy): within EARNED
         # times its rounding, 4 eps omega (|w - 1/2| + w D) and, as |dP_e/dt| <= rate,
         # omega rate eps t
@@ -650,8 +658,11 @@ class ReactionCoordinate(Model):
         if near is not None:
             unearned |= near
         if w:  # the excitation decays: below float64's normal range it has no digits
-            unearned |= underflowed(pe) | underflowed(n_b)
-        unearned[times == 0] = False
+            unearned |= underflowed(n_b)  # (<n> starts at 0: no screening)
+            lost = underflowed(pe, screen=True)
+            if lost is not None:
+                unearned |= lost
+        unearned &= times != 0
         # (a function of the finished columns: the entropies S_A, S_B are theirs)
         def mutual(q):
             return _mutual_information(pe, pg, n_b, n_rest, p0, q["A"]["S"], q["B"]["S"])
@@ -660,7 +671,8 @@ class ReactionCoordinate(Model):
         # spectra from their smaller eigenvalue (float64_columns._local_columns)
         return {"A": a,
                 # B diagonal on Fock 0, 1 (as _compiled): ergotropy_B = 0 where <n> < 1/2
-                "B": {"E": E_B, "spectrum": [n_b, n_rest], "diagonal": True},
+                "B": {"E": E_B, "spectrum": [lo_b, np.maximum(n_b, n_rest)], "ascending": True,
+                      "diagonal": True},
                 "E_int": e_int, "I_AB": mutual, "unearned": unearned}
 
     def dynamics(self, p, *, lib):

@@ -370,8 +370,8 @@ def _compile_arrays(p):
 
     def at(ts):
         n = len(ts)
-        E, pe, pg, e_before, e_after, q_st, d_e, d_before, d_after = (column_of(v, n)
-                                                                       for v in fn(ts))
+        E, pe, pg, e_before, e_after, q_st, d_e, d_before, d_after = [
+            column_of(v, n) for v in fn(ts)]
         first = ts <= tau
         # E_A = omega (P_e - 1/2) next to P_e = 1/2 (t = ln 2/gamma; beta_A, E^th_A and the
         # ergotropy with it): its rounding 4 eps omega (P_e + 1/2), and that of gamma t
@@ -380,12 +380,15 @@ def _compile_arrays(p):
                                    lambda: omega * (4 * (pe + 0.5) + gamma * pe * ts))
         if unearned is not None:
             unearned &= ts != 0
+        # P_e below float64's normal range (a decay at gamma t > 708) has no digits left
+        lost = underflowed(pe, screen=True)
+        if lost is not None:
+            unearned = lost if unearned is None else lost | unearned
         # the spectrum {P_e, P_g} in any order (sorted by the finishing, as per row);
         # amplitude damping from |e> keeps the qubit diagonal in the energy basis
         return {"A": {"E": E, "spectrum": [pe, pg], "Eth": np.where(first, e_before, e_after),
                       "diagonal": True, "dE": d_e, "dEth": np.where(first, d_before, d_after)},
-                "P_e": pe, "Q_standard": q_st,
-                "unearned": underflowed(pe) if unearned is None else underflowed(pe) | unearned}
+                "P_e": pe, "Q_standard": q_st, "unearned": unearned}
 
     return at
 
