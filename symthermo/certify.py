@@ -278,13 +278,18 @@ _POW10_COUNT = 4096
 _POW10 = [10 ** k for k in range(_POW10_COUNT)]
 
 
-def certified(compute, digits, *, max_bits=None):
+def certified(compute, digits, *, max_bits=None, rows=None):
     """``compute(lib)`` evaluated in balls until every ball prints ``digits`` proven digits.
 
     The precision starts at ``ceil(digits log2 10) + GUARD_BITS`` bits and doubles while a
     ball is too wide, up to ``max_bits`` (default: 8 times the start, at least 1024
     bits); it stops early when a doubling narrows none of the uncertified balls (a
     truncation bound, not rounding, limits them).  Returns :class:`Certified`.
+
+    ``rows(lib, indices)``, when given, evaluates only the rows (times) ``indices`` of a
+    columnar result (:class:`~symthermo.ball_columns.BallColumnRows`): after the first
+    pass only the rows that still hold a ball too wide are evaluated again, so a time
+    that needs more bits does not make every other time pay for them.
 
     >>> from symthermo.certify import certified
     >>> r = certified(lambda lib: lib.exp(lib.number(1)), 50)
@@ -303,6 +308,8 @@ def certified(compute, digits, *, max_bits=None):
                 texts, open_ = _check_columns(value, digits, previous, bits)
                 if not open_:
                     return Certified(value, bits, True, digits, texts)
+                if rows is not None and previous is None:
+                    return _certified_rows(value, texts, open_, rows, digits, bits, max_bits)
                 nan = any(texts[k][i][0] == "nan" for k, i in open_)
                 if bits * 2 > max_bits:
                     if nan:
@@ -342,6 +349,43 @@ def certified(compute, digits, *, max_bits=None):
                     return Certified(value, bits, False, digits, texts)
             previous = flat
         bits *= 2
+
+
+def _certified_rows(value, texts, open_, rows, digits, bits, max_bits):
+    """Ziv's loop of :func:`certified` continued on the rows of ``value`` (a first pass
+    at ``bits``) that hold an open ball: each doubling evaluates those rows only
+    (``rows(lib, indices)``), their texts replace the earlier ones, and a row leaves
+    the loop once its balls are certified.  The same stops as :func:`certified`: the
+    precision cap (an error if a value is still nan), and a doubling that narrows no
+    open ball."""
+    texts = {k: list(v) for k, v in texts.items()}
+    pending = sorted({i for _, i in open_})
+    before, where = value, {i: i for i in pending}  # the last pass and each row's place in it
+    while True:
+        if bits * 2 > max_bits:
+            if any(texts[k][i][0] == "nan" for k, i in open_):
+                raise ValueError(f"a value is nan at {bits} bits of working precision")
+            return Certified(value, bits, False, digits, texts)
+        bits *= 2
+        with ball_precision(bits):
+            now = rows(BALLS, pending)
+            found, now_open = _check_columns(now, digits, None, bits)
+            for k, column in found.items():
+                row_texts = texts[k]
+                for j, i in enumerate(pending):
+                    row_texts[i] = column[j]
+            if not now_open:
+                return Certified(value, bits, True, digits, texts)
+            open_ = [(k, pending[j]) for k, j in now_open]
+            if bits * 2 > max_bits:
+                continue  # the cap's verdict, before narrowing's
+            narrowed = any(_narrowed(now.ball(k, j), before.ball(k, where[pending[j]]), bits)
+                           for k, j in now_open)
+        if not narrowed:
+            return Certified(value, bits, False, digits, texts)
+        still = sorted({j for _, j in now_open})
+        before, where = now, {pending[j]: j for j in still}
+        pending = [pending[j] for j in still]
 
 
 def _narrowed(now, before, bits):

@@ -121,12 +121,14 @@ def _evaluate(compute, dps, float64, apart=()):
 NUMBER_SYSTEMS = ("balls", "mpmath")
 
 
-def _evaluate_balls(compute, digits):
-    """Rows from ``compute(BALLS)`` by Ziv's loop; None if the route has no ball version."""
+def _evaluate_balls(compute, digits, rows=None):
+    """Rows from ``compute(BALLS)`` by Ziv's loop (``rows(lib, indices)``: those rows
+    alone, see :func:`~symthermo.certify.certified`); None if the route has no ball
+    version."""
     from .certify import certified
 
     try:
-        return certified(compute, digits)
+        return certified(compute, digits, rows=rows)
     except NotImplementedError:
         return None
 
@@ -298,10 +300,18 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
+    def compute_rows(lib, rows):
+        """The columnar balls (compute's third route) at the times ``rows`` only."""
+        from .ball_columns import evaluate_columns
+
+        ts = _times_in(lib, time_texts, p, exact_times)
+        return evaluate_columns(model, p, [ts[i] for i in rows], convention=convention)
+
     result = None
     if not float64 and number_system == "balls":
         digits = check_dps(dps)
-        result = _evaluate_balls(compute, digits)
+        columnar = method == "closed-form" and model.vectorised
+        result = _evaluate_balls(compute, digits, rows=compute_rows if columnar else None)
         if result is not None and method == "closed-form":
             # exact values at exact special times (pi/(2*g)), sought only where the
             # balls left a value undecided: the extra SymPy work is paid where needed
@@ -313,7 +323,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
                 proven.extend([None] * len(exact_times))
                 for i, data in zip(undecided, found):
                     proven[i] = data
-                if any(proven):
+                if any(proven):  # (the rows of each time's proven data: not columnar)
                     result = _evaluate_balls(compute, digits)
     system, digits, rows_out = _rows_of(result, compute, keys, dps, float64, errors,
                                         getattr(model, "window_keys", ()))
