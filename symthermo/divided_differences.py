@@ -99,9 +99,12 @@ def _newton(a, c):
 def exp_divided_difference(a, c):
     """exp[0, a, c] elementwise for complex (or real) arrays ``a``, ``c`` (see the
     module docstring); a complex array of their broadcast shape."""
-    a, c = np.broadcast_arrays(np.asarray(a, dtype=complex), np.asarray(c, dtype=complex))
+    a, c = np.asarray(a, dtype=complex), np.asarray(c, dtype=complex)
+    if a.shape != c.shape:
+        a, c = np.broadcast_arrays(a, c)
     if a.size <= 8:  # a few nodes near 0: Python's complex numbers, without numpy's overhead
-        pairs = [(complex(x), complex(y)) for x, y in zip(a.flat, c.flat)]
+        pairs = list(zip(a.tolist(), c.tolist())) if a.ndim == 1 else [
+            (complex(x), complex(y)) for x, y in zip(a.flat, c.flat)]
         radius = max((max(abs(x), abs(y)) for x, y in pairs), default=0.0)
         if radius <= SERIES_RADIUS:
             return np.array([_series(x, y, radius) for x, y in pairs],
