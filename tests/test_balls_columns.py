@@ -4,7 +4,9 @@ print exactly what the per-row ball route prints.
 The two routes run the same formulas on the same balls (a column of balls applies each
 operation to every element), so the printed strings must be identical and ``err``
 identical or tighter (the columns' formatter reads Arb's decimal enclosure; the
-per-row one bounds |printed - ball| in balls, rounded up through a float).
+per-row one bounds |printed - ball| in balls, rounded up through a float), or, where
+the columns proved a time at fewer bits than the rows needed for some other time
+(Ziv's loop time by time), within half a unit of the printed value's last digit.
 """
 
 import sys
@@ -51,7 +53,12 @@ def _err(text):
     return float(text)  # "0", "inf" and "1.2e-31" all read as floats
 
 
-def _assert_same(cols, rows):
+def _half_unit(text, digits):
+    """Half a unit in the last place of a printed proven decimal of ``digits`` digits."""
+    return float(Decimal(1).scaleb(Decimal(text).adjusted() - digits + 1)) / 2
+
+
+def _assert_same(cols, rows, digits=30):
     assert cols["number_system"] == rows["number_system"] == "balls"
     assert len(cols["rows"]) == len(rows["rows"])
     for a, b in zip(cols["rows"], rows["rows"]):
@@ -59,7 +66,15 @@ def _assert_same(cols, rows):
             {k: v for k, v in b.items() if k != "err"}
         assert list(a["err"]) == list(b["err"])
         for k in a["err"]:
-            assert _err(a["err"][k]) <= _err(b["err"][k]), (k, a["t"], a["err"][k], b["err"][k])
+            if _err(a["err"][k]) <= _err(b["err"][k]):
+                continue
+            # the columns prove each time at its own precision (Ziv's loop time by time),
+            # the rows at the one every time needed: a wider err only for a proven decimal,
+            # still within half a unit of its last digit
+            text = a[k]
+            assert " +/- " not in text and text not in ("0", "inf", "-inf", "nan"), \
+                (k, a["t"], text, a["err"][k], b["err"][k])
+            assert _err(a["err"][k]) <= _half_unit(text, digits), (k, a["t"], text, a["err"][k])
 
 
 #: models whose formulas run on columns of balls (every model; a model added later may
@@ -74,7 +89,7 @@ def test_columns_print_what_the_rows_print(name, dps, monkeypatch):
     times = _times(model)
     seen = _spy(monkeypatch)
     cols = reference_payload(model, {}, times, dps=dps)
-    _assert_same(cols, _per_row(name, times, dps))
+    _assert_same(cols, _per_row(name, times, dps), dps)
     assert seen, "the column route was not taken"
     if name in COLUMNAR:
         assert sum(s["columns"] for s in seen) >= 1
