@@ -230,13 +230,15 @@ def _undecided_special_times(result, exact_times):
     from .exact_times import is_special_time
 
     special = [i for i, t in enumerate(exact_times[:len(result.value)]) if is_special_time(t)]
+    def open_(text):  # a bound, or no finite enclosure (x/0 where 0 is not proven)
+        return " +/- " in text or text == "nan"
+
     if isinstance(result.value, BallColumnRows):
         return [i for i in special
-                if any(t is not None and " +/- " in t[0] for t in
+                if any(t is not None and open_(t[0]) for t in
                        (result.texts[k][i] for k in result.value.keys))]
     return [i for i in special
-            if any(is_ball(v) and " +/- " in result.format(v)[0]
-                   for v in result.value[i].values())]
+            if any(is_ball(v) and open_(result.format(v)[0]) for v in result.value[i].values())]
 
 
 @precision_held()  # SymPy's evalf of times and parameters changes mpmath's precision too

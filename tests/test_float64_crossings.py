@@ -86,6 +86,44 @@ def test_refrigerator_brief_time(correct_digits):
     assert fast["recomputed_with_balls"] == ["1.58639675248168"]
 
 
+def test_refrigerator_cop_denominator_through_zero(correct_digits):
+    """cop = -Q_A/(-W_A - W_B - Delta E_int), whose denominator is -(Q_A + Q_B) (energy is
+    conserved): where Q_A + Q_B crosses 0 float64's denominator is rounding noise, and a
+    float64 that took it as an exact 0 printed cop = inf at a time where it is 9.8e16."""
+    given = {"omega_B": "0.885", "g": "0.902", "beta_A": "0.184", "beta_B": "0.743"}
+    model = get_model("refrigerator")
+    ts = np.linspace(2.5, 3.5, 201)
+    rows = model.evaluate(model.params(given), ts, lib=FLOAT64)
+    heat = np.array(rows.column("Q_A")) + np.array(rows.column("Q_B"))
+    i = int(np.flatnonzero(heat[:-1] * heat[1:] < 0)[0])
+    p = model.params(given)
+    with mpmath.workdps(40):
+        def total(t):
+            row = model.evaluate(p, [t], lib=MPMATH)[0]
+            return row["Q_A"] + row["Q_B"]
+        t_c = float(mpmath.findroot(total, (mpmath.mpf(ts[i]), mpmath.mpf(ts[i + 1])),
+                                    solver="anderson"))
+    bad, fast = bad_values("refrigerator", given, times_around(t_c), correct_digits)
+    assert bad == [], bad[:5]
+    assert fast["recomputed_with_balls"], t_c
+
+
+def test_refrigerator_cop_at_an_unproven_zero_of_its_denominator():
+    """At resonance Q_A + Q_B = 0 whenever the Omega block is back (t = 2 pi/Omega): a
+    zero of the structure that the balls do not prove (z_j(2 pi) holds cos(2 pi
+    sqrt 5)).  cop = -Q_A/0 there has no finite bound: both routes print it as such,
+    with every other value proven, and neither refuses the row (they exited with
+    "no finite enclosure (nan)", and float64 printed an inf it could not tell from a
+    huge finite value)."""
+    model = get_model("refrigerator")
+    args = ["omega_B=1"]
+    for kw in ({"dps": 20}, {"float64": True}):
+        rows = reference_payload(model, args, "0,2*pi,1", **kw)["rows"]
+        assert rows[1]["cop"] == "0 +/- inf"
+        assert all(" +/- " not in v for r in rows for k, v in r.items() if k not in ("cop", "err"))
+        assert Decimal(rows[1]["Q_A"]) == -Decimal(rows[1]["Q_B"]) != 0
+
+
 def test_refrigerator_other_parameters(correct_digits):
     """A detuned, strongly coupled refrigerator: z_A's first zero."""
     given = {"omega_B": "2.5", "g": "1.7", "beta_A": "0.7", "beta_B": "0.4"}

@@ -204,7 +204,9 @@ class Refrigerator(Model):
         "r_B": "Bloch-vector length of rho_B (= |z_B|)",
         "cop": "coefficient of performance eta = -Q_A/(-W_A - W_B - Delta E_int), received "
                "convention whatever the output convention; at t = 0 its limit "
-               "-Eth_A(0)/(Eth_A(0) + Eth_B(0)) (both heats grow as t^2)",
+               "-Eth_A(0)/(Eth_A(0) + Eth_B(0)) (both heats grow as t^2); +-inf where the "
+               "denominator is proven 0, 0 +/- inf (no finite bound) where it is 0 as far as "
+               "the balls can tell (at resonance, t = 2 pi k/Omega)",
         "carnot": ("Carnot bound beta_B(0)/(beta_A(0) - beta_B(0)), beta_j(0) entropy-matched "
                    "(= beta_j: B's flipped thermal state has w_B's spectrum); inf at equal "
                    "temperatures"),

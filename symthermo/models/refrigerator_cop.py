@@ -30,8 +30,11 @@ def cop_columns(ts, d, e_int, bound, checks=None):
     den = (W[0] + W[1]) + e_int
     out = Q[0] / den
     size = np.abs(den)
-    if checks is not None:  # a denominator within its rounding of 0 (cop's digits noise)
-        checks.denominator(size, 1e-12 * bound, W, e_int)
+    if checks is not None:
+        # a denominator within its rounding of 0: cop's digits are noise, and one float64
+        # takes as an exact 0 (cop = +-inf, below) may be a crossing of 0 (a huge finite
+        # cop): float64 cannot tell which, the row is unearned (recomputed in balls)
+        checks.denominator(size, W, e_int)
     small = np.flatnonzero(size <= 1e-12 * bound)
     if small.size:
         eth_a, eth_b = q["Eth"][0, 0], q["Eth"][1, 0]
@@ -76,6 +79,15 @@ def coefficient_of_performance(lib, t, q0, qt, e_int):
         if num == 0:
             return lib.zero
         return lib.inf if num > 0 else -lib.inf
+    if lib.tolerance == 0:
+        # balls: a denominator they cannot tell from 0 (a zero of the structure they do
+        # not prove, such as Q_A + Q_B at t = 2 pi k/Omega at resonance, or a crossing of
+        # 0): cop has no finite bound there, printed as such ("0 +/- inf"), not refused
+        from ..ball_columns import when
+        from ..balls import _UNBOUNDED
+
+        ratio = num / den
+        return when(ratio.is_finite(), lambda: ratio, _UNBOUNDED)
     return num / den
 
 

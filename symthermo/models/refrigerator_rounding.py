@@ -201,9 +201,10 @@ class RefrigeratorChecks(Unearned):
             limit = e[j] + heat * (d[other] + 8 * k * np.abs(self.dr[other, idx]))
             self.mark(idx[np.abs(sigma[idx]) < limit])
 
-    def denominator(self, size, floor, works, e_int):
-        """cop's W_A + W_B + E_int (W_j = omega_j (Delta z_j + Delta r_j)/2), above the
-        ``floor`` under which it counts as an exact 0 (cop = +-inf)."""
+    def denominator(self, size, works, e_int):
+        """cop's W_A + W_B + E_int (W_j = omega_j (Delta z_j + Delta r_j)/2), ``size`` its
+        absolute value: within its rounding of 0 (an exact 0 float64 cannot tell from a
+        crossing) it is unearned."""
         k = EARNED * _EPS
         if self.first >= len(self.times):
             return
@@ -213,7 +214,7 @@ class RefrigeratorChecks(Unearned):
             3 * sum(half_w) + 1)
         if not np.minimum.reduce(size[self.first:]) < bound:
             return
-        idx = np.flatnonzero((size < bound) & (size > floor))
+        idx = np.flatnonzero(size < bound)
         idx = idx[idx >= self.first]
         s, d, _ = self._precise(idx)
         w2 = np.array(half_w)
