@@ -297,7 +297,7 @@ def short_derived(model, given=()):
     """
     key = (model.name, tuple(sorted((k, str(v)) for k, v in
                                     (given.items() if isinstance(given, dict) else
-                                     (_split_given(g) for g in given)))))
+                                     (_split(g) for g in given)))))
     if key not in _SHORT_CACHE:
         _SHORT_CACHE[key] = _short_derived(model, given)
     p, inters, shown, notes = _SHORT_CACHE[key]

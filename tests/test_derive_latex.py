@@ -282,3 +282,12 @@ def test_provided_convention_negates_inside_the_cases():
     assert r"&= \begin{cases} 2 \omega \left(1 - P_{e}(t)\right) & \text{for}" in W, W
     assert r"\\\omega & \text{otherwise}" in W, W
     assert r"&= \begin{cases} - \omega \left(1 - P_{e}(t)\right)" in Q, Q
+
+
+def test_short_forms_take_parameters_as_name_value_texts():
+    """short_derived(model, ["g=1", ...]) as the command line gives them, not only a dict
+    (it raised NameError for a list); the same forms and the same cache entry."""
+    model = get_model("exchange")
+    given = symbolic_given(model, ["g=1"])
+    listed = [f"{k}={v}" for k, v in given.items()]
+    assert short_derived(model, listed)[2] == short_derived(model, given)[2]
