@@ -223,7 +223,7 @@ def _times(lib, times):
 def _ball_time(t):
     from flint import arb
 
-    from .balls import to_ball
+    from .ball_conversion import to_ball
 
     value = to_ball(t)
     if not isinstance(value, arb) or not value.is_finite():
@@ -606,7 +606,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     exact 0); ``coupling_conserved`` that E_int(t) = E_int(0) was proven
     (:func:`exact_structure`; then, in balls, E_int(0) is used at every t).
     """
-    from .balls import BALLS, ball_beta_times_heat
+    from .ball_finishing import ball_beta_times_heat
+    from .balls import BALLS
 
     names = list(subs)
     support = None

@@ -419,7 +419,7 @@ class Model:
 
     def _finish(self, locals_, data0, data, t, lib, convention):
         if lib not in (MPMATH, FLOAT64, EXACT):
-            from ..balls import ball_beta_times_heat, ball_work  # lazy: loads SymPy, flint
+            from ..ball_finishing import ball_beta_times_heat, ball_work  # lazy: loads SymPy, flint
         row = {"t": t}
         # the t = 0 quantities are computed once per evaluation and kept in data0
         q0 = data0.get("_q0")
@@ -665,7 +665,7 @@ def _plain_matrices(hamiltonians):
 
 def _lambdified(forms: ClosedForms, lib):
     """A function t -> reduced data, from the closed forms, in ``lib``."""
-    from ..balls import ball_lambdify  # lazy: loads SymPy, flint
+    from ..sympy_to_balls import ball_lambdify  # lazy: loads SymPy, flint
     modules = "mpmath" if lib is MPMATH else ("numpy" if lib is FLOAT64 else "sympy")
     balls = lib not in (MPMATH, FLOAT64, EXACT)
     entries = []

@@ -643,7 +643,7 @@ class JaynesCummings(Model):
         bound keeps from being certified is reported as ``m +/- bound``, never with
         digits the dropped manifolds could change.  A mixed qubit (two runs): rho_B's
         spectrum from the Gram matrix of the runs, its eigenvalues enclosed by flint."""
-        from ..balls import ipow, nonnegative  # lazy: loads SymPy, flint
+        from ..ball_conversion import ipow, nonnegative  # lazy: loads SymPy, flint
         import flint
 
         runs = runs_of(p["state_A"])

@@ -59,7 +59,7 @@ def _to_lib(lib, x):
 
 def _local_from_data(sub: Subsystem, d, lib):
     if lib is not EXACT and hasattr(lib, "sort"):
-        from ..balls import ball_local_from_data  # lazy: loads SymPy, flint
+        from ..ball_finishing import ball_local_from_data  # lazy: loads SymPy, flint
 
         return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])
