@@ -19,13 +19,13 @@ __all__ = ["ball_local_from_data", "ball_work", "ball_beta_times_heat"]
 
 
 def _is_levels(levels):
-    from .thermal import Levels
+    from .levels import Levels
 
     return isinstance(levels, Levels)
 
 
 def _is_qubit(levels):
-    from .thermal import Levels
+    from .levels import Levels
 
     return isinstance(levels, Levels) and levels.is_qubit
 
@@ -39,7 +39,8 @@ def ball_local_from_data(sub, d, lib):
     E^th = E.  Without that proof the differences are balls about their true value.
     """
     from .entropy import binary_entropy, entropy_of_spectrum
-    from .thermal import Oscillator, _beta_of_spectrum
+    from .beta_from_entropy import _beta_of_spectrum
+    from .levels import Oscillator
 
     levels = sub.levels
     spectrum = lib.sort(d["spectrum"])
@@ -83,7 +84,7 @@ def _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven):
     """The end of :func:`ball_local_from_data`: E^th, ergotropy, exergy."""
     from . import definitions
     from .ergotropy import passive_energy
-    from .thermal import _thermal_moments
+    from .thermal_functions import _thermal_moments
 
     levels = sub.levels
     thermal_above = d.get("Eth")
@@ -110,7 +111,7 @@ def _local_rest(sub, d, lib, spectrum, above, beta, entropy, passive_proven):
 def _thermal_above_unbounded_beta(lib, levels, entropy):
     """E^th - E_0 when beta has no finite bound (the entropy ball reaches its minimum):
     E^th grows with the entropy, so it lies in [0, E^th(S_upper)]."""
-    from .thermal import _thermal_moments
+    from .thermal_functions import _thermal_moments
 
     s_up = entropy.upper()
     if s_up.is_finite() and s_up > 0:

@@ -331,7 +331,9 @@ class _Balls(NumberSystem):
     # -- solving for beta ----------------------------------------------------------
     def beta_for_entropy(self, levels, entropy):
         """The entropy-matched beta as a proven bracket (see :func:`enclose_monotone_root`)."""
-        from .thermal import Levels, Oscillator, _thermal_moments, beta_for_entropy
+        from .beta_from_entropy import beta_for_entropy
+        from .levels import Levels, Oscillator
+        from .thermal_functions import _thermal_moments
         from .numbers import MPMATH
 
         entropy = to_ball(entropy)

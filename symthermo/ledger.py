@@ -37,7 +37,7 @@ from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entr
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, precision_held, stable
 from .states import check_density_matrix, computed_tolerance, density_spectrum, input_tolerance
-from .thermal import Oscillator
+from .levels import Oscillator
 from .lazy import lazy_import
 
 mpmath = lazy_import("mpmath")
@@ -782,7 +782,7 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     --------
     >>> import numpy as np
     >>> from symthermo.ledger import ledger
-    >>> from symthermo.thermal import Oscillator
+    >>> from symthermo.levels import Oscillator
     >>> sm = np.array([[0, 1], [0, 0]])                   # |g><e|, levels (g, e)
     >>> a = np.diag(np.sqrt(np.arange(1, 12)), 1)          # 12 Fock levels
     >>> V = 0.05 * (np.kron(sm.T, a) + np.kron(sm, a.T))   # Jaynes-Cummings coupling

@@ -45,7 +45,7 @@ from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
 from ..precision import precision_held
-from ..thermal import Levels
+from ..levels import Levels
 from ..compiled import NumericParams, cached
 from .float64_columns import (_F64, ColumnRows, _LocalInfo, _column, _difference_rounding,
                               _local_columns, _thermal_qubit_columns, _work_columns,

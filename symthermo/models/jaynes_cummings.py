@@ -138,7 +138,8 @@ from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
 from ..numbers import EXACT, FLOAT64
-from ..thermal import Oscillator, beta_for_entropy
+from ..beta_from_entropy import beta_for_entropy
+from ..levels import Oscillator
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")

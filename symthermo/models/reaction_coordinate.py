@@ -61,7 +61,7 @@ from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..expressions import parse_expression, to_sympy
 from ..numbers import FLOAT64, numpy_lambdify
-from ..thermal import Oscillator
+from ..levels import Oscillator
 
 sympy = lazy_import("sympy")
 
