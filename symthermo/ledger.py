@@ -1012,7 +1012,7 @@ def _read_text(path):
 def _check_rate(rate, where):
     from fractions import Fraction
 
-    from .expressions import is_real
+    from .exact_numbers import is_real
 
     value = parse_number(rate)
     negative = (value < 0 if isinstance(value, Fraction)
@@ -1072,7 +1072,7 @@ def system_scale(system, *, float64=False):
     With ``float64``, an entry above ``FLOAT64_ENTRY_LIMIT`` (1e150: squares of energies
     and energy gaps must stay finite) is a ValueError naming where it is.
     """
-    from .expressions import to_float
+    from .exact_numbers import to_float
 
     scale = 0.0
     for where, x in _located_entries(system):

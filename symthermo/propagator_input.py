@@ -16,7 +16,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .expressions import ExactComplex, ExpressionError, parse_number
+from .exact_numbers import ExactComplex
+from .expressions import ExpressionError, parse_number
 from .lazy import lazy_import
 
 mpmath = lazy_import("mpmath")

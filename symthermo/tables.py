@@ -23,7 +23,7 @@ import io
 import json
 
 from .compiled import NumericParams, plain_inputs
-from .expressions import to_float
+from .exact_numbers import to_float
 from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable

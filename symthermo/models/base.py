@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..lazy import lazy_import
-from ..expressions import parse_expression, to_sympy
+from ..exact_numbers import to_sympy
+from ..expressions import parse_expression
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify

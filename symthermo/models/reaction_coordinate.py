@@ -59,7 +59,8 @@ from .float64_columns import (binary_entropy_columns, column_of, underflowed,
                               within_rounding)
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
-from ..expressions import parse_expression, to_sympy
+from ..exact_numbers import to_sympy
+from ..expressions import parse_expression
 from ..numbers import FLOAT64, numpy_lambdify
 from ..levels import Oscillator
 
