@@ -50,7 +50,7 @@ def acb_matrix(M):
     """An ``acb_mat`` from a ball matrix of :data:`symthermo.balls.BALLS` (or rows of numbers)."""
     if isinstance(M, acb_mat):
         return M
-    from .balls import to_ball
+    from .ball_conversion import to_ball
 
     rows = M.data if hasattr(M, "data") else M
     return acb_mat([[to_ball(v) for v in r] for r in rows])

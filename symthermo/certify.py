@@ -44,7 +44,8 @@ import numpy as np
 from flint import acb, arb
 
 from .ball_columns import BallColumnRows
-from .balls import BALLS, ball_precision, infinite_sign, is_ball, to_ball
+from .ball_conversion import infinite_sign, is_ball, to_ball
+from .balls import BALLS, ball_precision
 from .precision import check_dps
 
 __all__ = ["Certified", "certified", "decimal_digits", "format_ball", "format_column",

@@ -24,7 +24,7 @@ from .linebreak import LINE_WIDTH, align_rows, tex_width
 from .models.base import T, _split, entropy_expression
 from .notation import latex as paper_latex, symbol_latex
 from .precision import precision_held  # SymPy's simplify and evalf set mpmath's precision
-from .thermal import Oscillator
+from .levels import Oscillator
 
 __all__ = ["Derivation", "derive", "derived_forms", "derive_output", "key_latex", "short_derived", "symbolic_given", "tidy",
            "latex_rows"]

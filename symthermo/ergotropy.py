@@ -35,8 +35,9 @@ from .passive_excess import (SCALAR, PassiveExcess, passive_excess, two_level_ex
                              two_level_relative_entropy)
 from .precision import evaluate, rounded, scope
 from .states import _is_diagonal_array, checked_state
-from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
-                      _thermal_moments, levels_of)
+from .beta_from_entropy import _beta_of_spectrum, _thermal_mean_of_spectrum
+from .levels import Levels, Oscillator, levels_of
+from .thermal_functions import _thermal_moments
 
 __all__ = [
     "passive_state",
@@ -103,7 +104,7 @@ def _prepare(lib, rho, H):
 
 
 def energy(rho, H, *, dps=None):
-    """E = Tr[rho H] (H a matrix, or an :class:`~symthermo.thermal.Oscillator`
+    """E = Tr[rho H] (H a matrix, or an :class:`~symthermo.levels.Oscillator`
     with rho in the Fock basis)."""
     with scope(rho, H, dps=dps) as (lib, digits):
         M, levels, _ = _prepare(lib, rho, H)

@@ -310,7 +310,7 @@ def merge_proven(data, proven, lib):
     closed form ln(p_g/p_e) is then undefined in SymPy), so that the ball finishing
     derives it from the exact spectrum (inf for a pure qubit).
     """
-    from .balls import is_ball
+    from .ball_conversion import is_ball
 
     if not proven:
         return data

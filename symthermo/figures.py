@@ -380,7 +380,8 @@ def _model(model_name, figure=None):
 
 
 def _sympy_value(text, p):
-    from .expressions import parse_expression, to_float
+    from .exact_numbers import to_float
+    from .expressions import parse_expression
 
     local = {k: v for k, v in p.items() if isinstance(v, sympy.Basic)}
     return to_float(parse_expression(text, local, what="figure value"), text=text)

@@ -85,9 +85,10 @@ def snapshot(rho, H, *, lib=None, system=None):
 
 def beta_times_heat(lib, beta, heat):
     """beta(0) Q with 0 * inf = 0; in balls on proven signs only
-    (:func:`symthermo.balls.ball_beta_times_heat`), so both sides of a law are balls
+    (:func:`symthermo.ball_finishing.ball_beta_times_heat`), so both sides of a law are balls
     that hold the exact values."""
-    from .balls import BALLS, ball_beta_times_heat
+    from .ball_finishing import ball_beta_times_heat
+    from .balls import BALLS
 
     if lib is BALLS:
         return ball_beta_times_heat(lib, beta, heat)

@@ -37,7 +37,7 @@ from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entr
 from .numbers import FLOAT64, MPMATH, number_system, parse_number
 from .precision import check_dps, precision_held, stable
 from .states import check_density_matrix, computed_tolerance, density_spectrum, input_tolerance
-from .thermal import Oscillator
+from .levels import Oscillator
 from .lazy import lazy_import
 
 mpmath = lazy_import("mpmath")
@@ -223,7 +223,7 @@ def _times(lib, times):
 def _ball_time(t):
     from flint import arb
 
-    from .balls import to_ball
+    from .ball_conversion import to_ball
 
     value = to_ball(t)
     if not isinstance(value, arb) or not value.is_finite():
@@ -606,7 +606,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     exact 0); ``coupling_conserved`` that E_int(t) = E_int(0) was proven
     (:func:`exact_structure`; then, in balls, E_int(0) is used at every t).
     """
-    from .balls import BALLS, ball_beta_times_heat
+    from .ball_finishing import ball_beta_times_heat
+    from .balls import BALLS
 
     names = list(subs)
     support = None
@@ -781,7 +782,7 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     --------
     >>> import numpy as np
     >>> from symthermo.ledger import ledger
-    >>> from symthermo.thermal import Oscillator
+    >>> from symthermo.levels import Oscillator
     >>> sm = np.array([[0, 1], [0, 0]])                   # |g><e|, levels (g, e)
     >>> a = np.diag(np.sqrt(np.arange(1, 12)), 1)          # 12 Fock levels
     >>> V = 0.05 * (np.kron(sm.T, a) + np.kron(sm, a.T))   # Jaynes-Cummings coupling
@@ -1011,7 +1012,7 @@ def _read_text(path):
 def _check_rate(rate, where):
     from fractions import Fraction
 
-    from .expressions import is_real
+    from .exact_numbers import is_real
 
     value = parse_number(rate)
     negative = (value < 0 if isinstance(value, Fraction)
@@ -1071,7 +1072,7 @@ def system_scale(system, *, float64=False):
     With ``float64``, an entry above ``FLOAT64_ENTRY_LIMIT`` (1e150: squares of energies
     and energy gaps must stay finite) is a ValueError naming where it is.
     """
-    from .expressions import to_float
+    from .exact_numbers import to_float
 
     scale = 0.0
     for where, x in _located_entries(system):

@@ -42,7 +42,8 @@ import math
 
 import numpy as np
 
-from .thermal import Oscillator, _thermal_moments
+from .levels import Oscillator
+from .thermal_functions import _thermal_moments
 
 __all__ = ["EARNED", "row_errors", "unearned", "generator_norm", "exactly_pure", "ball_rows",
            "float_ball_rows"]

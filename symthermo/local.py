@@ -26,8 +26,9 @@ from .ergotropy import (_energy_above_ground, _eigenvalue_error, _spread, clip_r
                         float_passive_excess, passive_energy)
 from .numbers import EXACT, FLOAT64, NumberSystem
 from .states import checked_state, density_spectrum
-from .thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_mean_of_spectrum,
-                      _thermal_moments, levels_of)
+from .beta_from_entropy import _beta_of_spectrum, _thermal_mean_of_spectrum
+from .levels import Levels, Oscillator, levels_of
+from .thermal_functions import _thermal_moments
 
 __all__ = ["Subsystem", "LOCAL_KEYS", "thermal_relative_entropy", "relative_entropy_to_thermal",
            "beta_times_heat"]

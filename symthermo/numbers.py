@@ -35,10 +35,10 @@ from .lazy import is_loaded, lazy_import
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
 
-from .expressions import ExactComplex as _ExactComplex
-from .expressions import is_real
+from .exact_numbers import ExactComplex as _ExactComplex
+from .exact_numbers import is_real
+from .exact_numbers import to_float as _to_float
 from .expressions import parse_number as _parse_number
-from .expressions import to_float as _to_float
 
 
 def _keep_temporaries_on_the_heap(size=1 << 22):
@@ -574,7 +574,7 @@ def parse_number(x):
     """A number read without loss of precision (the grammar of :mod:`symthermo.expressions`).
 
     Strings such as ``"1/3"``, ``"0.1"``, ``"2.5e-3"``, ``"0.2+0.1j"`` become
-    ``Fraction`` (real) or :class:`~symthermo.expressions.ExactComplex`;
+    ``Fraction`` (real) or :class:`~symthermo.exact_numbers.ExactComplex`;
     ``"pi/4"``, ``"sqrt(2)/2"`` a SymPy number; numbers pass through.
 
     >>> from symthermo.numbers import parse_number

@@ -154,7 +154,7 @@ def _is_interval(x):
 
 def _ball(x):
     """x as a ball: an mpmath number exactly (its binary digits), a ball as it is."""
-    from .balls import to_ball  # lazy: python-flint
+    from .ball_conversion import to_ball  # lazy: python-flint
 
     return to_ball(x)
 

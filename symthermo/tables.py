@@ -23,7 +23,7 @@ import io
 import json
 
 from .compiled import NumericParams, plain_inputs
-from .expressions import to_float
+from .exact_numbers import to_float
 from .lazy import lazy_import
 from .numbers import EXACT, FLOAT64, MPMATH
 from .precision import FLOAT64_DIGITS, check_dps, decimal_string, precision_held, stable
@@ -137,7 +137,7 @@ def _ball_rows_out(result, keys, digits, errors):
     """Rows of strings from balls (certify.format_ball); ``err`` per row: the bound of
     |printed - exact| of each value (contract: "Certified values and their errors")."""
     from .ball_columns import BallColumnRows
-    from .balls import is_ball
+    from .ball_conversion import is_ball
 
     if isinstance(result.value, BallColumnRows):
         return _ball_columns_out(result, keys, digits, errors)
@@ -223,7 +223,7 @@ def _undecided_special_times(result, exact_times):
     from fractions import Fraction
 
     from .ball_columns import BallColumnRows
-    from .balls import is_ball
+    from .ball_conversion import is_ball
 
     if all(isinstance(t, Fraction) for t in exact_times):
         return []  # a rational time is never special (and SymPy is not needed)

@@ -35,8 +35,8 @@ import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from .expressions import (CONSTANTS, FUNCTIONS, ExactComplex, is_real, parse_expression, shorten,
-                          to_float, to_mpmath, to_sympy)
+from .exact_numbers import ExactComplex, is_real, to_float, to_mpmath, to_sympy
+from .expressions import CONSTANTS, FUNCTIONS, parse_expression, shorten
 
 __all__ = ["Times", "TimeRange", "parse_times", "time_numbers", "MAX_TEXT", "MAX_COUNT",
            "PHASE_TOLERANCE"]

@@ -12,12 +12,15 @@ import pytest
 import sympy
 from flint import arb
 
-from symthermo.balls import BALLS, ball_lambdify, ball_precision, to_ball
+from symthermo.ball_conversion import to_ball
+from symthermo.balls import BALLS, ball_precision
 from symthermo.entropy import entropy_of_spectrum
 from symthermo.ergotropy import passive_energy
 from symthermo.numbers import MPMATH, number_system
-from symthermo.thermal import (Levels, Oscillator, _beta_of_spectrum, _thermal_moments,
-                               beta_for_entropy)
+from symthermo.sympy_to_balls import ball_lambdify
+from symthermo.beta_from_entropy import _beta_of_spectrum, beta_for_entropy
+from symthermo.levels import Levels, Oscillator
+from symthermo.thermal_functions import _thermal_moments
 
 BITS = 110  # ~33 digits
 

@@ -13,7 +13,8 @@ from flint import arb
 
 from symthermo.balls import BALLS, _newton_guess, ball_precision
 from symthermo.numbers import MPMATH
-from symthermo.thermal import Levels, Oscillator, beta_for_entropy
+from symthermo.beta_from_entropy import beta_for_entropy
+from symthermo.levels import Levels, Oscillator
 
 QUTRIT = ("0", "1", "23/10")
 DEGENERATE = ("0", "0", "7/5", "3")  # a two-fold ground level

@@ -204,7 +204,7 @@ class TestSource:
     def test_dataclasses_and_closures_of_symthermo_round_trip(self):
         from symthermo.local import Subsystem
         from symthermo.models.jc_numbers import _lambdify_arrays
-        from symthermo.thermal import Oscillator
+        from symthermo.levels import Oscillator
 
         sub = Subsystem.of(np.diag([0.0, 1.0, 2.5]), FLOAT64)
         osc = Subsystem.of(Oscillator(1.5), FLOAT64)

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from symthermo.ergotropy import ergotropy, exergy, exergy_decomposition, passive_state
-from symthermo.thermal import Oscillator
+from symthermo.levels import Oscillator
 
 H3 = [[0, 0, 0], [0, 1, 0], [0, 0, "5/2"]]
 

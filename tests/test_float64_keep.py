@@ -23,9 +23,11 @@ from symthermo.models import get_model
 from symthermo.models.float64_columns import _local_columns, _LocalInfo
 from symthermo.models.local_rows import _local_from_data
 from symthermo.numbers import FLOAT64
-from symthermo.thermal import (Oscillator, beta_for_entropy, beta_for_entropy_array,
-                               entropy_matched_beta, levels_of, oscillator_entropy,
-                               thermal_entropy)
+from symthermo.beta_from_entropy import beta_for_entropy
+from symthermo.levels import Oscillator, levels_of
+from symthermo.thermal import entropy_matched_beta, thermal_entropy
+from symthermo.thermal_arrays import beta_for_entropy_array
+from symthermo.thermal_functions import oscillator_entropy
 
 EPS = np.finfo(float).eps
 QUBIT = np.diag([0.0, 1.0])

@@ -114,7 +114,8 @@ def _check_identities_in_balls(sys_, t, bits=160):
     """The same identities on the ball route: each ball of lhs - rhs contains 0, sigma and
     Clausius are never proven negative, the first law and energy conservation hold inside
     the balls; a finite pair of sides is narrow (the check is not vacuous)."""
-    from symthermo.balls import BALLS, ball_precision, infinite_sign
+    from symthermo.ball_conversion import infinite_sign
+    from symthermo.balls import BALLS, ball_precision
 
     with ball_precision(bits):
         rows = ledger_rows(sys_, [0, sympy.Rational(t)], lib=BALLS)

@@ -23,7 +23,8 @@ import sympy
 from flint import acb_mat
 
 from symthermo.ball_linalg import hermitian_eigvalsh, lindblad_states, unitary_states
-from symthermo.balls import BALLS, ball_precision, to_ball
+from symthermo.ball_conversion import to_ball
+from symthermo.balls import BALLS, ball_precision
 from symthermo.ledger import load_system
 from symthermo.models import get_model
 from symthermo.tables import ledger_payload, reference_payload

@@ -12,7 +12,7 @@ from symthermo.ledger import fock_leak_bound, ledger, load_system
 from symthermo.models import get_model
 from symthermo.numbers import FLOAT64
 from symthermo.tables import ledger_payload, reference_payload
-from symthermo.thermal import Oscillator
+from symthermo.levels import Oscillator
 
 TIMES = ["0", "3", "7"]
 JC_PARAMS = {"g": "1/10", "state_A": "plus", "state_B": "coherent", "alpha": "1/2"}

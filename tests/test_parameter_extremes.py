@@ -52,7 +52,7 @@ def test_mpmath_ground_degeneracy_at_dps_10(energies, degeneracy):
 
     from symthermo.numbers import MPMATH
     from symthermo.precision import working_precision
-    from symthermo.thermal import levels_of
+    from symthermo.levels import levels_of
 
     with working_precision(10):
         H = mpmath.diag([mpmath.mpf(e) for e in energies])

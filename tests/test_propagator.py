@@ -10,8 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from symthermo import propagator
-from symthermo.propagator import evolve, lindblad_evolution, lindblad_generator, unitary_evolution
+from symthermo import propagator_input, propagator_lindblad
+from symthermo.propagator import evolve
+from symthermo.propagator_generator import lindblad_generator
+from symthermo.propagator_lindblad import lindblad_evolution
+from symthermo.propagator_unitary import unitary_evolution
 
 # |e> is index 0, |g> index 1; sigma_- = |g><e|
 SM = [[0, 0], [1, 0]]
@@ -340,7 +343,7 @@ class TestPrecisionOfInput:
     ])
     def test_string_grammar(self, text, value):
         with mpmath.workdps(40):
-            read, eps = propagator._read_scalar(text, "x")
+            read, eps = propagator_input._read_scalar(text, "x")
             assert eps == 0 and abs(read - value()) < mpmath.mpf(10) ** -38
 
     def test_floats_read_by_exact_binary_value(self):
@@ -446,7 +449,7 @@ class TestDefective:
             return expm(A, *args, **kwargs)
 
         # as when the eigenvector basis cannot be verified: the route falls back to expm(G t)
-        monkeypatch.setattr(propagator, "_block_diagonalise", lambda *args: None)
+        monkeypatch.setattr(propagator_lindblad, "block_diagonalise", lambda *args: None)
         monkeypatch.setattr(mpmath, "expm", recording_expm)
         lindblad = [(1, SZ)]
         rhos = lindblad_evolution(self.H, self.E, self.TIMES, lindblad=lindblad, dps=30)
@@ -520,6 +523,6 @@ class TestBadInput:
 
     def test_unphysical_result_is_refused(self, monkeypatch):
         # a broken exponential (not Hermiticity-preserving) must not be symmetrised away
-        monkeypatch.setattr(propagator.scipy.linalg, "expm", lambda A: np.eye(4) + np.eye(4, k=-1))
+        monkeypatch.setattr(propagator_lindblad.scipy.linalg, "expm", lambda A: np.eye(4) + np.eye(4, k=-1))
         with pytest.raises(ArithmeticError, match="not Hermitian"):
             lindblad_evolution(SX, RHO, [1], lindblad=[(1, SM)])

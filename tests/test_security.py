@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symthermo.cli import main
-from symthermo.expressions import MAX_DIGITS, ExactComplex, parse_expression, parse_number
+from symthermo.exact_numbers import ExactComplex
+from symthermo.expressions import MAX_DIGITS, parse_expression, parse_number
 from symthermo.times import MAX_COUNT, parse_times
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import pytest
 import sympy
 
 from symthermo.errors import DegenerateGroundError
-from symthermo.thermal import (Oscillator, entropy_matched_beta, thermal_energy, thermal_entropy,
-                               thermal_state)
+from symthermo.levels import Oscillator
+from symthermo.thermal import entropy_matched_beta, thermal_energy, thermal_entropy, thermal_state
 
 
 def qubit_thermal(beta, omega=1.0):
@@ -103,7 +103,7 @@ class TestOscillator:
     def test_a_negative_entropy_is_refused_by_name(self):
         """(an oscillator has no ground_degeneracy: this was an AttributeError)"""
         from symthermo.numbers import MPMATH
-        from symthermo.thermal import beta_for_entropy
+        from symthermo.beta_from_entropy import beta_for_entropy
 
         with mpmath.workdps(20), pytest.raises(ValueError, match="entropy -0.001"):
             beta_for_entropy(MPMATH, Oscillator(1), mpmath.mpf("-1e-3"))
@@ -137,7 +137,7 @@ class TestOscillator:
             thermal_state(Oscillator(1), 1.0)
 
     def test_oscillator_entropy_matches_occupation_formula(self):
-        from symthermo.thermal import oscillator_occupation, oscillator_entropy
+        from symthermo.thermal_functions import oscillator_occupation, oscillator_entropy
         from symthermo.numbers import FLOAT64
 
         for beta in (0.1, 1.0, 5.0):
@@ -169,7 +169,7 @@ class TestThermalState:
 
 
 class TestOscillatorDeficit:
-    """n - m (m the thermal occupation of entropy h(n)) by thermal.oscillator_deficit,
+    """n - m (m the thermal occupation of entropy h(n)) by oscillator_deficit.oscillator_deficit,
     against m found independently: findroot on the entropy, at dps + 2 |log10 n| digits
     (n - m ~ n^2 / ln(1/n) keeps about dps of them)."""
 
@@ -186,7 +186,7 @@ class TestOscillatorDeficit:
 
     def test_float64_array_to_a_few_ulps(self):
         from symthermo.numbers import FLOAT64
-        from symthermo.thermal import oscillator_deficit
+        from symthermo.oscillator_deficit import oscillator_deficit
 
         got = oscillator_deficit(FLOAT64, np.array(self.N))
         for n, d in zip(self.N, got):
@@ -199,7 +199,7 @@ class TestOscillatorDeficit:
     @pytest.mark.parametrize("dps", [30, 100])
     def test_mpmath_to_working_precision(self, dps):
         from symthermo.numbers import MPMATH
-        from symthermo.thermal import oscillator_deficit
+        from symthermo.oscillator_deficit import oscillator_deficit
 
         for n in self.N:
             with mpmath.workdps(dps):

@@ -20,7 +20,8 @@ from symthermo.ledger import ledger
 from symthermo.models import get_model
 from symthermo.precision import PRECISION_LOCK, decimal_string, precision_held
 from symthermo.tables import reference_payload
-from symthermo.thermal import Oscillator, entropy_matched_beta
+from symthermo.levels import Oscillator
+from symthermo.thermal import entropy_matched_beta
 
 H3 = [[0, 0, 0], [0, 1, 0], [0, 0, "2.5"]]
 

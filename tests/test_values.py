@@ -9,7 +9,8 @@ import pytest
 from symthermo.entropy import von_neumann_entropy
 from symthermo.ergotropy import exergy, exergy_decomposition, passive_state
 from symthermo.ledger import ledger
-from symthermo.thermal import Oscillator, entropy_matched_beta, thermal_energy, thermal_state
+from symthermo.levels import Oscillator
+from symthermo.thermal import entropy_matched_beta, thermal_energy, thermal_state
 from symthermo.values import Complex, Matrix, Real, with_digits
 
 

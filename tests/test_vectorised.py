@@ -19,8 +19,10 @@ from symthermo.errors import DegenerateGroundError
 from symthermo.models import get_model
 from symthermo.models.float64_columns import ColumnRows
 from symthermo.numbers import FLOAT64
-from symthermo.thermal import (Oscillator, _thermal_moments, beta_for_entropy,
-                               beta_for_entropy_array, levels_of, thermal_mean_array)
+from symthermo.beta_from_entropy import beta_for_entropy
+from symthermo.levels import Oscillator, levels_of
+from symthermo.thermal_arrays import beta_for_entropy_array, thermal_mean_array
+from symthermo.thermal_functions import _thermal_moments
 
 RTOL = 1e-13
 ATOL = 2e-15  # times the model's energy scale

@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..lazy import lazy_import
-from ..expressions import parse_expression, to_sympy
+from ..exact_numbers import to_sympy
+from ..expressions import parse_expression
 from ..heat_work import check_convention, heat, sign, work
 from ..local import LOCAL_KEYS, Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH, numpy_lambdify
 from ..precision import precision_held
-from ..thermal import Levels
+from ..levels import Levels
 from ..compiled import NumericParams, cached
 from .float64_columns import (_F64, ColumnRows, _LocalInfo, _column, _difference_rounding,
                               _local_columns, _thermal_qubit_columns, _work_columns,
@@ -419,7 +420,7 @@ class Model:
 
     def _finish(self, locals_, data0, data, t, lib, convention):
         if lib not in (MPMATH, FLOAT64, EXACT):
-            from ..balls import ball_beta_times_heat, ball_work  # lazy: loads SymPy, flint
+            from ..ball_finishing import ball_beta_times_heat, ball_work  # lazy: loads SymPy, flint
         row = {"t": t}
         # the t = 0 quantities are computed once per evaluation and kept in data0
         q0 = data0.get("_q0")
@@ -665,7 +666,7 @@ def _plain_matrices(hamiltonians):
 
 def _lambdified(forms: ClosedForms, lib):
     """A function t -> reduced data, from the closed forms, in ``lib``."""
-    from ..balls import ball_lambdify  # lazy: loads SymPy, flint
+    from ..sympy_to_balls import ball_lambdify  # lazy: loads SymPy, flint
     modules = "mpmath" if lib is MPMATH else ("numpy" if lib is FLOAT64 else "sympy")
     balls = lib not in (MPMATH, FLOAT64, EXACT)
     entries = []

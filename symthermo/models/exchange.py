@@ -251,7 +251,7 @@ class Exchange(Model):
         return self._cache[key]
 
     def reduced_data(self, p, times, *, lib):
-        from ..balls import ipow  # lazy: loads SymPy, flint
+        from ..ball_conversion import ipow  # lazy: loads SymPy, flint
         if lib is EXACT:
             return super().reduced_data(p, times, lib=lib)
         names, polys, nu, diag_A, diag_B = self._compiled(p)

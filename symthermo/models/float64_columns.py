@@ -39,7 +39,9 @@ import numpy as np
 
 from ..local import Subsystem
 from ..numbers import FLOAT64
-from ..thermal import Oscillator, _beta_for_entropy_array, oscillator_deficit, _thermal_mean_array
+from ..levels import Oscillator
+from ..oscillator_deficit import oscillator_deficit
+from ..thermal_arrays import _beta_for_entropy_array, _thermal_mean_array
 from ..passive_excess import ARRAY, passive_excess, two_level_excess
 from ..ergotropy import clip_rounding, ergotropy_rounding_bound, exergy_rounding_bound
 

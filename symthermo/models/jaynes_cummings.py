@@ -138,7 +138,8 @@ from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..heat_work import check_convention, sign
 from ..numbers import EXACT, FLOAT64
-from ..thermal import Oscillator, beta_for_entropy
+from ..beta_from_entropy import beta_for_entropy
+from ..levels import Oscillator
 
 mpmath = lazy_import("mpmath")
 sympy = lazy_import("sympy")
@@ -643,7 +644,7 @@ class JaynesCummings(Model):
         bound keeps from being certified is reported as ``m +/- bound``, never with
         digits the dropped manifolds could change.  A mixed qubit (two runs): rho_B's
         spectrum from the Gram matrix of the runs, its eigenvalues enclosed by flint."""
-        from ..balls import ipow, nonnegative  # lazy: loads SymPy, flint
+        from ..ball_conversion import ipow, nonnegative  # lazy: loads SymPy, flint
         import flint
 
         runs = runs_of(p["state_A"])

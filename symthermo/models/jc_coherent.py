@@ -117,7 +117,7 @@ def _ball_gram_spectrum(lib, vs, weights):
     eigenvalues of the small Gram matrix V^dag V, in balls (python-flint's eig encloses
     the eigenvalues of every matrix in the ball; each entry carries the dropped
     manifolds' bound)."""
-    from ..balls import nonnegative  # lazy: loads SymPy, flint
+    from ..ball_conversion import nonnegative  # lazy: loads SymPy, flint
     from flint import acb, acb_mat
 
     columns, scales, pads = [], [], []

@@ -70,7 +70,8 @@ def _lambdify_arrays(exprs):
 
 
 def _compile(expr, lib):
-    from ..balls import BALLS, ball_lambdify  # lazy: loads SymPy, flint
+    from ..balls import BALLS  # lazy: loads SymPy, flint
+    from ..sympy_to_balls import ball_lambdify
     from .base import T  # lazy (PEP 562)
     expr = sympy.sympify(expr)
     if expr.free_symbols - {T}:

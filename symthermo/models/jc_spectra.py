@@ -39,7 +39,8 @@ def _two_level(lib, z, c2, det, floor=None):
     lam_+ = 1 - lam_- keeps extra bits, so that ln lam_+ (hence S) is right to
     working precision.
     """
-    from ..balls import BALLS, nonnegative, sqrt_nonneg  # lazy: loads SymPy, flint
+    from ..ball_conversion import nonnegative, sqrt_nonneg  # lazy: loads SymPy, flint
+    from ..balls import BALLS
     if lib is FLOAT64:
         s = math.sqrt(max(z * z + 4 * c2, 0.0))
         lm = 2 * max(det, 0.0) / (1 + s)

@@ -22,8 +22,9 @@ from ..lazy import lazy_import
 from ..entropy import binary_entropy, entropy_of_spectrum
 from ..local import Subsystem, beta_times_heat
 from ..numbers import EXACT, FLOAT64, MPMATH
-from ..thermal import (Levels, Oscillator, _beta_of_spectrum, beta_for_entropy,
-                       oscillator_deficit, _thermal_mean_of_spectrum)
+from ..beta_from_entropy import _beta_of_spectrum, beta_for_entropy, _thermal_mean_of_spectrum
+from ..levels import Levels, Oscillator
+from ..oscillator_deficit import oscillator_deficit
 from ..ergotropy import (_spread, clip_rounding, ergotropy_rounding_bound,
                          exergy_rounding_bound, float_passive_excess, passive_energy)
 from .float64_columns import _below_midpoint, _check_spectrum_floor, _oscillator_pair
@@ -59,7 +60,7 @@ def _to_lib(lib, x):
 
 def _local_from_data(sub: Subsystem, d, lib):
     if lib is not EXACT and hasattr(lib, "sort"):
-        from ..balls import ball_local_from_data  # lazy: loads SymPy, flint
+        from ..ball_finishing import ball_local_from_data  # lazy: loads SymPy, flint
 
         return ball_local_from_data(sub, d, lib)
     spectrum = sorted(d["spectrum"])

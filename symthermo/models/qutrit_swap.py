@@ -52,7 +52,9 @@ from ..lazy import lazy_import
 from ..entropy import entropy_of_distribution
 from ..entropy_increments import relative_entropy, thermal_step
 from ..numbers import EXACT, FLOAT64, MPMATH
-from ..thermal import beta_for_entropy, beta_for_entropy_array, levels_of, thermal_mean_array
+from ..beta_from_entropy import beta_for_entropy
+from ..levels import levels_of
+from ..thermal_arrays import beta_for_entropy_array, thermal_mean_array
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter
 from .float64_columns import EARNED, _EPS, entropy_columns
 from .local_rows import _to_lib

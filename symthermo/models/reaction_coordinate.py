@@ -60,9 +60,10 @@ from .float64_columns import (_EPS, binary_entropy_columns, column_of, underflow
 from ..divided_differences import exp_divided_difference
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
-from ..expressions import parse_expression, to_sympy
+from ..exact_numbers import to_sympy
+from ..expressions import parse_expression
 from ..numbers import FLOAT64, numpy_lambdify
-from ..thermal import Oscillator
+from ..levels import Oscillator
 
 sympy = lazy_import("sympy")
 

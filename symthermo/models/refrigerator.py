@@ -539,7 +539,7 @@ def _ball_constants(forms):
     """The frequencies and cosine-series constants of z_A, z_B, E_int (the layout of
     :meth:`Refrigerator._compiled`) as the source of a ball function, for the cache of
     :mod:`symthermo.compiled`: a run of plain numbers then needs no SymPy."""
-    from ..balls import ball_source
+    from ..sympy_to_balls import ball_source
 
     exprs = [forms.extras["z_A"], forms.extras["z_B"], forms.interaction_energy]
     freqs, table = cosine_series(exprs)
@@ -553,7 +553,7 @@ def _per_precision(entry):
     (what ``_to_lib`` gives: the real part of a real constant)."""
     import flint
 
-    from ..balls import ball_function
+    from ..sympy_to_balls import ball_function
 
     fn = ball_function(entry["source"])
     memo = {}

@@ -84,7 +84,7 @@ def coefficient_of_performance(lib, t, q0, qt, e_int):
         # not prove, such as Q_A + Q_B at t = 2 pi k/Omega at resonance, or a crossing of
         # 0): cop has no finite bound there, printed as such ("0 +/- inf"), not refused
         from ..ball_columns import when
-        from ..balls import _UNBOUNDED
+        from ..ball_conversion import _UNBOUNDED
 
         ratio = num / den
         return when(ratio.is_finite(), lambda: ratio, _UNBOUNDED)

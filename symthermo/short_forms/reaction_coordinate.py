@@ -16,7 +16,7 @@ import sympy
 
 from ..models.base import ClosedForms, LocalForms, T
 from ..models.reaction_coordinate import SIGMA_Z, one_excitation_solution
-from ..thermal import Oscillator
+from ..levels import Oscillator
 from . import Intermediate, ShortForms
 
 __all__ = ["short_forms"]

@@ -334,7 +334,7 @@ def _heat_integral(expr, pt):
     moments (dE^th/dbeta = -Var_beta(H)); it does not use dS = beta dE^th.
     """
     from ..papers import symbols as P
-    from ..thermal import _thermal_moments
+    from ..thermal_functions import _thermal_moments
 
     (var, lo, hi), = expr.limits
     integrand = expr.function
