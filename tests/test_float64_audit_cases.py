@@ -1,0 +1,70 @@
+"""Cases an audit of the printed digits found (random parameters, every route compared).
+
+Each case compares `reference --float64` with the certified balls at 30 digits (every
+printed float64 value keeps 10 correct digits, or its row is recomputed with balls), or
+the certified route at 30 digits with 60 digits (every printed digit agrees).
+"""
+
+import pytest
+
+from symthermo.models import get_model
+from symthermo.tables import reference_payload
+
+#: qutrit-swap cases: (parameters, times)
+QUTRIT_CASES = {
+    # B nearly a qubit (beta_2 omega_2 = 135: p_B2 = 1e-59 next to p_A2 = 7e-4): the
+    # increments from p_A(0) + (p_B(0) - p_A(0)) lost p_B2 and printed Q_B, W_B, I_AB,
+    # sigma_A, sigma_B three times too large (no correct digit)
+    "B nearly a qubit": (["omega_1=0.432", "omega_2=8.15", "beta_1=0.663", "beta_2=16.6",
+                          "g=0.00488"], "1.79e-7,6.23e-6,0.1,10"),
+    "B nearly a qubit, long": (["omega_1=3.3", "omega_2=13.3", "beta_1=0.00201",
+                                "beta_2=4.47", "g=9.12e-05"], "1.86e-5,3.61e-4,35100"),
+    "level 2 below 1e-200": (["omega_1=3.36", "omega_2=31.3", "beta_1=5.95", "beta_2=14.7",
+                              "g=0.784"], "0.000947,1e-6"),
+    # B next to the maximally mixed state: beta_B(0) solved from S_B(0) in float64 kept
+    # 7 digits (beta_A, beta_B at t = 0; the increments through it)
+    "B next to maximally mixed": (["beta_1=0.0001", "beta_2=0.00005"], "0,1e-6,0.3,1.2"),
+    "B near maximally mixed, far times": (["omega_1=0.436", "omega_2=1.64", "beta_1=0.00474",
+                                           "beta_2=0.00129", "g=0.25"],
+                                          "4.37e-7,3.04e-6,19.3,27.6"),
+    # sigma_erg_A = Delta S_A + beta Delta E_B - ... at 3e-7 from entropies of order 1
+    # kept 9.5 digits; -D[rho_A(t) || w(beta)] - beta Delta ergotropy_B keeps them
+    "sigma_erg_A from entropies of order 1": (["omega_1=0.931", "omega_2=4", "beta_1=0.00782",
+                                               "beta_2=0.0015", "g=0.553"], "3.91,2"),
+}
+
+
+@pytest.mark.parametrize("given, times", list(QUTRIT_CASES.values()), ids=list(QUTRIT_CASES))
+def test_qutrit_swap_float64_keeps_ten_digits(given, times, float64_digits_hold):
+    float64_digits_hold("qutrit-swap", given, times)
+
+
+def test_qutrit_swap_per_row_route_keeps_the_small_increments(per_row, correct_digits):
+    """The per-row float64 route (``vectorised = False``) patches the same increments."""
+    from symthermo.numbers import FLOAT64
+
+    model = get_model("qutrit-swap")
+    given, times = QUTRIT_CASES["B nearly a qubit"]
+    p = model.params(given)
+    rows = per_row(model, p, [float(t) for t in times.split(",")], lib=FLOAT64)
+    truth = reference_payload(model, given, times, dps=30, errors=False)["rows"]
+    for row, want in zip(rows, truth):
+        for key in ("Q_B", "W_B", "I_AB", "sigma_A", "sigma_B"):
+            assert correct_digits(repr(row[key]), want[key]) >= 10, (row["t"], key)
+
+
+def test_qutrit_swap_certified_when_the_first_precision_cannot_bracket_beta(correct_digits):
+    """B nearly pure (S_B(0) = 1.4e-46): at the first working precision beta_B(0) was an
+    unbounded ball, w(beta) nan, and `reference --dps 30` failed ("a ball with a nan
+    midpoint"); its digits agree with 60."""
+    model = get_model("qutrit-swap")
+    given = ["omega_1=9.43", "omega_2=85.5", "beta_1=14.1", "beta_2=1.29", "g=0.000157"]
+    times = "0,6.02e-5,12900"
+    rows30 = reference_payload(model, given, times, dps=30, errors=False)["rows"]
+    rows60 = reference_payload(model, given, times, dps=60, errors=False)["rows"]
+    for a, b in zip(rows30, rows60):
+        for key, text in a.items():
+            if key == "t" or " +/- " in text or " +/- " in b[key]:
+                continue
+            assert correct_digits(text, b[key]) >= 29, (a["t"], key, text, b[key])
+    assert rows30[0]["beta_A"].startswith("11.69618239658815304758822")
