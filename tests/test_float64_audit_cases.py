@@ -68,3 +68,21 @@ def test_qutrit_swap_certified_when_the_first_precision_cannot_bracket_beta(corr
                 continue
             assert correct_digits(text, b[key]) >= 29, (a["t"], key, text, b[key])
     assert rows30[0]["beta_A"].startswith("11.69618239658815304758822")
+
+
+def test_jaynes_cummings_coherent_long_times_keep_ten_digits(correct_digits):
+    """A qubit from |+> and a coherent field (alpha = 26.4) at g t = 1500, 2900: E_A ~ 1e-5
+    is summed from terms whose phases (~1e5 rad) float64 holds to eps each; it kept 9.2
+    digits unflagged. Such rows are recomputed with balls."""
+    model = get_model("jaynes-cummings")
+    given = ["g=0.00753", "state_A=plus", "state_B=coherent", "alpha=26.4"]
+    times = "200000,382000"
+    got = reference_payload(model, given, times, float64=True)
+    truth = reference_payload(model, given, times, dps=30, errors=False)["rows"]
+    for row, want in zip(got["rows"], truth):
+        for key, text in row.items():
+            # (the Fock window describes the evaluation, not a value)
+            if key in ("t", "manifolds", "neglected_weight") or " +/- " in text \
+                    or " +/- " in want[key]:
+                continue
+            assert correct_digits(text, want[key]) >= 10, (row["t"], key, text, want[key])
