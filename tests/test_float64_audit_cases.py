@@ -86,3 +86,43 @@ def test_jaynes_cummings_coherent_long_times_keep_ten_digits(correct_digits):
                     or " +/- " in want[key]:
                 continue
             assert correct_digits(text, want[key]) >= 10, (row["t"], key, text, want[key])
+
+
+#: an open qutrit-qubit system (decay |..> -> |..> at rate 0.00779), random entries
+OPEN_SYSTEM = {
+    "subsystems": {
+        "A": {"H": [["0", "0", "0"], ["0", "0.444", "0"], ["0", "0", "8.97"]],
+              "rho0": [["15/26", "0.128", "0"], ["0.128", "5/13", "0"], ["0", "0", "1/26"]]},
+        "B": {"H": [["0", "0.253+0.313j"], ["0.253-0.313j", "-0.237"]],
+              "rho0": [["0", "0"], ["0", "1"]]}},
+    "coupling": [["0.000276", "0", "0", "0", "-0.000114", "-8.9e-05+5.75e-05j"],
+                 ["0", "-3.84e-05", "0", "0", "0", "0"],
+                 ["0", "0", "0", "0.000103", "0", "-0.000137-5.23e-05j"],
+                 ["0", "0", "0.000103", "0.000227", "-3.36e-05", "2.7e-05"],
+                 ["-0.000114", "0", "0", "-3.36e-05", "-0.000111", "0"],
+                 ["-8.9e-05-5.75e-05j", "0", "-0.000137+5.23e-05j", "2.7e-05", "0", "-2.8e-05"]],
+    "lindblad": [{"rate": "0.00779", "operator": [
+        ["0"] * 6, ["0"] * 6, ["0"] * 6, ["0", "0", "0", "0", "0", "1"], ["0"] * 6, ["0"] * 6]}],
+}
+
+
+def test_ledger_float64_long_open_evolution(correct_digits):
+    """At t = 2.75e6 the float64 rho(t) carries eps ||G|| t ~ 5e-9 of rounding: its
+    eigenvalue -7.5e-12 failed the fixed tolerance 1e-12 as an internal error (exit 1).
+    The row is now checked against its own error and recomputed with balls; its
+    printed digits agree with the certified ledger."""
+    import json
+
+    from symthermo.ledger import load_system
+    from symthermo.tables import ledger_payload
+
+    system = load_system(json.dumps(OPEN_SYSTEM))
+    times = "2750000,17500"
+    got = ledger_payload(system, "open.json", times, float64=True)
+    truth = ledger_payload(system, "open.json", times, dps=30, errors=False)["rows"]
+    assert "2750000.00000000" in got["recomputed_with_balls"]
+    for row, want in zip(got["rows"], truth):
+        for key, text in row.items():
+            if key == "t" or " +/- " in text or " +/- " in want[key]:
+                continue
+            assert correct_digits(text, want[key]) >= 10, (row["t"], key, text, want[key])
