@@ -27,6 +27,11 @@ QUTRIT_CASES = {
     "B near maximally mixed, far times": (["omega_1=0.436", "omega_2=1.64", "beta_1=0.00474",
                                            "beta_2=0.00129", "g=0.25"],
                                           "4.37e-7,3.04e-6,19.3,27.6"),
+    # B next to thermal near a full swap: its exergy (2.2e-7, the relative entropy to
+    # w(beta_B(t))) holds the populations' sum - 1 = -1.1e-16 over beta: 9 digits
+    "exergy_B of populations that do not sum to 1": (["omega_1=4.5", "omega_2=5.96",
+                                                      "beta_1=0.00964", "beta_2=3.67",
+                                                      "g=2.44"], "3.21"),
     # sigma_erg_A = Delta S_A + beta Delta E_B - ... at 3e-7 from entropies of order 1
     # kept 9.5 digits; -D[rho_A(t) || w(beta)] - beta Delta ergotropy_B keeps them
     "sigma_erg_A from entropies of order 1": (["omega_1=0.931", "omega_2=4", "beta_1=0.00782",

@@ -738,15 +738,33 @@ def _difference_rounding(times, g, s2, c2, delta, energies, beta0, levels, out, 
             rounding["beta", n] = np.where(ok, (solved + moved) / (beta * beta * var), 0.0)
             rounding["Eth", n] = np.where(ok, solved / beta, 0.0)
             rounding["Eth phase", n] = np.where(ok, moved / beta, 0.0)
+            # the relative entropy D[rho || w(beta)] of populations that sum to 1 + nu
+            # holds nu (its - p + w terms), the exergy D / beta nu / beta (B next to
+            # thermal, exergy 2.2e-7 at nu = -1.1e-16: 9 digits)
+            nu = np.abs(_sum_minus_one(p))
+            rounding["normalization", n] = np.where(ok, 4 * nu / beta, 0.0)
     return rounding
+
+
+def _sum_minus_one(p):
+    """sum_k p_k - 1 over the first axis (numpy), the sum of the floats as it is (error-free
+    two-sums, Knuth), not as float64 rounds it: the normalisation a relative entropy sees."""
+    total, err = p[0], np.zeros(p.shape[1:])
+    for x in p[1:]:
+        s = total + x
+        back = s - total
+        err = err + ((total - (s - back)) + (x - back))
+        total = s
+    return (total - 1) + err
 
 
 def _differences_unearned(times, cols, given, rounding):
     """The times t > 0 at which a value computed from the populations as they stand (not
     given by the increments: ``given[key]``) is within EARNED times its rounding
-    (:func:`_difference_rounding`): beta_X; Q_X, W_X and exergy_X through a beta solved
-    from the entropy (Q_X also through the phase; W_X and exergy_X are of second order in
-    the populations' move where they are small); and ergotropy_X through the phase (next
+    (:func:`_difference_rounding`): beta_X; Q_X, W_X and exergy_A (E - E^th) through a
+    beta solved from the entropy (Q_X also through the phase; W_X and exergy_A are of
+    second order in the populations' move where they are small); exergy_B (a relative
+    entropy) through the populations' sum; and ergotropy_X through the phase (next
     to a crossing of two of B's populations at g t = 5600: 8.6 digits).  (The rounding of
     Q_X and W_B as differences of energies: :func:`_increments_unearned`.)"""
     out = np.zeros(len(times), dtype=bool)
@@ -755,7 +773,9 @@ def _differences_unearned(times, cols, given, rounding):
         out |= (EARNED * rounding["beta", n] > 1) & ~given.get(f"beta_{n}", none)
         solved = rounding["Eth", n]
         limits = {f"Q_{n}": solved + rounding["Eth phase", n], f"W_{n}": solved,
-                  f"exergy_{n}": solved, f"ergotropy_{n}": rounding["energy"]}
+                  f"ergotropy_{n}": rounding["energy"]}
+        # A's exergy is E - E^th; B's the relative entropy to w(beta_B(t)) over beta_B(t)
+        limits[f"exergy_{n}"] = solved if n == "A" else rounding["normalization", n]
         for key, limit in limits.items():
             v = np.abs(np.asarray(cols[key], dtype=float))
             out |= (v != 0) & (v < EARNED * limit) & ~given.get(key, none)
