@@ -305,18 +305,25 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
 
 
 def _thermal_enclosed(sub, q):
-    """Balls: an oscillator whose beta ball reaches infinity (a state that may be pure)
-    has no finite ball of E^th from the thermal functions (nan); the thermal state of
-    the same entropy has the least energy of all such states, so E_0 <= E^th <= E and
-    0 <= exergy <= E - E_0 enclose them (E_0 the ground energy)."""
-    if not isinstance(sub.levels, Oscillator) or q["Eth"].is_finite():
+    """Balls: a subsystem whose beta ball reaches infinity (a state that may be pure: an
+    oscillator, or a qutrit held in its top level, whose exergy was printed as a failure,
+    "a value is nan") has no finite ball of E^th from the thermal functions (nan); the
+    thermal state of the same entropy has the least energy of all such states, the
+    passive one among them, so E_0 <= E^th <= E - ergotropy and ergotropy <= exergy <=
+    E - E_0 enclose them (E_0 the ground energy; E in place of E - ergotropy where the
+    ergotropy has no finite ball)."""
+    if q["Eth"].is_finite():
         return q
     ground = sub.lib.number(sub.ground)
     above = q["E"] - ground
     if not above.is_finite():
         return q
-    return dict(q, Eth=ground.union(q["E"]), exergy=sub.lib.zero.union(above),
-                thermal_above_ground=sub.lib.zero.union(above))
+    ergotropy = q.get("ergotropy")
+    if ergotropy is None or not ergotropy.is_finite():
+        ergotropy = sub.lib.zero
+    passive = q["E"] - ergotropy
+    return dict(q, Eth=ground.union(passive), exergy=ergotropy.union(above),
+                thermal_above_ground=sub.lib.zero.union(passive - ground))
 
 
 def _passive_zeros(sub, rho, q):

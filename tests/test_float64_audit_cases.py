@@ -131,3 +131,40 @@ def test_ledger_float64_long_open_evolution(correct_digits):
             if key == "t" or " +/- " in text or " +/- " in want[key]:
                 continue
             assert correct_digits(text, want[key]) >= 10, (row["t"], key, text, want[key])
+
+
+#: a qubit and a qutrit held in its top level (the coupling never touches level 2 of B)
+TOP_LEVEL_SYSTEM = {
+    "subsystems": {
+        "A": {"H": [["0", "0"], ["0", "1.16"]], "rho0": [["15/22", "0"], ["0", "7/22"]]},
+        "B": {"H": [["0", "0", "0"], ["0", "0.17", "0"], ["0", "0", "1.74"]],
+              "rho0": [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "1"]]}},
+    "coupling": [["0.468", "0", "0", "0", "0", "0"], ["0", "-0.401", "0", "0.452", "0", "0"],
+                 ["0", "0", "0", "0", "0", "0"], ["0", "0.452", "0", "-0.23", "0", "0"],
+                 ["0", "0", "0", "0", "0.232", "0"], ["0", "0", "0", "0", "0", "0.272"]],
+}
+
+
+@pytest.mark.parametrize("options", [{"float64": True}, {"dps": 30}], ids=["float64", "dps30"])
+def test_ledger_pure_top_level_is_bounded_not_nan(options):
+    """B stays exactly in its top level |2> (S_B = 0, E^th_B = E_0 = 0, exergy_B = 1.74),
+    which the propagator cannot prove: beta_B is a ball reaching infinity and E^th_B was
+    nan, failing the ledger on both routes ("a value is nan at 992 bits"). E^th_B is now
+    enclosed in [E_0, E_B - ergotropy_B] and exergy_B in [ergotropy_B, E_B - E_0]: both
+    hold the exact values, and the enclosures are tight."""
+    import json
+
+    from flint import arb
+
+    from symthermo.ledger import load_system
+    from symthermo.tables import ledger_payload
+
+    system = load_system(json.dumps(TOP_LEVEL_SYSTEM))
+    rows = ledger_payload(system, "top.json", "5.61,53.3", errors=False, **options)["rows"]
+    for row in rows:
+        for key, exact in (("Eth_B", "0"), ("exergy_B", "1.74"), ("Q_B", "0")):
+            text = row[key]
+            mid, _, rad = text.partition(" +/- ")
+            assert abs(arb(mid) - arb(exact)) <= arb(rad or "0") + arb(exact) * 1e-14, \
+                (row["t"], key, text)
+            assert not rad or arb(rad) < 1e-100, (row["t"], key, text)
