@@ -32,6 +32,17 @@ QUTRIT_CASES = {
     "exergy_B of populations that do not sum to 1": (["omega_1=4.5", "omega_2=5.96",
                                                       "beta_1=0.00964", "beta_2=3.67",
                                                       "g=2.44"], "3.21"),
+    # B's level 2 below float64's normal range (beta_2 omega_2 = 1029: 0; 725: a
+    # subnormal of 9 digits) while A's is 4e-4: Q_A = 1.1e-20 printed as 0, and 9.8 digits
+    "B's level 2 underflows": (["omega_1=2.28", "omega_2=17.8", "beta_1=0.436", "beta_2=57.8",
+                                "g=0.0519"], "7.91e-8"),
+    "B's level 2 subnormal": (["omega_1=1.67", "omega_2=24.6", "beta_1=0.00322",
+                               "beta_2=29.5", "g=0.000204"], "0.0614"),
+    # B next to maximally mixed and not passive: its exergy from the populations as they
+    # stand kept 9.8 digits
+    "B near maximally mixed, not passive": (["omega_1=0.0527", "omega_2=0.098",
+                                             "beta_1=0.0101", "beta_2=0.00168", "g=0.000177"],
+                                            "1.3e-8,3.71e-5"),
     # sigma_erg_A = Delta S_A + beta Delta E_B - ... at 3e-7 from entropies of order 1
     # kept 9.5 digits; -D[rho_A(t) || w(beta)] - beta Delta ergotropy_B keeps them
     "sigma_erg_A from entropies of order 1": (["omega_1=0.931", "omega_2=4", "beta_1=0.00782",

@@ -426,6 +426,11 @@ class QutritSwap(Model):
         out["_small"] = _small_increments(s2, c2, pa, pb, delta, energies, order, beta, b)
         out["_sigma_erg"] = _sigma_erg_from_divergence(s2, pa, pb, delta, energies, order, beta)
         out["unearned"] = _unearned(g, times, s2, c2)
+        if any(delta) and not all(x >= np.finfo(float).tiny for x in list(pa) + list(pb)):
+            # a population below float64's normal range (B's level 2 at beta_2 omega_2 =
+            # 1029 is 0, at 725 a subnormal of 9 digits) moving to ~1e-4: the increments'
+            # relative entropies need its logarithm (Q_A = 1.1e-20 was printed as 0)
+            out["unearned"] = out["unearned"] | (times != 0)
         out["_weights"] = (s2, c2, _increment_scales(delta, energies, beta))
         return out
 
@@ -465,6 +470,13 @@ class QutritSwap(Model):
                 given.setdefault(key, np.zeros(len(ts), dtype=bool))[index] = True
         d["unearned"] = d["unearned"] | _increments_unearned(ts, cols, small, *d["_weights"])
         d["unearned"] = d["unearned"] | _differences_unearned(ts, cols, given, d["_rounding"])
+        if any(delta):
+            # the states move at every t > 0 (p_B(0) != p_A(0)): an exact 0 of an increment
+            # or an exergy is no structure but rounding (only B's exergy at a full swap,
+            # where the rows are the certified route's, :func:`_unearned`)
+            for key in ("Q_A", "Q_B", "W_A", "W_B", "I_AB", "sigma_A", "sigma_B",
+                        "exergy_A", "exergy_B"):
+                d["unearned"] = d["unearned"] | ((np.asarray(cols[key]) == 0) & (ts != 0))
         return cols
 
     def extra_columns(self, key, cols, q, ts):
@@ -770,7 +782,11 @@ def _differences_unearned(times, cols, given, rounding):
     out = np.zeros(len(times), dtype=bool)
     none = np.zeros(len(times), dtype=bool)
     for n in ("A", "B"):
-        out |= (EARNED * rounding["beta", n] > 1) & ~given.get(f"beta_{n}", none)
+        solving = EARNED * rounding["beta", n] > 1
+        out |= solving & ~given.get(f"beta_{n}", none)
+        # (an exergy from the populations as they stand where beta is that ill-conditioned:
+        # B next to maximally mixed and not passive, 9.8 digits at 5.9e-6)
+        out |= solving & ~given.get(f"exergy_{n}", none)
         solved = rounding["Eth", n]
         limits = {f"Q_{n}": solved + rounding["Eth phase", n], f"W_{n}": solved,
                   f"ergotropy_{n}": rounding["energy"]}
