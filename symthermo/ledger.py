@@ -305,18 +305,25 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
 
 
 def _thermal_enclosed(sub, q):
-    """Balls: an oscillator whose beta ball reaches infinity (a state that may be pure)
-    has no finite ball of E^th from the thermal functions (nan); the thermal state of
-    the same entropy has the least energy of all such states, so E_0 <= E^th <= E and
-    0 <= exergy <= E - E_0 enclose them (E_0 the ground energy)."""
-    if not isinstance(sub.levels, Oscillator) or q["Eth"].is_finite():
+    """Balls: a subsystem whose beta ball reaches infinity (a state that may be pure: an
+    oscillator, or a qutrit held in its top level, whose exergy was printed as a failure,
+    "a value is nan") has no finite ball of E^th from the thermal functions (nan); the
+    thermal state of the same entropy has the least energy of all such states, the
+    passive one among them, so E_0 <= E^th <= E - ergotropy and ergotropy <= exergy <=
+    E - E_0 enclose them (E_0 the ground energy; E in place of E - ergotropy where the
+    ergotropy has no finite ball)."""
+    if q["Eth"].is_finite():
         return q
     ground = sub.lib.number(sub.ground)
     above = q["E"] - ground
     if not above.is_finite():
         return q
-    return dict(q, Eth=ground.union(q["E"]), exergy=sub.lib.zero.union(above),
-                thermal_above_ground=sub.lib.zero.union(above))
+    ergotropy = q.get("ergotropy")
+    if ergotropy is None or not ergotropy.is_finite():
+        ergotropy = sub.lib.zero
+    passive = q["E"] - ergotropy
+    return dict(q, Eth=ground.union(passive), exergy=ergotropy.union(above),
+                thermal_above_ground=sub.lib.zero.union(passive - ground))
 
 
 def _passive_zeros(sub, rho, q):
@@ -593,6 +600,21 @@ def _evolve_on_support(H_total, rho0, ts, lindblad, lib, support):
     return out
 
 
+def _float64_state_error(H_total, lindblad, dims):
+    """t -> a bound on the eigenvalue error of the float64 rho(t) (and of its partial
+    traces): d times the entries' rounding eps (d + ||G|| t) that the error estimates of
+    :mod:`symthermo.ledger_fallback` start from (the fixed float64 tolerance 1e-12 alone
+    refused rho(t = 2.75e6) of an open qutrit-qubit system, eigenvalue -7.5e-12, as an
+    internal failure: the propagation's own rounding, eps ||G|| t = 5e-9)."""
+    from .ledger_fallback import _state_error, generator_norm
+
+    d = 1
+    for k in dims:
+        d *= k
+    norm = generator_norm(H_total, lindblad)
+    return lambda t: d * _state_error(d, norm, t)
+
+
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                     convention="received", leak_check=None, product_initial=False,
                     coupling_conserved=False):
@@ -640,9 +662,12 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     unitary = not lindblad
     e_int0 = None
     rows = []
+    state_error = _float64_state_error(H_total, lindblad, dims) if lib is FLOAT64 else None
     for t, rho in zip(ts, states):
         rho = lib.as_matrix(rho) if lib is FLOAT64 else rho
         row = {"t": t}
+        # float64: the propagated state carries its own rounding, which grows with t
+        tolerance = bound if state_error is None else bound + state_error(t)
         qt, reduced_states, joint_spectrum = {}, {}, None
         # at t = 0 the state is rho0 itself and the increments are exact 0, on every route
         # (float64 and mpmath would otherwise print the rounding of E(0) - E(0) as W)
@@ -653,7 +678,7 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                 leak_check(n, reduced, t)
             reduced_states[n] = reduced
             qt[n] = q0[n] if at_start else subs[n].quantities(
-                reduced, name=f"rho_{n}(t={t})", check=False, tolerance=bound)
+                reduced, name=f"rho_{n}(t={t})", check=False, tolerance=tolerance)
             if balls and not at_start:
                 qt[n] = _passive_zeros(subs[n], reduced, _thermal_enclosed(subs[n], qt[n]))
             for key in LOCAL_KEYS:
@@ -682,7 +707,7 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                 mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_start
             else:
                 joint_spectrum = density_spectrum(rho, name=f"rho(t={t})", lib=lib,
-                                                  tolerance=bound, computed=True)
+                                                  tolerance=tolerance, computed=True)
                 s_joint = entropy_of_spectrum(lib, joint_spectrum)
                 mutual = sum((qt[n]["S"] for n in names), lib.zero) - s_joint
             row["I_AB" if len(names) == 2 else "I_tot"] = mutual

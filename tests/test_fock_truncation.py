@@ -26,14 +26,17 @@ def _interval(text, err):
     """The interval [lo, hi] a printed value and its err promise to hold the exact value in."""
     if text in ("inf", "-inf"):
         return float(text), float(text)
+    from symthermo.balls import ball_precision
+
     m = BALL.match(text)
-    if m:
-        mid, rad = arb(m["m"]), arb(m["r"]) if m["r"] != "inf" else None
-    else:
-        mid, rad = arb(text), arb(err)
-    if rad is None:
-        return -np.inf, np.inf
-    return mid - rad, mid + rad
+    with ball_precision(4000):  # the decimals and mid -/+ rad exactly (err may be 1e-216)
+        if m:
+            mid, rad = arb(m["m"]), arb(m["r"]) if m["r"] != "inf" else None
+        else:
+            mid, rad = arb(text), arb(err)
+        if rad is None:
+            return -np.inf, np.inf
+        return mid - rad, mid + rad
 
 
 def _overlap(row_a, row_b):

@@ -256,7 +256,10 @@ class QutritSwap(Model):
             raise ValueError("beta_B(0) has no closed form for three levels; evaluate with dps=N")
         # unary + rounds to the working precision (_to_lib carries extra digits)
         probs = [+_to_lib(lib, x) for x in pb]
-        return beta_for_entropy(lib, levels, entropy_of_distribution(lib, probs)), levels, probs
+        beta = beta_for_entropy(lib, levels, entropy_of_distribution(lib, probs))
+        if lib not in (FLOAT64, MPMATH) and not beta.is_finite():
+            beta = _beta_with_more_bits(lib, levels, pb)
+        return beta, levels, probs
 
     def dynamics(self, p, *, lib) -> Dynamics:
         beta, levels, pb = self._beta_star(p, lib)
@@ -312,11 +315,13 @@ class QutritSwap(Model):
         the states have moved little (the columns' numbers, see :meth:`_finish_columns`)."""
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             constants = self._float64_constants(p)
-        beta, pa, energies, order, g, delta, b = (constants[k] for k in (0, 2, 4, 5, 6, 7, 8))
+        beta, _, pa, pb, energies, order, g, delta, b = constants
         ts = np.array([float(r["t"]) for r in rows])
         s = 1.0 if convention == "received" else -1.0
-        for index, values in _small_increments(np.sin(g * ts) ** 2, np.cos(g * ts) ** 2, pa,
-                                               delta, energies, order, beta, b) or ():
+        s2, c2 = np.sin(g * ts) ** 2, np.cos(g * ts) ** 2
+        patches = (_small_increments(s2, c2, pa, pb, delta, energies, order, beta, b) or [])
+        patches += _sigma_erg_from_divergence(s2, pa, pb, delta, energies, order, beta)
+        for index, values in patches:
             for key, v in values.items():
                 for i, x in zip(index.tolist(), v.tolist()):
                     rows[i][key] = s * x if key[:2] in ("Q_", "W_") else x
@@ -335,17 +340,17 @@ class QutritSwap(Model):
 
     def _float64_constants(self, p):
         """beta_B(0), its levels, p_A(0), p_B(0), the energies, their ascending order, g,
-        and p_B(0) - p_A(0) rounded once from 30 digits (float64)."""
+        p_B(0) - p_A(0) and B's b_k = beta_k omega_k (float64); beta_B(0), p_A(0) and
+        p_B(0) - p_A(0) rounded once from mpmath (:func:`_initial_differences`)."""
         def make():
             lib = FLOAT64
-            beta, levels, pa, pb, energies, order = self._initial(p, lib)
-            # B's populations minus A's, rounded once from 30 digits: the increments
-            # -/+ sin^2(gt) (p_B - p_A) keep their digits when p_A and p_B are close
-            with mpmath.workdps(30):
-                beta_mp, _, pb_mp = self._beta_star(p, MPMATH)
-                w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
-                        for e in (0, p["omega_1"], p["omega_2"])]
-                delta = [float(y - x / sum(w_mp)) for x, y in zip(w_mp, pb_mp)]
+            _, levels, _, pb, energies, order = self._initial(p, lib)
+            # beta_B(0) and A's populations, and B's minus A's, rounded once from
+            # mpmath: the increments -/+ sin^2(gt) (p_B - p_A) keep their digits when p_A
+            # and p_B are close, and beta solved from S_B(0) in float64 keeps only
+            # eps S / (beta^2 Var) of its own next to the maximally mixed state (7 digits
+            # at beta_B(0) = 5e-5)
+            beta, pa, delta = _initial_differences(self, p)
             # ln p_B(0)_k = -b_k - ln Z_B, b = (0, beta_1 omega_1, beta_2 omega_2)
             b = [0.0] + [float(sympy.N(p[f"beta_{k}"] * p[f"omega_{k}"], 20)) for k in (1, 2)]
             return (beta, levels, pa, pb, energies, order, +_to_lib(lib, p["g"]), delta, b)
@@ -396,8 +401,9 @@ class QutritSwap(Model):
         c2 = np.cos(g * times) ** 2
         out = {"E_int": np.zeros(times.shape)}
         entropies = {}
+        populations = {}
         for n, ours, theirs in (("A", pa, pb), ("B", pb, pa)):
-            pops = [c2 * x + s2 * y for x, y in zip(ours, theirs)]
+            pops = populations[n] = [c2 * x + s2 * y for x, y in zip(ours, theirs)]
             spectrum = list(np.sort(np.stack(pops), axis=0))
             E = 0.0
             for k in order:
@@ -406,15 +412,27 @@ class QutritSwap(Model):
             entropies[n] = S
             out[n] = {"E": E, "spectrum": spectrum, "ascending": True, "S": S}
         start = times == 0
-        beta_a = beta_for_entropy_array(levels, entropies["A"])
-        beta_a[start] = beta
-        eth_a = levels.ground + thermal_mean_array(levels, beta_a)
-        # A is w(beta_B(0)) exactly at t = 0: its E^th is its E
+        for n in ("A", "B"):
+            # beta_A(0) = beta_B(0) by definition (not re-solved from the entropies)
+            beta_n = beta_for_entropy_array(levels, entropies[n])
+            beta_n[start] = beta
+            out[n]["beta"] = beta_n
+        # A is w(beta_B(0)) exactly at t = 0: its E^th is its E (B's E^th is left to the
+        # base, whose exergy then comes from the relative entropy, without cancellation)
+        eth_a = levels.ground + thermal_mean_array(levels, out["A"]["beta"])
         eth_a[start] = out["A"]["E"][start]
-        out["A"]["beta"], out["A"]["Eth"] = beta_a, eth_a
+        out["A"]["Eth"] = eth_a
+        out["_rounding"] = _difference_rounding(times, g, s2, c2, delta, energies, beta, levels,
+                                                out, populations)
         out["I_AB"] = (entropies["A"] - entropies["A"][0]) + (entropies["B"] - entropies["B"][0])
-        out["_small"] = _small_increments(s2, c2, pa, delta, energies, order, beta, b)
+        out["_small"] = _small_increments(s2, c2, pa, pb, delta, energies, order, beta, b)
+        out["_sigma_erg"] = _sigma_erg_from_divergence(s2, pa, pb, delta, energies, order, beta)
         out["unearned"] = _unearned(g, times, s2, c2)
+        if any(delta) and not all(x >= np.finfo(float).tiny for x in list(pa) + list(pb)):
+            # a population below float64's normal range (B's level 2 at beta_2 omega_2 =
+            # 1029 is 0, at 725 a subnormal of 9 digits) moving to ~1e-4: the increments'
+            # relative entropies need its logarithm (Q_A = 1.1e-20 was printed as 0)
+            out["unearned"] = out["unearned"] | (times != 0)
         out["_weights"] = (s2, c2, _increment_scales(delta, energies, beta))
         return out
 
@@ -422,6 +440,14 @@ class QutritSwap(Model):
         """The base's columns, and where the populations have moved little
         (:func:`_small_increments`) the increments from the increments."""
         cols = super()._finish_columns(p, d, ts, convention)
+        # B's exergy at t = 0 is E_B(0) - E^th_B(0) = E_B(0) - E_A(0) (A is w(beta_B(0))):
+        # sum_k (p_B(0) - p_A(0))_k E_k, without cancellation (the relative entropy with
+        # beta_B(0) rounded from 30 digits kept 7.7 of its digits at beta_B(0) = 5e-5)
+        constants = self._float64_constants(p)
+        delta, energies = constants[7], constants[4]
+        exergy_b = np.array(cols["exergy_B"], dtype=float)
+        exergy_b[ts == 0] = sum(x * float(e) for x, e in zip(delta, energies))
+        cols["exergy_B"] = exergy_b
         # at t = 0 the exergies are E - E^th as they stand: where that difference is below
         # 1e-6 of E - E_g (a state within 1e-6 of thermal), float64 cannot vouch for 10 of
         # its digits (B from beta = 15 next to beta_A(0) = 20: 2.5 digits): certified there
@@ -432,13 +458,27 @@ class QutritSwap(Model):
                 d["unearned"] = d["unearned"] | (ts == 0)
         s = 1.0 if convention == "received" else -1.0
         small = np.zeros(len(ts), dtype=bool)
-        for index, values in d.get("_small") or ():
-            small[index] = True
+        given = {}  # per key, the times at which it came from the increments
+        patches = list(d.get("_small") or ())
+        if "sigma_erg_A" in cols:
+            patches += d.get("_sigma_erg") or []
+        for index, values in patches:
+            if "Q_A" in values:
+                small[index] = True
             for key, v in values.items():
                 column = np.array(cols[key], dtype=float)
                 column[index] = s * v if key[:2] in ("Q_", "W_") else v
                 cols[key] = column
+                given.setdefault(key, np.zeros(len(ts), dtype=bool))[index] = True
         d["unearned"] = d["unearned"] | _increments_unearned(ts, cols, small, *d["_weights"])
+        d["unearned"] = d["unearned"] | _differences_unearned(ts, cols, given, d["_rounding"])
+        if any(delta):
+            # the states move at every t > 0 (p_B(0) != p_A(0)): an exact 0 of an increment
+            # or an exergy is no structure but rounding (only B's exergy at a full swap,
+            # where the rows are the certified route's, :func:`_unearned`)
+            for key in ("Q_A", "Q_B", "W_A", "W_B", "I_AB", "sigma_A", "sigma_B",
+                        "exergy_A", "exergy_B"):
+                d["unearned"] = d["unearned"] | ((np.asarray(cols[key]) == 0) & (ts != 0))
         return cols
 
     def extra_columns(self, key, cols, q, ts):
@@ -468,7 +508,38 @@ SMALL_CHANGE = 0.01
 SMALL_ENTROPY = 1e-3
 
 
-def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
+def _initial_differences(model, p):
+    """beta_B(0), p_A(0) = w(beta_B(0)) and p_B(0) - p_A(0) as floats, from mpmath at 30
+    digits and twice that until two precisions agree to 1e-17 (relative, each entry):
+    p_B(0) - p_A(0) may lie far below the populations (levels 0 and 1 of B thermal at
+    beta_1 = beta_B(0) up to 1e-81 from level 2: the difference at 30 digits was rounding,
+    and the increments built on it printed 1e-51 for 1e-92)."""
+    def at(dps):
+        with mpmath.workdps(dps):
+            beta_mp, _, pb_mp = model._beta_star(p, MPMATH)
+            w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
+                    for e in (0, p["omega_1"], p["omega_2"])]
+            z = sum(w_mp)
+            return ([float(beta_mp)] + [float(x / z) for x in w_mp],
+                    [y - x / z for x, y in zip(w_mp, pb_mp)])
+
+    dps = 30
+    values, delta = at(dps)
+    while dps < MAX_DIFFERENCE_DPS:
+        dps *= 2
+        more_values, more = at(dps)
+        settled = all(abs(x - y) <= 1e-17 * abs(y) for x, y in zip(delta, more))
+        values, delta = more_values, more
+        if settled:
+            break
+    return values[0], values[1:], [float(x) for x in delta]
+
+
+#: the working precision (digits) at which :func:`_initial_differences` stops doubling
+MAX_DIFFERENCE_DPS = 1000
+
+
+def _small_increments(s2, c2, pa, pb, delta, energies, order, beta, b):
     """(index, values) of keys at the times where the reduced states are within
     SMALL_CHANGE (relative) of the initial ones or of the swapped ones, computed from
     the population increments without cancellation (:mod:`symthermo.entropy_increments`),
@@ -483,9 +554,7 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     - W_A = exergy_A(t) (A starts thermal) = D[rho_A(t) || w(beta_A(t))] / beta_A(t)
       for a passive rho_A (SL26 Eq. 10), of order dp^2: from the differences
       dp_A - dq_A; Q_A = dE_A - W_A, W_B = dE_B - Q_B (dE_B = -dE_A);
-    - sigma_erg_A = dS_A - beta dE_A - beta Delta ergotropy_B = -D[rho_A(t) ||
-      rho_A(0)] - beta Delta ergotropy_B, the first of order dp^2, the second from
-      dp_B while B's populations keep their order (0 when B is passive).
+    - (sigma_erg_A at every time: :func:`_sigma_erg_from_divergence`).
 
     Near the swap (rho_A = p_B - cos^2(g t) delta, rho_B = p_A + cos^2(g t) delta):
     the entropy increments from there (S(p_B) = S(p_A) by the definition of beta),
@@ -498,7 +567,9 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     pa = np.array(pa)[order][:, None]
     b = np.array(b)[order][:, None]
     delta = np.array(delta)[order][:, None]
-    pb = pa + delta
+    # p_B(0) as computed, not p_A(0) + delta: a population of B far below A's (B nearly
+    # a qubit, beta_2 omega_2 = 135: p_B2 = 1e-59 next to p_A2 = 7e-4) is lost in that sum
+    pb = np.array(pb)[order][:, None]
     e = (np.array(energies)[order] - energies[order[0]])[:, None]
     swapped = s2 > 0.5
     weight = np.where(swapped, c2, s2)
@@ -517,7 +588,6 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
     # passive; then so is its thermal neighbour, and its exergy is D / beta
     near_thermal = pa + dp
     keep = np.all(near_thermal[:-1] >= near_thermal[1:], axis=0)
-    perm = np.argsort(-pb[:, 0], kind="stable")  # B's passive order at the start
     index, weight, swapped, dp = index[keep], weight[keep], swapped[keep], dp[:, keep]
     if not len(index):
         return None
@@ -525,16 +595,15 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         # the entropy increments of A and B from where they are near
         # (ln p_A = -beta e - ln Z_A, ln p_B = -b - ln Z_B, b_k = beta_k omega_k)
         # (S(p_A + dp) - S(p_A) is B's at the swap, A's at the start; likewise p_B - dp)
-        # (entropy_increment's form; the three relative entropies in one call:
-        # D[p_A + dp || p_A], D[p_B - dp || p_B], and D[p_B - dp || p_A] for sigma_erg_A
-        # near the swap)
+        # (entropy_increment's form; the two relative entropies in one call:
+        # D[p_A + dp || p_A] and D[p_B - dp || p_B])
         m = len(index)
         far = pb - dp
-        d_a, d_b, d_swap = np.split(relative_entropy(
-            np.concatenate([pa + dp, far, far], axis=1),
-            np.concatenate([np.broadcast_to(pa, dp.shape), np.broadcast_to(pb, dp.shape),
-                            np.broadcast_to(pa, dp.shape)], axis=1),
-            np.concatenate([dp, -dp, delta - dp], axis=1)), 3)
+        d_a, d_b = np.split(relative_entropy(
+            np.concatenate([pa + dp, far], axis=1),
+            np.concatenate([np.broadcast_to(pa, dp.shape), np.broadcast_to(pb, dp.shape)],
+                           axis=1),
+            np.concatenate([dp, -dp], axis=1)), 2)
         from_a = (dp * e).sum(axis=0) * beta - d_a
         from_b = (-dp * b).sum(axis=0) - d_b
         dS_a = np.where(swapped, from_b, from_a)
@@ -547,7 +616,7 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
             dS_a, dS_b = dS_a[solved], dS_b[solved]
             keep2 = np.concatenate([solved, solved])
             dbeta, dq = dbeta[keep2], dq[:, keep2]
-            d_a, d_swap, far = d_a[solved], d_swap[solved], far[:, solved]
+            far = far[:, solved]
             m = len(index)
             if not m:
                 return None
@@ -568,27 +637,53 @@ def _small_increments(s2, c2, pa, delta, energies, order, beta, b):
         near_exergy = near_exergy / (beta + np.where(swapped, dbeta[m:], dbeta[:m]))
         far_exergy = far_exergy / (beta + np.where(swapped, dbeta[:m], dbeta[m:]))
         Q_a = np.where(swapped, Q_a, dE_a - near_exergy)
-        # sigma_erg_A near the start: -D[rho_A(t) || rho_A(0)] - beta Delta erg_B, with
-        # Delta erg_B = sum_j dp_B(perm_j) (e(perm_j) - e_j) while B keeps its order
-        rho_b = pb - dp
-        same_order = np.all(rho_b[perm[:-1]] >= rho_b[perm[1:]], axis=0)
-        d_erg_b = (-dp[perm] * (e[perm] - e)).sum(axis=0)
-        # near the swap: B (= p_A + dp, passive) has lost B's initial ergotropy, and
-        # rho_A = p_B - dp: -D[p_B - dp || p_A] + beta erg_B(0)
-        erg_b0 = float((pb[perm] * (e[perm] - e)).sum())
-        sigma_erg = np.where(swapped, beta * erg_b0 - d_swap, -d_a - beta * d_erg_b)
         far_passive = np.all(far[:-1] >= far[1:], axis=0)
     values = {"Q_A": Q_a, "W_A": dE_a - Q_a, "Q_B": Q_b, "W_B": -dE_a - Q_b,
-              "I_AB": dS_a + dS_b, "sigma_A": dS_a + beta * Q_b, "sigma_B": dS_b + beta * Q_a}
+              "I_AB": dS_a + dS_b, "sigma_A": dS_a + beta * Q_b, "sigma_B": dS_b + beta * Q_a,
+              # beta_X(t) from its increment (beta solved from S keeps eps S / (beta^2
+              # Var) of its digits: 9.5 at beta = 1.4e-3)
+              "beta_A": beta + dbeta[:m], "beta_B": beta + dbeta[m:]}
     out = [(index, values)]
     start = ~swapped
     out.append((index[start], {"exergy_A": near_exergy[start], "W_A": near_exergy[start]}))
     out.append((index[swapped], {"exergy_B": near_exergy[swapped]}))
     out.append((index[start & far_passive], {"exergy_B": far_exergy[start & far_passive]}))
     out.append((index[swapped & far_passive], {"exergy_A": far_exergy[swapped & far_passive]}))
-    sigma = swapped | same_order
-    out.append((index[sigma], {"sigma_erg_A": sigma_erg[sigma]}))
     return out
+
+
+def _sigma_erg_from_divergence(s2, pa, pb, delta, energies, order, beta):
+    """[(index, {"sigma_erg_A": values})] at the times t > 0 where B keeps its initial
+    order of populations or is passive (else []): A starts in w(beta), beta = beta_B(0),
+    and E_A + E_B is conserved (E_int = 0), so
+
+        sigma_erg_A = Delta S_A - beta Delta E_A - beta Delta ergotropy_B
+                    = -D[rho_A(t) || w(beta)] - beta Delta ergotropy_B,
+
+    D from rho_A(t) - p_A(0) = sin^2(g t) delta without cancellation (the difference of
+    entropies of order 1 kept eps / sigma_erg_A of its digits: 9.5 at 3e-7, B next to
+    maximally mixed).  While B keeps its initial order perm (passive order of p_B(0)),
+    Delta ergotropy_B = sum_j drho_B(perm_j) (e(perm_j) - e_j), drho_B = -sin^2(g t)
+    delta; where B is passive, -ergotropy_B(0)."""
+    pa = np.array(pa, dtype=float)[order][:, None]
+    if not (np.isfinite(beta) and np.all(pa > 0)):
+        return []
+    pb = np.array(pb, dtype=float)[order][:, None]
+    delta = np.array(delta, dtype=float)[order][:, None]
+    e = (np.array(energies, dtype=float)[order] - energies[order[0]])[:, None]
+    dp = delta * np.asarray(s2, dtype=float)[None, :]
+    perm = np.argsort(-pb[:, 0], kind="stable")  # B's passive order at the start
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        divergence = relative_entropy(pa + dp, np.broadcast_to(pa, dp.shape), dp)
+        rho_b = pb - dp
+        same_order = np.all(rho_b[perm[:-1]] >= rho_b[perm[1:]], axis=0)
+        passive = np.all(rho_b[:-1] >= rho_b[1:], axis=0)
+        erg_b0 = float((pb[perm] * (e[perm] - e)).sum())
+        d_erg_b = np.where(same_order, (-dp[perm] * (e[perm] - e)).sum(axis=0), -erg_b0)
+        sigma_erg = -divergence - beta * d_erg_b
+    index = np.flatnonzero((same_order | passive) & (np.asarray(s2) > 0)
+                           & np.isfinite(sigma_erg))
+    return [(index, {"sigma_erg_A": sigma_erg[index]})]
 
 
 def _increment_scales(delta, energies, beta):
@@ -613,6 +708,95 @@ def _increments_unearned(times, cols, small, s2, c2, scales):
     for key in ("Q_A", "Q_B", "W_B", "I_AB", "sigma_A", "sigma_B"):
         v = np.asarray(cols[key], dtype=float)
         out |= (v != 0) & (np.abs(v) < limit)
+    out[times == 0] = False
+    return out
+
+
+def _thermal_variance(levels, beta):
+    """Var(H) of the thermal state at each beta (numpy), from the gaps above the ground."""
+    gaps = np.array([float(x) for x in levels.gaps])[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        w = np.exp(-np.asarray(beta, dtype=float)[None, :] * gaps)
+        q = w / w.sum(axis=0)
+        mean = (q * gaps).sum(axis=0)
+        return (q * (gaps - mean) ** 2).sum(axis=0)
+
+
+def _difference_rounding(times, g, s2, c2, delta, energies, beta0, levels, out, pops):
+    """The rounding of the float64 values computed from the populations as they stand
+    (not from their increments), per time.
+
+    The phase g t is rounded by ~2 eps g t (g's and t's rounding), which moves the
+    populations by |sin 2gt| times that times p_B(0) - p_A(0) (``phase``): an energy
+    by at most that times sum_k |delta_k E_k| (``"phase"``; ``"energy"``, an ergotropy,
+    adds 4 (1 + beta) eps max|E|), and the entropy by that times |sum_k delta_k ln p_k|.
+    A beta solved from the entropy S (which float64 holds to 4 eps S) moves by
+    dS / (beta^2 Var) relative (dS/dbeta = -beta Var(H)) and E^th by dS / beta: per
+    subsystem ``("beta", X)`` (both causes), ``("Eth", X)`` (the solving: next to the
+    maximally mixed state, beta = 1.4e-3, 3e-10 and 7e-13) and ``("Eth phase", X)``
+    (the phase's, which E^th follows, and a heat with it)."""
+    phase = 2 * _EPS * g * np.abs(times) * 2 * np.sqrt(np.asarray(s2) * np.asarray(c2))
+    delta = np.asarray(delta, dtype=float)[:, None]
+    e = np.asarray([float(x) for x in energies])[:, None]
+    rounding = {"phase": phase * float(np.abs(delta * e).sum())}
+    rounding["energy"] = 4 * _EPS * (1 + abs(beta0)) * float(np.abs(e).max()) + rounding["phase"]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for n in ("A", "B"):
+            p = np.stack(pops[n])
+            logs = np.where(p > 0, np.log(np.where(p > 0, p, 1.0)), 0.0)
+            moved = phase * np.abs((delta * logs).sum(axis=0))
+            solved = 4 * _EPS * np.abs(out[n]["S"])
+            beta = np.asarray(out[n]["beta"], dtype=float)
+            ok = np.isfinite(beta) & (beta > 0)
+            var = _thermal_variance(levels, beta)
+            rounding["beta", n] = np.where(ok, (solved + moved) / (beta * beta * var), 0.0)
+            rounding["Eth", n] = np.where(ok, solved / beta, 0.0)
+            rounding["Eth phase", n] = np.where(ok, moved / beta, 0.0)
+            # the relative entropy D[rho || w(beta)] of populations that sum to 1 + nu
+            # holds nu (its - p + w terms), the exergy D / beta nu / beta (B next to
+            # thermal, exergy 2.2e-7 at nu = -1.1e-16: 9 digits)
+            nu = np.abs(_sum_minus_one(p))
+            rounding["normalization", n] = np.where(ok, 4 * nu / beta, 0.0)
+    return rounding
+
+
+def _sum_minus_one(p):
+    """sum_k p_k - 1 over the first axis (numpy), the sum of the floats as it is (error-free
+    two-sums, Knuth), not as float64 rounds it: the normalisation a relative entropy sees."""
+    total, err = p[0], np.zeros(p.shape[1:])
+    for x in p[1:]:
+        s = total + x
+        back = s - total
+        err = err + ((total - (s - back)) + (x - back))
+        total = s
+    return (total - 1) + err
+
+
+def _differences_unearned(times, cols, given, rounding):
+    """The times t > 0 at which a value computed from the populations as they stand (not
+    given by the increments: ``given[key]``) is within EARNED times its rounding
+    (:func:`_difference_rounding`): beta_X; Q_X, W_X and exergy_A (E - E^th) through a
+    beta solved from the entropy (Q_X also through the phase; W_X and exergy_A are of
+    second order in the populations' move where they are small); exergy_B (a relative
+    entropy) through the populations' sum; and ergotropy_X through the phase (next
+    to a crossing of two of B's populations at g t = 5600: 8.6 digits).  (The rounding of
+    Q_X and W_B as differences of energies: :func:`_increments_unearned`.)"""
+    out = np.zeros(len(times), dtype=bool)
+    none = np.zeros(len(times), dtype=bool)
+    for n in ("A", "B"):
+        solving = EARNED * rounding["beta", n] > 1
+        out |= solving & ~given.get(f"beta_{n}", none)
+        # (an exergy from the populations as they stand where beta is that ill-conditioned:
+        # B next to maximally mixed and not passive, 9.8 digits at 5.9e-6)
+        out |= solving & ~given.get(f"exergy_{n}", none)
+        solved = rounding["Eth", n]
+        limits = {f"Q_{n}": solved + rounding["Eth phase", n], f"W_{n}": solved,
+                  f"ergotropy_{n}": rounding["energy"]}
+        # A's exergy is E - E^th; B's the relative entropy to w(beta_B(t)) over beta_B(t)
+        limits[f"exergy_{n}"] = solved if n == "A" else rounding["normalization", n]
+        for key, limit in limits.items():
+            v = np.abs(np.asarray(cols[key], dtype=float))
+            out |= (v != 0) & (v < EARNED * limit) & ~given.get(key, none)
     out[times == 0] = False
     return out
 
@@ -662,6 +846,28 @@ def _sigma_erg(lib, q0, qt):
     d_erg = qt["B"]["ergotropy"] - q0["B"]["ergotropy"]
     d_e = qt["B"]["E"] - q0["B"]["E"]
     return qt["A"]["S"] - q0["A"]["S"] + beta * (d_e - d_erg)
+
+
+def _beta_with_more_bits(lib, levels, pb):
+    """beta_B(0) in balls where the working precision could not bracket it (B nearly
+    pure: S_B(0) = 1e-46 at 120 bits gives an unbounded ball, and w(beta) of that is
+    nan, which sorting the spectra refuses before certify could ask for more bits): the
+    same enclosure at twice the bits, up to 16 times, each a valid enclosure at any
+    precision."""
+    import flint
+
+    from ..balls import ball_precision
+
+    bits = flint.ctx.prec
+    beta = None
+    for _ in range(4):
+        bits *= 2
+        with ball_precision(bits):
+            probs = [+_to_lib(lib, x) for x in pb]
+            beta = beta_for_entropy(lib, levels, entropy_of_distribution(lib, probs))
+        if beta.is_finite():
+            break
+    return beta
 
 
 def _numeric_matrix(M, lib):
