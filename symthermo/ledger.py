@@ -763,7 +763,7 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     subsystems : dict
         name -> (H, rho0), in tensor order.  H is a matrix (numpy array,
         mpmath or SymPy matrix, QuTiP ``Qobj``, nested lists of numbers or
-        strings such as ``"1/3"``) or an :class:`~symthermo.thermal.Oscillator`:
+        strings such as ``"1/3"``) or an :class:`~symthermo.levels.Oscillator`:
         its beta and thermal energy then use the analytic infinite-dimensional
         functions while the propagator works in the Fock space of rho0
         (levels 0 .. n-1, n the dimension of rho0); a run whose top level

@@ -23,7 +23,7 @@ class _Elementwise:
             import numpy as np
 
             self.log1p, self.atanh, self.sqrt = np.log1p, np.arctanh, np.sqrt
-            self.where, self.any, self.eps = np.where, np.any, FLOAT64.eps
+            self.where, self.any, self.eps = np.where, _any_of, FLOAT64.eps
         elif lib is MPMATH:
             import mpmath
 
@@ -31,6 +31,16 @@ class _Elementwise:
             self.where, self.any, self.eps = _pick, bool, mpmath.eps
         else:
             raise TypeError(f"oscillator_deficit: no elementwise form in {lib.name}")
+
+
+def _any_of(x):
+    """np.any without its Python wrapper: an array's own any, or bool of a number."""
+    return x.any() if hasattr(x, "any") else bool(x)
+
+
+#: the float64 functions, made once (mpmath's are remade per call: its eps is the
+#: precision in force)
+_FLOAT64_OPS = []
 
 
 def oscillator_deficit(lib, n):
@@ -78,9 +88,15 @@ def oscillator_deficit(lib, n):
     >>> max(float(abs(a / b - 1)) for a, b in zip(d[2:], exact[2:])) < 2e-15
     True
     """
-    ops = _Elementwise(lib)
+    if lib is FLOAT64:
+        if not _FLOAT64_OPS:
+            _FLOAT64_OPS.append(_Elementwise(lib))
+        ops = _FLOAT64_OPS[0]
+    else:
+        ops = _Elementwise(lib)
     zero = n <= 0
-    if ops.any(zero):
+    some_zero = ops.any(zero)
+    if some_zero:
         n = ops.where(zero, 0.25, n)  # n = 0 gives delta = 0 (at the end)
     n1 = 1 + n
     f = 2 * n * ops.atanh(n) + ops.log1p(-n * n)
@@ -114,7 +130,7 @@ def oscillator_deficit(lib, n):
             active = shrinking & (size > tol * delta)
         previous = size
         if not ops.any(active):
-            return ops.where(zero, 0 * delta, delta) if ops.any(zero) else delta
+            return ops.where(zero, 0 * delta, delta) if some_zero else delta
     if lib is not MPMATH:
         import numpy as np
 

@@ -22,7 +22,7 @@ SymPy expressions (Jaynes-Cummings with a coherent field) overrides
 In float64 a model may also supply :meth:`Model.reduced_arrays`, the same
 reduced data for all times at once as numpy arrays; :meth:`Model.evaluate`
 then finishes every time in one go with numpy (the same formulas, 0 ln 0 = 0,
-beta solved by :func:`~symthermo.thermal.beta_for_entropy_array`, 0 * inf = 0
+beta solved by :func:`~symthermo.thermal_arrays.beta_for_entropy_array`, 0 * inf = 0
 in sigma: :mod:`symthermo.models.float64_columns`) and returns
 :class:`~symthermo.models.float64_columns.ColumnRows`, which behaves as the
 list of row dicts; the per-row route finishes each subsystem by

@@ -21,7 +21,7 @@ Rules it applies, as the per-row and ball routes do:
   log1p(-lo), the largest of more, above 1/2, as log1p(-rest)
   (:func:`entropy_columns`); Tr[pi H] - E^th from :mod:`symthermo.passive_excess`
   (:func:`_exergy_columns`); an oscillator's beta, E^th and E - E^th from its
-  smaller eigenvalue (:func:`~symthermo.thermal.oscillator_deficit`); W by the
+  smaller eigenvalue (:func:`~symthermo.oscillator_deficit.oscillator_deficit`); W by the
   form whose operands are the smaller (:func:`_work_columns`); E^th kept above
   the ground energy so that its increments carry no rounding of the ground; a
   negative value within its own rounding bound is clipped to 0
@@ -461,7 +461,7 @@ def _local_columns(info: _LocalInfo, d, n):
             beta = pair.beta
     if beta is None:
         if info.two_level:
-            # ln(hi/lo)/gap as thermal._log_ratio computes it; hi >= 1/2 > 0, so lo = 0
+            # ln(hi/lo)/gap as beta_from_entropy._log_ratio computes it; hi >= 1/2 > 0, so lo = 0
             # gives ln hi - ln 0 = inf and beta = inf
             lo, hi = spectrum
             log_lo, log_hi = logs
@@ -508,7 +508,7 @@ def _local_columns(info: _LocalInfo, d, n):
         spread = thermal_above + float(levels.omega) if info.gaps is None else info.gaps[-1]
         return exergy_rounding_bound(count, above, thermal_above, beta, S, spread, 0.0, ground)
 
-    # the structural zeros of the ball route (balls.ball_local_from_data): a qubit
+    # the structural zeros of the ball route (ball_finishing.ball_local_from_data): a qubit
     # diagonal in the energy basis with p_e < 1/2 is passive and the Gibbs state of
     # its entropy-matched beta, so ergotropy = exergy = 0 and E^th = E exactly (put in
     # before the clipping of rounding below 0, so that no bound is made for them)
@@ -574,12 +574,12 @@ def _oscillator_pair(omega, lo, above, diagonal):
     """An oscillator (float64) whose state has the two eigenvalues {1 - lo, lo}, lo <= 1/2
     (Python floats or numpy arrays alike): beta = ln(1 + 1/m)/omega, E^th - E_0 = omega m
     and E - E^th = ergotropy + omega (lo - m), m the thermal occupation of entropy h(lo),
-    lo - m from :func:`~symthermo.thermal.oscillator_deficit` (without cancellation: it is
+    lo - m from :func:`~symthermo.oscillator_deficit.oscillator_deficit` (without cancellation: it is
     O(lo^2 / ln(1/lo)) for a mode near its vacuum, below the rounding of m itself).
 
     ``diagonal``: the state is diagonal on Fock 0 and 1 (the model's structure); with
     <n> = above/omega < 1/2 it is then its own passive state, ergotropy exactly 0 (the
-    ball route's structural zero, balls.ball_local_from_data) and E - E^th = omega (lo - m)
+    ball route's structural zero, ball_finishing.ball_local_from_data) and E - E^th = omega (lo - m)
     exactly, so that a field leaving its vacuum keeps W and the exergy of size 1e-46.
     """
     # (called inside np.errstate(divide="ignore"): m = 0 gives beta = ln(1 + 1/0) = inf)

@@ -7,7 +7,7 @@ it", so E_g = -omega_A/2, whereas SL26's prose says E_g = 0 (a constant
 shift: E_A and E^th_A move by omega_A/2, no heat, work, ergotropy, exergy or
 beta changes).  Subsystem B is the mode, H_B = omega_B a^dag a, whose
 thermal functions are the analytic infinite-dimensional ones
-(:class:`~symthermo.thermal.Oscillator`); its reduced state is in the Fock
+(:class:`~symthermo.levels.Oscillator`); its reduced state is in the Fock
 basis.  Qubit basis (|e>, |g>); joint index = (Fock dimension) * qubit + n.
 
 Derivation
@@ -86,7 +86,7 @@ keep their relative precision.  A lam_- below eps^(3/2) is the exact 0 of a
 pure state seen through the rounding of t (t = pi/(2g)) and is returned as
 0.  t = 0 of the coherent case is the exact initial state.  beta_B of a
 two-valued spectrum is solved from the binary entropy (accurate for small
-lam_-) with :func:`~symthermo.thermal.beta_for_entropy` and the oscillator.
+lam_-) with :func:`~symthermo.beta_from_entropy.beta_for_entropy` and the oscillator.
 
 Propagator route (:meth:`JaynesCummings.propagate`): the vacuum case is
 propagated densely on Fock cutoff 2 (by :func:`symthermo.propagator.evolve`

@@ -3,7 +3,7 @@
 :func:`_local_from_data` turns a subsystem's reduced data at one time (E, the
 spectrum, optionally beta and E^th) into E, S, beta, E^th, ergotropy and
 exergy in any number system (exact, mpmath, float64; balls go to
-:func:`symthermo.balls.ball_local_from_data`); :func:`_thermal_increment`,
+:func:`symthermo.ball_finishing.ball_local_from_data`); :func:`_thermal_increment`,
 :func:`_via_exergy` and :func:`_float_heat_term` give the heat, work and
 sigma terms of :meth:`symthermo.models.base.Model._finish` between t = 0 and
 t.  :func:`_numeric_h` and :func:`_to_lib` put a local Hamiltonian and an

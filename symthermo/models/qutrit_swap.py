@@ -10,7 +10,7 @@ first, and
 B starts in the passive, non-thermal state p_k ∝ exp(-beta_k omega_k)
 (beta_0 omega_0 = 0); A starts thermal at beta_B(0), the entropy-matched
 inverse temperature of rho_B(0) (no closed form for three levels: solved
-numerically, :func:`symthermo.thermal.beta_for_entropy`).
+numerically, :func:`symthermo.beta_from_entropy.beta_for_entropy`).
 
 Derivation (done by :func:`derive_reduced` in SymPy from H and V):
 

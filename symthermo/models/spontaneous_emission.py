@@ -234,7 +234,7 @@ class SpontaneousEmission(Model):
 
     def reduced_data(self, p, times, *, lib):
         # beta is evaluated from the spectrum by the same closed form ln(max/min)/omega
-        # (thermal._beta_of_spectrum), which gives inf at t = 0, where P_g = 0 exactly
+        # (beta_from_entropy._beta_of_spectrum), which gives inf at t = 0, where P_g = 0 exactly
         forms = self.closed_forms(p)
         forms.subsystems["A"].beta = None
         if lib is FLOAT64:
