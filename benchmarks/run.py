@@ -232,13 +232,23 @@ def goals(rows):
                 goal = {"goal": labels[part], "met": all(t <= q["solve_s"] for q in qutip),
                         "detail": "; ".join(details)}
                 fastest = min(q["solve_s"] for q in qutip)
-                if not goal["met"] and part != "evaluation" and floor \
-                        and floor[0]["time_s"] > fastest:
+                # the least each part can take: the strings, Arb's decimal enclosures (the
+                # floor row); the whole, those and the evaluation of the balls
+                least = None
+                if floor and part == "strings":
+                    least = floor[0]["time_s"]
+                elif floor and part == "whole" and parts["evaluation"]:
+                    least = floor[0]["time_s"] + parts["evaluation"][0]["time_s"]
+                if not goal["met"] and least is not None and least > fastest:
+                    what = ("Arb's decimal enclosures of the printed balls alone (one "
+                            "mid_rad_10exp per distinct value, no Python around it)"
+                            if part == "strings" else
+                            "the evaluation of the balls and Arb's decimal enclosures of the "
+                            "printed balls alone (one mid_rad_10exp per distinct value, no "
+                            "Python around it)")
                     goal["explained"] = (
-                        f"Arb's decimal enclosures of the printed balls alone (one mid_rad_10exp "
-                        f"per distinct value, no Python around it) take "
-                        f"{floor[0]['time_s'] * 1e3:.3g} ms in this process, "
-                        f"{floor[0]['time_s'] / fastest:.2f}x QuTiP's fastest solver run "
+                        f"{what} take {least * 1e3:.3g} ms in this process, "
+                        f"{least / fastest:.2f}x QuTiP's fastest solver run "
                         f"({fastest * 1e3:.3g} ms)")
                 out.append(goal)
             elif part == "whole":
