@@ -43,14 +43,15 @@ import math
 import numpy as np
 
 from .levels import Oscillator
+from .numbers import FLOAT64
 from .thermal_functions import _thermal_moments
 
 __all__ = ["EARNED", "row_errors", "unearned", "generator_norm", "exactly_pure", "ball_rows",
            "float_ball_rows"]
 
 #: the relative error a float64 value may carry: the contract's 10 correct digits of 15
-EARNED = 1e-10
-_EPS = float(np.finfo(float).eps)
+EARNED = FLOAT64.earned
+_EPS = float(FLOAT64.eps)
 
 
 def generator_norm(H_total, lindblad=()):

@@ -140,6 +140,10 @@ class _Float64(NumberSystem):
     # rounding noise and count as 0; small positive eigenvalues are kept
     # (states.density_spectrum), never compared with it.
     tolerance = 1e-12
+    # the contract's float64 promise, 10 correct digits of the 15 printed: a value whose
+    # error estimate is above this fraction of it is unearned (its row is recomputed on
+    # the certified route)
+    earned = 1e-10
 
     def number(self, x):
         if isinstance(x, str):  # a float, or a complex if not real; too large is an error

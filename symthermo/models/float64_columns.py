@@ -289,10 +289,10 @@ def _work_columns(q, d, w):
     return np.where(via, x - x[0], w)
 
 
-#: the contract's float64 promise, 10 correct digits of the 15 printed: a value whose
-#: rounding estimate is above 1e-10 of it is unearned (its row is recomputed certified)
-EARNED = 1e10
-_EPS = float(np.finfo(float).eps)
+#: the factor of the contract's float64 promise (``FLOAT64.earned``, 10 correct digits of
+#: the 15 printed): a value below EARNED times its rounding estimate is unearned
+EARNED = 1 / FLOAT64.earned
+_EPS = float(FLOAT64.eps)
 
 
 class Unearned:
