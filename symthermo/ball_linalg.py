@@ -39,7 +39,6 @@ input balls; the precision is flint's (``symthermo.balls.ball_precision``).
 
 from __future__ import annotations
 
-import flint
 from flint import acb, acb_mat, arb
 
 __all__ = ["acb_matrix", "ball_rows", "unitary_states", "lindblad_generator", "lindblad_states",

@@ -169,7 +169,6 @@ def esposito_entropy_production(a0: Snapshot, at: Snapshot, b_thermal: Snapshot,
                                 beta, mutual_information):
     """sigma_0 = Delta S_A + beta Delta E_B = I_AB + D(rho_B(t) || w_B(beta)) (EL23 Eq. 1),
     for B initially thermal at ``beta``."""
-    lib = a0.lib
     lhs = at["S"] - a0["S"] + beta * (bt["E"] - b_thermal["E"])
     d = relative_entropy_to_thermal(bt.system, bt["S"], bt["energy_above_ground"], beta)
     return Balance("sigma0", lhs, mutual_information + d)

@@ -24,7 +24,6 @@ True
 
 from __future__ import annotations
 
-import cmath
 import math
 from fractions import Fraction
 

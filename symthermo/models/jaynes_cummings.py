@@ -550,7 +550,6 @@ class JaynesCummings(Model):
             lo, hi = _two_level_columns((pe - pg) / norm, c2 / norm**2, det / norm**2, floor)
             lo_a[nonzero], hi_a[nonzero] = lo, hi
             gram_ev = None
-            ce2 = sum((r.weight * r.c_e * r.c_e for r in runs), 0.0)
             e_int[nonzero] = 2 * g * spa / norm
             # (below the rounding of t, p_e is 0, as lam_-: _vacuum_arrays)
             above = wA * (pe / norm)

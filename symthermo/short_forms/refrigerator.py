@@ -47,8 +47,6 @@ def short_forms(p):
     eint = -(wA * (zA_f + _TAU_A) + wB * (zB_f - _TAU_B)) / 2
     QA = wA * (_TAU_A - rA_f) / 2
     QB = wB * (_TAU_B - rB_f) / 2
-    WA = wA * (zA_f + _TAU_A) / 2 - QA
-    WB = wB * (zB_f - _TAU_B) / 2 - QB
     mutual = (_qubit_entropy(rA_f) - _qubit_entropy(_TAU_A)
               + _qubit_entropy(rB_f) - _qubit_entropy(_TAU_B))
     extras = {"z_A": zA_f, "z_B": zB_f, "r_A": rA_f, "r_B": rB_f,
