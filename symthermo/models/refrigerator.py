@@ -408,11 +408,11 @@ class Refrigerator(Model):
             # scale of cop's test of a vanishing denominator
             bound = 2 * (w.sum() + _to_lib(FLOAT64, p["g"]))
             return (np.array(flat[:nfreq]), table[:, :1], table[:, 1:], w, bound,
-                    carnot_bound(FLOAT64, p))
+                    carnot_bound(FLOAT64, p), _start_small_populations(p))
 
-        freqs, at0, coeffs, w, bound, carnot = self._params_cached("arrays", p, constants)
+        freqs, at0, coeffs, w, bound, carnot, lo0 = self._params_cached("arrays", p, constants)
         rounding = self._in_memory("rounding", p, lambda: SeriesRounding(
-            freqs, np.hstack([at0, coeffs]), w))
+            freqs, np.hstack([at0, coeffs]), w, lo0, _NEARLY_PURE))
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
         # with cos x - 1 = -2 sin^2(x/2): no cancellation at small times (at t = 1e-9 the
         # cosine is 1 and every increment was 0)
@@ -424,22 +424,28 @@ class Refrigerator(Model):
         series = at0 + terms
         z = series[:2]
         r = np.abs(z)
-        # (1 - r)/2 = 1/2 - r/2 and (1 + r)/2 = 1/2 + r/2 exactly (halving is exact)
-        half = 0.5 * r
-        lo, hi = 0.5 - half, 0.5 + half
-        S, beta = qubit_entropy_beta(lo, hi, w)
-        least = float(np.minimum.reduce(lo, axis=None))
         # the increments from the series' own increments (Delta z = terms), not as
         # differences of two nearby values: |z| - |z_0| = sign(z_0) Delta z while z keeps
         # its sign
         z0, dz = at0[:2], terms[:2]
         dr = np.sign(z0) * dz
         zz = z * z0
+        # (1 - r)/2 = 1/2 - r/2 and (1 + r)/2 = 1/2 + r/2 exactly (halving is exact); for a
+        # nearly pure qubit the smaller eigenvalue as lo_0 - Delta r/2 from its exact start,
+        # without the cancellation of 1 - r (which rounds to 0 for beta_j omega_j >~ 37)
+        half = 0.5 * r
+        lo, hi = 0.5 - half, 0.5 + half
+        for k in rounding.nearly_pure:
+            lo[k] = lo0[k] - 0.5 * dr[k]
         if np.minimum.reduce(zz, axis=None) <= 0:
-            # where z reached 0 or changed sign: |z| - |z_0| as it is
-            np.copyto(dr, r - r[:, :1], where=zz <= 0)
+            # where z reached 0 or changed sign: |z| - |z_0| and 1/2 - r/2 as they are
+            crossed = zz <= 0
+            np.copyto(dr, r - r[:, :1], where=crossed)
+            np.copyto(lo, 0.5 - half, where=crossed)
         else:
             zz = None  # (no sign change: the checks need not look)
+        S, beta = qubit_entropy_beta(lo, hi, w)
+        least = float(np.minimum.reduce(lo, axis=None))
         dS = entropy_increments(S, lo, hi, dr)
         # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
         half_w = 0.5 * w
@@ -507,9 +513,38 @@ def _float64_constants(p):
         flat = [sympy.factor(v).subs(full) for v in list(freqs) + [c for row in table for c in row]]
         _SERIES.append(sympy.lambdify([wA, wB, g, bA, bB], flat, modules="mpmath"))
     with mpmath.workdps(40):
-        args = [mpmath.mpmathify(sympy.N(p[n], 45))
-                for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B")]
-        return [float(v) for v in _SERIES[0](*args)]
+        return [float(v) for v in _SERIES[0](*_mpmath_parameters(p))]
+
+
+def _mpmath_parameters(p):
+    """omega_A, omega_B, g, beta_A, beta_B as mpmath numbers at the working precision."""
+    return [mpmath.mpmathify(sympy.N(p[n], 45))
+            for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B")]
+
+
+#: a qubit's smaller eigenvalue at t = 0 below which it is taken from its exact start
+#: (above, 1/2 - |z|/2 keeps 12 digits of it: its rounding is eps/4 and eps/2 of |z|)
+_NEARLY_PURE = 1e-3
+
+
+def _start_small_populations(p):
+    """The smaller eigenvalues of rho_A(0) and rho_B(0) as a (2, 1) float64 array:
+    1/(e^{|beta_j omega_j|} + 1) (B's flipped thermal state has the thermal spectrum),
+    correctly rounded from the parameters, where (1 - |z_j(0)|)/2 cancels (and rounds to
+    0 once beta_j omega_j >~ 37). Below float64's normal range (beta_j omega_j >~ 708) 0:
+    the qubit starts pure as far as float64 goes.
+
+    >>> import math
+    >>> from symthermo.models.refrigerator import Refrigerator, _start_small_populations
+    >>> lo = _start_small_populations(Refrigerator().params({"beta_A": "57.2", "omega_A": "0.675"}))
+    >>> x = 57.2 * 0.675
+    >>> (1 - math.tanh(x / 2)) / 2, bool(abs(lo[0, 0] * (math.exp(x) + 1) - 1) < 1e-13)
+    (0.0, True)
+    """
+    with mpmath.workdps(40):
+        wA, wB, _, bA, bB = _mpmath_parameters(p)
+        lo = [float(1 / (mpmath.exp(abs(b * w)) + 1)) for b, w in ((bA, wA), (bB, wB))]
+    return np.array([[x if x >= np.finfo(float).tiny else 0.0] for x in lo])
 
 
 def _spectrum(lib, z):
