@@ -59,3 +59,27 @@ def test_initial_inverse_temperatures_are_the_parameters():
         for n in ("A", "B"):
             want = float(dict(x.split("=") for x in given)[f"beta_{n}"])
             assert abs(float(row[f"beta_{n}"]) / want - 1) < 1e-14, (n, row[f"beta_{n}"])
+
+
+def test_start_below_float64_range_against_mpmath(correct_digits):
+    """A starts with 1 - |z_A(0)| = 2/(e^1314 + 1), below float64's range (and the balls'
+    at 30 digits, which print sigma_B as 0 +/- inf): float64 printed beta_A(0) and
+    sigma_B = Delta S_B + beta_A(0) Q_A as inf; against mpmath at 1000 digits."""
+    import mpmath
+
+    from symthermo.models import get_model
+    from symthermo.numbers import MPMATH
+    from symthermo.tables import reference_payload
+
+    given = ["omega_A=32.6", "omega_B=38.5", "g=1.02", "beta_A=40.3", "beta_B=0.0207"]
+    m = get_model("refrigerator")
+    got = reference_payload(m, given, "0,1.73,3.46", float64=True)
+    assert got["rows"][0]["beta_A"] == "40.3000000000000"
+    with mpmath.workdps(1000):
+        truth = m.evaluate(m.params(dict(x.split("=") for x in given)),
+                           [mpmath.mpf(t) for t in ("1.73", "3.46")], lib=MPMATH)
+        for row, want in zip(got["rows"][1:], truth):
+            for key, text in row.items():
+                if key != "t" and key in want:
+                    assert correct_digits(text, mpmath.nstr(want[key], 30)) >= 10, (
+                        row["t"], key, text)

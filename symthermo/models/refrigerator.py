@@ -47,6 +47,7 @@ state, I_AB(t) = Delta S_A(t) + Delta S_B(t) (the joint entropy is constant).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -407,10 +408,13 @@ class Refrigerator(Model):
             # |Q_j| <= omega_j/2, |W_j| <= 3 omega_j/2, |E_int| <= ||V|| = g/2: a bound on the
             # scale of cop's test of a vanishing denominator
             bound = 2 * (w.sum() + _to_lib(FLOAT64, p["g"]))
+            beta0 = [math.copysign(abs(_to_lib(FLOAT64, p[f"beta_{n}"])), wn)
+                     for n, wn in zip("AB", w[:, 0].tolist())]
             return (np.array(flat[:nfreq]), table[:, :1], table[:, 1:], w, bound,
-                    carnot_bound(FLOAT64, p), _start_small_populations(p))
+                    carnot_bound(FLOAT64, p), _start_small_populations(p), beta0)
 
-        freqs, at0, coeffs, w, bound, carnot, lo0 = self._params_cached("arrays", p, constants)
+        freqs, at0, coeffs, w, bound, carnot, lo0, beta0 = self._params_cached(
+            "arrays", p, constants)
         rounding = self._in_memory("rounding", p, lambda: SeriesRounding(
             freqs, np.hstack([at0, coeffs]), w, lo0, _NEARLY_PURE))
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
@@ -445,6 +449,12 @@ class Refrigerator(Model):
         else:
             zz = None  # (no sign change: the checks need not look)
         S, beta = qubit_entropy_beta(lo, hi, w)
+        if rounding.nearly_pure:
+            # beta_j(0) = ln(hi/lo)/omega_j at t = 0 is the parameter |beta_j| (times the
+            # sign of omega_j), also where lo_j(0) is below float64's range (inf from lo)
+            start = times == 0
+            for k in rounding.nearly_pure:
+                beta[k, start] = beta0[k]
         least = float(np.minimum.reduce(lo, axis=None))
         dS = entropy_increments(S, lo, hi, dr)
         # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
