@@ -83,3 +83,30 @@ def test_start_below_float64_range_against_mpmath(correct_digits):
                 if key != "t" and key in want:
                     assert correct_digits(text, mpmath.nstr(want[key], 30)) >= 10, (
                         row["t"], key, text)
+
+
+@pytest.mark.parametrize("given", [CASES["A within rounding of pure, hot B"][0],
+                                   CASES["B within rounding of pure"][0],
+                                   ["omega_A=32.6", "omega_B=38.5", "g=1.02", "beta_A=40.3",
+                                    "beta_B=0.0207"]])
+def test_balls_tell_a_nearly_pure_start_from_pure(given, correct_digits):
+    """The certified route at 30 digits: 1 - |z_j(0)| (e^-392 to e^-1314) is 0 to the
+    balls' working precision, so beta_j(0) and the other qubit's sigma were 0 +/- inf; the
+    smaller eigenvalue from its exact start gives every digit (against mpmath at 1000)."""
+    import mpmath
+
+    from symthermo.models import get_model
+    from symthermo.numbers import MPMATH
+    from symthermo.tables import reference_payload
+
+    m = get_model("refrigerator")
+    times = ("2.19", "15.4")
+    got = reference_payload(m, given, ",".join(times), dps=30, errors=False)["rows"]
+    with mpmath.workdps(1000):
+        truth = m.evaluate(m.params(dict(x.split("=") for x in given)),
+                           [mpmath.mpf(t) for t in times], lib=MPMATH)
+        for row, want in zip(got, truth):
+            for key in ("beta_A", "beta_B", "S_A", "S_B", "I_AB", "sigma_A", "sigma_B"):
+                assert " +/- " not in row[key], (row["t"], key, row[key])
+                assert correct_digits(row[key], mpmath.nstr(want[key], 40)) >= 29, (
+                    row["t"], key, row[key])

@@ -345,13 +345,15 @@ class Refrigerator(Model):
         table = [flat[nfreq + k * (nfreq + 1): nfreq + (k + 1) * (nfreq + 1)] for k in range(3)]
 
         def series(cosines):
-            # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0
+            # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0; then the
+            # increments of z_A and z_B (the sums alone)
             shifted = [x - 1 for x in cosines]
-            out = []
+            out, steps = [], []
             for row in table:
                 terms = [c * s for c, s in zip(row[1:], shifted)]
-                out.append(row[0] + sum(terms[1:], terms[0]) if terms else row[0])
-            return out
+                steps.append(sum(terms[1:], terms[0]) if terms else 0 * row[0])
+                out.append(row[0] + steps[-1] if terms else row[0])
+            return out + steps[:2]
 
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times], dtype=float)
@@ -370,16 +372,18 @@ class Refrigerator(Model):
             zero = series([sympy.Integer(1)] * nfreq)
         omegas = [_parameter(lib, p, "omega_A"), _parameter(lib, p, "omega_B")]
         carnot = carnot_bound(lib, p)
-        specs0 = [_spectrum(lib, z) for z in zero[:2]]
+        starts = [None, None] if lib is EXACT else [
+            (z0, _start_small_population(lib, p, n)) for z0, n in zip(zero[:2], "AB")]
+        specs0 = [_spectrum(lib, z, start, dz) for z, start, dz in zip(zero[:2], starts, zero[3:])]
         s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
         out = []
-        for zA, zB, Eint in values:
+        for zA, zB, Eint, dzA, dzB in values:
             row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB),
                    "carnot": carnot}
             changes = []
-            for k, (n, z) in enumerate((("A", zA), ("B", zB))):
+            for k, (n, z, dz) in enumerate((("A", zA, dzA), ("B", zB, dzB))):
                 w = omegas[k]
-                spec = _spectrum(lib, z)
+                spec = _spectrum(lib, z, starts[k], dz)
                 entropy = entropy_of_spectrum(lib, spec)
                 changes.append(entropy - s0[k])
                 # E and the closed-form E^th = -omega |z|/2 from the same z: for a
@@ -557,10 +561,24 @@ def _start_small_populations(p):
     return np.array([[x if x >= np.finfo(float).tiny else 0.0] for x in lo])
 
 
-def _spectrum(lib, z):
+def _spectrum(lib, z, start=None, dz=None):
+    """[(1 - r)/2, (1 + r)/2] with r = |z|; with ``start`` = (z(0), lo(0)) and the increment
+    ``dz`` = z - z(0), the smaller eigenvalue as lo(0) - sign(z(0)) dz/2 where z keeps
+    z(0)'s sign (balls: provably), without the cancellation of 1 - r for a nearly pure
+    qubit (whose 1 - r(0) a ball at the working precision may not tell from 0)."""
     r = abs(z)
     half = lib.one / 2 if lib is not EXACT else sympy.Rational(1, 2)
+    if start is not None and start[0] * z > 0:
+        z0, lo0 = start
+        return [lo0 - dz * half if z0 > 0 else lo0 + dz * half, (1 + r) * half]
     return [(1 - r) * half, (1 + r) * half]
+
+
+def _start_small_population(lib, p, n):
+    """The smaller eigenvalue of rho_n(0), 1/(e^{|beta_n omega_n|} + 1), in ``lib`` (the
+    thermal spectrum: B's flipped thermal state has it too)."""
+    tail = lib.exp(-abs(_parameter(lib, p, f"beta_{n}") * _parameter(lib, p, f"omega_{n}")))
+    return tail / (1 + tail)  # (e^-x, not e^x: no overflow in float64)
 
 
 def _qubit_beta(lib, spectrum, omega):
