@@ -40,6 +40,10 @@ CASES = {
                                             "0,3.01e-6,1.2e-4,72.2,314,19900"),
     "B nearly pure, slow A": (["omega_A=0.127", "omega_B=1", "g=0.0573", "beta_A=0.0211",
                                "beta_B=19.4"], "0,9e-8,67.4,155"),
+    # B next to maximally mixed (beta_B(t) omega_B = 5.4e-7 at t = 9020): beta_B as
+    # (ln hi - ln lo)/omega_B kept 9.8 digits
+    "B next to maximally mixed": (["omega_A=0.0803", "omega_B=0.0124", "g=0.00108",
+                                   "beta_A=8.78", "beta_B=0.0133"], "0,5,9020"),
 }
 
 

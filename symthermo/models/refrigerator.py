@@ -453,6 +453,11 @@ class Refrigerator(Model):
         else:
             zz = None  # (no sign change: the checks need not look)
         S, beta = qubit_entropy_beta(lo, hi, w)
+        if np.maximum.reduce(lo, axis=None) > _NEARLY_MIXED:
+            # beta omega = ln(hi/lo) < 1e-3: ln hi - ln lo cancels (eps over beta omega of
+            # it); log1p(r/lo) keeps r's relative precision
+            mixed = lo > _NEARLY_MIXED
+            beta[mixed] = (np.log1p(r / lo) / w)[mixed]
         if rounding.nearly_pure:
             # beta_j(0) = ln(hi/lo)/omega_j at t = 0 is the parameter |beta_j| (times the
             # sign of omega_j), also where lo_j(0) is below float64's range (inf from lo)
@@ -539,6 +544,8 @@ def _mpmath_parameters(p):
 #: a qubit's smaller eigenvalue at t = 0 below which it is taken from its exact start
 #: (above, 1/2 - |z|/2 keeps 12 digits of it: its rounding is eps/4 and eps/2 of |z|)
 _NEARLY_PURE = 1e-3
+#: a qubit's smaller eigenvalue above which its beta omega = ln(hi/lo) is below 1e-3
+_NEARLY_MIXED = 0.5 - 2.5e-4
 
 
 def _start_small_populations(p):
