@@ -448,8 +448,9 @@ class Refrigerator(Model):
         if np.minimum.reduce(zz, axis=None) <= 0:
             # where z reached 0 or changed sign: |z| - |z_0| and 1/2 - r/2 as they are
             crossed = zz <= 0
-            np.copyto(dr, r - r[:, :1], where=crossed)
-            np.copyto(lo, 0.5 - half, where=crossed)
+            dr = np.where(crossed, r - r[:, :1], dr)  # (faster than np.copyto with where)
+            for k in rounding.nearly_pure:
+                np.copyto(lo[k], 0.5 - half[k], where=crossed[k])
         else:
             zz = None  # (no sign change: the checks need not look)
         S, beta = qubit_entropy_beta(lo, hi, w)

@@ -115,11 +115,12 @@ class RefrigeratorChecks(Unearned):
         # smaller eigenvalue lo_j (lo_j(0) - Delta r_j/2: eps lo_j(0) and half Delta z_j's;
         # where z_j changed sign 1/2 - r_j/2: eps/4 and half r_j's)
         z_max = max(terms[0] + at0[0], terms[1] + at0[1])
-        lo0 = rounding.lo0[:, 0].tolist()
-        lo_max = max(lo0[j] + 0.5 * terms[j] for j in rounding.nearly_pure) if (
-            rounding.nearly_pure) else 0.0
-        if zz is not None or len(rounding.nearly_pure) < 2:
-            lo_max = max(lo_max, 0.25 * EARNED * _EPS + 0.5 * z_max)
+        lo_max = 0.25 * EARNED * _EPS + 0.5 * z_max
+        if rounding.nearly_pure:
+            lo0 = rounding.lo0[:, 0].tolist()
+            exact = max(lo0[j] + 0.5 * terms[j] for j in rounding.nearly_pure)
+            lo_max = exact if zz is None and len(lo0) == len(rounding.nearly_pure) else max(
+                lo_max, exact)
         self.bounds = (z_max, terms[2], (terms[0] + 0.5 * at0[0], terms[1] + 0.5 * at0[1]),
                        lo_max)
         # the leading times below the safe one (_small_times) need no look: a grid from 0
