@@ -47,6 +47,7 @@ state, I_AB(t) = Delta S_A(t) + Delta S_B(t) (the joint entropy is constant).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -344,13 +345,15 @@ class Refrigerator(Model):
         table = [flat[nfreq + k * (nfreq + 1): nfreq + (k + 1) * (nfreq + 1)] for k in range(3)]
 
         def series(cosines):
-            # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0
+            # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0; then the
+            # increments of z_A and z_B (the sums alone)
             shifted = [x - 1 for x in cosines]
-            out = []
+            out, steps = [], []
             for row in table:
                 terms = [c * s for c, s in zip(row[1:], shifted)]
-                out.append(row[0] + sum(terms[1:], terms[0]) if terms else row[0])
-            return out
+                steps.append(sum(terms[1:], terms[0]) if terms else 0 * row[0])
+                out.append(row[0] + steps[-1] if terms else row[0])
+            return out + steps[:2]
 
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times], dtype=float)
@@ -369,16 +372,18 @@ class Refrigerator(Model):
             zero = series([sympy.Integer(1)] * nfreq)
         omegas = [_parameter(lib, p, "omega_A"), _parameter(lib, p, "omega_B")]
         carnot = carnot_bound(lib, p)
-        specs0 = [_spectrum(lib, z) for z in zero[:2]]
+        starts = [None, None] if lib is EXACT else [
+            (z0, _start_small_population(lib, p, n)) for z0, n in zip(zero[:2], "AB")]
+        specs0 = [_spectrum(lib, z, start, dz) for z, start, dz in zip(zero[:2], starts, zero[3:])]
         s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
         out = []
-        for zA, zB, Eint in values:
+        for zA, zB, Eint, dzA, dzB in values:
             row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB),
                    "carnot": carnot}
             changes = []
-            for k, (n, z) in enumerate((("A", zA), ("B", zB))):
+            for k, (n, z, dz) in enumerate((("A", zA, dzA), ("B", zB, dzB))):
                 w = omegas[k]
-                spec = _spectrum(lib, z)
+                spec = _spectrum(lib, z, starts[k], dz)
                 entropy = entropy_of_spectrum(lib, spec)
                 changes.append(entropy - s0[k])
                 # E and the closed-form E^th = -omega |z|/2 from the same z: for a
@@ -407,12 +412,15 @@ class Refrigerator(Model):
             # |Q_j| <= omega_j/2, |W_j| <= 3 omega_j/2, |E_int| <= ||V|| = g/2: a bound on the
             # scale of cop's test of a vanishing denominator
             bound = 2 * (w.sum() + _to_lib(FLOAT64, p["g"]))
+            beta0 = [math.copysign(abs(_to_lib(FLOAT64, p[f"beta_{n}"])), wn)
+                     for n, wn in zip("AB", w[:, 0].tolist())]
             return (np.array(flat[:nfreq]), table[:, :1], table[:, 1:], w, bound,
-                    carnot_bound(FLOAT64, p))
+                    carnot_bound(FLOAT64, p), _start_small_populations(p), beta0)
 
-        freqs, at0, coeffs, w, bound, carnot = self._params_cached("arrays", p, constants)
+        freqs, at0, coeffs, w, bound, carnot, lo0, beta0 = self._params_cached(
+            "arrays", p, constants)
         rounding = self._in_memory("rounding", p, lambda: SeriesRounding(
-            freqs, np.hstack([at0, coeffs]), w))
+            freqs, np.hstack([at0, coeffs]), w, lo0, _NEARLY_PURE))
         # z_A, z_B, E_int: value at 0 plus sum_k c_k (cos(nu_k t) - 1), as reduced_data,
         # with cos x - 1 = -2 sin^2(x/2): no cancellation at small times (at t = 1e-9 the
         # cosine is 1 and every increment was 0)
@@ -424,22 +432,40 @@ class Refrigerator(Model):
         series = at0 + terms
         z = series[:2]
         r = np.abs(z)
-        # (1 - r)/2 = 1/2 - r/2 and (1 + r)/2 = 1/2 + r/2 exactly (halving is exact)
-        half = 0.5 * r
-        lo, hi = 0.5 - half, 0.5 + half
-        S, beta = qubit_entropy_beta(lo, hi, w)
-        least = float(np.minimum.reduce(lo, axis=None))
         # the increments from the series' own increments (Delta z = terms), not as
         # differences of two nearby values: |z| - |z_0| = sign(z_0) Delta z while z keeps
         # its sign
         z0, dz = at0[:2], terms[:2]
         dr = np.sign(z0) * dz
         zz = z * z0
+        # (1 - r)/2 = 1/2 - r/2 and (1 + r)/2 = 1/2 + r/2 exactly (halving is exact); for a
+        # nearly pure qubit the smaller eigenvalue as lo_0 - Delta r/2 from its exact start,
+        # without the cancellation of 1 - r (which rounds to 0 for beta_j omega_j >~ 37)
+        half = 0.5 * r
+        lo, hi = 0.5 - half, 0.5 + half
+        for k in rounding.nearly_pure:
+            lo[k] = lo0[k] - 0.5 * dr[k]
         if np.minimum.reduce(zz, axis=None) <= 0:
-            # where z reached 0 or changed sign: |z| - |z_0| as it is
-            np.copyto(dr, r - r[:, :1], where=zz <= 0)
+            # where z reached 0 or changed sign: |z| - |z_0| and 1/2 - r/2 as they are
+            crossed = zz <= 0
+            dr = np.where(crossed, r - r[:, :1], dr)  # (faster than np.copyto with where)
+            for k in rounding.nearly_pure:
+                np.copyto(lo[k], 0.5 - half[k], where=crossed[k])
         else:
             zz = None  # (no sign change: the checks need not look)
+        S, beta = qubit_entropy_beta(lo, hi, w)
+        if np.maximum.reduce(lo, axis=None) > _NEARLY_MIXED:
+            # beta omega = ln(hi/lo) < 1e-3: ln hi - ln lo cancels (eps over beta omega of
+            # it); log1p(r/lo) keeps r's relative precision
+            mixed = lo > _NEARLY_MIXED
+            beta[mixed] = (np.log1p(r / lo) / w)[mixed]
+        if rounding.nearly_pure:
+            # beta_j(0) = ln(hi/lo)/omega_j at t = 0 is the parameter |beta_j| (times the
+            # sign of omega_j), also where lo_j(0) is below float64's range (inf from lo)
+            start = times == 0
+            for k in rounding.nearly_pure:
+                beta[k, start] = beta0[k]
+        least = float(np.minimum.reduce(lo, axis=None))
         dS = entropy_increments(S, lo, hi, dr)
         # (w/2) z is w z/2 exactly, and -(w/2) r is -(w r)/2
         half_w = 0.5 * w
@@ -507,15 +533,60 @@ def _float64_constants(p):
         flat = [sympy.factor(v).subs(full) for v in list(freqs) + [c for row in table for c in row]]
         _SERIES.append(sympy.lambdify([wA, wB, g, bA, bB], flat, modules="mpmath"))
     with mpmath.workdps(40):
-        args = [mpmath.mpmathify(sympy.N(p[n], 45))
-                for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B")]
-        return [float(v) for v in _SERIES[0](*args)]
+        return [float(v) for v in _SERIES[0](*_mpmath_parameters(p))]
 
 
-def _spectrum(lib, z):
+def _mpmath_parameters(p):
+    """omega_A, omega_B, g, beta_A, beta_B as mpmath numbers at the working precision."""
+    return [mpmath.mpmathify(sympy.N(p[n], 45))
+            for n in ("omega_A", "omega_B", "g", "beta_A", "beta_B")]
+
+
+#: a qubit's smaller eigenvalue at t = 0 below which it is taken from its exact start
+#: (above, 1/2 - |z|/2 keeps 12 digits of it: its rounding is eps/4 and eps/2 of |z|)
+_NEARLY_PURE = 1e-3
+#: a qubit's smaller eigenvalue above which its beta omega = ln(hi/lo) is below 1e-3
+_NEARLY_MIXED = 0.5 - 2.5e-4
+
+
+def _start_small_populations(p):
+    """The smaller eigenvalues of rho_A(0) and rho_B(0) as a (2, 1) float64 array:
+    1/(e^{|beta_j omega_j|} + 1) (B's flipped thermal state has the thermal spectrum),
+    correctly rounded from the parameters, where (1 - |z_j(0)|)/2 cancels (and rounds to
+    0 once beta_j omega_j >~ 37). Below float64's normal range (beta_j omega_j >~ 708) 0:
+    the qubit starts pure as far as float64 goes.
+
+    >>> import math
+    >>> from symthermo.models.refrigerator import Refrigerator, _start_small_populations
+    >>> lo = _start_small_populations(Refrigerator().params({"beta_A": "57.2", "omega_A": "0.675"}))
+    >>> x = 57.2 * 0.675
+    >>> (1 - math.tanh(x / 2)) / 2, bool(abs(lo[0, 0] * (math.exp(x) + 1) - 1) < 1e-13)
+    (0.0, True)
+    """
+    with mpmath.workdps(40):
+        wA, wB, _, bA, bB = _mpmath_parameters(p)
+        lo = [float(1 / (mpmath.exp(abs(b * w)) + 1)) for b, w in ((bA, wA), (bB, wB))]
+    return np.array([[x if x >= np.finfo(float).tiny else 0.0] for x in lo])
+
+
+def _spectrum(lib, z, start=None, dz=None):
+    """[(1 - r)/2, (1 + r)/2] with r = |z|; with ``start`` = (z(0), lo(0)) and the increment
+    ``dz`` = z - z(0), the smaller eigenvalue as lo(0) - sign(z(0)) dz/2 where z keeps
+    z(0)'s sign (balls: provably), without the cancellation of 1 - r for a nearly pure
+    qubit (whose 1 - r(0) a ball at the working precision may not tell from 0)."""
     r = abs(z)
     half = lib.one / 2 if lib is not EXACT else sympy.Rational(1, 2)
+    if start is not None and start[0] * z > 0:
+        z0, lo0 = start
+        return [lo0 - dz * half if z0 > 0 else lo0 + dz * half, (1 + r) * half]
     return [(1 - r) * half, (1 + r) * half]
+
+
+def _start_small_population(lib, p, n):
+    """The smaller eigenvalue of rho_n(0), 1/(e^{|beta_n omega_n|} + 1), in ``lib`` (the
+    thermal spectrum: B's flipped thermal state has it too)."""
+    tail = lib.exp(-abs(_parameter(lib, p, f"beta_{n}") * _parameter(lib, p, f"omega_{n}")))
+    return tail / (1 + tail)  # (e^-x, not e^x: no overflow in float64)
 
 
 def _qubit_beta(lib, spectrum, omega):

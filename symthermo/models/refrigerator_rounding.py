@@ -21,11 +21,16 @@ class SeriesRounding:
     t/2)), made once per parameter set: 4 eps (|v(0)| + sum_k |c_k s_k|) for the
     arithmetic, and for the phases nu_k t (rounded by eps nu_k t, the float time and
     frequency) |d(c_k s_k)/d(nu_k t)| = |c_k sin(nu_k t)| <= |c_k| sqrt(2 |s_k|) times that.
-    Scaled by :data:`~.float64_columns.EARNED`: a value below is unearned."""
+    Scaled by :data:`~.float64_columns.EARNED`: a value below is unearned. ``lo0``: the
+    qubits' smaller eigenvalues at t = 0 ((2, 1), correctly rounded); for those below
+    ``nearly_pure`` (the rows listed in :attr:`nearly_pure`) the model takes lo_j =
+    lo_j(0) - Delta r_j/2 (rounding eps lo_j(0) and half Delta r_j's), for the others
+    1/2 - r_j/2 (eps/4 and half r_j's)."""
 
-    __slots__ = ("at0", "coeffs", "phase", "terms_max", "phase_max", "t_safe", "floats")
+    __slots__ = ("at0", "coeffs", "phase", "terms_max", "phase_max", "t_safe", "floats", "lo0",
+                 "nearly_pure")
 
-    def __init__(self, freqs, table, w):
+    def __init__(self, freqs, table, w, lo0, nearly_pure):
         k = EARNED * _EPS
         coeffs = np.abs(table[:, 1:])
         self.at0 = 4 * k * np.abs(table[:, 0])
@@ -33,7 +38,9 @@ class SeriesRounding:
         self.phase = np.sqrt(2) * k * coeffs * freqs  # times t sqrt|s_k|, summed over k
         self.terms_max = 8 * k * coeffs.sum(axis=1)
         self.phase_max = 2 * k * (coeffs @ freqs)
-        self.t_safe = _small_times(freqs, table, w[:, 0])
+        self.lo0 = k * lo0
+        self.nearly_pure = np.flatnonzero(lo0[:, 0] < nearly_pure).tolist()
+        self.t_safe = _small_times(freqs, table, w[:, 0], lo0[:, 0])
         # the same as Python floats, for the bounds of each call (no small numpy arrays)
         self.floats = (self.at0.tolist(), self.terms_max.tolist(), self.phase_max.tolist(),
                        (0.5 * w[:, 0]).tolist())
@@ -47,7 +54,7 @@ class SeriesRounding:
         return out
 
 
-def _small_times(freqs, table, w):
+def _small_times(freqs, table, w, lo0):
     """A time below which every increment the checks look at is earned (0 if none): each
     is, to leading order, a form sum_i l_i Delta v_i of the series' increments (Delta r_j =
     sign(z_j(0)) Delta z_j, E_int, I_AB ~ sigma_j ~ -sum_j artanh(r_j(0)) Delta r_j, cop's
@@ -56,15 +63,16 @@ def _small_times(freqs, table, w):
     (arithmetic and phases). Where the t^2 term is above EARNED times that, it dominates
     until the t^4 term (and the entropies' curvature, dr^2/(1 - r^2)) reaches half of it,
     while z_j keeps its sign and stays away from |z_j| = 1: the increments' candidates
-    are looked for at later times only (a grid from t = 0 pays no precise estimate)."""
+    are looked for at later times only (a grid from t = 0 pays no precise estimate).
+    1 - |z_j(0)| = 2 lo0_j, the smaller eigenvalue's start (no cancellation)."""
     c = table[:, 1:]
     z0 = np.abs(table[:2, 0])
     with np.errstate(divide="ignore"):
-        slope = np.arctanh(z0)  # beta_j(0) omega_j/2
+        slope = 0.5 * (np.log1p(-lo0) - np.log(lo0))  # artanh(r_j(0)) = beta_j(0) omega_j/2
     sign = np.sign(table[:2, 0])
     nu2, nu4 = freqs ** 2, freqs ** 4
     moved = np.abs(c[:2]) @ nu2  # |Delta z_j| <= moved_j t^2/2
-    limits = [np.where(moved > 0, np.minimum(z0, 1 - z0) / np.where(moved > 0, moved, 1), np.inf)]
+    limits = [np.where(moved > 0, np.minimum(z0, 2 * lo0) / np.where(moved > 0, moved, 1), np.inf)]
     forms = [([sign[0], 0, 0], 0), ([0, sign[1], 0], 0), ([0, 0, 1], 0),
              ([-slope[0] * sign[0], -slope[1] * sign[1], 0], 1),
              ([0.5 * w[0] * sign[0], 0.5 * w[1] * sign[1], 0], 0)]
@@ -79,7 +87,7 @@ def _small_times(freqs, table, w):
             return 0.0
         quartic = np.abs(a) @ nu4 / 24
         if entropic:  # |Delta S_j + artanh(r_j(0)) Delta r_j| <= Delta r_j^2 / (1 - r_j(0))
-            quartic += float(((moved / 2) ** 2 / (1 - z0)).sum())
+            quartic += float(((moved / 2) ** 2 / (2 * lo0)).sum())
         if quartic > 0:
             limits.append(np.array([leading / (2 * quartic)]))
     return 0.5 * math.sqrt(float(np.min(np.concatenate(limits))))
@@ -103,9 +111,18 @@ class RefrigeratorChecks(Unearned):
         at0, terms_max, phase_max, _ = rounding.floats
         t_max = float(np.maximum.reduce(times))  # (times >= 0)
         terms = [a + b * t_max for a, b in zip(terms_max, phase_max)]
-        # EARNED x the largest rounding over all times of: z_j, E_int, Delta r_j
-        self.bounds = (max(terms[0] + at0[0], terms[1] + at0[1]), terms[2],
-                       (terms[0] + 0.5 * at0[0], terms[1] + 0.5 * at0[1]))
+        # EARNED x the largest rounding over all times of: z_j, E_int, Delta r_j and the
+        # smaller eigenvalue lo_j (lo_j(0) - Delta r_j/2: eps lo_j(0) and half Delta z_j's;
+        # where z_j changed sign 1/2 - r_j/2: eps/4 and half r_j's)
+        z_max = max(terms[0] + at0[0], terms[1] + at0[1])
+        lo_max = 0.25 * EARNED * _EPS + 0.5 * z_max
+        if rounding.nearly_pure:
+            lo0 = rounding.lo0[:, 0].tolist()
+            exact = max(lo0[j] + 0.5 * terms[j] for j in rounding.nearly_pure)
+            lo_max = exact if zz is None and len(lo0) == len(rounding.nearly_pure) else max(
+                lo_max, exact)
+        self.bounds = (z_max, terms[2], (terms[0] + 0.5 * at0[0], terms[1] + 0.5 * at0[1]),
+                       lo_max)
         # the leading times below the safe one (_small_times) need no look: a grid from 0
         first = int(np.searchsorted(times, rounding.t_safe)) if rounding.t_safe > 0 else 0
         if first > 1 and not np.maximum.reduce(times[:first]) < rounding.t_safe:
@@ -136,7 +153,7 @@ class RefrigeratorChecks(Unearned):
         comparison per quantity where nothing is near its rounding)."""
         k = EARNED * _EPS
         f = self.first
-        z_max, e_max, (dr_a, dr_b) = self.bounds
+        z_max, e_max, (dr_a, dr_b), lo_max = self.bounds
         # |Delta S_j / Delta r_j| <= artanh(max r_j) = ln(hi/lo)/2 at the smallest lo;
         # |Delta S_j| <= ln 2
         self.slope = 0.5 * (math.log1p(-least) - math.log(least)) if least > 0 else math.inf
@@ -150,12 +167,12 @@ class RefrigeratorChecks(Unearned):
         dr_abs = np.abs(dr)
         reduce = np.minimum.reduce
         hits = [reduce(r, axis=None) < z_max, reduce(e_int) < e_max,
-                reduce(dr_abs, axis=None) < dr_max, least < k / 4 + 0.5 * z_max,
+                reduce(dr_abs, axis=None) < dr_max, least < lo_max,
                 reduce(mutual) < mutual_max]
         if not any(hits):
             return
         x = (r, e_int, dr_abs, lo, mutual)
-        limits = (z_max, e_max, dr_max, k / 4 + 0.5 * z_max, mutual_max)
+        limits = (z_max, e_max, dr_max, lo_max, mutual_max)
         cand = None
         for hit, v, limit in zip(hits, x, limits):
             if hit:
@@ -174,7 +191,16 @@ class RefrigeratorChecks(Unearned):
         if hits[2]:
             low |= (dr_abs[:, idx] < d).any(axis=0)
         if hits[3]:
-            low |= (lo[:, idx] < k / 4 + 0.5 * s[:2]).any(axis=0)
+            rounding = self.rounding
+            limit = k / 4 + 0.5 * s[:2]
+            if rounding.nearly_pure:
+                exact = np.zeros(limit.shape, dtype=bool)
+                exact[rounding.nearly_pure] = True
+                if self.zz is not None:
+                    exact &= self.zz[:, idx + f] > 0
+                limit = np.where(exact, rounding.lo0 + 0.5 * (s[:2] - rounding.at0[:2, None]),
+                                 limit)
+            low |= (lo[:, idx] < limit).any(axis=0)
         if hits[4]:
             low |= np.abs(mutual[idx]) < e.sum(axis=0)
         self.mark(idx[low] + f)
@@ -209,7 +235,7 @@ class RefrigeratorChecks(Unearned):
         if self.first >= len(self.times):
             return
         half_w = self.rounding.floats[3]
-        z_max, e_max, dr_max = self.bounds
+        z_max, e_max, dr_max, _ = self.bounds
         bound = sum(h * (z_max + d) for h, d in zip(half_w, dr_max)) + e_max + 8 * k * (
             3 * sum(half_w) + 1)
         if not np.minimum.reduce(size[self.first:]) < bound:
