@@ -40,6 +40,16 @@ def test_audit_cases_keep_ten_digits(params, times, float64_digits_hold):
     float64_digits_hold("reaction-coordinate", params, times)
 
 
+def test_mode_below_the_normal_range_is_recomputed(float64_digits_hold):
+    """<n> decayed below float64's normal range (subnormal at t = 1.34e7, where E_B =
+    omega_rc <n> rounds to 0): the row is recomputed on balls, not refused with a nan
+    (beta_B was 0/0)."""
+    got = float64_digits_hold("reaction-coordinate", {
+        "omega": "0.152", "omega_rc": "0.1529", "lam": "0.00199", "kappa": "0.000142",
+        "state_A": "mixed"}, "7.63e6, 1.34e7")
+    assert [float(t) for t in got["recomputed_with_balls"]] == [1.34e7]
+
+
 def test_decayed_amplitude_from_the_nodes():
     """Where the amplitude has decayed, exp[a, c] and e^{-A_00 t} c_e come from the nodes
     (no 1 + F ~ 0): against mpmath at 50 digits on the defining formulas."""

@@ -634,6 +634,13 @@ class ReactionCoordinate(Model):
                 n_b[index] = w * cg2  # <n> = w |c_g|^2 without the closed form's rounding
                 pe = np.array(pe)
                 pe[index] = w * ce2  # P_e likewise (the closed form kept 6 digits at lam ~ 1)
+        if w:
+            # below float64's normal range <n> has no digits (the row is unearned, below):
+            # an exact 0 there, as the mode's energy omega_rc <n> rounds to (a subnormal
+            # <n> left beta_B = 0/0, a nan that could not be printed before the recompute)
+            lost_b = underflowed(n_b, screen=True)
+            if lost_b is not None:
+                n_b = np.where(lost_b, 0.0, n_b)
         n_rest = 1 - n_b
         if conserved and w:
             # kappa = 0: |c_e|^2 + |c_g|^2 = 1, so D = |c_g|^2 (a product, no cancellation
