@@ -50,6 +50,16 @@ def test_mode_below_the_normal_range_is_recomputed(float64_digits_hold):
     assert [float(t) for t in got["recomputed_with_balls"]] == [1.34e7]
 
 
+def test_decayed_populations_near_their_zeros_are_flagged(float64_digits_hold):
+    """At resonance, t = 9.42e6: the rounding of Omega t (~1e7 rad) moves <n> ~ 5e-266 in
+    its 9th digit; the screen's rate 2 lam sqrt(P_e <n>) underflowed with the product
+    P_e <n> ~ 1e-530, so the row printed 8 digits unflagged."""
+    got = float64_digits_hold("reaction-coordinate", {
+        "omega": "0.0564", "omega_rc": "0.0564", "lam": "1.53", "kappa": "0.000129"},
+        "9.42e6")
+    assert [float(t) for t in got["recomputed_with_balls"]] == [9.42e6]
+
+
 def test_decayed_amplitude_from_the_nodes():
     """Where the amplitude has decayed, exp[a, c] and e^{-A_00 t} c_e come from the nodes
     (no 1 + F ~ 0): against mpmath at 50 digits on the defining formulas."""

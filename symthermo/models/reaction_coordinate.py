@@ -679,7 +679,8 @@ class ReactionCoordinate(Model):
         # P_g, <n> or 1 - <n>, e.g. the returns of the vacuum Rabi oscillation): the
         # rounding of t (and of the closed forms' arguments, eps t) moves x by
         # eps t |dx/dt|, |dP_e/dt| <= 2 lam sqrt(P_e <n>), |d<n>/dt| <= that + kappa <n>
-        rate = (2 * lam) * np.sqrt(pe * n_b)
+        # (the square roots apart: P_e <n> underflows at P_e ~ <n> ~ 1e-160, so would the rate)
+        rate = (2 * lam) * (np.sqrt(pe) * np.sqrt(n_b))
         reach = np.abs(times) * _REACH
         unearned = (reach * rate > lo) | (reach * (rate + kappa * n_b) > lo_b)
         # E_A through 0 (P_e = 1/2: E_A, beta_A, E^th_A, the ergotropy): within EARNED
