@@ -32,6 +32,8 @@ CASES = [  # (parameters, times, what was wrong)
      "4.49, 6.32"),  # beta_A 7.7
     ({"omega": "0.566", "omega_rc": "1.23", "lam": "0.866", "kappa": "0.011"},
      "8.88"),  # beta_A 9.7, Q_A 9.8
+    ({"omega_rc": "1.05", "lam": "0.3", "kappa": "0.01"},
+     "28.9722, 95.5388, 113.584"),  # beta_A 6.5, 7.6, 7.5 (a scan after the audit)
 ]
 
 
@@ -40,13 +42,14 @@ def test_audit_cases_keep_ten_digits(params, times, float64_digits_hold):
     float64_digits_hold("reaction-coordinate", params, times)
 
 
-def test_mode_below_the_normal_range_is_recomputed(float64_digits_hold):
+@pytest.mark.parametrize("times", ["1.34e7", "7.63e6, 1.34e7"])
+def test_mode_below_the_normal_range_is_recomputed(times, float64_digits_hold):
     """<n> decayed below float64's normal range (subnormal at t = 1.34e7, where E_B =
     omega_rc <n> rounds to 0): the row is recomputed on balls, not refused with a nan
-    (beta_B was 0/0)."""
+    (beta_B was 0/0); the row at 7.63e6 (<n> ~ 1e-160) keeps its digits in float64."""
     got = float64_digits_hold("reaction-coordinate", {
         "omega": "0.152", "omega_rc": "0.1529", "lam": "0.00199", "kappa": "0.000142",
-        "state_A": "mixed"}, "7.63e6, 1.34e7")
+        "state_A": "mixed"}, times)
     assert [float(t) for t in got["recomputed_with_balls"]] == [1.34e7]
 
 
