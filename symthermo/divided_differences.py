@@ -42,7 +42,7 @@ import math
 
 import numpy as np
 
-__all__ = ["exp_divided_difference", "SERIES_RADIUS", "TERMS"]
+__all__ = ["exp_divided_difference", "phi1", "SERIES_RADIUS", "TERMS"]
 
 #: both nodes within this modulus: the Taylor series
 SERIES_RADIUS = 0.5
@@ -51,7 +51,7 @@ TERMS = 16
 _INV_FACTORIALS = tuple(1.0 / math.factorial(k + 2) for k in range(TERMS))
 
 
-def _phi1(z):
+def phi1(z):
     """(e^z - 1)/z elementwise: 1 + z/2 + z^2/6 for |z| < 1e-8 (the rest below 1e-24
     relative; numpy's complex division of two subnormals gives nan)."""
     tiny = np.abs(z) < 1e-8
@@ -86,13 +86,13 @@ def _newton(a, c):
     outer_0c = ~outer_ac & ~outer_0a
     if outer_ac.any():  # (exp[0, a] - exp[0, c]) / (a - c)
         x, y = a[outer_ac], c[outer_ac]
-        out[outer_ac] = (_phi1(x) - _phi1(y)) / (x - y)
+        out[outer_ac] = (phi1(x) - phi1(y)) / (x - y)
     if outer_0a.any():  # nodes in the order 0, c, a: (exp[c, a] - exp[0, c]) / a
         x, y = a[outer_0a], c[outer_0a]
-        out[outer_0a] = (np.exp(y) * _phi1(x - y) - _phi1(y)) / x
+        out[outer_0a] = (np.exp(y) * phi1(x - y) - phi1(y)) / x
     if outer_0c.any():  # nodes in the order 0, a, c: (exp[a, c] - exp[0, a]) / c
         x, y = a[outer_0c], c[outer_0c]
-        out[outer_0c] = (np.exp(x) * _phi1(y - x) - _phi1(x)) / y
+        out[outer_0c] = (np.exp(x) * phi1(y - x) - phi1(x)) / y
     return out
 
 

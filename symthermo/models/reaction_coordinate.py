@@ -57,7 +57,7 @@ import numpy as np
 from .base import ClosedForms, Dynamics, LocalForms, Model, Parameter, _lambdified
 from .float64_columns import (_EPS, binary_entropy_columns, column_of, underflowed,
                               within_rounding)
-from ..divided_differences import exp_divided_difference
+from ..divided_differences import exp_divided_difference, phi1
 from ..lazy import lazy_import
 from ..entropy import entropy_of_spectrum
 from ..exact_numbers import to_sympy
@@ -316,12 +316,16 @@ def excited_deficit(rates, times, direct, *, below=1e-2, coupling=None):
     1.6e-3 kept 9.3 digits, and E_A with it.)
 
     ``coupling`` = B_10 (purely imaginary, -i lam): also returns (index, Re(c_e^* c_g),
-    |c_g|^2) at those times, from e^{-A_00 t} c_g = B_10 t exp[a, c] with exp[a, c] - 1 =
-    a exp[0, 0, a] + c exp[0, a, c]: Re(c_e^* c_g) = Re(B_10 t [F + h^* (1 + F)]),
-    F = exp[a, c] - 1, without the cancellation of the closed form (E_int of a detuned
-    mode, ~ lam^2 Delta t^2, kept eps / (Delta t) of its digits), and |c_g|^2 = |B_10 t
-    (1 + F)|^2 (the detuned closed form rounds it to ~1e-15: <n> = 3.5e-5 kept 10.3
-    digits, W_B = omega_rc (<n> - m) ~ <n>^2 two of them fewer).
+    |c_g|^2, |c_e|^2) at those times, from e^{-A_00 t} c_g = B_10 t exp[a, c] with
+    exp[a, c] - 1 = a exp[0, 0, a] + c exp[0, a, c]: Re(c_e^* c_g) = Re(B_10 t [F + h^*
+    (1 + F)]), F = exp[a, c] - 1, without the cancellation of the closed form (E_int of a
+    detuned mode, ~ lam^2 Delta t^2, kept eps / (Delta t) of its digits), |c_g|^2 =
+    |B_10 t (1 + F)|^2 (the detuned closed form rounds it to ~1e-15: <n> = 3.5e-5 kept
+    10.3 digits, W_B = omega_rc (<n> - m) ~ <n>^2 two of them fewer) and |c_e|^2 =
+    |1 + h|^2 (the detuned closed form's P_e, terms of both signs, kept 6 digits at
+    lam ~ omega_rc ~ 1).  Where |1 + F| or |1 + h| is below 1/2 (the excitation has
+    decayed; at omega_rc = 0.85, t = 4960, 1 + F kept 1 digit of <n> = 3.8e-24) both
+    come from the nodes instead (:func:`_decayed`).
 
     >>> import numpy as np, sympy
     >>> from symthermo.models.reaction_coordinate import excited_deficit, excited_rates
@@ -350,14 +354,32 @@ def excited_deficit(rates, times, direct, *, below=1e-2, coupling=None):
     if coupling is None:
         return out
     F = a * exp_divided_difference(a, 0.0) + c * dd
-    g = coupling * t * (1 + F)  # e^{-A_00 t} c_g, and |e^{-A_00 t}| = 1
-    return out, (np.flatnonzero(small), (coupling * t * (F + np.conj(h) * (1 + F))).real,
-                 g.real * g.real + g.imag * g.imag)
+    E, ce = 1 + F, 1 + h  # exp[a, c] and e^{-A_00 t} c_e
+    coherence = (coupling * t * (F + np.conj(h) * E)).real
+    gone = (np.abs(E) < 0.5) | (np.abs(ce) < 0.5)
+    if gone.any():  # decayed: 1 + F and 1 + h cancel, so both from the nodes themselves
+        E[gone], ce[gone] = _decayed(a[gone], c[gone])
+        coherence[gone] = (coupling * t[gone] * np.conj(ce[gone]) * E[gone]).real
+    g = coupling * t * E  # e^{-A_00 t} c_g, and |e^{-A_00 t}| = 1
+    return out, (np.flatnonzero(small), coherence, g.real * g.real + g.imag * g.imag,
+                 ce.real * ce.real + ce.imag * ce.imag)
+
+
+def _decayed(a, c):
+    """(exp[a, c], 1 - a c exp[0, a, c]) from the node x of the larger real part (y the
+    other): exp[a, c] = e^x phi1(y - x) and 1 - a c exp[0, a, c] = (a e^c - c e^a)/(a - c)
+    = e^x - x exp[a, c], with Re(y - x) <= 0 (nothing overflows), each to a few ulps
+    where the amplitude has decayed (no 1 + F ~ 0)."""
+    first = a.real >= c.real
+    x, y = np.where(first, a, c), np.where(first, c, a)
+    ex = np.exp(x)
+    E = ex * phi1(y - x)
+    return E, ex - x * E
 
 
 def _at_no_time():
-    """(index, Re(c_e^* c_g), |c_g|^2) of :func:`excited_deficit` at no time."""
-    return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
+    """(index, Re(c_e^* c_g), |c_g|^2, |c_e|^2) of :func:`excited_deficit` at no time."""
+    return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0), np.zeros(0)
 
 
 #: eps 1e11: a value that the rounding of t moves by more than this much of t |dx/dt| (the
@@ -602,7 +624,7 @@ class ReactionCoordinate(Model):
         else:  # detuned: E_int = 2 lam w Re(c_e^* c_g) too, where it is small
             # (at every time: the detuned closed form rounds P_e to ~1e-11 at g t ~ 30,
             # where the divided differences keep 12 digits of Q_A)
-            D, (index, coherence, cg2) = excited_deficit(
+            D, (index, coherence, cg2, ce2) = excited_deficit(
                 rates, times, 1 - (pe if excited else pe / w), below=math.inf,
                 coupling=coupling)
             if len(index):
@@ -610,6 +632,15 @@ class ReactionCoordinate(Model):
                 e_int[index] = (2 * float(p["lam"]) * w) * coherence
                 n_b = np.array(n_b)
                 n_b[index] = w * cg2  # <n> = w |c_g|^2 without the closed form's rounding
+                pe = np.array(pe)
+                pe[index] = w * ce2  # P_e likewise (the closed form kept 6 digits at lam ~ 1)
+        if w:
+            # below float64's normal range <n> has no digits (the row is unearned, below):
+            # an exact 0 there, as the mode's energy omega_rc <n> rounds to (a subnormal
+            # <n> left beta_B = 0/0, a nan that could not be printed before the recompute)
+            lost_b = underflowed(n_b, screen=True)
+            if lost_b is not None:
+                n_b = np.where(lost_b, 0.0, n_b)
         n_rest = 1 - n_b
         if conserved and w:
             # kappa = 0: |c_e|^2 + |c_g|^2 = 1, so D = |c_g|^2 (a product, no cancellation
@@ -648,7 +679,8 @@ class ReactionCoordinate(Model):
         # P_g, <n> or 1 - <n>, e.g. the returns of the vacuum Rabi oscillation): the
         # rounding of t (and of the closed forms' arguments, eps t) moves x by
         # eps t |dx/dt|, |dP_e/dt| <= 2 lam sqrt(P_e <n>), |d<n>/dt| <= that + kappa <n>
-        rate = (2 * lam) * np.sqrt(pe * n_b)
+        # (the square roots apart: P_e <n> underflows at P_e ~ <n> ~ 1e-160, so would the rate)
+        rate = (2 * lam) * (np.sqrt(pe) * np.sqrt(n_b))
         reach = np.abs(times) * _REACH
         unearned = (reach * rate > lo) | (reach * (rate + kappa * n_b) > lo_b)
         # E_A through 0 (P_e = 1/2: E_A, beta_A, E^th_A, the ergotropy): within EARNED
