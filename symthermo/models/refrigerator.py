@@ -372,8 +372,14 @@ class Refrigerator(Model):
             zero = series([sympy.Integer(1)] * nfreq)
         omegas = [_parameter(lib, p, "omega_A"), _parameter(lib, p, "omega_B")]
         carnot = carnot_bound(lib, p)
-        starts = [None, None] if lib is EXACT else [
-            (z0, _start_small_population(lib, p, n)) for z0, n in zip(zero[:2], "AB")]
+        # a nearly pure qubit's smaller eigenvalue from its exact start (1 - r cancels);
+        # elsewhere (1 - r)/2 keeps every digit, and the balls need not decide z's sign
+        starts = [None, None]
+        if lib is not EXACT:
+            for k, (z0, n) in enumerate(zip(zero[:2], "AB")):
+                lo0 = _start_small_population(lib, p, n)
+                if lo0 < 1e-3:
+                    starts[k] = (z0, lo0)
         specs0 = [_spectrum(lib, z, start, dz) for z, start, dz in zip(zero[:2], starts, zero[3:])]
         s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
         out = []
