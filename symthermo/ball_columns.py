@@ -380,6 +380,12 @@ class BallColumnRows:
         v = self.columns[key]
         return v[i] if isinstance(v, np.ndarray) else v
 
+    def select(self, indices):
+        """The rows ``indices`` alone (a column shared by every row stays shared)."""
+        indices = list(indices)
+        return BallColumnRows(self.keys, {k: v[indices] if isinstance(v, np.ndarray) else v
+                                          for k, v in self.columns.items()}, len(indices))
+
     def _materialise(self):
         if self._rows is None:
             cols = [self.column(k).tolist() for k in self.keys]

@@ -106,7 +106,7 @@ def _open_text(text):
     return text == "nan" or " +/- " in text
 
 
-def _check_columns(rows, digits, previous, bits):
+def _check_columns(rows, digits):
     """The texts of columnar rows (:class:`~symthermo.ball_columns.BallColumnRows`):
     ``(texts, open)`` with ``texts[key]`` a list of ``(text, err)`` per row (None for a
     value that is not a ball) and ``open`` the ``(key, row)`` of values not certified."""
@@ -287,10 +287,11 @@ def certified(compute, digits, *, max_bits=None, rows=None):
     bits); it stops early when a doubling narrows none of the uncertified balls (a
     truncation bound, not rounding, limits them).  Returns :class:`Certified`.
 
-    ``rows(lib, indices)``, when given, evaluates only the rows (times) ``indices`` of a
-    columnar result (:class:`~symthermo.ball_columns.BallColumnRows`): after the first
-    pass only the rows that still hold a ball too wide are evaluated again, so a time
-    that needs more bits does not make every other time pay for them.
+    A columnar result (:class:`~symthermo.ball_columns.BallColumnRows`) is certified time
+    by time: after the first pass only the rows that still hold a ball too wide take part,
+    each keeping the texts of the precision that proved it.  ``rows(lib, indices)``, when
+    given, evaluates those rows alone, so that a time that needs more bits does not make
+    every other time pay for them; without it every time is evaluated again.
 
     >>> from symthermo.certify import certified
     >>> r = certified(lambda lib: lib.exp(lib.number(1)), 50)
@@ -306,24 +307,13 @@ def certified(compute, digits, *, max_bits=None, rows=None):
         with ball_precision(bits):
             value = compute(BALLS)
             if isinstance(value, BallColumnRows):
-                texts, open_ = _check_columns(value, digits, previous, bits)
+                texts, open_ = _check_columns(value, digits)
                 if not open_:
                     return Certified(value, bits, True, digits, texts)
-                if rows is not None and previous is None:
-                    return _certified_rows(value, texts, open_, rows, digits, bits, max_bits)
-                nan = any(texts[k][i][0] == "nan" for k, i in open_)
-                if bits * 2 > max_bits:
-                    if nan:
-                        raise ValueError(f"a value is nan at {bits} bits of working precision")
-                    return Certified(value, bits, False, digits, texts)
-                if isinstance(previous, BallColumnRows) and previous.n == value.n:
-                    narrowed = any(_narrowed(value.ball(k, i), previous.ball(k, i), bits)
-                                   for k, i in open_)
-                    if not narrowed:
-                        return Certified(value, bits, False, digits, texts)
-                previous = value
-                bits *= 2
-                continue
+                if rows is None:  # every time evaluated again, the open rows read
+                    def rows(lib, indices):
+                        return compute(lib).select(indices)
+                return _certified_rows(value, texts, open_, rows, digits, bits, max_bits)
             flat = _balls(value, [])
             texts = {}
             open_ = []
@@ -343,9 +333,7 @@ def certified(compute, digits, *, max_bits=None, rows=None):
                 return Certified(value, bits, False, digits, texts)
             if previous is not None and len(previous) == len(flat):
                 # a doubling that narrows no open ball: truncation-limited, stop here
-                narrowed = any(_radius(flat[k]).is_nan() or _radius(previous[k]).is_nan()
-                               or _radius(flat[k]) < _radius(previous[k]) * arb(2) ** -(bits // 4)
-                               for k in open_)
+                narrowed = any(_narrowed(flat[k], previous[k], bits) for k in open_)
                 if not narrowed:
                     return Certified(value, bits, False, digits, texts)
             previous = flat
@@ -370,7 +358,7 @@ def _certified_rows(value, texts, open_, rows, digits, bits, max_bits):
         bits *= 2
         with ball_precision(bits):
             now = rows(BALLS, pending)
-            found, now_open = _check_columns(now, digits, None, bits)
+            found, now_open = _check_columns(now, digits)
             for k, column in found.items():
                 row_texts = texts[k]
                 for j, i in enumerate(pending):

@@ -230,8 +230,7 @@ def _undecided_special_times(result, exact_times):
     from .exact_times import is_special_time
 
     special = [i for i, t in enumerate(exact_times[:len(result.value)]) if is_special_time(t)]
-    def open_(text):  # a bound, or no finite enclosure (x/0 where 0 is not proven)
-        return " +/- " in text or text == "nan"
+    from .certify import _open_text as open_  # a bound, or no finite enclosure (nan)
 
     if isinstance(result.value, BallColumnRows):
         return [i for i in special
