@@ -513,7 +513,6 @@ class _Reader:
     def symbolic(self, node):
         """(SymPy expression, mpmath approximation or None when it has free symbols)."""
         import mpmath
-        import sympy
 
         exact = self.rational(node)
         if exact is not _SYMBOLIC:

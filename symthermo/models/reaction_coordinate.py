@@ -117,7 +117,7 @@ def one_excitation_solution(omega, omega_rc, lam, kappa):
     """
     H, _, L, _, _ = _operators(omega, omega_rc, lam, 1)
     heff = H - sympy.I * kappa / 2 * L.H * L
-    e0, g1, g0 = 0, 3, 2  # |e,0>, |g,1>, |g,0> with n_max = 1 (joint index 2 * qubit + n)
+    e0, g1 = 0, 3  # |e,0>, |g,1> with n_max = 1 (joint index 2 * qubit + n)
     block = [e0, g1]
     others = [k for k in range(4) if k not in block]
     if any(sympy.simplify(heff[i, j]) != 0 for i in others for j in block):

@@ -531,7 +531,6 @@ def eq_s4_s5(entry, ctx):
     pts = _prep_points(ctx, rank_deficient=not full)
     # a display over l = 1..L shows its index only for L >= 2
     pt = [p for p in pts if int(p.symbols[P.L]) >= 2][0]
-    K = int(pt.symbols[P.K])
     # the printed sum, with S3's sign corrected, so that only this display's index is tested
     printed_rhs = entry.printed.rhs
     derived_rhs = Sum(P.E_pseudo[P.l] * P.proj_r(P.l), (P.l, 1, P.L))

@@ -461,10 +461,10 @@ def eq17_18(entry, ctx):
     pts = _pts(ctx)
     if entry.equation == "17":
         derived = rel(Derivative(P.W_A_st(t), t), Tr(rho_A(t) * Derivative(P.H_A_eff(t), t)))
-        key, text = "W_st_rate", "Standard work rate of A driven by H_A^eff (received)."
+        text = "Standard work rate of A driven by H_A^eff (received)."
     else:
         derived = rel(Derivative(P.Q_A_st(t), t), Tr(Derivative(rho_A(t), t) * P.H_A_eff(t)))
-        key, text = "Q_st_rate", "Standard heat rate (received)."
+        text = "Standard heat rate (received)."
     return judge(entry.printed, derived, pts, what=ctx.describe("two-party") +
                  ", rates from frameworks.standard_rates", explain_holds=text)
 

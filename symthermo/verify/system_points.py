@@ -254,7 +254,7 @@ def _tensor_product(expr, pt):
     if not (isinstance(x, Op) and isinstance(y, Op)):
         return x * y
     space = pt.space
-    names, k = [], 0
+    names = []
     total = x.m.rows * y.m.rows
     for n, d in zip(space.names, space.dims):
         names.append(n)

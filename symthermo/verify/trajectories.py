@@ -48,7 +48,6 @@ class Trajectory:
     def preload(self, times):
         """Rows and states at several times in one propagation."""
         from ..ledger import System, ledger_rows
-        from ..propagator import evolve
 
         todo = [s for s in times if self._key(s) not in self._rows]
         if not todo:
