@@ -295,24 +295,24 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
         if lib not in (FLOAT64, MPMATH) and method == "closed-form" and any(proven):
             return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
         if lib not in (FLOAT64, MPMATH) and method == "closed-form" and model.vectorised:
-            from .ball_columns import evaluate_columns  # all times at once, the same balls
-
-            return evaluate_columns(model, p, ts, convention=convention)
+            return columns(lib)  # all times at once, the same balls
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
-    def compute_rows(lib, rows):
-        """The columnar balls (compute's third route) at the times ``rows`` only."""
+    def columns(lib, rows=None):
+        """The columnar balls (compute's third route), at the times ``rows`` only if given."""
         from .ball_columns import evaluate_columns
 
         ts = _times_in(lib, time_texts, p, exact_times)
-        return evaluate_columns(model, p, [ts[i] for i in rows], convention=convention)
+        if rows is not None:
+            ts = [ts[i] for i in rows]
+        return evaluate_columns(model, p, ts, convention=convention)
 
     result = None
     if not float64 and number_system == "balls":
         digits = check_dps(dps)
         columnar = method == "closed-form" and model.vectorised
-        result = _evaluate_balls(compute, digits, rows=compute_rows if columnar else None)
+        result = _evaluate_balls(compute, digits, rows=columns if columnar else None)
         if result is not None and method == "closed-form":
             # exact values at exact special times (pi/(2*g)), sought only where the
             # balls left a value undecided: the extra SymPy work is paid where needed
