@@ -30,13 +30,21 @@ def _is_qubit(levels):
     return isinstance(levels, Levels) and levels.is_qubit
 
 
+def _exactly_equal(spectrum):
+    """Whether two eigenvalues are the same exact ball (single balls only: p_e = p_g = 1/2
+    given exactly, a maximally mixed qubit), a proof, not a ball about 0."""
+    lo, hi = spectrum
+    return type(lo) is arb and type(hi) is arb and (hi - lo).is_zero()
+
+
 def ball_local_from_data(sub, d, lib):
     """E, S, beta, E^th, ergotropy, exergy of one subsystem from its reduced data, in balls.
 
     Structural zeros: a qubit whose state is diagonal in the energy basis (``d["diagonal"]``)
     with p_e < p_g *proven* is passive, and it is the Gibbs state of beta = ln(p_g/p_e)/omega,
     which is then its entropy-matched beta: its ergotropy and exergy are exactly 0 and
-    E^th = E.  Without that proof the differences are balls about their true value.
+    E^th = E.  So is one whose two populations are the same exact number (maximally
+    mixed: beta = 0).  Without that proof the differences are balls about their true value.
     """
     from .entropy import binary_entropy, entropy_of_spectrum
     from .beta_from_entropy import _beta_of_spectrum
@@ -68,10 +76,14 @@ def ball_local_from_data(sub, d, lib):
     if d.get("diagonal") and len(spectrum) == 2:
         # diagonal on the two lowest levels: p_1 = above/gap < 1/2 proven means passive
         if _is_qubit(levels):  # a passive qubit is also thermal
+            def thermal():
+                return {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
+                        "ergotropy": lib.zero, "exergy": lib.zero}
+
+            if _exactly_equal(spectrum):  # maximally mixed: the Gibbs state of beta = 0
+                return thermal()
             # (columns of balls: each time takes its own branch, see ball_columns.when)
-            return when(levels.passive_diagonal_qubit(above),
-                        lambda: {"E": d["E"], "S": entropy, "beta": beta, "Eth": d["E"],
-                                 "ergotropy": lib.zero, "exergy": lib.zero},
+            return when(levels.passive_diagonal_qubit(above), thermal,
                         lambda: _local_rest(sub, d, lib, spectrum, above, beta, entropy, False))
         gap = levels.omega if isinstance(levels, Oscillator) else levels.gaps[1]
         proven = above < gap / 2

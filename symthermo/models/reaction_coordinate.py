@@ -193,8 +193,13 @@ def _compiled(omega, omega_rc, lam, kappa, state_a, lib):
     d = _derive(omega, omega_rc, lam, kappa, _WEIGHT[state_a])
     # the base sorts the spectra, so the unsorted eigenvalues halve what is printed
     # A is diagonal: the coupling conserves the excitation number and state_A has no coherence
+    # E^th_A = -omega/2 + omega min(P_e, P_g) (a qubit's thermal state of its entropy has its
+    # spectrum): the heat from the smaller population's increment, an exact 0 for the ground
+    # start (nothing moves; as two balls about -omega/2 it was a bound 5e-299 at 992 bits)
+    w = _WEIGHT[state_a]
+    heat = omega * (sympy.Min(d["P_e"], d["P_g"]) - min(w, 1 - w))
     forms = ClosedForms(subsystems={"A": replace(a, beta=None, spectrum=[d["P_e"], d["P_g"]],
-                                                 diagonal=True),
+                                                 diagonal=True, thermal_increment=heat),
                                     # B: diagonal on the Fock levels 0 and 1 (no |0><1|:
                                     # it would pair with <e|g> = 0 of the qubit)
                                     "B": replace(b, spectrum=[d["n"], 1 - d["n"]],
