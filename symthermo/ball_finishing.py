@@ -134,13 +134,17 @@ def _thermal_above_unbounded_beta(lib, levels, entropy):
     return _UNBOUNDED()
 
 
-def ball_work(lib, q0, qt, convention):
+def ball_work(lib, q0, qt, convention, d_e=None, d_eth=None):
     """W = Delta E - Q = exergy(t) - exergy(0): the same number, written so that a
-    subsystem that stays thermal (exergy exactly 0 at both times) has W exactly 0."""
+    subsystem that stays thermal (exergy exactly 0 at both times) has W exactly 0.
+    ``d_e``, ``d_eth``: E(t) - E(0) and E^th(t) - E^th(0) as the model gives them (an
+    exact 0 where the closed form is constant in time), used instead of the difference
+    of the two times' balls."""
     from .heat_work import sign
 
     def moved():
-        w = (qt["E"] - q0["E"]) - (qt["Eth"] - q0["Eth"])
+        w = ((qt["E"] - q0["E"] if d_e is None else d_e)
+             - (qt["Eth"] - q0["Eth"] if d_eth is None else d_eth))
         return w if sign(convention) == 1 else -w
 
     if not lib.is_exact_zero(q0["exergy"]):

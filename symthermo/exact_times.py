@@ -308,7 +308,9 @@ def merge_proven(data, proven, lib):
     (or population list) is replaced only as a whole, when every entry is proven; a
     ``beta`` not proven is dropped where the proven spectrum holds an exact 0 (the
     closed form ln(p_g/p_e) is then undefined in SymPy), so that the ball finishing
-    derives it from the exact spectrum (inf for a pure qubit).
+    derives it from the exact spectrum (inf for a pure qubit); so is a model's energy
+    increment ``dE`` (a ball) where the energy is proven, so that E(t) - E(0) comes
+    from the proven energies.
     """
     from .ball_conversion import is_ball
 
@@ -328,6 +330,9 @@ def merge_proven(data, proven, lib):
                         sub[k] = [lib.number(e) for e in x]
                 elif x is not None and (is_ball(sub.get(k)) or (k == "beta" and k not in sub)):
                     sub[k] = lib.number(x)
+            if (v.get("E") is not None and is_ball(sub.get("dE"))
+                    and not lib.is_exact_zero(sub["dE"])):
+                del sub["dE"]  # the increment from the proven energies, E(t) - E(0)
             spec = v.get("spectrum")
             if (v.get("beta") is None and is_ball(sub.get("beta")) and spec
                     and all(e is not None for e in spec) and 0 in spec):

@@ -452,7 +452,8 @@ class Model:
             row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
             heats[n] = d_eth
             if balls:
-                row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention)
+                row[f"W_{n}"] = ball_work(lib, q0[n], qt[n], convention, data[n].get("dE"),
+                                          d_eth)
             elif thermal_qubit:
                 row[f"W_{n}"] = lib.zero
             elif "_E_minus_Eth" in q0[n] and "_E_minus_Eth" in qt[n] and _via_exergy(
@@ -474,9 +475,11 @@ class Model:
                 else:
                     times_heat = beta_times_heat
                 for n in self.subsystems:
-                    row[f"sigma_{n}"] = lib.zero if at_start else qt[n]["S"] - q0[n]["S"] + sum(
+                    # (S(t) - S(0) as the model gives it: an exact 0 for a constant spectrum)
+                    d_s = data[n]["dS"] if "dS" in data[n] else qt[n]["S"] - q0[n]["S"]
+                    row[f"sigma_{n}"] = lib.zero if at_start else d_s + sum(
                         (_float_heat_term(q0[m], qt[m], heats[m]) if lib is FLOAT64 else
-                         times_heat(lib, q0[m]["beta"], _thermal_increment(q0[m], qt[m]))
+                         times_heat(lib, q0[m]["beta"], heats[m])
                          for m in self.subsystems if m != n), lib.zero)
         for key in self.extra_keys:
             row[key] = data[key] if key in data else self.extra_from_finished(key, row, q0, qt, lib)

@@ -250,6 +250,30 @@ class Exchange(Model):
             self._cache[key] = (names, polys, nu, d["diagonal_A"], d["diagonal_B"])
         return self._cache[key]
 
+    def _increments(self, p):
+        """({X: :func:`_increment_parts` of p_e^X}, {X: whether X's spectrum is constant
+        in time}) (exact, cached): the spectrum is (1 -+ r)/2, constant when the
+        polynomial r^2 = (p_e - p_g)^2 + 4 |c|^2 has no increment (an identity in C, S:
+        a qubit left mixed by a partner in |+>, or both qubits excited)."""
+        from .exchange import _C, _S  # lazy (PEP 562)
+        key = ("increments",) + tuple(sorted((k, sympy.srepr(sympy.sympify(v)))
+                                             for k, v in p.items()))
+        if key not in self._cache:
+            names, polys = self._compiled(p)[:2]
+
+            def expr(name):
+                return sum((c * _C**i * _S**j for i, j, c in polys[names.index(name)]),
+                           sympy.Integer(0))
+
+            steady = {}
+            for n in ("A", "B"):
+                r2 = sympy.expand((expr(f"pe_{n}") - expr(f"pg_{n}")) ** 2 + 4 * expr(f"c2_{n}"))
+                terms = [(i, j, c) for (i, j), c in sympy.Poly(r2, _C, _S).terms()]
+                steady[n] = _increment_parts(terms) == ([], [], 0)
+            self._cache[key] = ({n: _increment_parts(polys[names.index(f"pe_{n}")])
+                                 for n in ("A", "B")}, steady)
+        return self._cache[key]
+
     def reduced_data(self, p, times, *, lib):
         from ..ball_conversion import ipow  # lazy: loads SymPy, flint
         if lib is EXACT:
@@ -277,8 +301,27 @@ class Exchange(Model):
             cs = [(mpmath.cos(half * t), mpmath.sin(half * t)) for t in times]
         else:  # balls (symthermo.balls)
             cs = [(lib.cos(half * t), lib.sin(half * t)) for t in times]
-        rows = [values(C, S) for C, S in cs]
-        v0 = values(lib.one, lib.zero)
+        # t = 0: the initial state's exact values (C = 1, S = 0 summed in SymPy), not a
+        # sum of rounded coefficients (a mixed qubit detuned from its partner: p_e(0) =
+        # 1/2 exactly, so that its beta(0) = 0 and ergotropy(0) = 0 are the structure's)
+        v0 = {n: num(sum((c for i, j, c in poly if j == 0), sympy.Integer(0)))
+              for n, poly in zip(names, polys)}
+        rows = [dict(v0) if lib.is_exact_zero(t) else values(C, S)
+                for t, (C, S) in zip(times, cs)]
+        if lib is not FLOAT64 and lib is not MPMATH:
+            # balls: E(t) - E(0) from the increment of p_e (base._finish's W): an exact 0
+            # where p_e is constant (both qubits excited), not a ball about 0
+            # and E^th(t) - E^th(0) = omega (lo(t) - lo(0)) an exact 0 where the spectrum
+            # is constant (Q = 0, not a ball about 0)
+            exact, steady = self._increments(p)
+            increments = {n: [[(j, num(c)) for j, c in part] for part in parts[:2]]
+                          + [num(parts[2])] for n, parts in exact.items()}
+            for v, (C, S) in zip(rows, cs):
+                for n in w:
+                    v[f"dE_{n}"] = w[n] * _ball_increment(lib, increments[n], C, S)
+                    if steady[n]:
+                        v[f"dEth_{n}"] = v[f"dS_{n}"] = lib.zero
+
         s0 = {n: entropy_of_spectrum(lib, _spectrum(lib, v0, n, diagonal[n], tiny)) for n in w}
         out = []
         for v in rows:
@@ -287,10 +330,14 @@ class Exchange(Model):
             for n in ("A", "B"):
                 spec = _spectrum(lib, v, n, diagonal[n], tiny)
                 lo, hi = spec
-                mutual += entropy_of_spectrum(lib, spec) - s0[n]
+                if f"dS_{n}" not in v:  # (balls: a constant spectrum adds an exact 0)
+                    mutual += entropy_of_spectrum(lib, spec) - s0[n]
                 beta = lib.inf if lo == 0 else lib.log(hi / lo) / w[n]
                 row[n] = {"E": w[n] * v[f"pe_{n}"], "spectrum": spec, "beta": beta,
                           "Eth": w[n] * lo, "diagonal": diagonal[n]}
+                for key in ("dE", "dEth", "dS"):
+                    if f"{key}_{n}" in v:
+                        row[n][key] = v[f"{key}_{n}"]
             row["I_AB"] = mutual
             out.append(row)
         return out
@@ -395,11 +442,20 @@ class Exchange(Model):
         return finish_qubit_columns(self, d, ts, convention)
 
 
-def _increment_coefficients(poly):
+def _increment_parts(poly):
     """P(t) - P(0) of a polynomial P = sum c C^i S^j in C = cos x, S = sin x (``poly``:
-    (i, j, c) with exact c), as float coefficients (p0, p1, a) of
+    (i, j, c) with exact c), as exact coefficients (p0, p1, a) of
     p0(S) + p1(S) C + a (C - 1): C^2 reduced to 1 - S^2, so p0 and p1 have no constant
-    term and nothing cancels at small x once C - 1 is computed as -S^2/(1 + C)."""
+    term and nothing cancels at small x once C - 1 is computed as -S^2/(1 + C).  A P
+    constant in time (p_e of |ee>) has no parts at all: its increment is an exact 0.
+
+    >>> import sympy
+    >>> from symthermo.models.exchange import _increment_parts
+    >>> _increment_parts([(2, 0, sympy.Integer(1))])      # cos^2 x - 1 = -S^2
+    ([(2, -1)], [], 0)
+    >>> _increment_parts([(2, 0, sympy.Integer(1)), (0, 2, sympy.Integer(1))])
+    ([], [], 0)
+    """
     from .exchange import _C, _S  # lazy (PEP 562)
     expr = sum((c * _C**i * _S**j for i, j, c in poly), sympy.Integer(0))
     reduced = sympy.expand(sympy.rem(sympy.expand(expr), _C**2 + _S**2 - 1, _C))
@@ -408,8 +464,32 @@ def _increment_coefficients(poly):
     parts = []
     for part in (a0, a1):
         terms = sympy.Poly(part, _S).terms() if part != 0 else []
-        parts.append([(j, float(sympy.N(c, 20))) for (j,), c in terms if j > 0])
-    return parts[0], parts[1], float(sympy.N(a1.subs(_S, 0), 20))
+        parts.append([(j, c) for (j,), c in terms if j > 0])
+    return parts[0], parts[1], a1.subs(_S, 0)
+
+
+def _increment_coefficients(poly):
+    """:func:`_increment_parts` with float coefficients."""
+    p0, p1, a = _increment_parts(poly)
+    num = lambda c: float(sympy.N(c, 20))  # noqa: E731
+    return [(j, num(c)) for j, c in p0], [(j, num(c)) for j, c in p1], num(a)
+
+
+def _ball_increment(lib, parts, C, S):
+    """The value of :func:`_increment_parts`' increment in balls at C = cos x, S = sin x
+    (coefficients already balls): a sum of its terms only, so an increment with no
+    terms is an exact 0 (structure, not the cancellation P(t) - P(0)), and C - 1 is
+    -S^2/(1 + C) where C > 0 is proven."""
+    from ..ball_conversion import ipow  # lazy: loads SymPy, flint
+    p0, p1, a = parts
+    total = lib.zero
+    if not lib.is_exact_zero(a):
+        total = a * (-ipow(S, 2) / (1 + C) if C > 0 else C - 1)
+    for j, c in p0:
+        total = total + c * ipow(S, j)
+    for j, c in p1:
+        total = total + c * C * ipow(S, j)
+    return total
 
 
 def _increment_value(increment, C, S, c_minus_1):

@@ -654,7 +654,11 @@ class JaynesCummings(Model):
         mixed = len(runs) > 1
         wA, wB, g = (_num(lib, p[k]) for k in ("omega_A", "omega_B", "g"))
         alpha = _num(lib, p["alpha"])
-        delta = (wA - wB) / 2
+        # the detuning from the exact parameters: an exact 0 at resonance, where <sigma_+ a>
+        # of a qubit from |e> or |g> vanishes by structure (ball_pure_sums), whatever the
+        # balls of omega_A and omega_B (2.3 is no binary number: (wA - wB)/2 held 0 +/- 1e-300
+        # and E_int printed 0 +/- 1.1e-298 where float64's delta = 0.0 gives 0)
+        delta = _num(lib, (p["omega_A"] - p["omega_B"]) / 2)
         window = poisson_window(p["alpha"], int(flint.ctx.prec * 0.30103) + 10)
         nonzero = [t for t in times if not lib.is_exact_zero(t)]
         balls_runs = [Run(_num(lib, w), _num(lib, ce), _num(lib, cg)) for w, ce, cg in runs]
