@@ -34,7 +34,8 @@ from .entropy import entropy_of_spectrum
 from .expressions import ExpressionError, shorten
 from .heat_work import check_convention, heat, work
 from .local import LOCAL_KEYS, Subsystem, beta_times_heat, thermal_relative_entropy
-from .numbers import FLOAT64, MPMATH, number_system, parse_number
+from .numbers import FLOAT64, MPMATH, parse_number
+from .numbers import number_system as numbers_of  # (ledger's number_system is its option)
 from .precision import check_dps, precision_held, stable
 from .states import check_density_matrix, computed_tolerance, density_spectrum, input_tolerance
 from .levels import Oscillator
@@ -755,7 +756,7 @@ def identity_sides(row):
 
 @precision_held()
 def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial_state=None,
-           dps=None, convention="received", states=None):
+           dps=None, convention="received", states=None, number_system="balls"):
     """The thermodynamic ledger of a system at the given times.
 
     Parameters
@@ -782,7 +783,8 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     initial_state : matrix or ket, optional
         A joint (possibly correlated) initial state replacing the product of the rho0.
     dps : int, optional
-        Digits: mpmath with every returned digit certified; float64 when omitted.
+        Digits: every returned digit certified, as ``symthermo ledger --dps``
+        prints it (``number_system``); float64 when omitted.
         In float64 every value gets an a-posteriori error estimate
         (:mod:`symthermo.ledger_fallback`), and a row where some value would
         carry fewer than 10 correct digits (an increment or a nearly pure
@@ -794,7 +796,17 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     convention : {"received", "provided"}
     states : {None, "matrix", "qobj"}
         Also return the reduced states (``result.states[name]``, one per
-        time), as matrices of the number system or as ``qutip.Qobj``.
+        time), as matrices of the number system or as ``qutip.Qobj`` (at
+        ``dps`` on balls: mpmath matrices of the balls' midpoints, at the
+        precision that proved the row).
+    number_system : {"balls", "mpmath"}
+        With ``dps``: ``"balls"`` (the default, the CLI's certified route:
+        rigorous propagators and spectra in ball arithmetic, Ziv's loop; a
+        value the balls only bound is a :class:`~symthermo.values.Bound`,
+        ``"0 +/- r"``; mpmath by agreement where the balls have no route, an
+        oscillator whose truncation is not proven invariant), or ``"mpmath"``
+        (two evaluations at increasing precision that agree).  Each value is a
+        :class:`~symthermo.values.Real` carrying its digits.
 
     Returns
     -------
@@ -820,6 +832,8 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     (inf, True)
     """
     check_convention(convention)
+    if number_system not in ("balls", "mpmath"):
+        raise ValueError(f"unknown number system {number_system!r}; expected balls or mpmath")
     if hasattr(times, "__iter__") and not isinstance(times, (str, bytes)):
         times = list(times)  # read twice when a float64 row is recomputed on balls
     if states not in (None, False, "matrix", "qobj"):
@@ -843,7 +857,7 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
     def compute(lib):
         rows = ledger_rows(system, times, lib=lib, convention=convention)
         if rows:
-            leaks.update(rows[0]["_internal"]["fock_leak"])
+            leaks.update((n, float(x)) for n, x in rows[0]["_internal"]["fock_leak"].items())
         if lib is FLOAT64:
             from .ledger_fallback import unearned
 
@@ -854,7 +868,7 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
             return public, [dict(r["_internal"]["reduced"]) for r in rows]
         return public, None
 
-    if dps is None and number_system(*inputs) is FLOAT64:
+    if dps is None and numbers_of(*inputs) is FLOAT64:
         rows, reduced = compute(FLOAT64)
         digits = None
         unverified = []
@@ -870,7 +884,16 @@ def ledger(subsystems, times, *, coupling=None, lindblad=(), c_ops=None, initial
                 rows[i].update({k: v for k, v in row.items() if k != "t"})
     else:
         digits = check_dps(dps) if dps is not None else mpmath.mp.dps
-        rows, reduced = stable(lambda: compute(MPMATH), digits)
+        certified = None
+        if number_system == "balls":
+            from .ledger_certified import certified_ledger_rows
+
+            certified = certified_ledger_rows(system, compute, digits,
+                                              ledger_keys(list(entries), unitary=system.unitary))
+        if certified is None:  # mpmath asked for, or no ball route
+            rows, reduced = stable(lambda: compute(MPMATH), digits)
+        else:
+            rows, reduced = certified
         unverified = []
     names = list(entries)
     out_states = None
