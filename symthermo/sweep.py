@@ -128,8 +128,9 @@ def _worker_model(model):
     return found[0]
 
 
-def _float64_times(time_texts, p):
-    """The float64 times, parsed once per process when they do not depend on the parameters."""
+def _float64_times(time_texts, p, unused=()):
+    """The float64 times, parsed once per process when they do not depend on the parameters
+    (``unused``: the parameters that set no scale, Model.unused_parameters)."""
     from .numbers import FLOAT64
     from .tables import time_values
 
@@ -145,7 +146,7 @@ def _float64_times(time_texts, p):
         _WORKER_TIMES[key] = cached
     if cached[0] == "fixed":
         return cached[1]
-    return time_values(list(time_texts), p, lib=FLOAT64)
+    return time_values(list(time_texts), p, lib=FLOAT64, unused=unused)
 
 
 def _parsed_times(times):
@@ -183,7 +184,7 @@ def point_rows(model, given, times, *, keys=None, dps=30, float64=False, convent
 
     p = model.params(given)
     model.numeric_params(p)
-    ts = _float64_times(_parsed_times(times), p)
+    ts = _float64_times(_parsed_times(times), p, model.unused_parameters(p))
     rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
     return _printed_float64(model, given, times, rows, keys, convention)
 
@@ -207,7 +208,7 @@ def _reduce_float64(model, given, spec, reductions):
 
     p = model.params(given)
     model.numeric_params(p)
-    ts = _float64_times(_parsed_times(spec.times), p)
+    ts = _float64_times(_parsed_times(spec.times), p, model.unused_parameters(p))
     rows = model.evaluate(p, ts, lib=FLOAT64, convention=spec.convention)
     keys = reduction_keys(reductions)
     if getattr(rows, "unearned", None):
@@ -454,7 +455,7 @@ def sweep(model, grid, times, *, keys=None, dps=30, float64=False, convention="r
     from .numbers import FLOAT64
     from .tables import time_values
 
-    time_values(time_texts, p_first, lib=FLOAT64)
+    time_values(time_texts, p_first, lib=FLOAT64, unused=model_obj.unused_parameters(p_first))
 
     settings = {"model": model_obj.name, "params": dict(spec.params), "grid": grid.describe(),
                 "times": list(time_texts), "number_system": "float64" if float64 else "mpmath",

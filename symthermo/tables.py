@@ -37,17 +37,19 @@ __all__ = ["parse_times", "time_values", "reference_payload", "ledger_payload", 
 UNITS = "hbar = k_B = 1"
 
 
-def time_values(times, params, *, lib, scale=None):
+def time_values(times, params, *, lib, scale=None, unused=()):
     """Times as numbers of ``lib``: ``times`` from :func:`parse_times`, or time texts
     (expressions in the parameters) read with the parameters' values.
 
     In float64, ``scale`` (default: the largest parameter other than the
-    inverse temperatures ``beta*``, a bound on the frequencies) bounds the
-    phase error of a time's rounding (:func:`symthermo.times.time_numbers`).
+    inverse temperatures ``beta*`` and the parameters ``unused`` by this parameter set
+    (:meth:`~symthermo.models.base.Model.unused_parameters`), a bound on the
+    frequencies) bounds the phase error of a time's rounding
+    (:func:`symthermo.times.time_numbers`).
     """
     times = parse_times(times, params)
     if scale is None:
-        scale, name = _float64_scale(params) if lib is FLOAT64 else (1, None)
+        scale, name = _float64_scale(params, unused) if lib is FLOAT64 else (1, None)
         return time_numbers(times, lib=lib, scale=scale, scale_name=name)
     return time_numbers(times, lib=lib, scale=scale)
 
@@ -57,9 +59,10 @@ def time_values(times, params, *, lib, scale=None):
 FLOAT64_PARAMETER_RANGE = (1e-150, 1e150)
 
 
-def _float64_scale(params):
-    """(the largest parameter other than the inverse temperatures, its name), after
-    checking that every numeric parameter is within FLOAT64_PARAMETER_RANGE."""
+def _float64_scale(params, unused=()):
+    """(the largest parameter other than the inverse temperatures and the names in
+    ``unused``, its name), after checking that every numeric parameter is within
+    FLOAT64_PARAMETER_RANGE."""
     low, high = FLOAT64_PARAMETER_RANGE
     scale, scale_name = 1.0, None
     for name, v in params.items():
@@ -69,6 +72,8 @@ def _float64_scale(params):
         if size and not low <= size <= high:
             raise ValueError(f"parameter {name} = {size:.6g} is outside float64's working range "
                              f"[{low:g}, {high:g}] (or 0); use --dps")
+        if name in unused:  # (the vacuum field's alpha: no phase of the model holds it)
+            continue
         if not name.startswith("beta") and (scale_name is None or size > scale):
             scale, scale_name = size, name
     return scale, scale_name
@@ -262,7 +267,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     fast = float64 and method == "closed-form" and plain_inputs(model, given_params, times)
     if fast:
         p, ts = fast
-        scale, name = _float64_scale(p.values)
+        scale, name = _float64_scale(p.values, model.unused_parameters(p))
         ts = time_numbers(ts, lib=FLOAT64, scale=scale, scale_name=name)  # float64's limits
         rows = model.evaluate(p, ts, lib=FLOAT64, convention=convention)
         rows_out = _rows_out(rows, keys, FLOAT64_DIGITS)
@@ -287,7 +292,7 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     float64_rows = []
 
     def compute(lib):
-        ts = _times_in(lib, time_texts, p, exact_times)
+        ts = _times_in(lib, time_texts, p, exact_times, unused=model.unused_parameters(p))
         if lib is FLOAT64:
             route = model.evaluate if method == "closed-form" else model.propagate
             float64_rows.append(route(p, ts, lib=lib, convention=convention))

@@ -276,6 +276,12 @@ class Model:
                 keys += [f"sigma_{n}" for n in self.subsystems]
         return keys + list(self.extra_keys)
 
+    def unused_parameters(self, p):
+        """Names of parameters that the parameter set ``p`` does not use (a choice makes
+        them irrelevant): their values set no scale, such as float64's time limit
+        (:func:`symthermo.tables.time_values`).  None by default."""
+        return ()
+
     def numeric_params(self, p):
         free = [name for name, v in p.items() if isinstance(v, sympy.Basic) and v.free_symbols]
         if free:

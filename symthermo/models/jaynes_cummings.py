@@ -218,6 +218,18 @@ class JaynesCummings(Model):
             raise ValueError(f"alpha = {a} exceeds the limit {MAX_ALPHA} (the Fock window of "
                              f"|alpha> grows as alpha)")
 
+    def unused_parameters(self, p):
+        """alpha with the vacuum field: no phase of the closed forms holds it, so it sets
+        no time limit (alpha = 30 by default refused t = 1e9 in float64, scale 30, where
+        the vacuum's frequencies omega_A, omega_B, g allow it).
+
+        >>> from symthermo.models.jaynes_cummings import JaynesCummings
+        >>> m = JaynesCummings()
+        >>> m.unused_parameters(m.params()), m.unused_parameters(m.params(["state_B=coherent"]))
+        (('alpha',), ())
+        """
+        return ("alpha",) if p["state_B"] == "vacuum" else ()
+
     def _alpha_eff(self, p):
         return p["alpha"] if p["state_B"] == "coherent" else sympy.Integer(0)
 
