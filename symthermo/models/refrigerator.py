@@ -344,10 +344,9 @@ class Refrigerator(Model):
         freqs = flat[:nfreq]
         table = [flat[nfreq + k * (nfreq + 1): nfreq + (k + 1) * (nfreq + 1)] for k in range(3)]
 
-        def series(cosines):
-            # value at 0 plus sum_k c_k (cos(nu_k t) - 1): exact at t = 0; then the
-            # increments of z_A and z_B (the sums alone)
-            shifted = [x - 1 for x in cosines]
+        def series(shifted):
+            # value at 0 plus sum_k c_k (cos(nu_k t) - 1) (``shifted``: the cos(nu_k t) - 1):
+            # exact at t = 0; then the increments of z_A and z_B (the sums alone)
             out, steps = [], []
             for row in table:
                 terms = [c * s for c, s in zip(row[1:], shifted)]
@@ -357,19 +356,20 @@ class Refrigerator(Model):
 
         if lib is FLOAT64:
             ts = np.asarray([float(t) for t in times], dtype=float)
-            cos = [np.cos(nu * ts) for nu in freqs]
-            cols = series(cos)
+            # cos x - 1 = -2 sin^2(x/2), as the vectorised route: no cancellation at small
+            # times (cos(nu t) - 1 at t = 1e-9 kept a few digits: beta_A 3 % off)
+            cols = series([-2.0 * np.sin(0.5 * nu * ts) ** 2 for nu in freqs])
             values = [[float(c[k]) for c in cols] for k in range(len(ts))]
-            zero = series([1.0] * nfreq)
+            zero = series([0.0] * nfreq)
         elif lib is MPMATH:
-            values = [series([mpmath.cos(nu * t) for nu in freqs]) for t in times]
-            zero = series([mpmath.mpf(1)] * nfreq)
+            values = [series([mpmath.cos(nu * t) - 1 for nu in freqs]) for t in times]
+            zero = series([mpmath.mpf(0)] * nfreq)
         elif lib is not EXACT:  # balls (symthermo.balls)
-            values = [series([lib.cos(nu * t) for nu in freqs]) for t in times]
-            zero = series([lib.one] * nfreq)
+            values = [series([lib.cos(nu * t) - 1 for nu in freqs]) for t in times]
+            zero = series([lib.zero] * nfreq)
         else:
-            values = [series([sympy.cos(nu * t) for nu in freqs]) for t in times]
-            zero = series([sympy.Integer(1)] * nfreq)
+            values = [series([sympy.cos(nu * t) - 1 for nu in freqs]) for t in times]
+            zero = series([sympy.Integer(0)] * nfreq)
         omegas = [_parameter(lib, p, "omega_A"), _parameter(lib, p, "omega_B")]
         carnot = carnot_bound(lib, p)
         # a nearly pure qubit's smaller eigenvalue from its exact start (1 - r cancels);
@@ -382,8 +382,14 @@ class Refrigerator(Model):
                     starts[k] = (z0, lo0)
         specs0 = [_spectrum(lib, z, start, dz) for z, start, dz in zip(zero[:2], starts, zero[3:])]
         s0 = [entropy_of_spectrum(lib, spec) for spec in specs0]
+        # float64, a nearly pure qubit at t = 0: beta_j(0) = ln(hi/lo)/omega_j is the parameter
+        # |beta_j| (times omega_j's sign), also where lo_j(0) is below float64's range (ln 0
+        # gave inf), as the vectorised route has it
+        beta0 = [math.copysign(abs(_parameter(lib, p, f"beta_{n}")), float(w)) if
+                 lib is FLOAT64 and start is not None else None
+                 for n, w, start in zip("AB", omegas, starts)]
         out = []
-        for zA, zB, Eint, dzA, dzB in values:
+        for t, (zA, zB, Eint, dzA, dzB) in zip(times, values):
             row = {"E_int": Eint, "z_A": zA, "z_B": zB, "r_A": abs(zA), "r_B": abs(zB),
                    "carnot": carnot}
             changes = []
@@ -394,7 +400,8 @@ class Refrigerator(Model):
                 changes.append(entropy - s0[k])
                 # E and the closed-form E^th = -omega |z|/2 from the same z: for a
                 # passive state (z <= 0) E - E^th is an exact 0, not a rounding residue
-                row[n] = {"E": w * z / 2, "spectrum": spec, "beta": _qubit_beta(lib, spec, w),
+                beta = beta0[k] if beta0[k] is not None and t == 0 else _qubit_beta(lib, spec, w)
+                row[n] = {"E": w * z / 2, "spectrum": spec, "beta": beta,
                           "Eth": -(w * abs(z)) / 2, "diagonal": True,  # Bloch vector along z
                           "entropy_of": (tuple(spec), entropy)}  # (balls: not computed again)
             row["I_AB"] = changes[0] + changes[1]  # Delta S_A + Delta S_B
