@@ -107,3 +107,33 @@ def test_coherent_field_detuned_keeps_its_interaction_energy():
             x, y = mpmath.mpf(row["E_int"]), mpmath.mpf(h["E_int"])
             assert y != 0 and abs(x - y) <= abs(y) * mpmath.mpf(10) ** -29
             assert abs(mpmath.mpf(f["E_int"]) - y) <= abs(y) * mpmath.mpf(10) ** -10
+
+
+def _field(sa, sb, wa="2.3", wb="2.3"):
+    return [f"state_A={sa}", f"state_B={sb}", "alpha=2", f"omega_A={wa}", f"omega_B={wb}",
+            "g=0.37"]
+
+
+JC_CASES = [  # (parameters, keys exactly 0 at every time, keys exactly 0 at t = 0)
+    # |g, 0> never moves: Q = E(t) - E(0) was two balls of -omega_A/2, and sigma_B =
+    # Delta S_B + beta_A(0) Q_A with beta_A(0) = inf printed 0 +/- inf
+    (_field("ground", "vacuum"), ("Q_A", "W_A", "Q_B", "W_B", "sigma_A", "sigma_B"), ()),
+    (_field("ground", "vacuum", "2.3", "1.1"), ("Q_A", "W_A", "sigma_B"), ()),
+    # E_A(0) of |+> is (omega_A/2)(p_e - p_g) = 0: now E(0) in closed form, exactly
+    (_field("plus", "vacuum"), (), ("E_A",)),
+    # |g> beside |alpha> at t = 0 is diagonal, hence passive: ergotropy and exergy 0
+    (_field("ground", "coherent"), (), ("ergotropy_A", "exergy_A")),
+]
+
+
+@pytest.mark.parametrize("dps", [30, 60])
+@pytest.mark.parametrize("params,always,at_start", JC_CASES)
+def test_jaynes_cummings_structural_zeros(params, always, at_start, dps):
+    times = "0," + TIMES
+    rows = reference_payload(get_model("jaynes-cummings"), params, times, dps=dps)["rows"]
+    float64 = reference_payload(get_model("jaynes-cummings"), params, times,
+                                float64=True)["rows"]
+    for k, (row, f) in enumerate(zip(rows, float64)):
+        for key in always + (at_start if k == 0 else ()):
+            assert row[key] == "0" and row["err"][key] == "0", (params, row["t"], key, row[key])
+            assert f[key] == "0", (key, f[key])

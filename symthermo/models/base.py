@@ -455,6 +455,11 @@ class Model:
                 d_eth = data[n]["dE"] if "dE" in data[n] else qt[n]["E"] - q0[n]["E"]
             elif "dEth" in data[n]:  # E^th(t) - E^th(0) in closed form (the model's)
                 d_eth = data[n]["dEth"]
+            elif balls and "dE" in data[n] and _thermal_at_both(lib, q0[n], qt[n]):
+                # E^th = E at both times (the ball finishing's exergy is an exact 0 only
+                # there): Q = E(t) - E(0) in the model's closed form, an exact 0 for a
+                # qubit at rest in |g> (not two balls of -omega/2)
+                d_eth = data[n]["dE"]
             row[f"Q_{n}"] = heat(lib.zero, d_eth, convention=convention)
             heats[n] = d_eth
             if balls:
@@ -636,6 +641,17 @@ class Model:
         """An extra key for all times from the finished columns (vectorised
         :meth:`extra_from_finished`); ``q[name]`` holds the local columns."""
         raise KeyError(f"model {self.name} does not provide extra key {key} in columns")
+
+
+def _thermal_at_both(lib, q0, qt):
+    """Whether the ball finishing proved E^th = E at both times (exergy an exact 0: it
+    then took E^th as E itself); columns of balls: only where every time did."""
+    from ..ball_conversion import is_ball
+
+    def zero(x):
+        return is_ball(x) and not hasattr(x, "values") and lib.is_exact_zero(x)
+
+    return zero(q0["exergy"]) and zero(qt["exergy"])
 
 
 def params_key(p):

@@ -371,10 +371,12 @@ class JaynesCummings(Model):
                 # no coherence to start from: rho_A is diagonal, rho_B diagonal on Fock 0, 1
                 # (structure the ball route uses for exact zeros, symthermo.balls)
                 d["A"]["diagonal"] = d["B"]["diagonal"] = True
-            if "dE_A" in v:  # float64: E(t) - E(0) in closed form (base._finish), and
-                # E = E(0) + that, as the vectorised route
+            if "dE_A" in v:  # float64, balls: E(t) - E(0) in closed form (base._finish),
+                # and E = E(0) + that, as the vectorised route (balls: E_A(0) of |+> is an
+                # exact 0, and |g, 0>'s E - E(0) an exact 0, not two balls of omega_A/2)
                 d["A"]["dE"], d["B"]["dE"] = v["dE_A"], v["dE_B"]
                 d["A"]["E"], d["B"]["E"] = v["E0_A"] + v["dE_A"], v["E0_B"] + v["dE_B"]
+            if "above_A" in v:
                 d["A"]["above"] = 0.0 if v["above_A"] <= wA * floor else v["above_A"]
             out.append(d)
         return out
@@ -720,9 +722,16 @@ class JaynesCummings(Model):
         e_int = 2 * g * alpha * cc
         lam_a = (one / 2, one / 2) if mixed else (zero, one)
         if mixed:
-            return self._assemble(lib, wB, e_a, e_b, e_int, lam_a, [zero, zero, zero, one],
-                                  pure=False, s_ab=lib.log(2 * one))
-        return self._assemble(lib, wB, e_a, e_b, e_int, lam_a, (zero, one), pure=True, s_ab=None)
+            out = self._assemble(lib, wB, e_a, e_b, e_int, lam_a, [zero, zero, zero, one],
+                                 pure=False, s_ab=lib.log(2 * one))
+        else:
+            out = self._assemble(lib, wB, e_a, e_b, e_int, lam_a, (zero, one), pure=True,
+                                 s_ab=None)
+        if sum(w * ce * cg for w, ce, cg in runs) == 0:
+            # rho_A(0) has no coherence (|e>, |g>): diagonal, which the ball finishing turns
+            # into the exact 0 of |g>'s ergotropy (E_A - E_g was two balls of omega_A/2)
+            out["A"]["diagonal"] = True
+        return out
 
     def _coherent_time(self, lib, runs, sums, j, wA, wB, g, alpha, mixed, t=None, rate=None,
                        start=None):

@@ -191,9 +191,11 @@ def _vacuum_compiled_cached(key, omega_A, omega_B, g, state_A, libname):
     f = vacuum_forms(omega_A, omega_B, g, state_A)
     keys = ("E_A", "E_B", "E_int", "z_A", "c2_A", "det_A", "z_B", "c2_B", "det_B")
     out = {k: _compile(f[k], lib) for k in keys}
-    if lib is FLOAT64:  # the increments, as the vectorised route (_vacuum_arrays_fn)
+    if lib is FLOAT64 or lib is BALLS:  # the increments, as the vectorised route
+        # (_vacuum_arrays_fn); in balls an exact 0 where E is constant (|g, 0>)
         out["dE_A"], out["dE_B"], out["E0_A"], out["E0_B"] = (
             _compile(e, lib) for e in _vacuum_increments(f))
+    if lib is FLOAT64:
         out["above_A"] = _compile(_vacuum_above(f, omega_A), lib)
     return out
 
