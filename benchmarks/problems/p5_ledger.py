@@ -16,7 +16,7 @@ tools get their float64 values.
   ``mutual_information``; no equivalent for beta (its ``virtual_temperature``
   uses the two lowest levels only) and hence none for sigma.
 
-Reference: ``ledger(..., dps=50)`` (certified by re-evaluation), cross-checked
+Reference: ``ledger(..., dps=50)`` (balls, every printed digit proven), cross-checked
 at a subset of times against an independent route written here: H
 diagonalised by ``mpmath.eigh`` at 80 digits, U(t) = V e^{-iEt} V^dag, and
 the textbook formulas of :mod:`problems.textbook` for every key.
@@ -275,7 +275,7 @@ def run(ctx):
     tmp, vmp = timed(lambda: [_symthermo(s, ts, ctx.dps) for s in syss], ctx, repeat=1)
     rows_out.append(result(NAME, f"symthermo dps {ctx.dps}", time_s=tmp,
                            scored=scored(_stack(vmp), KEYS), keys=KEYS,
-                           note=f"ledger(..., dps={ctx.dps}): certified by re-evaluation"))
+                           note=f"ledger(..., dps={ctx.dps}): balls, every printed digit proven (the command line's route)"))
     qt = ctx.qutip
     if qt is not None:
         tight_states = None
