@@ -381,10 +381,13 @@ class QutritSwap(Model):
             mutual = lib.zero
             for n, pops, s0 in (("A", rA, s_a0), ("B", rB, s_b0)):
                 spec = sorted(pops)
-                mutual += entropy_of_distribution(lib, spec) - s0
+                entropy = entropy_of_distribution(lib, spec)
+                mutual += entropy - s0
                 row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec,
                           # level order: the ball route proves passivity from it
-                          "populations": [pops[k] for k in order]}
+                          "populations": [pops[k] for k in order],
+                          # balls: S (and beta from it) of populations that sum to 1
+                          "entropy_of": (tuple(spec), entropy)}
             if t == 0:
                 # A is w(beta_B(0)) exactly: give its beta and E^th, not a re-solved beta
                 row["A"]["beta"] = beta

@@ -1,0 +1,98 @@
+"""Cases an audit of the printed digits found (seeds 101-110: random parameters over
+wide ranges, ``reference --float64`` against the certified balls at 30 digits and the
+certified 30 digits against 60).
+
+Each case is compared with a route that shares no formula with the one that failed:
+mpmath at thousands of digits from the definitions, or the certified balls.
+"""
+
+import mpmath
+import pytest
+
+from symthermo.models import get_model
+from symthermo.tables import reference_payload
+
+#: qutrit-swap with B within e^-1681 of its ground state (beta_1 omega_1 = 1681,
+#: beta_2 omega_2 = 2088) and A thermal at beta_B(0) = 313 with it
+NEARLY_PURE_QUTRITS = ["omega_1=5.37", "omega_2=11.6", "beta_1=313", "beta_2=180", "g=0.0435"]
+
+
+def _qutrit_reference(given, t, dps=3000):
+    """S_B(0), beta_B(0), and A's E and S at time t, from the definitions in mpmath at
+    ``dps`` digits (enough for -p ln p of a population 1 - 1e-730): p_B(0) ∝ exp(-beta_k
+    omega_k), beta_B(0) the root of S[w(beta)] = S_B(0), p_A(t) = cos^2(g t) w(beta) +
+    sin^2(g t) p_B(0)."""
+    p = dict(x.split("=") for x in given)
+    with mpmath.workdps(dps):
+        w = [mpmath.mpf(0), mpmath.mpf(p["omega_1"]), mpmath.mpf(p["omega_2"])]
+        b = [mpmath.mpf(0)] + [mpmath.mpf(p[f"beta_{k}"]) * w[k] for k in (1, 2)]
+        weights = [mpmath.exp(-x) for x in b]
+        pb = [x / sum(weights) for x in weights]
+
+        def entropy(ps):
+            return -sum(x * mpmath.log(x) for x in ps)
+
+        def thermal(beta):
+            q = [mpmath.exp(-beta * e) for e in w]
+            return [x / sum(q) for x in q]
+
+        s_b = entropy(pb)
+        guess = mpmath.mpf(p["beta_1"])
+        beta = mpmath.findroot(lambda x: mpmath.log(entropy(thermal(x))) - mpmath.log(s_b),
+                               guess)
+        g, t = mpmath.mpf(p["g"]), mpmath.mpf(t)
+        c2, s2 = mpmath.cos(g * t) ** 2, mpmath.sin(g * t) ** 2
+        pa = [c2 * x + s2 * y for x, y in zip(thermal(beta), pb)]
+        return {"S_B0": s_b, "beta_B0": beta, "E_A": sum(x * e for x, e in zip(pa, w)),
+                "S_A": entropy(pa)}
+
+
+def _agrees(text, value, digits=28):
+    assert " +/- " not in text, text
+    with mpmath.workdps(60):
+        x = mpmath.mpf(text)
+        assert abs(x - value) <= abs(value) * mpmath.mpf(10) ** -digits, (text, value)
+
+
+def test_ball_entropy_of_a_nearly_pure_distribution_keeps_its_relative_precision():
+    """-p ln p of a ball about 1 carries the ball's absolute radius (1e-36 at 120 bits),
+    which held S = 1.8e-727 as [+/- 1.5e-36]: beta_B(0) of the qutrit swap was then an
+    unbounded ball and the certified route stopped with 'a ball with a nan midpoint has
+    no value'.  The largest probability's logarithm is log1p(-rest)."""
+    from flint import arb
+
+    from symthermo.balls import BALLS, ball_precision
+    from symthermo.entropy import entropy_of_distribution
+
+    with mpmath.workdps(40):  # S = ln Z + <b>, b_k = -ln w_k
+        x, y = mpmath.exp(-1681), mpmath.exp(-2088)
+        want = mpmath.nstr((1681 * x + 2088 * y) / (1 + x + y) + mpmath.log1p(x + y), 40)
+    with ball_precision(120):
+        weights = [arb(1), (-arb(1681)).exp(), (-arb(2088)).exp()]
+        z = sum(weights[1:], weights[0])
+        s = entropy_of_distribution(BALLS, [x / z for x in weights])
+        assert s > 0
+        assert s.rad() < s * arb("1e-30")
+        assert abs(s - arb(want)) < s * arb("1e-30")
+
+
+@pytest.mark.parametrize("t", ["0", "34.8"])
+def test_qutrit_swap_nearly_pure_certified(t):
+    """``symthermo reference qutrit-swap --param omega_1=5.37 --param omega_2=11.6
+    --param beta_1=313 --param beta_2=180 --param g=0.0435 --times 34.8 --dps 30``
+    exited with 'error: a ball with a nan midpoint has no value' (exit code 2 on valid
+    input); with a milder state (beta_1 = 200, omega_1 = 9.58, S = 7.7e-342) it printed
+    beta_A and beta_B as '0 +/- inf'.  Now every digit, against mpmath from the
+    definitions at 3000 digits."""
+    payload = reference_payload(get_model("qutrit-swap"), NEARLY_PURE_QUTRITS, f"0,{t}",
+                                dps=30)
+    row0, row = payload["rows"]
+    want = _qutrit_reference(NEARLY_PURE_QUTRITS, t)
+    _agrees(row0["S_B"], want["S_B0"])
+    _agrees(row0["beta_B"], want["beta_B0"])
+    _agrees(row0["beta_A"], want["beta_B0"])
+    _agrees(row["E_A"], want["E_A"])
+    _agrees(row["S_A"], want["S_A"])
+    for key in ("beta_A", "beta_B", "S_B", "E_B"):
+        assert " +/- " not in row[key], (key, row[key])
+
