@@ -96,3 +96,22 @@ def test_qutrit_swap_nearly_pure_certified(t):
     for key in ("beta_A", "beta_B", "S_B", "E_B"):
         assert " +/- " not in row[key], (key, row[key])
 
+
+def test_qutrit_swap_nearly_pure_float64_is_recomputed():
+    """``symthermo reference qutrit-swap --param omega_1=5.37 --param omega_2=11.6
+    --param beta_1=313 --param beta_2=180 --param g=0.0435 --times 0,34.8 --float64``
+    printed E_A = S_A = 0 and beta_A = beta_B = inf (every population but the ground
+    one below float64's range: a pure state to float64) for E_A = 5.8e-730 and
+    beta_A = 313, at t = 0 too; those rows are the certified route's now."""
+    times = "0,4.6e-9,34.8"
+    payload = reference_payload(get_model("qutrit-swap"), NEARLY_PURE_QUTRITS, times,
+                                float64=True)
+    assert payload["recomputed_with_balls"] == [r["t"] for r in payload["rows"]]
+    certified = reference_payload(get_model("qutrit-swap"), NEARLY_PURE_QUTRITS, times,
+                                  dps=15, errors=False)["rows"]
+    for row, want in zip(payload["rows"], certified):
+        assert {k: v for k, v in row.items() if k != "t"} == \
+            {k: v for k, v in want.items() if k != "t"}
+    want = _qutrit_reference(NEARLY_PURE_QUTRITS, "34.8")
+    _agrees(payload["rows"][2]["E_A"], want["E_A"], digits=14)
+    _agrees(payload["rows"][2]["beta_A"], want["beta_B0"], digits=14)

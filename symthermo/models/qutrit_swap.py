@@ -431,11 +431,18 @@ class QutritSwap(Model):
         out["_small"] = _small_increments(s2, c2, pa, pb, delta, energies, order, beta, b)
         out["_sigma_erg"] = _sigma_erg_from_divergence(s2, pa, pb, delta, energies, order, beta)
         out["unearned"] = _unearned(g, times, s2, c2)
-        if any(delta) and not all(x >= np.finfo(float).tiny for x in list(pa) + list(pb)):
+        tiny = np.finfo(float).tiny
+        if any(delta) and not all(x >= tiny for x in list(pa) + list(pb)):
             # a population below float64's normal range (B's level 2 at beta_2 omega_2 =
             # 1029 is 0, at 725 a subnormal of 9 digits) moving to ~1e-4: the increments'
             # relative entropies need its logarithm (Q_A = 1.1e-20 was printed as 0)
             out["unearned"] = out["unearned"] | (times != 0)
+        if any(sorted(ours)[-2] < tiny for ours in (pa, pb)):
+            # every population but the largest below float64's normal range (B at
+            # beta_1 omega_1 = 1681, beta_2 omega_2 = 2088; A at beta_B(0) = 313 with
+            # it): the state is pure to float64, which printed E = S = 0 and beta = inf
+            # for E = 5.8e-730 and beta = 313, at t = 0 too
+            out["unearned"] = np.ones(len(times), dtype=bool)
         out["_weights"] = (s2, c2, _increment_scales(delta, energies, beta))
         return out
 
