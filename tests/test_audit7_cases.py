@@ -115,3 +115,56 @@ def test_qutrit_swap_nearly_pure_float64_is_recomputed():
     want = _qutrit_reference(NEARLY_PURE_QUTRITS, "34.8")
     _agrees(payload["rows"][2]["E_A"], want["E_A"], digits=14)
     _agrees(payload["rows"][2]["beta_A"], want["beta_B0"], digits=14)
+
+
+def _nearly_pure_qutrit_system(p):
+    """A qutrit (levels 0, 1, 2.3) in diag(1 - p, p, 0), exchanging with a qubit in its
+    ground state."""
+    import json
+
+    from symthermo.ledger import load_system
+
+    zero6 = [["0"] * 6 for _ in range(6)]
+    zero6[1][2] = zero6[2][1] = "0.1"
+    return load_system(json.dumps({
+        "subsystems": {
+            "A": {"H": [["0", "0", "0"], ["0", "1", "0"], ["0", "0", "2.3"]],
+                  "rho0": [[f"1-{p}", "0", "0"], ["0", p, "0"], ["0", "0", "0"]]},
+            "B": {"H": [["0", "0"], ["0", "1"]], "rho0": [["1", "0"], ["0", "0"]]}},
+        "coupling": zero6}))
+
+
+def _contains(text, value):
+    with mpmath.workdps(60):
+        if " +/- " in text:
+            m, r = text.split(" +/- ")
+            return r == "inf" or abs(mpmath.mpf(m) - value) <= mpmath.mpf(r)
+        return text not in ("inf", "-inf") and abs(mpmath.mpf(text) - value) <= abs(value) * \
+            mpmath.mpf(10) ** -(len(text.split("e")[0].replace("-", "").replace(".", "")) - 1)
+
+
+@pytest.mark.parametrize("p", ["1e-310", "1e-400"])
+def test_ledger_keeps_a_proven_small_eigenvalue(p):
+    """``symthermo ledger SYSTEM.json --times 0 --dps 30`` with rho_A(0) = diag(1 - p, p,
+    0) printed, for p = 1e-400, S_A = 0 and beta_A = inf (the eigenvalue p, a ball proven
+    positive, was taken for the eigensolver's noise and rounded to an exact 0) and, for
+    p = 1e-310, S_A = 7.13801378828154162045577350952e-308 for 7.148...e-308 (1 - p rounded
+    to 1).  Every printed value, plain or bounded, now holds the exact one."""
+    from symthermo.tables import ledger_payload
+
+    row = ledger_payload(_nearly_pure_qutrit_system(p), "x", "0", dps=30)["rows"][0]
+    with mpmath.workdps(1000):
+        q = mpmath.mpf(p)
+        entropy = -q * mpmath.log(q) - (1 - q) * mpmath.log1p(-q)
+        levels = [0, 1, mpmath.mpf("2.3")]
+
+        def thermal_entropy(beta):
+            w = [mpmath.exp(-beta * e) for e in levels]
+            z = sum(w)
+            return -sum(x / z * mpmath.log(x / z) for x in w)
+
+        beta = mpmath.findroot(lambda b: mpmath.log(thermal_entropy(b)) - mpmath.log(entropy),
+                               -mpmath.log(q))
+        assert _contains(row["S_A"], entropy), row["S_A"]
+        assert _contains(row["beta_A"], beta), row["beta_A"]
+        assert _contains(row["E_A"], q)
