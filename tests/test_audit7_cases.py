@@ -255,3 +255,32 @@ def test_jaynes_cummings_propagator_semiclassical_keys_are_proven():
     for row, want in zip(got, truth):
         for key in ("W_A_semiclassical", "W_st", "E_int_semiclassical"):
             assert row[key] == want[key] == "0", (key, row[key], want[key])
+
+
+@pytest.mark.parametrize("given, times", [
+    (["omega_A=1.45", "omega_B=1.45", "g=0.00038", "state_A=plus", "state_B=coherent",
+      "alpha=0.01"], "9.35e-9,2.53e6"),
+    (["omega_A=44.6", "omega_B=44.6", "g=0.0267", "state_A=mixed", "state_B=coherent",
+      "alpha=0.3"], "7.34e-9,138"),
+])
+def test_jaynes_cummings_coherent_propagator_float64_is_vouched_for(given, times,
+                                                                     correct_digits):
+    """``symthermo reference jaynes-cummings --param omega_A=1.45 --param omega_B=1.45
+    --param g=0.00038 --param state_A=plus --param state_B=coherent --param alpha=0.01
+    --times 9.35e-9 --method propagator --float64`` printed S_A = 0 for 1.7e-22,
+    beta_A = inf for 37.3 and E_A = -2.4e-16 for -9.2e-24, unflagged (no error
+    estimate covers the coherent field's blocks); at t = 2.53e6 S_A kept 8.5 digits,
+    and with a mixed qubit sigma_A = 13.3 was printed for inf.  Every row is now the
+    certified route's."""
+    model = get_model("jaynes-cummings")
+    got = reference_payload(model, given, times, float64=True, method="propagator")
+    truth = reference_payload(model, given, times, dps=30, errors=False)["rows"]
+    assert got["recomputed_with_balls"] == [r["t"] for r in got["rows"]]
+    for row, want in zip(got["rows"], truth):
+        for key, text in row.items():
+            if key in ("t", "manifolds", "neglected_weight"):  # the window is the route's
+                continue
+            if " +/- " in text or " +/- " in want[key]:
+                assert _plain_agree(text, want[key], 0), (row["t"], key, text, want[key])
+            else:
+                assert correct_digits(text, want[key]) >= 10, (row["t"], key, text, want[key])
