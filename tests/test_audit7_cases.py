@@ -284,3 +284,24 @@ def test_jaynes_cummings_coherent_propagator_float64_is_vouched_for(given, times
                 assert _plain_agree(text, want[key], 0), (row["t"], key, text, want[key])
             else:
                 assert correct_digits(text, want[key]) >= 10, (row["t"], key, text, want[key])
+
+
+def test_qutrit_swap_propagator_float64_with_a_nearly_pure_B():
+    """``symthermo reference qutrit-swap --param omega_1=0.409 --param omega_2=1.75
+    --param beta_1=220 --param beta_2=38.2 --param g=0.00482 --times 8.83e-8 --method
+    propagator --float64`` stopped with 'error: refusing to print nan' (exit 2 on valid
+    input): B within 1e-29 of pure is pure to the float64 propagator, beta_B(0) = inf,
+    and sigma_erg_A took inf * 0.  Now 0 * inf = 0, and the rows (entropies within
+    rounding of pure) are the ball propagator's, whose 15 digits are the closed forms'
+    (an exact 0 of theirs it bounds, as propagators do)."""
+    given = ["omega_1=0.409", "omega_2=1.75", "beta_1=220", "beta_2=38.2", "g=0.00482"]
+    model = get_model("qutrit-swap")
+    times = "0,8.83e-8,1660"
+    got = reference_payload(model, given, times, float64=True, method="propagator")
+    truth = reference_payload(model, given, times, dps=15, errors=False)["rows"]
+    assert got["recomputed_with_balls"] == [r["t"] for r in got["rows"]]
+    for row, want in zip(got["rows"], truth):
+        for key, text in row.items():
+            if key != "t":
+                assert text == want[key] or " +/- " in text and _plain_agree(
+                    text, want[key], 0), (row["t"], key, text, want[key])

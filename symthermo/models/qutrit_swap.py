@@ -852,10 +852,13 @@ def _sigma_erg(lib, q0, qt):
         # t = 0 exactly (the routes pass the same quantities, the propagator per
         # subsystem): no increment
         return lib.zero
-    beta = q0["B"]["beta"]
+    from ..laws import beta_times_heat
+
     d_erg = qt["B"]["ergotropy"] - q0["B"]["ergotropy"]
     d_e = qt["B"]["E"] - q0["B"]["E"]
-    return qt["A"]["S"] - q0["A"]["S"] + beta * (d_e - d_erg)
+    # 0 * inf = 0 (a propagated B pure to float64 has beta_B(0) = inf: inf * 0 was a nan
+    # that stopped the command with 'refusing to print nan')
+    return qt["A"]["S"] - q0["A"]["S"] + beta_times_heat(lib, q0["B"]["beta"], d_e - d_erg)
 
 
 def _beta_with_more_bits(lib, levels, pb):
