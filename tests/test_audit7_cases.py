@@ -305,3 +305,26 @@ def test_qutrit_swap_propagator_float64_with_a_nearly_pure_B():
             if key != "t":
                 assert text == want[key] or " +/- " in text and _plain_agree(
                     text, want[key], 0), (row["t"], key, text, want[key])
+
+
+def test_qutrit_swap_differences_below_the_working_precision(float64_digits_hold):
+    """``symthermo reference qutrit-swap --param omega_1=1.35 --param omega_2=3.73
+    --param beta_1=150 --param beta_2=118 --param g=0.0538 --times 1.9e-8 --float64``
+    printed Q_A = 2.38e-209 for 2.04e-210 and Q_B = -2.17e-209 for 4.93e-212, W_A and W_B
+    at t = 56500 with no correct digit, unflagged: p_B(0) - p_A(0) was taken as 0 in two
+    of its entries because 30 and 60 digits both gave 0 (it is 1e-191 beside a
+    population of 1e-88, moved by beta_B(0) = 150 + 1e-101)."""
+    float64_digits_hold("qutrit-swap", ["omega_1=1.35", "omega_2=3.73", "beta_1=150",
+                                        "beta_2=118", "g=0.0538"],
+                        "1.9e-8,5.62e-8,105,180,56500,74600")
+
+
+def test_qutrit_swap_thermal_B_has_no_difference():
+    """B thermal (beta_1 = beta_2) starts where A does: p_B(0) - p_A(0) = 0 by structure."""
+    from symthermo.models import qutrit_swap as qs
+
+    model = get_model("qutrit-swap")
+    p = model.params(["beta_1=0.7", "beta_2=0.7"])
+    model.numeric_params(p)
+    beta, _, delta = qs._initial_differences(model, p)
+    assert delta == [0.0, 0.0, 0.0] and abs(beta - 0.7) < 1e-15

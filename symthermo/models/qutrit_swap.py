@@ -530,16 +530,27 @@ def _initial_differences(model, p):
             w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
                     for e in (0, p["omega_1"], p["omega_2"])]
             z = sum(w_mp)
+            # a difference within the populations' rounding is not resolved at dps
+            noise = [mpmath.mpf(10) ** (8 - dps) * max(abs(x / z), abs(y))
+                     for x, y in zip(w_mp, pb_mp)]
             return ([float(beta_mp)] + [float(x / z) for x in w_mp],
-                    [y - x / z for x, y in zip(w_mp, pb_mp)])
+                    [y - x / z for x, y in zip(w_mp, pb_mp)], noise)
 
+    if p["beta_1"] == p["beta_2"]:
+        # B is the Gibbs state of beta_1 = beta_B(0): p_A(0) = p_B(0) by structure
+        values, _, _ = at(30)
+        return values[0], values[1:], [0.0, 0.0, 0.0]
     dps = 30
-    values, delta = at(dps)
+    values, delta, noise = at(dps)
     while dps < MAX_DIFFERENCE_DPS:
         dps *= 2
-        more_values, more = at(dps)
-        settled = all(abs(x - y) <= 1e-17 * abs(y) for x, y in zip(delta, more))
-        values, delta = more_values, more
+        more_values, more, more_noise = at(dps)
+        # (two zeros agree, and held p_B(0) - p_A(0) = 0 where it is 7e-192 next to a
+        # population 1e-88 that beta_B(0), at 150 to 103 digits, moves: Q_A, Q_B, W_A,
+        # W_B of 1e-209 were printed with no correct digit)
+        settled = all(abs(x - y) <= 1e-17 * abs(y) and abs(x) > n
+                      for x, y, n in zip(delta, more, noise))
+        values, delta, noise = more_values, more, more_noise
         if settled:
             break
     return values[0], values[1:], [float(x) for x in delta]
