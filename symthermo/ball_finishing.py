@@ -54,12 +54,12 @@ def ball_local_from_data(sub, d, lib):
     spectrum = lib.sort(d["spectrum"])
     above = d["E"] - sub.ground
     beta = d.get("beta")
-    if beta is None:
-        beta = _beta_of_spectrum(lib, levels, spectrum)
     known = d.get("entropy_of")  # (spectrum, entropy) the model computed already
     if known is not None and len(known[0]) == len(spectrum) and all(
             a is b for a, b in zip(known[0], spectrum)):
         entropy = known[1]
+        if beta is None:  # beta from the model's entropy (a qutrit's S = 1e-727: not 0 +/- 1e-36)
+            beta = _beta_of_spectrum(lib, levels, spectrum, entropy)
     elif len(spectrum) == 2:
         # two eigenvalues of a density matrix: lo and 1 - lo exactly (the trace), so
         # h(lo) = -lo ln lo - (1 - lo) log1p(-lo) encloses S with lo's relative radius,
@@ -68,6 +68,8 @@ def ball_local_from_data(sub, d, lib):
         entropy = binary_entropy(lib, spectrum[0])
     else:
         entropy = entropy_of_spectrum(lib, spectrum)
+    if beta is None:
+        beta = _beta_of_spectrum(lib, levels, spectrum)
     passive_proven = False
     populations = d.get("populations")  # diagonal state, populations in level order
     if populations is not None and _is_levels(levels) and all(

@@ -20,8 +20,9 @@ from .thermal_functions import _max_entropy, _min_entropy, _thermal_moments
 __all__ = ["beta_for_entropy"]
 
 
-def _beta_of_spectrum(lib, levels, spectrum):
-    """beta from the state's eigenvalues: closed form for two levels, else solved."""
+def _beta_of_spectrum(lib, levels, spectrum, entropy=None):
+    """beta from the state's eigenvalues: closed form for two levels, else solved from
+    ``entropy`` (the spectrum's, when not given)."""
     if isinstance(levels, Levels) and len(levels.energies) == 2 and levels.ground_degeneracy == 1:
         lo, hi = spectrum[0], spectrum[-1]
         if lib is EXACT and not all(x.is_number for x in spectrum):
@@ -34,7 +35,8 @@ def _beta_of_spectrum(lib, levels, spectrum):
         if lib is EXACT:
             return lib.log(hi / lo) / levels.gaps[1]
         return _log_ratio(lib, hi, lo) / levels.gaps[1]
-    entropy = entropy_of_spectrum(lib, spectrum)
+    if entropy is None:
+        entropy = entropy_of_spectrum(lib, spectrum)
     return beta_for_entropy(lib, levels, entropy)
 
 

@@ -44,6 +44,7 @@ import numpy as np
 
 from .levels import Oscillator
 from .numbers import FLOAT64
+from .propagator_input import float64_entry_error
 from .thermal_functions import _thermal_moments
 
 __all__ = ["EARNED", "row_errors", "unearned", "generator_norm", "exactly_pure", "ball_rows",
@@ -64,10 +65,8 @@ def generator_norm(H_total, lindblad=()):
     return norm
 
 
-def _state_error(d, norm, t):
-    """The absolute error of an entry of the float64 rho(t): the input's, the
-    eigensolver's and the products' rounding (d eps) and the phases' (eps ||G|| t)."""
-    return 2 * _EPS * (d + norm * float(t))
+#: the absolute error of an entry of the float64 rho(t)
+_state_error = float64_entry_error
 
 
 def _scales(sub, d):

@@ -98,10 +98,11 @@ def lindblad_evolution(H, rho0, times, *, lindblad, dps=None, state_tolerance=No
         G = _generator_numpy(Hm, terms)
         v0 = rho.reshape(-1, order="F")
         tr0 = np.trace(rho)
+        norm = float(np.abs(G).sum(axis=1).max())  # ||G||_inf
         out = []
         for t in ts:
             v = scipy.linalg.expm(G * t) @ v0
-            out.append(_finish(v.reshape(d, d, order="F"), tr0, None))
+            out.append(_finish(v.reshape(d, d, order="F"), tr0, None, norm, t))
         return out
 
     dps = _check_dps(dps)

@@ -379,8 +379,12 @@ def density_spectrum(M, *, name="rho", lib: NumberSystem = FLOAT64, tolerance=No
     elif computed or not _is_diagonal_array(M):
         # a computed state's entries carry the computation's rounding, diagonal or not
         noise = 2 * len(vals) * lib.eps * max(lib.one, lib.norm(M))
+    # balls: an eigenvalue proven positive is not noise (diag(1 - 1e-400, 1e-400)'s
+    # 1e-400 lies below 10 d eps at any precision: it was printed as S = 0, beta = inf),
+    # and neither is one next to 1 beside it (1 - 1e-310 as 1 left S 0.1 % short)
+    positive = [_proven_positive(lib, v) for v in vals]
     out = []
-    for v in vals:
+    for k, v in enumerate(vals):
         if v < 0:
             if v < -tolerance:
                 if computed:
@@ -393,12 +397,17 @@ def density_spectrum(M, *, name="rho", lib: NumberSystem = FLOAT64, tolerance=No
                                  f"(tolerance {_show_deviation(tolerance)})")
             v = lib.zero
         elif noise is not None:
-            if v <= noise:
+            if v <= noise and not positive[k]:
                 v = lib.zero
-            elif abs(v - 1) <= noise:
+            elif abs(v - 1) <= noise and not any(positive[:k] + positive[k + 1:]):
                 v = lib.one
         out.append(v)
     return out
+def _proven_positive(lib, v):
+    """Balls: v > 0 at every point of the ball (other number systems: False)."""
+    return lib.name == "balls" and v > 0
+
+
 def _is_diagonal_array(M):
     import numpy as np
 

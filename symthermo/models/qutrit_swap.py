@@ -381,10 +381,13 @@ class QutritSwap(Model):
             mutual = lib.zero
             for n, pops, s0 in (("A", rA, s_a0), ("B", rB, s_b0)):
                 spec = sorted(pops)
-                mutual += entropy_of_distribution(lib, spec) - s0
+                entropy = entropy_of_distribution(lib, spec)
+                mutual += entropy - s0
                 row[n] = {"E": _energy(lib, pops, energies, order), "spectrum": spec,
                           # level order: the ball route proves passivity from it
-                          "populations": [pops[k] for k in order]}
+                          "populations": [pops[k] for k in order],
+                          # balls: S (and beta from it) of populations that sum to 1
+                          "entropy_of": (tuple(spec), entropy)}
             if t == 0:
                 # A is w(beta_B(0)) exactly: give its beta and E^th, not a re-solved beta
                 row["A"]["beta"] = beta
@@ -428,11 +431,18 @@ class QutritSwap(Model):
         out["_small"] = _small_increments(s2, c2, pa, pb, delta, energies, order, beta, b)
         out["_sigma_erg"] = _sigma_erg_from_divergence(s2, pa, pb, delta, energies, order, beta)
         out["unearned"] = _unearned(g, times, s2, c2)
-        if any(delta) and not all(x >= np.finfo(float).tiny for x in list(pa) + list(pb)):
+        tiny = np.finfo(float).tiny
+        if any(delta) and not all(x >= tiny for x in list(pa) + list(pb)):
             # a population below float64's normal range (B's level 2 at beta_2 omega_2 =
             # 1029 is 0, at 725 a subnormal of 9 digits) moving to ~1e-4: the increments'
             # relative entropies need its logarithm (Q_A = 1.1e-20 was printed as 0)
             out["unearned"] = out["unearned"] | (times != 0)
+        if any(sorted(ours)[-2] < tiny for ours in (pa, pb)):
+            # every population but the largest below float64's normal range (B at
+            # beta_1 omega_1 = 1681, beta_2 omega_2 = 2088; A at beta_B(0) = 313 with
+            # it): the state is pure to float64, which printed E = S = 0 and beta = inf
+            # for E = 5.8e-730 and beta = 313, at t = 0 too
+            out["unearned"] = np.ones(len(times), dtype=bool)
         out["_weights"] = (s2, c2, _increment_scales(delta, energies, beta))
         return out
 
@@ -520,16 +530,27 @@ def _initial_differences(model, p):
             w_mp = [mpmath.exp(-beta_mp * _to_lib(MPMATH, e))
                     for e in (0, p["omega_1"], p["omega_2"])]
             z = sum(w_mp)
+            # a difference within the populations' rounding is not resolved at dps
+            noise = [mpmath.mpf(10) ** (8 - dps) * max(abs(x / z), abs(y))
+                     for x, y in zip(w_mp, pb_mp)]
             return ([float(beta_mp)] + [float(x / z) for x in w_mp],
-                    [y - x / z for x, y in zip(w_mp, pb_mp)])
+                    [y - x / z for x, y in zip(w_mp, pb_mp)], noise)
 
+    if p["beta_1"] == p["beta_2"]:
+        # B is the Gibbs state of beta_1 = beta_B(0): p_A(0) = p_B(0) by structure
+        values, _, _ = at(30)
+        return values[0], values[1:], [0.0, 0.0, 0.0]
     dps = 30
-    values, delta = at(dps)
+    values, delta, noise = at(dps)
     while dps < MAX_DIFFERENCE_DPS:
         dps *= 2
-        more_values, more = at(dps)
-        settled = all(abs(x - y) <= 1e-17 * abs(y) for x, y in zip(delta, more))
-        values, delta = more_values, more
+        more_values, more, more_noise = at(dps)
+        # (two zeros agree, and held p_B(0) - p_A(0) = 0 where it is 7e-192 next to a
+        # population 1e-88 that beta_B(0), at 150 to 103 digits, moves: Q_A, Q_B, W_A,
+        # W_B of 1e-209 were printed with no correct digit)
+        settled = all(abs(x - y) <= 1e-17 * abs(y) and abs(x) > n
+                      for x, y, n in zip(delta, more, noise))
+        values, delta, noise = more_values, more, more_noise
         if settled:
             break
     return values[0], values[1:], [float(x) for x in delta]
@@ -842,10 +863,13 @@ def _sigma_erg(lib, q0, qt):
         # t = 0 exactly (the routes pass the same quantities, the propagator per
         # subsystem): no increment
         return lib.zero
-    beta = q0["B"]["beta"]
+    from ..laws import beta_times_heat
+
     d_erg = qt["B"]["ergotropy"] - q0["B"]["ergotropy"]
     d_e = qt["B"]["E"] - q0["B"]["E"]
-    return qt["A"]["S"] - q0["A"]["S"] + beta * (d_e - d_erg)
+    # 0 * inf = 0 (a propagated B pure to float64 has beta_B(0) = inf: inf * 0 was a nan
+    # that stopped the command with 'refusing to print nan')
+    return qt["A"]["S"] - q0["A"]["S"] + beta_times_heat(lib, q0["B"]["beta"], d_e - d_erg)
 
 
 def _beta_with_more_bits(lib, levels, pb):
