@@ -623,11 +623,14 @@ def _format_ball(x, digits):
         sign, dig, e = found
         text = _layout(sign, dig, e, digits)
         return text, error_bound(x, arb(text.replace("e+", "e")))
-    if x.contains(0):
-        bound = _ceil2(abs(x).upper())
-        return f"0 +/- {bound}", bound
-    # some digits only: the midpoint with the digits that the radius leaves meaningful
-    keep = max(1, min(digits, int(x.rel_accuracy_bits() / _LOG2_10) + 1))
-    text = x.str(keep, radius=False)
-    err = error_bound(x, arb(text))
-    return f"{text} +/- {err}", err
+    if not x.contains(0):
+        # some digits only: the midpoint with the digits that the radius leaves meaningful
+        keep = max(1, min(digits, int(x.rel_accuracy_bits() / _LOG2_10) + 1))
+        text = x.str(keep, radius=False)
+        if any(c in "123456789" for c in text.split("e")[0]):
+            err = error_bound(x, arb(text))
+            return f"{text} +/- {err}", err
+        # not one digit ("0e-307": Arb's |x| < 1e-307): a bound about 0, as the contract
+        # writes it, never a midpoint that reads as 0 with an exponent
+    bound = _ceil2(abs(x).upper())
+    return f"0 +/- {bound}", bound

@@ -113,6 +113,24 @@ class TestFormatting:
             assert format_ball(arb(1, 1e-10) + arb.pos_inf(), 30)[0] == "inf"
             assert format_ball(arb(0).union(arb.pos_inf()), 30)[0] == "0 +/- inf"
 
+    @pytest.mark.parametrize("mid, rad", [("7.14e-308", "6e-308"), ("700", "690"),
+                                          ("-3e-20", "2.9e-20")])
+    def test_a_ball_without_one_digit_is_a_bound_about_0(self, mid, rad):
+        # it holds no 0, but not one digit of it is proven: Arb writes "0e-307"; the
+        # contract's form is "0 +/- r" with r >= |x| (it printed "0e-307 +/- 9.7e-308")
+        with ball_precision(100):
+            x = arb(mid, rad)
+            assert not x.contains(0)
+            text, err = format_ball(x, 30)
+            assert text == f"0 +/- {err}"
+            assert abs(x).upper() <= arb(err)
+            assert re.match(r"^(?P<m>-?[0-9.e+-]+|0) \+/- (?P<r>[0-9.e+-]+|inf)$", text)
+            # one digit proven: printed with its digit, as before
+            y = arb(mid, arb(mid) * arb("0.01"))
+            text, err = format_ball(y, 30)
+            assert not text.startswith("0 ") and " +/- " in text
+            assert abs(y - arb(text.split(" ")[0])).upper() <= arb(err)
+
     def test_err_bounds_the_printed_value(self):
         with ball_precision(300):
             x = arb(2).sqrt()
