@@ -152,6 +152,38 @@ class TestZiv:
         text, err = format_ball(r.value, 20)
         assert text.startswith("0 +/- ") and Decimal(err) < Decimal("1e-100")
 
+    def test_one_doubling_that_narrows_nothing_does_not_stop_the_loop(self):
+        # the first two passes give a ball sized by a rule (a fixed radius, as an
+        # eigenvalue too small for the precision set to an exact 0), the third by the
+        # precision: the loop goes on to it (it stopped after the second)
+        import flint
+
+        seen = []
+
+        def compute(lib):
+            seen.append(flint.ctx.prec)
+            if len(seen) <= 2:
+                return arb(1) / 3 + arb(0, arb("1e-20"))
+            return arb(1) / 3
+
+        r = certified(compute, 30)
+        assert r.complete and len(seen) == 3
+        assert format_ball(r.value, 30)[0] == "0." + "3" * 30
+
+    def test_a_truncation_bound_stops_the_loop_before_its_cap(self):
+        # a radius no precision narrows: two doublings, then the bound, not the cap
+        import flint
+
+        seen = []
+
+        def compute(lib):
+            seen.append(flint.ctx.prec)
+            return arb(1) / 3 + arb(0, arb("1e-20"))
+
+        r = certified(compute, 30, max_bits=10 ** 5)
+        assert not r.complete and len(seen) == 3 and seen[-1] == 4 * seen[0]
+        assert " +/- " in format_ball(r.value, 30)[0]
+
     @pytest.mark.parametrize("k", [1, 14, 40, 100])
     def test_near_pure_entropy(self, k):
         e = f"1e-{k}"

@@ -239,3 +239,32 @@ def test_cli_ledger_mpmath_route_is_kept(capsys):
     out = capsys.readouterr().out
     assert code == 0 and json.loads(out)["number_system"] == "mpmath"
 
+
+
+def test_dps_30_proves_what_dps_15_and_60_prove():
+    # A nearly pure qutrit (populations 5e-112, 5e-112) beside a qubit in its ground state:
+    # at dps 30 the first two passes (156, 280 bits) gave W_B radii 6.1e-83 and 3.4e-83
+    # (the first sized by B's eigenvalue 8e-50 set to an exact 0, not by the precision),
+    # Ziv's loop took that for a truncation bound and printed W_B = 2.87071108e-74 +/-
+    # 6.3e-83 and sigma_B = 0 +/- inf, where dps 15 and 60 print every digit
+    small = "1/" + "2" + "0" * 111
+    data = {"subsystems": {
+        "A": {"H": [["0", "0", "0"], ["0", "0.0903", "0"], ["0", "0", "0.756"]],
+              "rho0": [[small, "0", "0"], ["0", small, "0"],
+                       ["0", "0", "9" * 111 + "/1" + "0" * 111]]},
+        "B": {"H": [["0", "0"], ["0", "9.46"]], "rho0": [["1", "0"], ["0", "0"]]}},
+        "coupling": [["-1.32e-06", "0", "0", "0", "0", "0"],
+                     ["0", "6.8e-07", "-1.34e-06", "0", "0", "1.12e-06"],
+                     ["0", "-1.34e-06", "1.85e-06", "0", "-1.33e-06+1.01e-06j", "0"],
+                     ["0", "0", "0", "-9.68e-07", "0", "7e-08+6.58e-07j"],
+                     ["0", "0", "-1.33e-06-1.01e-06j", "0", "1.74e-06", "0"],
+                     ["0", "1.12e-06", "0", "7e-08-6.58e-07j", "0", "0"]]}
+    system = load_system(json.dumps(data))
+    top = ledger_payload(system, "x", "5.09e-7", dps=60)["rows"][0]
+    for dps in (15, 30):
+        row = ledger_payload(system, "x", "5.09e-7", dps=dps)["rows"][0]
+        for key in ("W_B", "sigma_B", "S_B", "Q_B", "E_B"):
+            assert " +/- " not in row[key], (dps, key, row[key])
+            with mpmath.workdps(100):
+                x, y = mpmath.mpf(row[key]), mpmath.mpf(top[key])
+                assert abs(x - y) <= abs(y) * mpmath.mpf(10) ** (1 - dps) / 2, (dps, key)
