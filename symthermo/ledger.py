@@ -26,6 +26,7 @@ small times, a value near a zero) is recomputed on the certified ball route
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -287,10 +288,12 @@ def ledger_rows(system: System, times, *, lib, convention="received"):
     for d in dims:
         total *= d
     conserved = system.unitary and (lib is BALLS or total <= 64) and _coupling_conserved(system)
+    ranks = (_exact_ranks(system)
+             if lib is BALLS and system.initial_state is None else None)
     rows = trajectory_rows(subs, dims, H_total, V, rho0, times, lib=lib, lindblad=lindblad,
                            convention=convention, leak_check=leak_check,
                            product_initial=system.initial_state is None,
-                           coupling_conserved=conserved)
+                           coupling_conserved=conserved, ranks=ranks)
     for row in rows:
         row["_internal"]["fock_leak"] = leaks
     if lib is FLOAT64:
@@ -616,9 +619,43 @@ def _float64_state_error(H_total, lindblad, dims):
     return lambda t: d * _state_error(d, norm, t)
 
 
+def _exact_ranks(system):
+    """The exact ranks of the subsystems' rho0 (SymPy, exact entries), in tensor order,
+    or None where SymPy cannot decide one or a trace is not exactly 1: the proof that a
+    ball eigenvalue about 0 is an exact 0 (:func:`trajectory_rows`)."""
+    import sympy
+
+    from .numbers import EXACT
+
+    ranks = []
+    for name, (_, rho0) in system.subsystems.items():
+        try:
+            M = _state_matrix(rho0, EXACT, name=f"rho0 of {name}", dim=None)
+            if sympy.simplify(M.trace() - 1) != 0:
+                return None
+            ranks.append(int(M.rank(simplify=True)))
+        except Exception:  # noqa: BLE001 - no proof: the balls alone decide
+            return None
+    return ranks
+
+
+def _proven_zeros(dims, k, ranks, at_start, unitary):
+    """How many eigenvalues of the k-th reduced state are exact zeros by rank: at t = 0
+    d_k - rank(rho0_k); under a unitary evolution rank(rho(t)) = rank(rho(0)) = prod
+    rank(rho0_j), and rank(rho_k(t)) <= (d / d_k) rank(rho(t)); otherwise none."""
+    if ranks is None:
+        return 0
+    if at_start:
+        return dims[k] - ranks[k]
+    if not unitary:
+        return 0
+    total = math.prod(dims)
+    return max(0, dims[k] - (total // dims[k]) * math.prod(ranks))
+
+
 def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                     convention="received", leak_check=None, product_initial=False,
-                    coupling_conserved=False):
+                    coupling_conserved=False, ranks=None):
     """Propagate rho0 under H_total (+ Lindblad) and compute every row.
 
     ``subs`` maps names to :class:`~symthermo.local.Subsystem` (in tensor
@@ -628,6 +665,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     construction the product of its reduced states (then, in balls, I_tot(0) is an
     exact 0); ``coupling_conserved`` that E_int(t) = E_int(0) was proven
     (:func:`exact_structure`; then, in balls, E_int(0) is used at every t).
+    ``ranks``: the exact ranks of the subsystems' rho0 (a product rho0), which prove
+    eigenvalues of the reduced states exact zeros (:func:`_proven_zeros`).
     """
     from .ball_finishing import ball_beta_times_heat
     from .balls import BALLS
@@ -650,18 +689,20 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
     else:
         states = _evolve(H_total, rho0, ts, lindblad, lib, state_tolerance=bound)
     reduced0 = [lib.partial_trace(rho0, dims, [k]) for k in range(len(names))]
-    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound)
-          for n, r in zip(names, reduced0)}
+    unitary = not lindblad
+    q0 = {n: subs[n].quantities(r, name=f"rho_{n}(0)", check=False, tolerance=bound,
+                                zeros=_proven_zeros(dims, k, ranks, True, unitary))
+          for k, (n, r) in enumerate(zip(names, reduced0))}
     if balls:
         q0 = {n: _passive_zeros(subs[n], r, _thermal_enclosed(subs[n], q0[n]))
               for n, r in zip(names, reduced0)}
     spectrum0 = density_spectrum(rho0, name="rho(0)", lib=lib, tolerance=bound, computed=True,
-                                 eigenvalues=eigenvalues0)
+                                 eigenvalues=eigenvalues0,
+                                 zeros=0 if ranks is None else math.prod(dims) - math.prod(ranks))
     s_joint0 = entropy_of_spectrum(lib, spectrum0)
     product = product_initial
     # I_tot(0) of a product state is an exact 0 (structure, not S_A + S_B - S_AB)
     i_tot0 = lib.zero if product else sum((q0[n]["S"] for n in names), lib.zero) - s_joint0
-    unitary = not lindblad
     e_int0 = None
     rows = []
     state_error = _float64_state_error(H_total, lindblad, dims) if lib is FLOAT64 else None
@@ -680,7 +721,8 @@ def trajectory_rows(subs, dims, H_total, V, rho0, times, *, lib, lindblad=(),
                 leak_check(n, reduced, t)
             reduced_states[n] = reduced
             qt[n] = q0[n] if at_start else subs[n].quantities(
-                reduced, name=f"rho_{n}(t={t})", check=False, tolerance=tolerance)
+                reduced, name=f"rho_{n}(t={t})", check=False, tolerance=tolerance,
+                zeros=_proven_zeros(dims, k, ranks, False, unitary))
             if balls and not at_start:
                 qt[n] = _passive_zeros(subs[n], reduced, _thermal_enclosed(subs[n], qt[n]))
             for key in LOCAL_KEYS:

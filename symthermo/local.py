@@ -59,13 +59,14 @@ class Subsystem:
     def ground(self):
         return self.levels.offset if isinstance(self.levels, Oscillator) else self.levels.ground
 
-    def quantities(self, rho, *, name="rho", check=True, tolerance=None):
+    def quantities(self, rho, *, name="rho", check=True, tolerance=None, zeros=0):
         """dict with E, S, beta, Eth, ergotropy, exergy, and the spectrum.
 
         ``check=True``: rho is input, checked at the precision it was given in;
         ``check=False``: rho was computed by the code, and only its eigenvalues
         are checked, against ``tolerance`` (its error bound; see
-        :func:`~symthermo.states.computed_tolerance`).
+        :func:`~symthermo.states.computed_tolerance`); ``zeros``: eigenvalues proven
+        exact zeros (:func:`~symthermo.states.density_spectrum`).
         """
         lib = self.lib
         if check:
@@ -73,7 +74,8 @@ class Subsystem:
                                         tolerance=tolerance)
         else:
             M = rho
-            spectrum = density_spectrum(M, name=name, lib=lib, tolerance=tolerance, computed=True)
+            spectrum = density_spectrum(M, name=name, lib=lib, tolerance=tolerance, computed=True,
+                                        zeros=zeros)
         above, ground = _energy_above_ground(lib, M, self.H, self.levels)
         beta = _beta_of_spectrum(lib, self.levels, spectrum)
         thermal_above = _thermal_mean_of_spectrum(lib, self.levels, spectrum, beta)

@@ -241,12 +241,9 @@ def test_cli_ledger_mpmath_route_is_kept(capsys):
 
 
 
-def test_dps_30_proves_what_dps_15_and_60_prove():
-    # A nearly pure qutrit (populations 5e-112, 5e-112) beside a qubit in its ground state:
-    # at dps 30 the first two passes (156, 280 bits) gave W_B radii 6.1e-83 and 3.4e-83
-    # (the first sized by B's eigenvalue 8e-50 set to an exact 0, not by the precision),
-    # Ziv's loop took that for a truncation bound and printed W_B = 2.87071108e-74 +/-
-    # 6.3e-83 and sigma_B = 0 +/- inf, where dps 15 and 60 print every digit
+def _nearly_pure_pair():
+    """A nearly pure qutrit (populations 5e-112, 5e-112) beside a qubit in its ground
+    state, weakly coupled (an audit's system)."""
     small = "1/" + "2" + "0" * 111
     data = {"subsystems": {
         "A": {"H": [["0", "0", "0"], ["0", "0.0903", "0"], ["0", "0", "0.756"]],
@@ -259,7 +256,16 @@ def test_dps_30_proves_what_dps_15_and_60_prove():
                      ["0", "0", "0", "-9.68e-07", "0", "7e-08+6.58e-07j"],
                      ["0", "0", "-1.33e-06-1.01e-06j", "0", "1.74e-06", "0"],
                      ["0", "1.12e-06", "0", "7e-08-6.58e-07j", "0", "0"]]}
-    system = load_system(json.dumps(data))
+    return load_system(json.dumps(data))
+
+
+def test_dps_30_proves_what_dps_15_and_60_prove():
+    # A nearly pure qutrit (populations 5e-112, 5e-112) beside a qubit in its ground state:
+    # at dps 30 the first two passes (156, 280 bits) gave W_B radii 6.1e-83 and 3.4e-83
+    # (the first sized by B's eigenvalue 8e-50 set to an exact 0, not by the precision),
+    # Ziv's loop took that for a truncation bound and printed W_B = 2.87071108e-74 +/-
+    # 6.3e-83 and sigma_B = 0 +/- inf, where dps 15 and 60 print every digit
+    system = _nearly_pure_pair()
     top = ledger_payload(system, "x", "5.09e-7", dps=60)["rows"][0]
     for dps in (15, 30):
         row = ledger_payload(system, "x", "5.09e-7", dps=dps)["rows"][0]
@@ -268,3 +274,67 @@ def test_dps_30_proves_what_dps_15_and_60_prove():
             with mpmath.workdps(100):
                 x, y = mpmath.mpf(row[key]), mpmath.mpf(top[key])
                 assert abs(x - y) <= abs(y) * mpmath.mpf(10) ** (1 - dps) / 2, (dps, key)
+
+
+@pytest.mark.parametrize("bits", [96, 156, 200, 280])
+def test_every_value_a_pass_proves_is_right(bits):
+    # whatever the precision, a ball that a pass calls proven holds the value: an
+    # eigenvalue the eigensolver cannot tell from 0 is no exact 0 (at 156 bits B's 8e-50
+    # was rounded to 0 and S_B = 0, beta_B = inf, W_B = E_B = 7.9e-49 came out as proven
+    # 30-digit values; the row was printed only because other keys were still open)
+    from fractions import Fraction
+
+    from symthermo.certify import format_ball
+    from symthermo.ledger import ledger_rows
+
+    system = _nearly_pure_pair()
+    t = Fraction(509, 10 ** 9)
+    top = ledger_payload(system, "x", "5.09e-7", dps=60)["rows"][0]
+    with ball_precision(bits):
+        row = ledger_rows(system, [BALLS.number(t)], lib=BALLS)[0]
+        for key, value in row.items():
+            if key.startswith("_") or key == "t":
+                continue
+            text = format_ball(value, 30)[0]
+            if " +/- " in text:
+                m, r = text.split(" +/- ")
+                if r != "inf":
+                    with mpmath.workdps(100):
+                        assert abs(mpmath.mpf(top[key]) - mpmath.mpf(m)) <= mpmath.mpf(r), key
+                continue
+            if text in ("0", "inf", "-inf"):
+                assert top[key] == text, (bits, key, text, top[key])
+                continue
+            with mpmath.workdps(100):
+                x, y = mpmath.mpf(text), mpmath.mpf(top[key])
+                assert abs(x - y) <= abs(y) * mpmath.mpf("1e-29") / 2, (bits, key, text, top[key])
+
+
+def test_ball_eigenvalues_about_0_are_exact_only_by_a_proof():
+    from flint import arb
+
+    from symthermo.states import density_spectrum
+
+    with ball_precision(100):
+        tiny = arb(0, arb("1e-29"))  # what the eigensolver returns for 1e-40, or for 0
+        vals = [tiny, tiny, arb(1) + tiny]
+        M = BALLS.matrix([[1, 0, 0], [0, 0, 0], [0, 0, 0]])
+        plain = density_spectrum(M, lib=BALLS, computed=True, eigenvalues=vals)
+        # no proof: each small eigenvalue stays a ball, its part >= 0 (as a midpoint and
+        # radius: [0, 1e-29] up to Arb's outward rounding of the ends, ~1e-38), the
+        # largest its part <= 1
+        assert not any(BALLS.is_exact_zero(v) for v in plain)
+        for v in plain[:2]:
+            assert v.contains(0) and abs(v.lower()) < v.upper() * arb("1e-6")
+        assert plain[2].contains(1) and plain[2].upper() < vals[2].upper()  # (1 ulp of 1 above)
+        # an exact rank of 1 (the caller's proof): two exact zeros and an exact 1
+        proven = density_spectrum(M, lib=BALLS, computed=True, eigenvalues=vals, zeros=2)
+        assert [BALLS.is_exact_zero(v) for v in proven] == [True, True, False]
+        assert all(v.is_exact() for v in proven) and proven[2] == 1
+        # a proof of one zero leaves the other small ball a ball
+        one = density_spectrum(M, lib=BALLS, computed=True, eigenvalues=vals, zeros=1)
+        assert one[0].is_exact() and not one[1].is_exact()
+        # an eigenvalue proven positive is never zeroed, whatever the caller says
+        kept = density_spectrum(M, lib=BALLS, computed=True,
+                                eigenvalues=[arb("1e-40", "1e-45"), tiny, arb(1)], zeros=2)
+        assert kept[0] > 0
