@@ -152,6 +152,16 @@ class TestZiv:
         text, err = format_ball(r.value, 20)
         assert text.startswith("0 +/- ") and Decimal(err) < Decimal("1e-100")
 
+    def test_the_last_step_is_the_cap_itself(self):
+        # 1 + 1e-200 - 1 needs ~700 bits: dps 15 doubled to 592 and stopped there (1184
+        # would pass the cap of 1024), leaving a bound; its last step is now 1024
+        r = certified(lambda lib: (1 + lib.number("1e-200")) - 1, 15)
+        assert r.complete and r.bits == 1024
+        assert format_ball(r.value, 15)[0] == "1.00000000000000e-200"
+        # at dps 30 doubling lands at 992, next to the cap: no extra pass of 1024
+        r = certified(lambda lib: (1 + lib.number("1e-320")) - 1, 30)
+        assert not r.complete and r.bits == 992
+
     def test_one_doubling_that_narrows_nothing_does_not_stop_the_loop(self):
         # the first two passes give a ball sized by a rule (a fixed radius, as an
         # eigenvalue too small for the precision set to an exact 0), the third by the
