@@ -46,11 +46,18 @@ def test_audit_cases_keep_ten_digits(params, times, float64_digits_hold):
 def test_mode_below_the_normal_range_is_recomputed(times, float64_digits_hold):
     """<n> decayed below float64's normal range (subnormal at t = 1.34e7, where E_B =
     omega_rc <n> rounds to 0): the row is recomputed on balls, not refused with a nan
-    (beta_B was 0/0); the row at 7.63e6 (<n> ~ 1e-160) keeps its digits in float64."""
+    (beta_B was 0/0). At 7.63e6 <n> ~ 5e-185 keeps its digits, but the mode's exergy
+    (~<n>^2 ~ 1e-370) and work left the normal range: printed 0 unflagged, that row is
+    recomputed too (exergy_B = 0 +/- 8.5e-310, beta_B = 2775.38860677986)."""
     got = float64_digits_hold("reaction-coordinate", {
         "omega": "0.152", "omega_rc": "0.1529", "lam": "0.00199", "kappa": "0.000142",
         "state_A": "mixed"}, times)
-    assert [float(t) for t in got["recomputed_with_balls"]] == [1.34e7]
+    assert [float(t) for t in got["recomputed_with_balls"]] == [
+        float(t) for t in times.split(",")]
+    for row in got["rows"]:
+        assert " +/- " in row["exergy_B"]
+        if float(row["t"]) == 7.63e6:
+            assert row["beta_B"].startswith("2775.38860677")
 
 
 def test_decayed_populations_near_their_zeros_are_flagged(float64_digits_hold):

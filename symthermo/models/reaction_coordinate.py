@@ -713,6 +713,18 @@ class ReactionCoordinate(Model):
                       "diagonal": True},
                 "E_int": e_int, "I_AB": mutual, "unearned": unearned}
 
+    def _finish_columns(self, p, d, ts, convention):
+        """The base's columns; where the mode's exergy (and so its work, Xi_B(t) - 0) left
+        float64's normal range while <n> > 0 its digits are gone: the thermal state of
+        its entropy differs from it by ~<n>^2 (the tail on Fock level 2), which is below
+        2.2e-308 once <n> <~ 1e-154 (kappa t ~ 700 of decay): those rows are unearned
+        (they printed exergy_B = W_B = 0, unflagged, for ~1e-370)."""
+        cols = super()._finish_columns(p, d, ts, convention)
+        lost = underflowed(np.abs(cols["exergy_B"]), screen=True)
+        if lost is not None and isinstance(d.get("unearned"), np.ndarray):
+            d["unearned"] = d["unearned"] | (lost & (d["B"]["E"] > 0) & (ts != 0))
+        return cols
+
     def dynamics(self, p, *, lib):
         from .reaction_coordinate import _WEIGHT  # lazy (PEP 562)
         H, V, L, HA, _ = _operators(p["omega"], p["omega_rc"], p["lam"], FOCK_CUTOFF)
