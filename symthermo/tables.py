@@ -202,14 +202,16 @@ def _check_number_system(number_system):
                          f"{' or '.join(NUMBER_SYSTEMS)}")
 
 
-def _times_in(lib, time_texts, params, exact_times, **kw):
+def _times_in(lib, time_texts, params, exact_times, rows=None, **kw):
     """The times as numbers of ``lib``; for balls parsed once exactly (into the list
-    ``exact_times``) and enclosed at each precision of Ziv's loop."""
+    ``exact_times``) and enclosed at each precision of Ziv's loop (only those at the
+    indices ``rows`` if given)."""
     if lib in (FLOAT64, MPMATH):
         return time_values(time_texts, params, lib=lib, **kw)
     if not exact_times:
         exact_times.extend(time_values(time_texts, params, lib=EXACT))
-    return [lib.number(t) for t in exact_times]
+    chosen = exact_times if rows is None else [exact_times[i] for i in rows]
+    return [lib.number(t) for t in chosen]
 
 
 def _rows_of(result, compute, keys, dps, float64, errors, apart=()):
@@ -292,26 +294,26 @@ def reference_payload(model, given_params, times, *, dps=30, float64=False,
     float64_rows = []
 
     def compute(lib):
+        balls = lib not in (FLOAT64, MPMATH)
+        if balls and method == "closed-form" and model.vectorised and not any(proven):
+            return columns(lib)  # all times at once, the same balls
         ts = _times_in(lib, time_texts, p, exact_times, unused=model.unused_parameters(p))
         if lib is FLOAT64:
             route = model.evaluate if method == "closed-form" else model.propagate
             float64_rows.append(route(p, ts, lib=lib, convention=convention))
             return float64_rows[-1]
-        if lib not in (FLOAT64, MPMATH) and method == "closed-form" and any(proven):
+        if balls and method == "closed-form" and any(proven):
             return model.evaluate(p, ts, lib=lib, convention=convention, proven=proven)
-        if lib not in (FLOAT64, MPMATH) and method == "closed-form" and model.vectorised:
-            return columns(lib)  # all times at once, the same balls
         route = model.evaluate if method == "closed-form" else model.propagate
         return route(p, ts, lib=lib, convention=convention)
 
     def columns(lib, rows=None):
-        """The columnar balls (compute's third route), at the times ``rows`` only if given."""
+        """The balls of a vectorised closed form, all times at once (or the times at the
+        indices ``rows``): compute's route for them and Ziv's row-by-row passes."""
         from .ball_columns import evaluate_columns
 
-        ts = _times_in(lib, time_texts, p, exact_times)
-        if rows is not None:
-            ts = [ts[i] for i in rows]
-        return evaluate_columns(model, p, ts, convention=convention)
+        return evaluate_columns(model, p, _times_in(lib, time_texts, p, exact_times, rows),
+                                convention=convention)
 
     result = None
     if not float64 and number_system == "balls":
