@@ -37,6 +37,7 @@ sympy = lazy_import("sympy")
 from .exact_numbers import ExactComplex as _ExactComplex
 from .exact_numbers import is_real
 from .exact_numbers import to_float as _to_float
+from .exact_numbers import to_sympy
 from .expressions import parse_number as _parse_number
 
 
@@ -393,7 +394,12 @@ class _Exact(NumberSystem):
         return sympy.Integer(0)
 
     def number(self, x):
-        return sympy.nsimplify(parse_number(x)) if not isinstance(x, sympy.Basic) else x
+        if isinstance(x, sympy.Basic):
+            return x
+        value = parse_number(x)
+        if isinstance(value, _ExactComplex):  # "0.1+0.1j": exact parts (nsimplify refused it)
+            return to_sympy(value)
+        return sympy.nsimplify(value)
 
     def log(self, x):
         return sympy.log(x)

@@ -338,3 +338,20 @@ def test_ball_eigenvalues_about_0_are_exact_only_by_a_proof():
         kept = density_spectrum(M, lib=BALLS, computed=True,
                                 eigenvalues=[arb("1e-40", "1e-45"), tiny, arb(1)], zeros=2)
         assert kept[0] > 0
+
+
+def test_exact_ranks_of_states_with_complex_entries():
+    # EXACT read "0.1+0.1j" through nsimplify, which refused ExactComplex: the rank proof
+    # of every state with a complex entry was silently dropped (None)
+    import sympy
+
+    from symthermo.ledger import _exact_ranks
+    from symthermo.numbers import EXACT
+
+    assert EXACT.number("0.1+0.1j") == sympy.Rational(1, 10) + sympy.I / 10
+    assert EXACT.number("1/3") == sympy.Rational(1, 3)
+    assert _exact_ranks(load_system("examples/two_qutrits.json")) == [3, 3]
+    plus_i = {"subsystems": {
+        "A": {"H": [["0", "0"], ["0", "1"]], "rho0": [["1/2", "-0.5j"], ["0.5j", "1/2"]]},
+        "B": {"H": [["0", "0"], ["0", "1"]], "rho0": [["1", "0"], ["0", "0"]]}}}
+    assert _exact_ranks(load_system(json.dumps(plus_i))) == [1, 1]
