@@ -438,6 +438,8 @@ def _at_most_one(lib, v):
         return lib.one
     bottom = v.lower()
     return lib.one if bottom >= 1 else bottom.union(type(v)(1))
+
+
 def _proven_positive(lib, v):
     """Balls: v > 0 at every point of the ball (other number systems: False)."""
     return lib.name == "balls" and v > 0

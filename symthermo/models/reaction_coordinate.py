@@ -721,7 +721,7 @@ class ReactionCoordinate(Model):
         (they printed exergy_B = W_B = 0, unflagged, for ~1e-370)."""
         cols = super()._finish_columns(p, d, ts, convention)
         lost = underflowed(np.abs(cols["exergy_B"]), screen=True)
-        if lost is not None and isinstance(d.get("unearned"), np.ndarray):
+        if lost is not None:  # (reduced_arrays always gives "unearned")
             d["unearned"] = d["unearned"] | (lost & (d["B"]["E"] > 0) & (ts != 0))
         return cols
 
