@@ -610,13 +610,14 @@ def _float64_state_error(H_total, lindblad, dims):
     :mod:`symthermo.ledger_fallback` start from (the fixed float64 tolerance 1e-12 alone
     refused rho(t = 2.75e6) of an open qutrit-qubit system, eigenvalue -7.5e-12, as an
     internal failure: the propagation's own rounding, eps ||G|| t = 5e-9)."""
-    from .ledger_fallback import _state_error, generator_norm
+    from .ledger_fallback import generator_norm
+    from .propagator_input import float64_entry_error
 
     d = 1
     for k in dims:
         d *= k
     norm = generator_norm(H_total, lindblad)
-    return lambda t: d * _state_error(d, norm, t)
+    return lambda t: d * float64_entry_error(d, norm, t)
 
 
 def _exact_ranks(system):

@@ -65,10 +65,6 @@ def generator_norm(H_total, lindblad=()):
     return norm
 
 
-#: the absolute error of an entry of the float64 rho(t)
-_state_error = float64_entry_error
-
-
 def _scales(sub, d):
     """(max |E_k|, the rounding of the levels of a non-diagonal H, its ground energy, as
     the float64 eigensolver found them: 0 for a diagonal H's and an oscillator's, which
@@ -241,7 +237,7 @@ def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True, pure=
     err0 = {}
     scales = {n: _scales(subs[n], len(q0[n]["spectrum"])) for n in names}
     for k, n in enumerate(names):
-        entry0 = _state_error(d, 0.0, 0.0) * math.sqrt(d / dims[k])
+        entry0 = float64_entry_error(d, 0.0, 0.0) * math.sqrt(d / dims[k])
         err0[n] = _subsystem_errors(subs[n], reduced0.get(n, np.eye(1)), q0[n], entry0,
                                     initial=n in reduced0, pure=n in pure)
     v_scale = 0.0 if V is None else float(np.max(np.sum(np.abs(np.asarray(V)), axis=1)))
@@ -249,8 +245,8 @@ def row_errors(rows, *, dims, norm, V=None, conserved=False, unitary=True, pure=
         internal = row["_internal"]
         t = float(row["t"])
         at_start = t == 0
-        entry = _state_error(d, norm, t)
-        phase = entry - _state_error(d, 0.0, 0.0)
+        entry = float64_entry_error(d, norm, t)
+        phase = entry - float64_entry_error(d, 0.0, 0.0)
         err = {"t": 0.0}
         heat_err = {}
         for k, n in enumerate(names):
